@@ -1,0 +1,151 @@
+"""The ``dealcoach`` command line: chat, db, analyze.
+
+Errors a user can fix (a bad database URL, a schema that needs upgrading, an unreachable
+server) are printed as one sentence with exit code 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.settings import SettingsError, database_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dealcoach", description="A negotiation coach for the terminal and Slack."
+    )
+    sub = parser.add_subparsers(dest="command")
+
+    chat = sub.add_parser("chat", help="talk to the coach in the terminal (the default)")
+    _add_db(chat)
+    chat.add_argument("--user", help="who you are (default: your login name)")
+    chat.add_argument("--json", action="store_true",
+                      help="print one JSON object per input line")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    for name, text in (("upgrade", "apply pending migrations"),
+                       ("current", "show the schema revision")):
+        _add_db(db_sub.add_parser(name, help=text))
+
+    analyze = sub.add_parser("analyze", help="analyse a scoring sheet (CSV or YAML)")
+    analyze.add_argument("sheet", help="path to the sheet (.csv, .yaml or .yml)")
+    analyze.add_argument("--json", action="store_true", help="print the analysis as JSON")
+    analyze.add_argument("--chart", metavar="PNG", help="write the frontier chart here")
+    analyze.add_argument("--package", nargs="*", metavar="ISSUE=OPTION",
+                         help="a package to place against the frontier")
+    return parser
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="URL",
+                        help="database URL or SQLite file (default: DATABASE_URL, "
+                        "else a file in your data directory)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``dealcoach`` console script."""
+    args = _parser().parse_args(argv)
+    command = args.command or "chat"
+    _configure_logging(to_file=command == "chat")
+    try:
+        if command == "analyze":
+            from bot.analyze_command import run_analyze
+
+            return run_analyze(args.sheet, args.json, args.chart, args.package, sys.stdout)
+        if command == "db":
+            return _db(args)
+        return _chat(args)
+    except SettingsError as exc:
+        return _fail(str(exc))
+    except SQLAlchemyError as exc:
+        return _fail(f"The database could not be used: {_first_line(exc)}")
+    except KeyboardInterrupt:
+        return 130
+
+
+def _open_database(args: argparse.Namespace, *, prepare: bool = True):  # type: ignore[no-untyped-def]
+    from bot.store.database import Database
+
+    settings = database_settings(getattr(args, "db", None))
+    database = Database(settings.url)
+    if prepare:
+        database.prepare(embedded_default=settings.embedded_default)
+    return database
+
+
+def _db(args: argparse.Namespace) -> int:
+    database = _open_database(args, prepare=False)
+    if args.db_command == "upgrade":
+        database.upgrade()
+        print(f"Database at schema {database.current_revision()}.")
+    else:
+        current, head = database.current_revision(), database.head_revision()
+        state = "up to date" if current == head else f"needs upgrade to {head}"
+        print(f"Schema {current or 'none'} ({state}).")
+    return 0
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from bot.service import CoachService
+    from bot.settings import default_database_path
+    from bot.store.database import SchemaOutOfDate
+    from bot.terminal import is_interactive, run_interactive, run_piped
+
+    try:
+        database = _open_database(args)
+    except SchemaOutOfDate as exc:
+        return _fail(str(exc))
+    service = CoachService(database)
+    user = getattr(args, "user", None) or _login_name()
+    if getattr(args, "json", False) or not is_interactive(sys.stdin):
+        return run_piped(service, user, sys.stdin, sys.stdout, getattr(args, "json", False))
+    history = default_database_path().parent / "history"
+    return run_interactive(service, user, history)
+
+
+def _configure_logging(*, to_file: bool) -> None:
+    """Log to stderr, except in the chat, where a trace would land in the user's face."""
+    from bot.settings import default_database_path
+
+    level = os.environ.get("DEALCOACH_LOG", "WARNING").upper()
+    fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    if to_file:
+        path = os.environ.get("DEALCOACH_LOG_FILE") or str(
+            default_database_path().parent / "dealcoach.log")
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            logging.basicConfig(level=level, filename=path, format=fmt)
+            return
+        except OSError:
+            pass  # an unwritable data directory: fall back to stderr
+    logging.basicConfig(level=level, stream=sys.stderr, format=fmt)
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "me"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+
+
+def _fail(message: str) -> int:
+    print(f"dealcoach: {message}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""The coach as the fronts see it: one line from one user in, one outcome out.
+
+This is the only place that joins the engine and the store. Each call is one
+transaction: a reply commits, a rejection rolls back, and a database that keeps failing
+becomes a clear rejection rather than a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock, system_clock
+from bot.store.database import Database, StorageUnavailable
+from bot.store.models import UserRow
+from bot.store.space import SqlDealSpace
+from flows.engine import Engine
+from flows.replies import Outcome, Rejection, Reply
+
+log = logging.getLogger(__name__)
+
+
+class CoachService:
+    """Runs commands for users against the database."""
+
+    def __init__(self, database: Database, engine: Engine | None = None,
+                 clock: Clock = system_clock):
+        self.database = database
+        self.engine = engine or Engine()
+        self.clock = clock
+
+    def handle(self, workspace_id: str, user_id: str, line: str) -> Outcome:
+        """Run ``line`` for the user; never raises for bad input or a database hiccup."""
+        now = self.clock()
+
+        def work(session: Session, user: UserRow) -> tuple[Outcome, bool]:
+            outcome = self.engine.handle(line, SqlDealSpace(session, user), now)
+            return outcome, isinstance(outcome, Reply)
+
+        try:
+            return self.database.for_user(workspace_id, user_id, work, now)
+        except StorageUnavailable:
+            log.exception("database unavailable for %s/%s", workspace_id, user_id)
+            return Rejection(
+                code="storage_unavailable",
+                message="I could not reach the database, so nothing was saved. "
+                "Please try again in a moment.",
+            )
+        except Exception:  # a bug: log it for us, show the user a sentence, not a trace
+            log.exception("command failed for %s/%s: %r", workspace_id, user_id, line[:200])
+            return Rejection(
+                code="internal_error",
+                message="Something went wrong on my side and nothing was saved. "
+                "The error has been logged.",
+            )

@@ -1,0 +1,192 @@
+"""Database connections, one transaction per command, and schema upgrades.
+
+SQLite (the embedded default) serialises writers with ``BEGIN IMMEDIATE`` and a busy
+timeout; PostgreSQL locks the user's row ``FOR UPDATE``. Either way two commands for the
+same user run one after the other, so neither loses the other's update.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from alembic import command as alembic_command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.store.models import UserRow
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+RETRIES = 4
+
+
+class StorageUnavailable(Exception):
+    """The database could not be reached or kept failing; nothing was written."""
+
+
+class SchemaOutOfDate(Exception):
+    """The database needs ``dealcoach db upgrade`` before the app can use it."""
+
+
+def _alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+class Database:
+    """An engine, a session factory and the rules for one command's transaction."""
+
+    def __init__(self, url: str, *, echo: bool = False):
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        kwargs: dict[str, Any] = {"echo": echo}
+        if self.is_sqlite:
+            if url not in ("sqlite://", "sqlite:///:memory:"):
+                _ensure_parent(url)
+            kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        else:
+            kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=10)
+        self.engine: Engine = create_engine(url, **kwargs)
+        if self.is_sqlite:
+            _tune_sqlite(self.engine)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    # -- schema --------------------------------------------------------------------------
+    def current_revision(self) -> str | None:
+        """The schema revision the database is at (None when it has none)."""
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    @staticmethod
+    def head_revision() -> str | None:
+        """The newest revision the code knows."""
+        return ScriptDirectory.from_config(_alembic_config("sqlite://")).get_current_head()
+
+    def upgrade(self) -> None:
+        """Apply every pending migration."""
+        config = _alembic_config(self.url)
+        with self.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            alembic_command.upgrade(config, "head")
+
+    def prepare(self, *, embedded_default: bool) -> None:
+        """Make sure the schema is current before serving commands.
+
+        The embedded default database is the user's own file, so it is upgraded in place.
+        Another database is upgraded automatically only while it is empty; one at an older
+        revision waits for an explicit ``dealcoach db upgrade``.
+        """
+        current, head = self.current_revision(), self.head_revision()
+        if current == head:
+            return
+        empty = not inspect(self.engine).get_table_names()
+        if embedded_default or empty or current is None and empty:
+            self.upgrade()
+            return
+        raise SchemaOutOfDate(
+            f"The database is at schema {current or 'none'} and this version needs {head}: "
+            "run `dealcoach db upgrade` first."
+        )
+
+    # -- transactions --------------------------------------------------------------------
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session whose transaction commits on success and rolls back on any error."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    def for_user(
+        self, workspace_id: str, user_id: str, work: Callable[[Session, UserRow], tuple[T, bool]],
+        now: datetime,
+    ) -> T:
+        """Run ``work`` in one transaction holding the user's row lock.
+
+        ``work`` returns its result and whether to commit; returning False (a rejected
+        command) rolls everything back. Lock conflicts, a lost connection and the race of
+        two first commands creating the same user are retried a few times, then reported
+        as :class:`StorageUnavailable`.
+        """
+        last_error: Exception | None = None
+        for attempt in range(RETRIES):
+            session = self.sessions()
+            try:
+                with session.begin():
+                    user = self._lock_user(session, workspace_id, user_id, now)
+                    result, commit = work(session, user)
+                    if not commit:
+                        session.rollback()
+                return result
+            except (OperationalError, IntegrityError) as exc:
+                last_error = exc
+                log.warning("retrying a command after a database error: %s", exc.orig)
+                time.sleep(0.05 * (2**attempt))
+            except DBAPIError as exc:
+                if not exc.connection_invalidated:
+                    raise
+                last_error = exc
+            finally:
+                session.close()
+        raise StorageUnavailable(str(last_error)) from last_error
+
+    def _lock_user(self, session: Session, workspace_id: str, user_id: str,
+                   now: datetime) -> UserRow:
+        dialect = postgresql if not self.is_sqlite else sqlite
+        session.execute(
+            dialect.insert(UserRow)
+            .values(workspace_id=workspace_id, user_id=user_id, created_at=now)
+            .on_conflict_do_nothing(index_elements=["workspace_id", "user_id"])
+        )
+        user = session.scalar(
+            select(UserRow)
+            .where(UserRow.workspace_id == workspace_id, UserRow.user_id == user_id)
+            .with_for_update()
+        )
+        assert user is not None
+        return user
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def _ensure_parent(url: str) -> None:
+    path = url.split(":///", 1)[-1].split("?", 1)[0]
+    if path:
+        Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    """Take pysqlite's transaction handling over so writers queue instead of failing."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # SQLAlchemy's documented recipe: let us emit BEGIN ourselves.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # IMMEDIATE takes the write lock up front: no deadlock between two readers that
+        # both later want to write.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,173 @@
+"""The SQL implementation of the engine's :class:`~flows.storage.DealSpace`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.store.models import DealRow, MoveRow, UserRow
+from flows.model import Deal, Move, MoveKind
+
+
+class SqlDealSpace:
+    """One user's deals inside the caller's open session (one transaction)."""
+
+    def __init__(self, session: Session, user: UserRow):
+        self._session = session
+        self._user = user
+        self._rows: dict[int, DealRow] = {}
+
+    def _scoped(self):  # type: ignore[no-untyped-def]
+        return select(DealRow).where(
+            DealRow.workspace_id == self._user.workspace_id,
+            DealRow.user_id == self._user.user_id,
+        )
+
+    def list_deals(self) -> list[Deal]:
+        """All of the user's deals, oldest first."""
+        rows = self._session.scalars(self._scoped().order_by(DealRow.id)).all()
+        return [self._to_deal(r) for r in rows]
+
+    def get_deal(self, name: str) -> Deal | None:
+        """The user's deal called ``name``, case-insensitively."""
+        row = self._session.scalar(self._scoped().where(DealRow.name_key == name.lower()))
+        return self._to_deal(row) if row else None
+
+    def active_deal(self) -> Deal | None:
+        """The user's active deal."""
+        if self._user.active_deal_id is None:
+            return None
+        row = self._session.scalar(self._scoped().where(DealRow.id == self._user.active_deal_id))
+        return self._to_deal(row) if row else None
+
+    def add_deal(self, deal: Deal) -> None:
+        """Insert a new deal for this user."""
+        now = deal.created_at or datetime.now(UTC)
+        row = DealRow(
+            workspace_id=self._user.workspace_id,
+            user_id=self._user.user_id,
+            name=deal.name,
+            name_key=deal.name.lower(),
+            context=deal.context,
+            phase=deal.phase,
+            facts=deal.facts_document(),
+            moves_count=0,
+            unpaired_gives=0,
+            one_way_streak=0,
+            created_at=now,
+            updated_at=deal.updated_at or now,
+        )
+        self._session.add(row)
+        self._session.flush()
+        deal.id = row.id
+        self._rows[row.id] = row
+
+    def set_active(self, deal: Deal) -> None:
+        """Point the user at ``deal``."""
+        self._user.active_deal_id = deal.id
+
+    def save_deal(self, deal: Deal) -> None:
+        """Write back phase, counters and the preparation document."""
+        row = self._row(deal)
+        row.phase = deal.phase
+        row.facts = deal.facts_document()
+        row.moves_count = deal.moves_count
+        row.unpaired_gives = deal.unpaired_gives
+        row.one_way_streak = deal.one_way_streak
+        row.updated_at = deal.updated_at or datetime.now(UTC)
+        row.last_move_at = deal.last_move_at
+
+    def add_move(self, deal: Deal, move: Move) -> None:
+        """Append a move; its sequence number follows the deal's move counter."""
+        assert deal.id is not None
+        move.seq = deal.moves_count + 1
+        row = MoveRow(deal_id=deal.id, seq=move.seq)
+        _copy_move(move, row)
+        self._session.add(row)
+        self._session.flush()
+        move.id = row.id
+
+    def save_move(self, deal: Deal, move: Move) -> None:
+        """Write back a move changed after it was logged."""
+        row = self._session.get(MoveRow, move.id)
+        if row is None or row.deal_id != deal.id:
+            raise LookupError(f"move {move.id} is not in deal {deal.id}")
+        _copy_move(move, row)
+
+    def last_unpaired_give(self, deal: Deal) -> Move | None:
+        """The most recent unpaired give (an index lookup, not a scan)."""
+        row = self._session.scalar(
+            select(MoveRow)
+            .where(MoveRow.deal_id == deal.id, MoveRow.kind == "give",
+                   MoveRow.paired.is_(False))
+            .order_by(MoveRow.seq.desc())
+            .limit(1)
+        )
+        return _to_move(row) if row else None
+
+    def recent_moves(
+        self, deal: Deal, limit: int, kinds: tuple[MoveKind, ...] | None = None
+    ) -> list[Move]:
+        """The last ``limit`` moves of ``kinds``, oldest first."""
+        query = select(MoveRow).where(MoveRow.deal_id == deal.id)
+        if kinds is not None:
+            query = query.where(MoveRow.kind.in_(kinds))
+        rows = self._session.scalars(query.order_by(MoveRow.seq.desc()).limit(limit)).all()
+        return [_to_move(r) for r in reversed(rows)]
+
+    # -- mapping -------------------------------------------------------------------------
+    def _row(self, deal: Deal) -> DealRow:
+        assert deal.id is not None
+        row = self._rows.get(deal.id)
+        if row is None:
+            row = self._session.scalar(self._scoped().where(DealRow.id == deal.id))
+            if row is None:
+                raise LookupError(f"deal {deal.id} is not this user's")
+            self._rows[deal.id] = row
+        return row
+
+    def _to_deal(self, row: DealRow) -> Deal:
+        self._rows[row.id] = row
+        deal = Deal(
+            id=row.id,
+            name=row.name,
+            context=row.context,
+            phase=row.phase,
+            moves_count=row.moves_count,
+            unpaired_gives=row.unpaired_gives,
+            one_way_streak=row.one_way_streak,
+            created_at=_utc(row.created_at),
+            updated_at=_utc(row.updated_at),
+            last_move_at=_utc(row.last_move_at),
+        )
+        deal.load_facts(row.facts or {})
+        return deal
+
+
+_MOVE_FIELDS = ("kind", "item", "give", "get", "text", "give_us", "give_them", "get_us",
+                "get_them", "trigger", "paired", "amount", "currency")
+
+
+def _copy_move(move: Move, row: MoveRow) -> None:
+    for name in _MOVE_FIELDS:
+        setattr(row, name, getattr(move, name))
+    row.warnings = list(move.warnings)
+    row.created_at = move.created_at or row.created_at or datetime.now(UTC)
+
+
+def _to_move(row: MoveRow) -> Move:
+    move = Move(kind=row.kind, seq=row.seq, id=row.id)  # type: ignore[arg-type]
+    for name in _MOVE_FIELDS[1:]:
+        setattr(move, name, getattr(row, name))
+    move.warnings = list(row.warnings or [])
+    move.created_at = _utc(row.created_at)
+    return move
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; everything we store is UTC.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value

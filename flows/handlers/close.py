@@ -1,0 +1,53 @@
+"""Close and after: safeguards, governance, exit paths and the debrief."""
+
+from __future__ import annotations
+
+from flows.commands import command
+from flows.detectors import Detectors
+from flows.handlers.prep import _text
+from flows.model import Clause
+from flows.turn import Turn
+
+
+@command("safeguard", "contingency", "sla")
+def handle_safeguard(turn: Turn, args: str) -> None:
+    """Add a contingent term; it should have a measurable trigger and a remedy."""
+    text = _text(args, "safeguard")
+    measurable = Detectors(turn.lib).is_measurable(text)
+    if not measurable:
+        turn.warn("vague_safeguard", text=text)
+    turn.touch().safeguards.append(Clause(text=text, sound=measurable))
+    turn.say("safeguard_added", sound=measurable, count=len(turn.active.safeguards))
+    if measurable:
+        turn.add_script("safeguard", limit=1)
+
+
+@command("governance", "cadence")
+def handle_governance(turn: Turn, args: str) -> None:
+    """Add governance: review cadence, metrics, change process."""
+    text = _text(args, "governance")
+    deferral = Detectors(turn.lib).deferral(text)
+    if deferral is not None:
+        turn.warn("governance_deferred", phrase=deferral)
+    turn.touch().governance.append(Clause(text=text, sound=deferral is None))
+    turn.say("governance_added", sound=deferral is None)
+
+
+@command("exit", "offramp", "termination")
+def handle_exit(turn: Turn, args: str) -> None:
+    """Add an exit path that does not destroy value already created."""
+    turn.touch().exits.append(Clause(text=_text(args, "exit path")))
+    turn.say("exit_added")
+
+
+@command("debrief", "lesson", "retro")
+def handle_debrief(turn: Turn, args: str) -> None:
+    """Add a debrief note; with no text, show the debrief prompts."""
+    if not args.strip():
+        turn.say("debrief_prompts")
+        turn.lines.extend(turn.lib.render(p) for p in turn.lib.guides.debrief)
+        return
+    deal = turn.touch()
+    deal.debriefs.append(_text(args, "debrief note"))
+    turn.say("debrief_added", count=len(deal.debriefs), reviewing=deal.phase in (
+        "review", "walked_away"))

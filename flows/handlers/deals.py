@@ -1,0 +1,116 @@
+"""Commands that create, list, switch and summarise deals."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from flows.commands import BadArguments, UnknownDeal, command
+from flows.gaps import exit_gaps
+from flows.handlers.phases import introduce_phase
+from flows.model import Deal
+from flows.replies import Table
+from flows.turn import Turn
+from flows.vocabulary import CONTEXTS, DEFAULT_CONTEXT
+
+MAX_NAME = 60
+_AS_CONTEXT = re.compile(r"^(?P<name>.+?)\s+as\s+(?:an?\s+)?(?P<ctx>[\w-]+)(?:\s+deal)?$", re.I)
+
+
+def parse_new(args: str) -> tuple[str, str]:
+    """Split ``<name> [as <context>]``; a near-miss context is an error, not part of the name."""
+    name, context = args.strip(), DEFAULT_CONTEXT
+    match = _AS_CONTEXT.match(name)
+    if match:
+        word = match.group("ctx").lower()
+        if word in CONTEXTS:
+            name, context = match.group("name").strip(), word
+        elif difflib.get_close_matches(word, CONTEXTS, n=1, cutoff=0.7):
+            raise BadArguments(
+                f"'{word}' is not a deal context; use one of {', '.join(CONTEXTS)}."
+            )
+    if not name:
+        raise BadArguments("Give the deal a name.")
+    if len(name) > MAX_NAME:
+        raise BadArguments(f"Keep the deal name under {MAX_NAME} characters.")
+    return name, context
+
+
+@command("new", "create", "start", needs_deal=False)
+def handle_new(turn: Turn, args: str) -> None:
+    """Create a deal and make it the active one."""
+    name, context = parse_new(args)
+    if turn.space.get_deal(name) is not None:
+        raise BadArguments(f"You already have a deal called {name}; switch to it with `use {name}`.")
+    deal = Deal(name=name, context=context, created_at=turn.now, updated_at=turn.now)
+    turn.space.add_deal(deal)
+    turn.space.set_active(deal)
+    turn.deal = deal
+    turn.say("deal_created", name=name, context=context)
+    introduce_phase(turn)
+
+
+@command("deals", "list", needs_deal=False)
+def handle_deals(turn: Turn, args: str) -> None:
+    """List the user's deals."""
+    deals = turn.space.list_deals()
+    if not deals:
+        turn.say("no_deals")
+        turn.suggest("new")
+        return
+    active = turn.deal.id if turn.deal else None
+    rows = [
+        [("* " if d.id == active else "  ") + d.name, d.context, d.phase, str(d.moves_count),
+         str(d.unpaired_gives)]
+        for d in deals
+    ]
+    turn.table = Table(["deal", "context", "phase", "moves", "open gives"], rows)
+    turn.say("deals_listed", count=len(deals))
+
+
+@command("use", "switch", "open", needs_deal=False)
+def handle_use(turn: Turn, args: str) -> None:
+    """Switch the active deal."""
+    name = args.strip()
+    if not name:
+        raise BadArguments("Name the deal to switch to.")
+    deal = turn.space.get_deal(name)
+    if deal is None:
+        names = [d.name for d in turn.space.list_deals()]
+        close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+        hint = f" Did you mean `use {close[0]}`?" if close else ""
+        raise UnknownDeal(f"You have no deal called {name}.{hint}")
+    turn.space.set_active(deal)
+    turn.deal = deal
+    turn.say("deal_switched", name=deal.name, phase=turn.lib.phase(deal.phase).title)
+
+
+@command("status", "summary", "show")
+def handle_status(turn: Turn, args: str) -> None:
+    """Summarise the active deal and what is still open in its phase."""
+    deal = turn.active
+    rows = [
+        ["context", deal.context],
+        ["phase", turn.lib.phase(deal.phase).title],
+        ["BATNA", deal.batna or "-"],
+        ["walk-away", deal.walkaway.formatted() if deal.walkaway else "-"],
+        ["issues", ", ".join(f"{i.name} ({i.us}/{i.them})" for i in deal.issues) or "-"],
+        ["tradeables", ", ".join(deal.tradeables) or "-"],
+        ["counterparty", "; ".join(deal.counterparty) or "-"],
+        ["evidence", str(len(deal.evidence))],
+        ["three lines", ", ".join(k for k in ("mine", "theirs", "shared") if k in deal.wins)
+         or "-"],
+        ["decision rule", deal.rule or "-"],
+        ["meeting", deal.meeting or "-"],
+        ["moves", f"{deal.moves_count} logged, {deal.unpaired_gives} give(s) unanswered"],
+        ["bundles", ", ".join(b.label for b in deal.bundles) or "-"],
+        ["safeguards", str(len(deal.safeguards))],
+        ["governance", str(len(deal.governance))],
+        ["exit path", str(len(deal.exits))],
+    ]
+    turn.table = Table(["", deal.name], rows)
+    gaps = exit_gaps(deal)
+    for code, values in gaps:
+        turn.warn(code, **values)
+    turn.say("status_open" if gaps else "status_clear", count=len(gaps))
+    turn.suggest("checklist", "script")

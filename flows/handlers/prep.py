@@ -1,0 +1,159 @@
+"""Preparation commands: BATNA, walk-away, the issue matrix, evidence, the three lines."""
+
+from __future__ import annotations
+
+import re
+
+from flows.amounts import find_amounts, find_numbers
+from flows.commands import BadArguments, command
+from flows.model import IssueScore, Walkaway
+from flows.turn import Turn, require_text
+from flows.vocabulary import MINIMUM_CONTEXTS
+
+MAX_TEXT = 1000
+_SCORE = re.compile(r"\b(us|them)\s*[=:]\s*(\S+)", re.I)
+_MIN_WORDS = re.compile(
+    r"\b(min|minimum|at least|no less than|not below|floor|lowest)\b", re.I)
+_MAX_WORDS = re.compile(
+    r"\b(max|maximum|at most|no more than|not above|ceiling|cap|up to|highest)\b", re.I)
+
+
+def _text(args: str, what: str) -> str:
+    text = require_text(args, what)
+    if len(text) > MAX_TEXT:
+        raise BadArguments(f"Keep the {what} under {MAX_TEXT} characters.")
+    return text
+
+
+def parse_scores(args: str) -> tuple[str, dict[str, int]]:
+    """Pull ``us=<1-5>`` and ``them=<1-5>`` out of ``args``; return the rest and the scores."""
+    scores: dict[str, int] = {}
+    for side, raw in _SCORE.findall(args):
+        try:
+            value = int(raw)
+        except ValueError:
+            raise BadArguments(f"{side}= takes a whole number from 1 to 5, not {raw!r}.") from None
+        if not 1 <= value <= 5:
+            raise BadArguments(f"{side}= takes a number from 1 to 5, not {value}.")
+        scores[side.lower()] = value
+    rest = " ".join(_SCORE.sub(" ", args).split())
+    return rest, scores
+
+
+def parse_walkaway(text: str, context: str) -> Walkaway:
+    """Read a walk-away: its amount (if any) and which way it protects us."""
+    amounts = [a for a in find_amounts(text) if not a.per_unit]
+    amount = amounts[0] if amounts else None
+    value, currency = (amount.value, amount.currency) if amount else (None, None)
+    if value is None:
+        bare = find_numbers(text)
+        value = bare[0] if bare else None
+    if value is None:
+        return Walkaway(text=text)
+    if _MIN_WORDS.search(text):
+        direction = "min"
+    elif _MAX_WORDS.search(text):
+        direction = "max"
+    else:
+        direction = "min" if context in MINIMUM_CONTEXTS else "max"
+    return Walkaway(text=text, amount=value, currency=currency, direction=direction)  # type: ignore[arg-type]
+
+
+@command("batna")
+def handle_batna(turn: Turn, args: str) -> None:
+    """Record the best alternative to a negotiated agreement."""
+    turn.touch().batna = _text(args, "BATNA")
+    turn.say("batna_saved")
+
+
+@command("walkaway", "walk-away", "reservation", "floor")
+def handle_walkaway(turn: Turn, args: str) -> None:
+    """Record the walk-away point; an amount in it makes it numeric."""
+    deal = turn.active
+    walkaway = parse_walkaway(_text(args, "walk-away point"), deal.context)
+    turn.touch().walkaway = walkaway
+    if walkaway.amount is None:
+        turn.say("walkaway_saved_text")
+    else:
+        turn.say("walkaway_saved", amount=walkaway.formatted(), direction=walkaway.direction)
+
+
+@command("issue")
+def handle_issue(turn: Turn, args: str) -> None:
+    """Map an issue with its value to us and its estimated value to them (1-5)."""
+    name, scores = parse_scores(require_text(args, "issue"))
+    if not name:
+        raise BadArguments("Name the issue, e.g. `issue payment terms us=2 them=4`.")
+    if set(scores) != {"us", "them"}:
+        raise BadArguments("Score the issue for both sides: `us=<1-5> them=<1-5>`.")
+    deal = turn.touch()
+    existing = next((i for i in deal.issues if i.name.lower() == name.lower()), None)
+    if existing:
+        existing.us, existing.them = scores["us"], scores["them"]
+        turn.say("issue_updated", name=existing.name, us=existing.us, them=existing.them)
+    else:
+        if len(deal.issues) >= 30:
+            raise BadArguments("Thirty issues is the limit; merge some before adding more.")
+        deal.issues.append(IssueScore(name=name, us=scores["us"], them=scores["them"]))
+        turn.say("issue_added", name=name, us=scores["us"], them=scores["them"],
+                 count=len(deal.issues))
+    if scores["them"] > scores["us"]:
+        turn.say("issue_is_tradeable", name=name)
+
+
+def _append_note(turn: Turn, args: str, field_name: str, what: str, reply: str) -> None:
+    text = _text(args, what)
+    notes: list[str] = getattr(turn.touch(), field_name)
+    if len(notes) >= 50:
+        raise BadArguments(f"That is fifty {what} notes already; edit your list elsewhere.")
+    notes.append(text)
+    turn.say(reply, count=len(notes))
+
+
+@command("tradeable", "tradable")
+def handle_tradeable(turn: Turn, args: str) -> None:
+    """Add a tradeable; with no text, show the tradeables library."""
+    if not args.strip():
+        turn.say("tradeables_library")
+        turn.lines.extend(turn.lib.guides.tradeables)
+        turn.lines.extend(turn.lib.playbook(turn.active.context).tradeables)
+        return
+    _append_note(turn, args, "tradeables", "tradeable", "tradeable_added")
+
+
+@command("counterparty", "stakeholders")
+def handle_counterparty(turn: Turn, args: str) -> None:
+    """Add a note on the other side: stakeholders, decision path, constraints, culture."""
+    _append_note(turn, args, "counterparty", "counterparty", "counterparty_added")
+
+
+@command("evidence")
+def handle_evidence(turn: Turn, args: str) -> None:
+    """Add to the evidence pack: benchmarks, cost drivers, references."""
+    _append_note(turn, args, "evidence", "evidence", "evidence_added")
+
+
+@command("win")
+def handle_win(turn: Turn, args: str) -> None:
+    """Write one of the three lines: my win, their win, our shared win."""
+    which, _, text = args.strip().partition(" ")
+    which = {"me": "mine", "my": "mine", "their": "theirs", "our": "shared", "ours": "shared",
+             "joint": "shared"}.get(which.lower(), which.lower())
+    if which not in ("mine", "theirs", "shared"):
+        raise BadArguments("Say which line: `win mine|theirs|shared <text>`.")
+    turn.touch().wins[which] = _text(text, f"{which} win")
+    turn.say("win_saved", which=which)
+
+
+@command("rule", "decision-rule")
+def handle_rule(turn: Turn, args: str) -> None:
+    """Set the decision rule: success is judged by a metric within a time."""
+    turn.touch().rule = _text(args, "decision rule")
+    turn.say("rule_saved")
+
+
+@command("meeting", "meet")
+def handle_meeting(turn: Turn, args: str) -> None:
+    """Record when the next meeting is."""
+    turn.touch().meeting = _text(args, "meeting time")
+    turn.say("meeting_saved", when=turn.active.meeting)

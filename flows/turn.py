@@ -1,0 +1,146 @@
+"""One command's worth of work: the loaded deal, the store, and the reply being built."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flows.commands import BadArguments
+from flows.model import Deal
+from flows.replies import Reply, Table, WarningItem
+from flows.storage import DealSpace
+from flows.vocabulary import WARNING_VARS
+from phrases import PhraseLibrary
+
+NO_COUNTERPARTY = "your counterpart"
+
+
+@dataclass
+class Turn:
+    """State shared by the handler of one command."""
+
+    lib: PhraseLibrary
+    space: DealSpace
+    now: datetime
+    deal: Deal | None
+    command: str
+    texts: list[str] = field(default_factory=list)
+    warnings: list[WarningItem] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    table: Table | None = None
+    next_steps: list[str] = field(default_factory=list)
+    deal_changed: bool = False
+
+    # -- the deal ------------------------------------------------------------------------
+    @property
+    def active(self) -> Deal:
+        """The active deal (the engine checked there is one for commands that need it)."""
+        assert self.deal is not None
+        return self.deal
+
+    def touch(self) -> Deal:
+        """The active deal, marked to be written back at the end of the turn."""
+        self.deal_changed = True
+        return self.active
+
+    # -- building the reply --------------------------------------------------------------
+    def say(self, key: str, **values: Any) -> None:
+        """Add the reply text ``key`` from the phrase library."""
+        self.texts.append(self.lib.reply(key, **values))
+
+    def warn(self, code: str, **values: Any) -> None:
+        """Raise a warning; ``values`` must be exactly the code's declared variables."""
+        expected = set(WARNING_VARS[code])
+        if set(values) != expected:
+            raise TypeError(f"warning {code} takes {sorted(expected)}, got {sorted(values)}")
+        if any(w.code == code for w in self.warnings):
+            return  # one warning per code per reply is enough
+        message, suggestion = self.lib.warning(code, **values)
+        self.warnings.append(WarningItem(code=code, message=message, suggestion=suggestion))
+
+    def add_script(self, topic: str, limit: int | None = None) -> None:
+        """Add template lines on ``topic`` for the deal's context, filled with its facts."""
+        context = self.deal.context if self.deal else "sales"
+        lines = self.lib.script(topic, context, **self.facts())
+        self.lines.extend(lines[:limit] if limit is not None else lines)
+
+    def suggest(self, *commands: str) -> None:
+        """Offer likely next commands."""
+        self.next_steps.extend(c for c in commands if c not in self.next_steps)
+
+    def facts(self) -> dict[str, Any]:
+        """The deal's facts a template line may use (see ``SCRIPT_VARS``)."""
+        deal = self.deal
+        if deal is None:
+            return _empty_facts()
+        top = max(deal.issues, key=lambda i: (i.them, -i.us), default=None)
+        cheap = _cheapest_give(deal)
+        return {
+            "deal": deal.name,
+            "context": deal.context,
+            "phase": deal.phase,
+            "counterparty": _counterparty_label(deal),
+            "issues": [i.name for i in deal.issues],
+            "top_issue": top.name if top else "",
+            "cheap_give": cheap,
+            "evidence": deal.evidence[0] if deal.evidence else "",
+            "rule": deal.rule,
+            "win_mine": deal.wins.get("mine", ""),
+            "win_theirs": deal.wins.get("theirs", ""),
+            "win_shared": deal.wins.get("shared", ""),
+            "last_give": deal.last_give,
+            "last_get": deal.last_get,
+            "bundles": [b.label for b in deal.bundles],
+            "meeting": deal.meeting,
+            "walk_reason": deal.walk_reason,
+        }
+
+    def reply(self) -> Reply:
+        """The finished reply."""
+        return Reply(
+            text="\n".join(self.texts),
+            deal=self.deal.name if self.deal else None,
+            phase=self.deal.phase if self.deal else None,
+            warnings=list(self.warnings),
+            lines=list(self.lines),
+            table=self.table,
+            next_steps=list(self.next_steps),
+            command=self.command,
+        )
+
+
+def require_text(args: str, what: str) -> str:
+    """The argument text, or a clear complaint that ``what`` is missing."""
+    if not args.strip():
+        raise BadArguments(f"Say what the {what} is.")
+    return args.strip()
+
+
+def _empty_facts() -> dict[str, Any]:
+    return {
+        "deal": "", "context": "sales", "phase": "setup", "counterparty": NO_COUNTERPARTY,
+        "issues": [], "top_issue": "", "cheap_give": "", "evidence": "", "rule": "",
+        "win_mine": "", "win_theirs": "", "win_shared": "", "last_give": "", "last_get": "",
+        "bundles": [], "meeting": "", "walk_reason": "",
+    }
+
+
+def _counterparty_label(deal: Deal) -> str:
+    """A short name for the other side: the first clause of the first counterparty note."""
+    if not deal.counterparty:
+        return NO_COUNTERPARTY
+    first = deal.counterparty[0]
+    for sep in (":", ";", ",", " - ", "("):
+        first = first.split(sep)[0]
+    words = first.split()
+    return " ".join(words[:6]) if words else NO_COUNTERPARTY
+
+
+def _cheapest_give(deal: Deal) -> str:
+    """What costs us least and is worth most to them: a mapped issue, else a tradeable."""
+    candidates = [i for i in deal.issues if i.them > i.us]
+    if candidates:
+        best = max(candidates, key=lambda i: (i.them - i.us, i.them))
+        return best.name
+    return deal.tradeables[0] if deal.tradeables else ""

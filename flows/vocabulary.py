@@ -1,0 +1,109 @@
+"""The engine's vocabulary: phases, contexts, warning codes and what the phrase library must cover.
+
+This is the contract between the engine and the phrase library. The loader refuses a
+library that misses any name listed here, so adding a warning code here without writing
+its text fails every test run, not a user's session.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+PHASES: Final = ("setup", "first_move", "midgame", "close", "review", "walked_away")
+FORWARD_PHASES: Final = ("setup", "first_move", "midgame", "close", "review")
+CONTEXTS: Final = ("sales", "partnership", "procurement", "hiring")
+DEFAULT_CONTEXT: Final = "sales"
+
+# Selling contexts protect a minimum; buying contexts a maximum (see `walkaway`).
+MINIMUM_CONTEXTS: Final = frozenset({"sales", "partnership"})
+
+# Warning code -> the variables its message and suggestion may use. The engine always
+# passes exactly these.
+WARNING_VARS: Final[dict[str, tuple[str, ...]]] = {
+    "missing_batna": (),
+    "missing_walkaway": (),
+    "single_issue": ("count", "bundle", "other", "term"),
+    "no_evidence": (),
+    "no_tradeables": (),
+    "no_meso": (),
+    "premature_offer": (),
+    "anchor_without_evidence": (),
+    "one_way_concession": ("item",),
+    "reciprocity_stalled": ("count",),
+    "uneven_trade": ("give", "get", "give_us", "get_us"),
+    "overshare_walkaway": ("phrase",),
+    "hard_line_tone": ("phrase",),
+    "split_the_difference": ("phrase",),
+    "their_anchor": ("amount",),
+    "price_pushback": ("phrase",),
+    "unbundling": ("phrase",),
+    "below_walkaway": ("amount", "walkaway", "direction"),
+    "too_many_bundles": ("count",),
+    "bundles_not_equivalent": ("low", "high"),
+    "cherry_picking": ("labels",),
+    "vague_safeguard": ("text",),
+    "governance_deferred": ("phrase",),
+    "no_safeguards": (),
+    "no_governance": (),
+    "no_exit_path": (),
+    "unreciprocated_concessions": ("count",),
+}
+WARNING_CODES: Final = tuple(WARNING_VARS)
+
+# Text detectors kept as data in phrases/patterns.yaml.
+DETECTORS: Final = (
+    "hard_line_tone",
+    "split_the_difference",
+    "bottom_line",
+    "budget_cap",
+    "price_pushback",
+    "unbundling",
+    "governance_deferred",
+    "concession_offer",
+    "conditional",
+    "measurable",
+)
+
+# Script topics the engine refers to by name (the library may add more).
+TOPICS: Final = (
+    "prep",
+    "opening",
+    "interests",
+    "meso",
+    "anchor",
+    "concession",
+    "objection",
+    "fairness",
+    "contingent",
+    "safeguard",
+    "governance",
+    "exit",
+    "close",
+    "walkaway",
+    "debrief",
+    "improve",
+)
+
+# Facts a template line may use. The walk-away point and the BATNA are deliberately not
+# here: a line meant to be said aloud can never leak the floor.
+SCRIPT_VARS: Final = frozenset(
+    {
+        "deal",
+        "context",
+        "phase",
+        "counterparty",
+        "issues",
+        "top_issue",
+        "cheap_give",
+        "evidence",
+        "rule",
+        "win_mine",
+        "win_theirs",
+        "win_shared",
+        "last_give",
+        "last_get",
+        "bundles",
+        "meeting",
+        "walk_reason",
+    }
+)

@@ -6,6 +6,7 @@ line (``--json``). It never imports Slack.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -108,19 +109,15 @@ def _enable_history(history_file: Path) -> None:
     except ImportError:  # pragma: no cover - Windows without pyreadline
         return
     history_file.parent.mkdir(parents=True, exist_ok=True)
-    try:
+    with contextlib.suppress(OSError):
         readline.read_history_file(history_file)
-    except (FileNotFoundError, OSError):
-        pass
     readline.set_history_length(2000)
     atexit.register(_save_history, readline, history_file)
 
 
 def _save_history(readline: object, history_file: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         readline.write_history_file(str(history_file))  # type: ignore[attr-defined]
-    except OSError:
-        pass
 
 
 def is_interactive(stream: TextIO) -> bool:

@@ -45,7 +45,7 @@ _AMOUNT = re.compile(
 )
 # What follows a number that makes it not money.
 _NOT_MONEY_AFTER = re.compile(
-    r"\s*(?:%|percent|pct|x\b|years?|yrs?|months?|mos?\b|weeks?|days?|hours?|hrs?|minutes?|"
+    r"\s*-?\s*(?:%|percent|pct|x\b|years?|yrs?|months?|mos?\b|weeks?|days?|hours?|hrs?|minutes?|"
     r"seats?|users?|licen[cs]es?|people|persons?|employees?|heads?|units?|pcs|pieces|items?|"
     r"times|points?|pts|am\b|pm\b|:\d|st\b|nd\b|rd\b|th\b|quarters?|q\d)",
     re.IGNORECASE,
@@ -88,19 +88,6 @@ def find_amounts(text: str) -> list[Amount]:
         if amount is not None:
             found.append(amount)
     return found
-
-
-def find_numbers(text: str) -> list[Decimal]:
-    """Plain numbers in ``text`` (used where a bare ``90`` may be meant as money)."""
-    values = []
-    for match in _AMOUNT.finditer(text):
-        after = text[match.end():]
-        if _NOT_MONEY_AFTER.match(after):
-            continue
-        value = _value(match, match.group("scale"))
-        if value is not None:
-            values.append(value)
-    return values
 
 
 def headline(amounts: list[Amount]) -> Amount | None:

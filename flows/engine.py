@@ -23,6 +23,7 @@ from flows.vocabulary import (
     SCRIPT_VARS,
     TOPICS,
     WARNING_CODES,
+    WARNING_VARS,
 )
 from phrases import PhraseLibrary, load_library
 from phrases.library import Vocabulary
@@ -39,19 +40,15 @@ def engine_vocabulary() -> Vocabulary:
         script_vars=SCRIPT_VARS,
         detectors=DETECTORS,
         commands=tuple(REGISTRY),
+        topics=TOPICS,
+        warning_vars=WARNING_VARS,
     )
 
 
 @functools.cache
 def default_library() -> PhraseLibrary:
     """The packaged phrase library, validated against the engine's vocabulary (once)."""
-    library = load_library(engine_vocabulary())
-    missing = [t for t in TOPICS if t not in library.topics]
-    if missing:
-        from phrases import PhraseLibraryError
-
-        raise PhraseLibraryError(f"topics: missing {', '.join(missing)}")
-    return library
+    return load_library(engine_vocabulary())
 
 
 class Engine:
@@ -67,6 +64,7 @@ class Engine:
             line: what the user typed (a leading ``/deal`` is ignored).
             space: the user's deals inside the caller's transaction.
             now: the current time (injected, so tests and replays control it).
+
         """
         text = "".join(ch for ch in line if ch.isprintable() or ch in "\t\n").strip()
         if not text:

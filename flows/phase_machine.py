@@ -7,21 +7,24 @@ back. Side effects stay out of callbacks, since transitions has no rollback.
 
 from __future__ import annotations
 
+from itertools import pairwise
+from typing import Any
+
 from transitions import Machine, MachineError
 
 from flows.vocabulary import FORWARD_PHASES, PHASES
 
 _BEFORE_REVIEW = list(FORWARD_PHASES[:-1])
 
-TRANSITIONS: list[dict[str, object]] = [
+TRANSITIONS: list[dict[str, Any]] = [
     *(
         {"trigger": "advance", "source": src, "dest": dst}
-        for src, dst in zip(FORWARD_PHASES, FORWARD_PHASES[1:], strict=False)
+        for src, dst in pairwise(FORWARD_PHASES)
         if src != "close"  # close -> review is a signature, see "sign"
     ),
     *(
         {"trigger": "retreat", "source": dst, "dest": src}
-        for src, dst in zip(FORWARD_PHASES, FORWARD_PHASES[1:], strict=False)
+        for src, dst in pairwise(FORWARD_PHASES)
     ),
     {"trigger": "sign", "source": "close", "dest": "review"},
     {"trigger": "walk", "source": _BEFORE_REVIEW, "dest": "walked_away"},
@@ -48,6 +51,7 @@ def fire(phase: str, trigger: str) -> str:
 
     Raises:
         PhaseChangeRefused: when the trigger is not valid from ``phase``.
+
     """
     if phase not in PHASES:
         raise PhaseChangeRefused(f"unknown phase {phase!r}")

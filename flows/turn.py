@@ -10,7 +10,7 @@ from flows.commands import BadArguments
 from flows.model import Deal
 from flows.replies import Reply, Table, WarningItem
 from flows.storage import DealSpace
-from flows.vocabulary import WARNING_VARS
+from flows.vocabulary import SCRIPT_VARS, WARNING_VARS
 from phrases import PhraseLibrary
 
 NO_COUNTERPARTY = "your counterpart"
@@ -75,6 +75,7 @@ class Turn:
         if deal is None:
             return _empty_facts()
         top = max(deal.issues, key=lambda i: (i.them, -i.us), default=None)
+        ours = max(deal.issues, key=lambda i: (i.us - i.them, i.us), default=None)
         cheap = _cheapest_give(deal)
         return {
             "deal": deal.name,
@@ -83,17 +84,19 @@ class Turn:
             "counterparty": _counterparty_label(deal),
             "issues": [i.name for i in deal.issues],
             "top_issue": top.name if top else "",
+            # What to ask for in return: worth most to us relative to them.
+            "our_priority": ours.name if ours and ours.us > ours.them else "",
             "cheap_give": cheap,
-            "evidence": deal.evidence[0] if deal.evidence else "",
-            "rule": deal.rule,
-            "win_mine": deal.wins.get("mine", ""),
-            "win_theirs": deal.wins.get("theirs", ""),
-            "win_shared": deal.wins.get("shared", ""),
-            "last_give": deal.last_give,
-            "last_get": deal.last_get,
+            "evidence": _clause(deal.evidence[0]) if deal.evidence else "",
+            "rule": _clause(deal.rule),
+            "win_mine": _clause(deal.wins.get("mine", "")),
+            "win_theirs": _clause(deal.wins.get("theirs", "")),
+            "win_shared": _clause(deal.wins.get("shared", "")),
+            "last_give": _clause(deal.last_give),
+            "last_get": _clause(deal.last_get),
             "bundles": [b.label for b in deal.bundles],
-            "meeting": deal.meeting,
-            "walk_reason": deal.walk_reason,
+            "meeting": _clause(deal.meeting),
+            "walk_reason": _clause(deal.walk_reason),
         }
 
     def reply(self) -> Reply:
@@ -117,13 +120,16 @@ def require_text(args: str, what: str) -> str:
     return args.strip()
 
 
+def _clause(text: str) -> str:
+    """User text as a clause inside a sentence: no trailing full stop to double up."""
+    return text.strip().rstrip(".;, ")
+
+
 def _empty_facts() -> dict[str, Any]:
-    return {
-        "deal": "", "context": "sales", "phase": "setup", "counterparty": NO_COUNTERPARTY,
-        "issues": [], "top_issue": "", "cheap_give": "", "evidence": "", "rule": "",
-        "win_mine": "", "win_theirs": "", "win_shared": "", "last_give": "", "last_get": "",
-        "bundles": [], "meeting": "", "walk_reason": "",
-    }
+    facts: dict[str, Any] = dict.fromkeys(SCRIPT_VARS, "")
+    facts.update(context="sales", phase="setup", counterparty=NO_COUNTERPARTY, issues=[],
+                 bundles=[])
+    return facts
 
 
 def _counterparty_label(deal: Deal) -> str:

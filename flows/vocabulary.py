@@ -94,6 +94,7 @@ SCRIPT_VARS: Final = frozenset(
         "counterparty",
         "issues",
         "top_issue",
+        "our_priority",
         "cheap_give",
         "evidence",
         "rule",

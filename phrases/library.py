@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from jinja2 import StrictUndefined, Template, TemplateError, meta
 from jinja2.sandbox import SandboxedEnvironment
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from phrases.errors import PhraseLibraryError, PhraseRenderError
 from phrases.schema import (
@@ -47,6 +47,9 @@ class Vocabulary:
     detectors: tuple[str, ...] = ()
     commands: tuple[str, ...] = ()
     replies: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    # Warning code -> the variables the engine passes; the YAML must declare exactly these.
+    warning_vars: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     min_lines_per_phase_context: int = 3
 
 
@@ -167,6 +170,7 @@ def load_library(vocabulary: Vocabulary, directory: Path = LIBRARY_DIR) -> Phras
 
     Raises:
         PhraseLibraryError: naming the file and key of the first problem found.
+
     """
     sections = _Sections()
     templates: dict[str, Template] = {}
@@ -187,7 +191,7 @@ def _read(path: Path) -> LibraryFile:
     try:
         # The C loader (when PyYAML has it) keeps start-up fast.
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except yaml.YAMLError as exc:
         raise PhraseLibraryError(f"{path.name}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
@@ -270,7 +274,7 @@ def _merge(
 
 
 def _phase_strings(phase: PhaseText) -> Iterator[str]:
-    yield from (phase.title, phase.purpose, phase.principle, *phase.checklist)
+    yield from (phase.title, phase.tagline, phase.purpose, phase.principle, *phase.checklist)
     yield from phase.focus.values()
 
 
@@ -283,7 +287,7 @@ def _model_strings(value: Any) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from _model_strings(item)
-    elif hasattr(value, "model_fields"):
+    elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
             yield from _model_strings(getattr(value, name))
 
@@ -296,12 +300,23 @@ def _missing(kind: str, needed: Iterable[str], have: Iterable[str]) -> None:
 
 def _check_complete(s: _Sections, vocab: Vocabulary) -> None:
     _missing("phases", vocab.phases, s.phases)
-    for name, phase in s.phases.items():
-        _missing(f"phases.{name}.focus", vocab.contexts, phase.focus)
+    for name, phase_text in s.phases.items():
+        _missing(f"phases.{name}.focus", vocab.contexts, phase_text.focus)
+        extra_focus = sorted(set(phase_text.focus) - set(vocab.contexts))
+        if extra_focus:
+            raise PhraseLibraryError(f"phases.{name}.focus: unknown context {extra_focus[0]}")
     _missing("warnings", vocab.warning_codes, s.warnings)
     extra = sorted(set(s.warnings) - set(vocab.warning_codes))
     if extra:
         raise PhraseLibraryError(f"warnings: codes the engine never raises: {', '.join(extra)}")
+    for code, passed in vocab.warning_vars.items():
+        declared = s.warnings[code].vars if code in s.warnings else list(passed)
+        if sorted(declared) != sorted(passed):
+            raise PhraseLibraryError(
+                f"warnings.{code}.vars: declares {sorted(declared)}, the engine passes "
+                f"{sorted(passed)}"
+            )
+    _missing("topics", vocab.topics, s.topics)
     _missing("detectors", vocab.detectors, s.detectors)
     _missing("commands", vocab.commands, s.commands)
     _missing("replies", vocab.replies, s.replies)
@@ -312,9 +327,15 @@ def _check_complete(s: _Sections, vocab: Vocabulary) -> None:
     if not s.faq:
         raise PhraseLibraryError("faq: missing")
     for phase, names in s.default_topics.items():
+        if phase not in vocab.phases:
+            raise PhraseLibraryError(f"default_topics.{phase}: unknown phase")
         for name in names:
             if name not in s.topics:
                 raise PhraseLibraryError(f"default_topics.{phase}: unknown topic {name}")
+            if s.topics[name].phase != phase:
+                raise PhraseLibraryError(
+                    f"default_topics.{phase}: topic {name} belongs to {s.topics[name].phase}"
+                )
     for key, pitfall in s.pitfalls.items():
         for code in pitfall.codes:
             if code not in s.warnings:

@@ -19,6 +19,7 @@ class PhaseText(_Strict):
     """What a phase is for, the principle behind it and its checklist."""
 
     title: str
+    tagline: str
     purpose: str
     principle: str
     checklist: list[str] = Field(min_length=3)

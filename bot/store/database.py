@@ -95,7 +95,7 @@ class Database:
         if current == head:
             return
         empty = not inspect(self.engine).get_table_names()
-        if embedded_default or empty or current is None and empty:
+        if embedded_default or empty or (current is None and empty):
             self.upgrade()
             return
         raise SchemaOutOfDate(

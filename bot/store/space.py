@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from bot.store.models import DealRow, MoveRow, UserRow
@@ -19,7 +19,7 @@ class SqlDealSpace:
         self._user = user
         self._rows: dict[int, DealRow] = {}
 
-    def _scoped(self):  # type: ignore[no-untyped-def]
+    def _scoped(self) -> Select[DealRow]:
         return select(DealRow).where(
             DealRow.workspace_id == self._user.workspace_id,
             DealRow.user_id == self._user.user_id,

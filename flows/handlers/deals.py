@@ -41,7 +41,8 @@ def handle_new(turn: Turn, args: str) -> None:
     """Create a deal and make it the active one."""
     name, context = parse_new(args)
     if turn.space.get_deal(name) is not None:
-        raise BadArguments(f"You already have a deal called {name}; switch to it with `use {name}`.")
+        raise BadArguments(
+            f"You already have a deal called {name}; switch to it with `use {name}`.")
     deal = Deal(name=name, context=context, created_at=turn.now, updated_at=turn.now)
     turn.space.add_deal(deal)
     turn.space.set_active(deal)

@@ -39,10 +39,7 @@ def handle_script(turn: Turn, args: str) -> None:
     """Template lines for the current phase, or for a named topic."""
     wanted = args.strip().lower()
     phase = turn.deal.phase if turn.deal else "setup"
-    if not wanted:
-        topics = turn.lib.default_topics(phase)
-    else:
-        topics = [_topic(turn, wanted)]
+    topics = [_topic(turn, wanted)] if wanted else turn.lib.default_topics(phase)
     for topic in topics:
         turn.add_script(topic)
     turn.say("script_shown", topics=[turn.lib.render(turn.lib.topics[t].about) for t in topics],
@@ -122,7 +119,7 @@ def handle_method(turn: Turn, args: str) -> None:
     turn.say(
         "method",
         phases=[r(turn.lib.phase(p).title) for p in FORWARD_PHASES],
-        artifacts=[f"{name}: {r(text)}" for name, text in g.artifacts.items()],
+        artifacts=[f"{name.replace('_', ' ')}: {r(text)}" for name, text in g.artifacts.items()],
         do=[r(x) for x in g.checklist_do],
         avoid=[r(x) for x in g.checklist_avoid],
         not_a_fit=[r(x) for x in g.not_a_fit],

@@ -18,7 +18,8 @@ from flows.replies import Table
 from flows.turn import Turn, require_text
 
 _CONDITIONAL = re.compile(
-    r"^we\s+(?P<give>.+?)(?:\s*,\s*(?:then\s+)?|\s+then\s+)(?:they|you)(?:'ll| will)?\s+(?P<get>.+)$",
+    r"^we\s+(?P<give>.+?)(?:\s*,\s*(?:then\s+)?|\s+then\s+)"
+    r"(?:they|you)(?:'ll| will)?\s+(?P<get>.+)$",
     re.I,
 )
 _TRADE = re.compile(r"^(?P<give>.+?)\s+(?:for|in exchange for|in return for)\s+(?P<get>.+)$", re.I)

@@ -25,6 +25,7 @@ def introduce_phase(turn: Turn) -> None:
     turn.say(
         "phase_intro",
         title=turn.lib.render(text.title, **facts),
+        tagline=turn.lib.render(text.tagline, **facts),
         purpose=turn.lib.render(text.purpose, **facts),
         principle=turn.lib.render(text.principle, **facts),
         focus=turn.lib.render(text.focus[deal.context], **facts),

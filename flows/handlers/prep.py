@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 
-from flows.amounts import find_amounts, find_numbers
+from flows.amounts import find_amounts
 from flows.commands import BadArguments, command
 from flows.model import IssueScore, Walkaway
 from flows.turn import Turn, require_text
@@ -46,8 +47,12 @@ def parse_walkaway(text: str, context: str) -> Walkaway:
     amount = amounts[0] if amounts else None
     value, currency = (amount.value, amount.currency) if amount else (None, None)
     if value is None:
-        bare = find_numbers(text)
-        value = bare[0] if bare else None
+        # A bare small number ("walkaway min 90") is an amount only when it is all there is.
+        rest = _MAX_WORDS.sub(" ", _MIN_WORDS.sub(" ", text)).strip()
+        try:
+            value = Decimal(rest.replace(",", "")) if rest else None
+        except InvalidOperation:
+            value = None
     if value is None:
         return Walkaway(text=text)
     if _MIN_WORDS.search(text):

@@ -30,6 +30,8 @@ VOCAB = Vocabulary(
     detectors=(),
     commands=(),
     replies=(),
+    topics=TOPICS,
+    warning_vars=WARNING_VARS,
 )
 
 TOPIC_PHASE = {
@@ -59,6 +61,7 @@ FULL_FACTS: dict[str, Any] = {
     "counterparty": "Acme procurement",
     "issues": ["price", "rollout speed", "support tier"],
     "top_issue": "rollout speed",
+    "our_priority": "a multi-year commitment",
     "cheap_give": "onboarding training",
     "evidence": "the 2024 industry pricing benchmark",
     "rule": "weekly active users above 60% within 90 days",
@@ -120,9 +123,7 @@ def fact_variants(context: str, phase: str) -> list[tuple[str, dict[str, Any]]]:
 
 
 def script(lib: PhraseLibrary, topic: str, context: str, facts: dict[str, Any]) -> list[str]:
-    # PhraseLibrary.script() takes the context as its own argument and does not pass it on
-    # to the templates, so a line using {{ context }} could never render through it.
-    return lib.script(topic, context, **{k: v for k, v in facts.items() if k != "context"})
+    return lib.script(topic, context, **facts)
 
 
 def assert_clean(text: str, where: str, *, sentence: bool = True) -> None:

@@ -42,8 +42,10 @@ def brute_force(sheet: Sheet) -> dict[Point, list[tuple[int, ...]]]:
     """Every non-dominated point with all the packages that reach it, by enumeration."""
     reach: dict[Point, list[tuple[int, ...]]] = {}
     for package in itertools.product(*(range(len(i.options)) for i in sheet.issues)):
-        us = sum((i.options[k].us for i, k in zip(sheet.issues, package)), Fraction(0))
-        them = sum((i.options[k].them for i, k in zip(sheet.issues, package)), Fraction(0))
+        us = sum((i.options[k].us for i, k in zip(sheet.issues, package, strict=True)), Fraction(0))
+        them = sum(
+            (i.options[k].them for i, k in zip(sheet.issues, package, strict=True)), Fraction(0)
+        )
         reach.setdefault((us, them), []).append(package)
     points = list(reach)
     return {

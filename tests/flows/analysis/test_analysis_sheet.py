@@ -114,6 +114,11 @@ def test_duplicate_option_names_first_line_and_error_is_a_value_error() -> None:
         parse_sheet_csv("issue,option,us,them\na,x,1,2\na,x,3,4\n", "s.csv")
 
 
+def _two(first: str) -> str:
+    """A one-issue YAML sheet whose first option is ``first`` and second is valid."""
+    return f"issues:\n  a:\n    - {first}\n    - {{option: y, us: 1, them: 2}}\n"
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -122,7 +127,7 @@ def test_duplicate_option_names_first_line_and_error_is_a_value_error() -> None:
             "s.yaml issues.a[1].us: missing 'us' number",
         ),
         (
-            "issues:\n  a:\n    - {option: x, us: 1, them: lots}\n    - {option: y, us: 1, them: 2}\n",
+            _two("{option: x, us: 1, them: lots}"),
             "s.yaml issues.a[0].them: 'them' not a number: 'lots'",
         ),
         (
@@ -134,7 +139,7 @@ def test_duplicate_option_names_first_line_and_error_is_a_value_error() -> None:
             "s.yaml issues.a: issue 'a' has only 1 option",
         ),
         (
-            "issues:\n  a:\n    - {option: x, us: 1, them: 2, thme: 3}\n    - {option: y, us: 1, them: 2}\n",
+            _two("{option: x, us: 1, them: 2, thme: 3}"),
             "s.yaml issues.a[0]: unknown field(s): thme",
         ),
         (
@@ -142,15 +147,15 @@ def test_duplicate_option_names_first_line_and_error_is_a_value_error() -> None:
             "s.yaml issues.a[0].option: missing option label",
         ),
         (
-            "issues:\n  a:\n    - {option: yes, us: 1, them: 2}\n    - {option: y, us: 1, them: 2}\n",
+            _two("{option: yes, us: 1, them: 2}"),
             "s.yaml issues.a[0].option: option label must be text",
         ),
         (
-            "issues:\n  a:\n    - {option: x, us: true, them: 2}\n    - {option: y, us: 1, them: 2}\n",
+            _two("{option: x, us: true, them: 2}"),
             "s.yaml issues.a[0].us: 'us' not a number",
         ),
         (
-            "issues:\n  a:\n    - {option: x, us: .inf, them: 2}\n    - {option: y, us: 1, them: 2}\n",
+            _two("{option: x, us: .inf, them: 2}"),
             "s.yaml issues.a[0].us: 'us' not a finite number",
         ),
         ("issues:\n  - options: []\n", "s.yaml issues[0].issue: missing issue name"),

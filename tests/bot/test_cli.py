@@ -1,0 +1,47 @@
+"""The ``dealcoach`` command line: database maintenance and settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.settings import SettingsError, database_settings, normalise_database_url
+
+
+def test_db_upgrade_and_current(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "x.db")
+    assert main(["db", "current", "--db", db]) == 0
+    assert "needs upgrade" in capsys.readouterr().out
+    assert main(["db", "upgrade", "--db", db]) == 0
+    assert main(["db", "current", "--db", db]) == 0
+    assert "up to date" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("sqlite:////tmp/a.db", "sqlite:////tmp/a.db"),
+])
+def test_database_urls_people_paste(given: str, expected: str) -> None:
+    assert normalise_database_url(given) == expected
+
+
+def test_a_plain_path_is_a_sqlite_file(tmp_path: Path) -> None:
+    assert normalise_database_url(str(tmp_path / "a.db")) == f"sqlite:///{tmp_path / 'a.db'}"
+
+
+def test_unsupported_urls_are_refused() -> None:
+    with pytest.raises(SettingsError, match="SQLite and PostgreSQL"):
+        normalise_database_url("mysql://x/y")
+
+
+def test_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgres://env/db")
+    assert database_settings("postgres://cli/db").url == "postgresql+psycopg://cli/db"
+    assert database_settings(None).url == "postgresql+psycopg://env/db"
+    monkeypatch.delenv("DATABASE_URL")
+    default = database_settings(None)
+    assert default.embedded_default and default.url.endswith("dealcoach.db")

@@ -1,0 +1,47 @@
+"""Shared fixtures: the engine, in-memory deal spaces, and databases (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from auxil.databases import make_database
+from auxil.transcripts import Transcript
+from bot.store.database import Database
+from flows.engine import Engine
+from flows.memory import MemoryDealSpace
+
+NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    return Engine()
+
+
+@pytest.fixture
+def transcript(engine: Engine) -> Transcript:
+    return Transcript(engine, MemoryDealSpace(), NOW)
+
+
+def _backends() -> list[str]:
+    return ["sqlite", "postgres"]
+
+
+@pytest.fixture(params=_backends())
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A migrated, empty database on each backend; PostgreSQL only with TEST_DATABASE_URL."""
+    with make_database(request.param, tmp_path) as db:
+        yield db
+
+
+def pytest_report_header() -> list[str]:
+    url = os.environ.get("TEST_DATABASE_URL")
+    return [f"PostgreSQL store tests: {'on ' + url if url else 'skipped (no TEST_DATABASE_URL)'}"]

@@ -1,60 +1,191 @@
 """Find money amounts in what people type: ``$95k``, ``95,000``, ``1.2M``, ``EUR 80k``.
 
-A number counts as money when it carries a currency, a magnitude suffix (k, m, bn) or
-is large enough to be a price (1,000 or more, and not a bare year). Amounts followed by a
-unit that is not money ("3 years", "20 seats", "15%") are ignored; amounts quoted per
-unit ("$40 per seat", "$9k/month") are kept but marked, so the deal's headline figure is
-not confused with a unit price.
+A number counts as money when it carries a currency (``$``, ``€``, ``US$``, ``EUR``,
+``dollars``...), a magnitude suffix (``k``, ``m``, ``mn``, ``bn``, ``million``, ``grand``) or
+is large enough to be a price (1,000 or more, and not a bare year such as ``2026``).
+
+Thousands may be grouped with commas (``95,000``) or with spaces (``95 000``, also the
+no-break and thin spaces); a decimal comma is read only before a magnitude (``1,5M``).
+Dotted thousands (``95.000``) are read as decimals, as in English.
+
+Not money: numbers followed by a unit that is not money (``3 years``, ``20 seats``,
+``15%``, ``5k users``, ``10am``), numbers inside dates, times, phone numbers and version
+strings (``2026-12-03``, ``12/03``, ``24/7``, ``555-123-4567``, ``v2.1``, ``1.2.3``),
+numbers after an identifier label (``ISO 27001``, ``order #12345``, ``room 1204``) and
+``401k`` plans.
+
+Amounts quoted per unit (``$40 per seat``, ``$9k/month``, ``$12 a user``, ``an hourly rate
+of $150``) are kept but marked ``per_unit``, so the deal's headline figure is not confused
+with a unit price. A yearly figure (``$100k per year``, ``$100k/yr``, ``annually``) is not
+per unit: it is how contract values and walk-away points are usually quoted.
+
+In a range the first number takes the magnitude and currency of the second: ``85-110k``
+and ``$85-110k`` are 85k and 110k.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
+_SYMBOLS = {
+    "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR",
+    "us$": "USD", "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD", "nz$": "NZD",
+    "s$": "SGD", "hk$": "HKD",
+}
 _CODES = {
     "usd": "USD", "dollars": "USD", "dollar": "USD", "bucks": "USD",
     "eur": "EUR", "euro": "EUR", "euros": "EUR",
-    "gbp": "GBP", "pounds": "GBP", "pound": "GBP",
+    "gbp": "GBP", "pounds": "GBP", "pound": "GBP", "quid": "GBP",
     "chf": "CHF", "cad": "CAD", "aud": "AUD", "nzd": "NZD", "inr": "INR", "jpy": "JPY",
-    "sek": "SEK", "nok": "NOK", "dkk": "DKK", "sgd": "SGD",
+    "sek": "SEK", "nok": "NOK", "dkk": "DKK", "sgd": "SGD", "hkd": "HKD",
 }
 _SCALE = {
     "k": Decimal(1_000), "thousand": Decimal(1_000), "grand": Decimal(1_000),
     "m": Decimal(1_000_000), "mm": Decimal(1_000_000), "mn": Decimal(1_000_000),
-    "million": Decimal(1_000_000),
+    "mio": Decimal(1_000_000), "mil": Decimal(1_000_000), "million": Decimal(1_000_000),
     "b": Decimal(1_000_000_000), "bn": Decimal(1_000_000_000),
     "billion": Decimal(1_000_000_000),
 }
 _SYMBOL_OF = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
 
-_CODE_ALT = "|".join(sorted(_CODES, key=len, reverse=True))
-_SCALE_ALT = "|".join(sorted(_SCALE, key=len, reverse=True))
+
+def _alternatives(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_SYM_ALT = _alternatives(_SYMBOLS)
+_CODE_ALT = _alternatives(_CODES)
+_SCALE_ALT = _alternatives(_SCALE)
+_SPACE = "[ \u00a0\u202f\u2009]"
 
 _AMOUNT = re.compile(
     rf"""
-    (?<![\w.,])
-    (?:(?P<sym>[$€£¥₹])\s?|(?P<precode>{_CODE_ALT})\s?)?
-    (?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)
+    (?<![\w.,$€£¥₹#+/\\@])
+    (?:(?P<sym>{_SYM_ALT})\s?|(?P<precode>{_CODE_ALT})\s?)?
+    (?P<num>
+        \d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?(?![\d,])             # 95,000  1,200.50
+      | \d{{1,3}}(?:{_SPACE}\d{{3}})+(?![\d,.]|{_SPACE}\d)      # 95 000
+      | \d+,\d{{1,2}}(?=\s?(?:{_SCALE_ALT})\b)               # 1,5M (decimal comma)
+      | \d+(?:\.\d+)?
+    )
     (?:\s?(?P<scale>{_SCALE_ALT})\b)?
-    (?:\s?(?P<postcode>{_CODE_ALT})\b)?
+    (?:\s?(?P<postcode>{_CODE_ALT})\b|\s?(?P<postsym>[€£$¥₹]))?
+    (?!\w)
     """,
     re.IGNORECASE | re.VERBOSE,
 )
-# What follows a number that makes it not money.
-_NOT_MONEY_AFTER = re.compile(
-    r"\s*-?\s*(?:%|percent|pct|x\b|years?|yrs?|months?|mos?\b|weeks?|days?|hours?|hrs?|minutes?|"
-    r"seats?|users?|licen[cs]es?|people|persons?|employees?|heads?|units?|pcs|pieces|items?|"
-    r"times|points?|pts|am\b|pm\b|:\d|st\b|nd\b|rd\b|th\b|quarters?|q\d)",
+_GROUPED = re.compile(rf"\d{{1,3}}(?:(?:,|{_SPACE})\d{{3}})+(?:\.\d+)?")
+
+# Digit runs that are never money: dates, times, phone numbers, versions, 401k plans.
+_NOT_MONEY_SPANS = re.compile(
+    r"""
+      (?<![\w.])\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}(?![\w.])   # +1 415 555 0100
+    | \(\d{2,4}\)\s?\d{3,4}[\s.-]?\d{3,4}\b                    # (415) 555-0100
+    | (?<![\w.,])\d{1,4}([-./])\d{1,4}(?:\1\d{1,4})+(?![\w])    # 555-123-4567 2026-12-03 1.2.3
+    | (?<![\w.,-])\d{3}-\d{4}(?![\w-])                          # 555-1234
+    | (?<![\w.,])\d{3}\s\d{3}\s\d{4}(?![\w])                    # 415 555 0100
+    | (?<![\w.,$€£¥₹])\d{1,2}/\d{1,2}(?![\d/])                  # 12/03 24/7
+    | \b\d{1,2}:\d{2}(?::\d{2})?\b                              # 10:30
+    | \bv(?:er(?:sion)?)?\.?\s?\d+(?:\.\d+)*\b                  # v2.1, version 10
+    | \b40[13]\s?\(?[kb]\)?(?!\w)                               # a 401(k)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# A label right before a plain number makes it an identifier ("ISO 27001", "order #12345").
+_ID_LABEL_BEFORE = re.compile(
+    r"(?:#|\b(?:no|nr|num|number|iso|iec|rfc|soc|room|order|po|ticket|invoice|inv|case|"
+    r"ref|reference|id|ext|extension|port|zip|postcode|build|release|article|art|section|"
+    r"sec|clause|page|pg|item|model|part|sku|flight|suite|route|error|code|pin|account|"
+    r"acct|cve|bug|issue|pr|jira|appendix|exhibit|annex|form)\.?)\s*(?:#|no\.?)?\s*$",
     re.IGNORECASE,
+)
+# What follows a number (without a currency) that makes it not money.
+_NOT_MONEY_AFTER = re.compile(
+    r"""\s*-?\s*(?:
+        %|per\s?cent\b|percent\b|pct\b|bps\b|basis\s+points?\b|x\b|s\b
+      | years?\b|yrs?\b|months?\b|mos?\b|weeks?\b|wks?\b|days?\b|nights?\b|hours?\b|hrs?\b
+      | h\b|minutes?\b|mins?\b|seconds?\b|secs?\b|ms\b|am\b|pm\b|:\d|st\b|nd\b|rd\b|th\b
+      | quarters?\b|q\d\b
+      | seats?\b|users?\b|people\b|persons?\b|employees?\b|heads?\b
+      | headcount\b|staff\b|ftes?\b|units?\b|pcs\b|pieces\b|times\b|points?\b|pts\b
+      | customers?\b|clients?\b|members?\b|subscribers?\b|students?\b
+      | patients?\b|stores?\b|shops?\b|locations?\b|sites?\b|offices?\b|branches\b
+      | devices?\b|endpoints?\b|servers?\b|nodes?\b|cores?\b|v?cpus?\b|gpus?\b
+      | instances?\b|agents?\b|hires?\b|candidates?\b|engineers?\b|developers?\b|devs?\b
+      | reps?\b|api\b|calls?\b|requests?\b|transactions?\b|messages?\b|emails?\b
+      | documents?\b|docs?\b|records?\b|rows?\b|pages?\b|words?\b|characters?\b
+      | tokens?\b|events?\b|sms\b|texts?\b|downloads?\b|installs?\b|visits?\b|visitors?\b
+      | sessions?\b|views?\b|impressions?\b|clicks?\b|leads?\b|loc\b|tests?\b
+      | pallets?\b|boxes\b|skus?\b|products?\b|vehicles?\b|trucks?\b|beds?\b|rooms?\b
+      | sign-?ups?\b|steps?\b
+      | [kmgtp]i?b\b|[kmg]bps\b|rpm\b|rps\b|qps\b|tps\b|iops\b|k?wh?\b|mw\b|hz\b|[kmg]hz\b
+      | km\b|kms\b|miles?\b|mi\b|kg\b|kgs\b|lbs?\b|tons?\b|tonnes?\b|sq\b|square\b|m2\b
+      | feet\b|ft\b|meters?\b|metres?\b|litres?\b|liters?\b|gallons?\b|degrees?\b|°
+      | px\b|pixels?\b|dpi\b|fps\b|video\b|monitors?\b|displays?\b|resolution\b|screens?\b
+      | tv\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Things that are counted, or priced with an article: "10,000 orders", "a 95k order".
+_COUNTED_AFTER = re.compile(
+    r"\s*-?\s*(?:orders?|deals?|contracts?|projects?|accounts?|licen[cs]es?|tickets?|"
+    r"shipments?|deliveries|delivery|lines?|items?)\b",
+    re.IGNORECASE,
+)
+_ARTICLE_BEFORE = re.compile(r"\b(?:a|an)\s+(?:[$€£¥₹]|[a-z]{3}\s?)?$", re.IGNORECASE)
+# Per-unit prices; a year is not a unit here (see the module docstring).
+_UNIT_WORDS = (
+    r"seat|user|month|week|day|hour|head|unit|license|licence|person|employee|member|piece|"
+    r"call|transaction|gb|tb|mile|night|room|ticket|device|endpoint|server|node|location|"
+    r"site|login|agent|hire|module|instance|order|shipment|delivery|student|patient|store|"
+    r"click|lead|visit|session|sms|message|email|api call|request"
 )
 _PER_UNIT_AFTER = re.compile(
-    r"\s*(?:/\s*\w+|per\s+\w+|an?\s+(?:seat|user|month|hour|head|unit|license|licence)\b|each\b|"
-    r"monthly\b|hourly\b|apiece\b)",
+    rf"""\s*(?:
+        /\s*(?!y(?:ea)?rs?\b|yr\b|annum\b|pa\b)[a-z]
+      | -?\s*per[\s-]+(?!y(?:ea)?rs?\b|yr\b|annum\b)[a-z]
+      | [\s-]?(?:an?|each|every)[\s-]+(?:{_UNIT_WORDS})s?\b
+      | (?:for\s+)?(?:each|every)\s+(?:{_UNIT_WORDS})s?\b
+      | each\b(?!\s+y(?:ea)?r)|apiece\b|monthly\b|hourly\b|daily\b|weekly\b|a\s+pop\b
+      | pupm\b|pepm\b|pmpm\b|pupy\b|pu\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_PER_UNIT_BEFORE = re.compile(
+    r"(?:\b(?:per[\s-]\w+|unit|hourly|daily|weekly|monthly|day|hour|seat|user)"
+    r"\s+(?:price|rate|fee|cost|charge)s?|\b(?:price|rate|fee|cost|charge)s?\s+per\s+\w+)"
+    r"\s*(?:is|of|at|would be|will be|:|=)?\s*(?:about|around|roughly|approximately|only|just|~)?"
+    r"\s*$",
     re.IGNORECASE,
 )
+# Numbers in words, read only with a magnitude: "ninety thousand", "half a million".
+_UNITS = {w: i for i, w in enumerate((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen"))}
+_TENS = {w: 10 * i for i, w in enumerate((
+    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")) if w}
+_SMALL = "|".join(sorted([*_UNITS, *_TENS], key=len, reverse=True))
+_WORDED = re.compile(
+    rf"""
+    (?<![\w-])
+    (?P<words>
+        half\s+a
+      | (?:a|(?:{_SMALL})(?:[\s-]+(?:{_SMALL}))?)\s+hundred(?:\s+and)?(?:[\s-]+(?:{_SMALL})){{0,2}}
+      | (?:{_SMALL})(?:[\s-]+(?:{_SMALL}))?
+      | a
+    )
+    \s+(?P<scale>thousand|grand|million|billion)\b
+    (?:\s+(?P<postcode>{_CODE_ALT})\b)?
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# Two numbers joined as a range: "85-110k", "$85 - $110k", "85 to 110k".
+_RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -82,12 +213,15 @@ def format_money(value: Decimal, currency: str | None) -> str:
 
 def find_amounts(text: str) -> list[Amount]:
     """Every money amount in ``text``, in order of appearance."""
-    found: list[Amount] = []
-    for match in _AMOUNT.finditer(text):
-        amount = _to_amount(match, text)
-        if amount is not None:
-            found.append(amount)
-    return found
+    masked = _NOT_MONEY_SPANS.sub(lambda m: "_" * len(m.group(0)), text)
+    readings = [_Reading(m, _currency(m)) for m in _AMOUNT.finditer(masked)]
+    for reading in readings:
+        reading.scale = _scale(reading.match, reading.currency)
+    for first, second in itertools.pairwise(readings):
+        _join_range(first, second, masked)
+    found = [(r.match.start(), _to_amount(r, masked, text)) for r in readings]
+    found += [(m.start(), _worded(m, masked)) for m in _WORDED.finditer(masked)]
+    return [a for _, a in sorted(found, key=lambda f: f[0]) if a is not None]
 
 
 def headline(amounts: list[Amount]) -> Amount | None:
@@ -96,41 +230,118 @@ def headline(amounts: list[Amount]) -> Amount | None:
     return max(whole, key=lambda a: a.value) if whole else None
 
 
-def _value(match: re.Match[str], scale: str | None = None) -> Decimal | None:
+def _number(raw: str) -> Decimal | None:
+    if _GROUPED.fullmatch(raw):
+        digits = re.sub(rf"[,{_SPACE[1:-1]}]", "", raw)
+    else:
+        digits = raw.replace(",", ".")  # a decimal comma ("1,5M"), or no comma at all
     try:
-        value = Decimal(match.group("num").replace(",", ""))
+        value = Decimal(digits)
     except InvalidOperation:  # pragma: no cover - the regex only admits digits
         return None
-    if scale:
-        value *= _SCALE[scale.lower()]
     return value
 
 
-def _to_amount(match: re.Match[str], text: str) -> Amount | None:
-    sym, precode, postcode = match.group("sym"), match.group("precode"), match.group("postcode")
-    scale = match.group("scale")
-    raw = match.group("num")
-    # Single-letter suffixes are ambiguous ("5 m" could be metres); accept them only glued
-    # to the number or after a currency.
-    if scale and scale.lower() in {"m", "b"} and " " in match.group(0).strip() and not sym:
-        scale = None
-    currency = None
+def _currency(match: re.Match[str]) -> str | None:
+    sym = match.group("sym") or match.group("postsym")
     if sym:
-        currency = _SYMBOLS[sym]
-    elif precode or postcode:
-        currency = _CODES[(precode or postcode or "").lower()]
-    after = text[match.end():]
-    if not (sym or precode or postcode or scale) and _NOT_MONEY_AFTER.match(after):
+        return _SYMBOLS[sym.lower()]
+    code = match.group("precode") or match.group("postcode")
+    return _CODES[code.lower()] if code else None
+
+
+def _scale(match: re.Match[str], currency: str | None) -> str | None:
+    scale = match.group("scale")
+    if not scale:
         return None
-    value = _value(match, scale)
+    # Single letters are ambiguous ("5 m" could be metres, "phase 2b" is no billion):
+    # "m" counts glued to the number or after a currency, "b" only after a currency.
+    glued = match.group(0)[match.start("scale") - match.start() - 1].isdigit()
+    if scale.lower() == "m" and not (glued or currency):
+        return None
+    if scale.lower() == "b" and not currency:
+        return None
+    return scale.lower()
+
+
+@dataclass
+class _Reading:
+    """One candidate number while its currency and scale are being worked out."""
+
+    match: re.Match[str]
+    currency: str | None
+    scale: str | None = None
+
+
+def _join_range(first: _Reading, second: _Reading, text: str) -> None:
+    """Share scale and currency across a range: "85-110k", "$85-110k", "85 to 110k"."""
+    if not _RANGE_JOIN.fullmatch(text[first.match.end():second.match.start()]):
+        return
+    low, high = _number(first.match.group("num")), _number(second.match.group("num"))
+    if low is None or high is None:
+        return
+    if first.scale is None and second.scale is not None:
+        if low >= high:
+            return
+        first.scale = second.scale
+    if first.currency is None and second.currency is not None:
+        first.currency = second.currency
+    elif second.currency is None and first.currency is not None:
+        second.currency = first.currency
+
+
+def _to_amount(reading: _Reading, masked: str, text: str) -> Amount | None:
+    match, currency, scale = reading.match, reading.currency, reading.scale
+    after = masked[match.end():]
+    before = masked[:match.start()]
+    plain = not (currency or scale)
+    if currency is None and _not_money_after(before, after):
+        return None
+    value = _number(match.group("num"))
     if value is None:
         return None
-    plain = not (sym or precode or postcode or scale)
+    if scale:
+        value *= _SCALE[scale]
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal(1))
     if plain:
-        if value < 1000:
+        raw = match.group("num")
+        if value < 1000 or _ID_LABEL_BEFORE.search(before):
             return None
-        if "," not in raw and "." not in raw and 1900 <= value <= 2100:
+        if raw.isdigit() and 1900 <= value <= 2100:
             return None  # a year, not a price
-    per_unit = bool(_PER_UNIT_AFTER.match(after))
-    shown = match.group(0).strip() if scale or not match.group("scale") else raw
+    per_unit = bool(_PER_UNIT_AFTER.match(after) or _PER_UNIT_BEFORE.search(before))
+    shown = text[match.start():match.end()].strip()
+    if match.group("scale") and scale is None:
+        shown = text[match.start():match.start("scale")].strip()
     return Amount(value=value, currency=currency, text=shown, per_unit=per_unit)
+
+
+def _worded(match: re.Match[str], masked: str) -> Amount | None:
+    code = match.group("postcode")
+    currency = _CODES[code.lower()] if code else None
+    after = masked[match.end():]
+    if currency is None and _not_money_after(masked[:match.start()], after):
+        return None
+    words = re.findall(r"[a-z]+", match.group("words").lower())
+    total = 0
+    for word in words:
+        if word == "a":
+            total = 1
+        elif word == "hundred":
+            total = max(total, 1) * 100
+        else:
+            total += _UNITS.get(word, 0) + _TENS.get(word, 0)
+    value = Decimal("0.5") if words[0] == "half" else Decimal(total)
+    if value == 0:
+        return None
+    value = (value * _SCALE[match.group("scale").lower()]).quantize(Decimal(1))
+    per_unit = bool(_PER_UNIT_AFTER.match(after))
+    return Amount(value=value, currency=currency, text=match.group(0), per_unit=per_unit)
+
+
+def _not_money_after(before: str, after: str) -> bool:
+    if _NOT_MONEY_AFTER.match(after):
+        return True
+    # "10,000 orders" counts orders, "a 95k order" is worth 95k.
+    return bool(_COUNTED_AFTER.match(after)) and not _ARTICLE_BEFORE.search(before)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import StrictUndefined, Template, TemplateError, meta
+from jinja2 import StrictUndefined, Template, TemplateError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ValidationError
 
@@ -71,23 +71,31 @@ class _Sections:
 class PhraseLibrary:
     """Validated phrase content with sandboxed rendering."""
 
-    def __init__(self, sections: _Sections, templates: dict[str, Template]):
+    def __init__(self, sections: _Sections, parsed: dict[str, nodes.Template | None],
+                 env: SandboxedEnvironment):
         self._s = sections
-        self._templates = templates
+        # Templates are parsed (and checked) at load, compiled on first use: start-up
+        # stays fast and a template nobody renders costs nothing.
+        self._parsed = parsed
+        self._env = env
+        self._templates: dict[str, Template] = {}
 
     # -- rendering ---------------------------------------------------------------------
     def render(self, source: str, /, **values: Any) -> str:
         """Render one library string with ``values``; raises PhraseRenderError on a bug."""
         template = self._templates.get(source)
         if template is None:
-            raise PhraseRenderError(f"not a library string: {source[:60]!r}")
+            if source not in self._parsed:
+                raise PhraseRenderError(f"not a library string: {source[:60]!r}")
+            ast = self._parsed[source]
+            if ast is None:  # plain text, nothing to fill in
+                return _tidy(source)
+            template = self._templates[source] = self._env.from_string(ast)
         try:
             rendered = template.render(**values)
         except TemplateError as exc:
             raise PhraseRenderError(f"{exc} in {source[:60]!r}") from exc
-        # Tidy the layout: single spaces inside a line, no blank lines.
-        lines = (" ".join(line.split()) for line in rendered.splitlines())
-        return "\n".join(line for line in lines if line)
+        return _tidy(rendered)
 
     def reply(self, key: str, /, **values: Any) -> str:
         """Render the reply text stored under ``key``."""
@@ -161,6 +169,12 @@ class PhraseLibrary:
         return self._s.guides
 
 
+def _tidy(text: str) -> str:
+    """Single spaces inside a line, no blank lines."""
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 def load_library(vocabulary: Vocabulary, directory: Path = LIBRARY_DIR) -> PhraseLibrary:
     """Read, validate and compile every ``*.yaml`` file in ``directory``.
 
@@ -173,7 +187,7 @@ def load_library(vocabulary: Vocabulary, directory: Path = LIBRARY_DIR) -> Phras
 
     """
     sections = _Sections()
-    templates: dict[str, Template] = {}
+    templates: dict[str, nodes.Template | None] = {}
     env = SandboxedEnvironment(
         undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True
     )
@@ -184,7 +198,7 @@ def load_library(vocabulary: Vocabulary, directory: Path = LIBRARY_DIR) -> Phras
         parsed = _read(path)
         _merge(path.name, parsed, sections, env, vocabulary, templates)
     _check_complete(sections, vocabulary)
-    return PhraseLibrary(sections, templates)
+    return PhraseLibrary(sections, templates, env)
 
 
 def _read(path: Path) -> LibraryFile:
@@ -210,7 +224,7 @@ def _merge(
     into: _Sections,
     env: SandboxedEnvironment,
     vocab: Vocabulary,
-    templates: dict[str, Template],
+    templates: dict[str, nodes.Template | None],
 ) -> None:
     def add(section: str, items: Mapping[str, Any] | None) -> None:
         if not items:
@@ -223,9 +237,13 @@ def _merge(
 
     def compile_all(where: str, strings: Iterable[str], allowed: frozenset[str] | None) -> None:
         for text in strings:
+            if text in templates:
+                continue
+            if "{" not in text:
+                templates[text] = None  # plain text: nothing to parse or check
+                continue
             try:
                 ast = env.parse(text)
-                template = env.from_string(text)
             except TemplateError as exc:
                 raise PhraseLibraryError(f"{filename}: {where}: template error: {exc}") from exc
             if allowed is not None:
@@ -234,7 +252,7 @@ def _merge(
                     raise PhraseLibraryError(
                         f"{filename}: {where}: unknown variable(s) {sorted(unknown)}"
                     )
-            templates[text] = template
+            templates[text] = ast
 
     for name, phase in (parsed.phases or {}).items():
         compile_all(f"phases.{name}", _phase_strings(phase), vocab.script_vars)

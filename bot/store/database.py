@@ -13,13 +13,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from alembic import command as alembic_command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -31,6 +27,12 @@ T = TypeVar("T")
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 RETRIES = 4
+# The newest migration. Kept as a constant so start-up need not import Alembic just to
+# compare revisions; a test checks it against the migration scripts.
+SCHEMA_HEAD = "0001_core"
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 
 class StorageUnavailable(Exception):
@@ -42,6 +44,8 @@ class SchemaOutOfDate(Exception):
 
 
 def _alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -70,15 +74,19 @@ class Database:
     def current_revision(self) -> str | None:
         """The schema revision the database is at (None when it has none)."""
         with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     @staticmethod
-    def head_revision() -> str | None:
+    def head_revision() -> str:
         """The newest revision the code knows."""
-        return ScriptDirectory.from_config(_alembic_config("sqlite://")).get_current_head()
+        return SCHEMA_HEAD
 
     def upgrade(self) -> None:
         """Apply every pending migration."""
+        from alembic import command as alembic_command
+
         config = _alembic_config(self.url)
         with self.engine.begin() as conn:
             config.attributes["connection"] = conn
@@ -145,17 +153,22 @@ class Database:
 
     def _lock_user(self, session: Session, workspace_id: str, user_id: str,
                    now: datetime) -> UserRow:
+        query = (
+            select(UserRow)
+            .where(UserRow.workspace_id == workspace_id, UserRow.user_id == user_id)
+            .with_for_update()
+        )
+        user = session.scalar(query)
+        if user is not None:
+            return user
+        # First command from this person: create the row, tolerating a concurrent twin.
         dialect = postgresql if not self.is_sqlite else sqlite
         session.execute(
             dialect.insert(UserRow)
             .values(workspace_id=workspace_id, user_id=user_id, created_at=now)
             .on_conflict_do_nothing(index_elements=["workspace_id", "user_id"])
         )
-        user = session.scalar(
-            select(UserRow)
-            .where(UserRow.workspace_id == workspace_id, UserRow.user_id == user_id)
-            .with_for_update()
-        )
+        user = session.scalar(query)
         assert user is not None
         return user
 

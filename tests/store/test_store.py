@@ -181,6 +181,15 @@ def test_a_database_that_stays_down_is_a_clear_error(
     assert "nothing was saved" in outcome.message
 
 
+def test_the_schema_head_constant_matches_the_migrations() -> None:
+    from alembic.script import ScriptDirectory
+
+    from bot.store.database import _alembic_config
+
+    scripts = ScriptDirectory.from_config(_alembic_config("sqlite://"))
+    assert scripts.get_current_head() == Database.head_revision()
+
+
 def test_migrations_match_the_models(database: Database) -> None:
     with database.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)

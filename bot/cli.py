@@ -70,6 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"The database could not be used: {_first_line(exc)}")
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`dealcoach chat | head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 def _open_database(args: argparse.Namespace, *, prepare: bool = True):  # type: ignore[no-untyped-def]

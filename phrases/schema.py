@@ -87,17 +87,16 @@ class CompiledDetector:
         self.unless = unless
 
     def search(self, text: str) -> str | None:
-        """Return the text matched by the first group, or None when the detector is silent."""
-        first: str | None = None
+        """The matched text (spanning every group's hit), or None when the detector is silent."""
+        start, end = len(text), 0
         for group in self.require:
             hit = next((m for m in (p.search(text) for p in group) if m), None)
             if hit is None:
                 return None
-            if first is None:
-                first = hit.group(0)
+            start, end = min(start, hit.start()), max(end, hit.end())
         if any(p.search(text) for p in self.unless):
             return None
-        return first
+        return text[start:end]
 
 
 class FaqEntry(_Strict):

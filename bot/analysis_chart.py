@@ -106,7 +106,7 @@ def write_frontier_chart(report: AnalysisReport, path: str | Path) -> None:
         s=70,
         color="tab:green",
         label="biggest pie",
-        zorder=5,
+        zorder=7,  # above the MESO stars, which often include it
     )
 
     comp = report.compromise

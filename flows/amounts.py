@@ -50,6 +50,8 @@ _SCALE = {
     "b": Decimal(1_000_000_000), "bn": Decimal(1_000_000_000),
     "billion": Decimal(1_000_000_000),
 }
+_WINDOW = 48  # characters either side of a number that can change how it reads
+_MAX_DIGITS = 15  # digits before the decimal point, before any magnitude
 _SYMBOL_OF = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
 
 
@@ -105,7 +107,7 @@ _ID_LABEL_BEFORE = re.compile(
 )
 # What follows a number (without a currency) that makes it not money.
 _NOT_MONEY_AFTER = re.compile(
-    r"""\s*-?\s*(?:
+    r"""\s*+(?:-\s*+)?(?:
         %|per\s?cent\b|percent\b|pct\b|bps\b|basis\s+points?\b|x\b|s\b
       | years?\b|yrs?\b|months?\b|mos?\b|weeks?\b|wks?\b|days?\b|nights?\b|hours?\b|hrs?\b
       | h\b|minutes?\b|mins?\b|seconds?\b|secs?\b|ms\b|am\b|pm\b|:\d|st\b|nd\b|rd\b|th\b
@@ -132,7 +134,7 @@ _NOT_MONEY_AFTER = re.compile(
 )
 # Things that are counted, or priced with an article: "10,000 orders", "a 95k order".
 _COUNTED_AFTER = re.compile(
-    r"\s*-?\s*(?:orders?|deals?|contracts?|projects?|accounts?|licen[cs]es?|tickets?|"
+    r"\s*+(?:-\s*+)?(?:orders?|deals?|contracts?|projects?|accounts?|licen[cs]es?|tickets?|"
     r"shipments?|deliveries|delivery|lines?|items?)\b",
     re.IGNORECASE,
 )
@@ -144,10 +146,15 @@ _UNIT_WORDS = (
     r"site|login|agent|hire|module|instance|order|shipment|delivery|student|patient|store|"
     r"click|lead|visit|session|sms|message|email|api call|request"
 )
+# "Per year" or "per vendor" is no unit price: a yearly value is the deal's headline and a
+# cap "per vendor" or "per contract" is a whole figure.
+_NOT_UNITS = (
+    r"(?:y(?:ea)?rs?|yr|annum|vendor|supplier|contract|agreement|engagement|term|renewal|po)\b"
+)
 _PER_UNIT_AFTER = re.compile(
-    rf"""\s*(?:
-        /\s*(?!y(?:ea)?rs?\b|yr\b|annum\b|pa\b)[a-z]
-      | -?\s*per[\s-]+(?!y(?:ea)?rs?\b|yr\b|annum\b)[a-z]
+    rf"""\s*+(?:
+        /\s*(?!{_NOT_UNITS}|pa\b)[a-z]
+      | -?\s*per[\s-]+(?!{_NOT_UNITS})[a-z]
       | [\s-]?(?:an?|each|every)[\s-]+(?:{_UNIT_WORDS})s?\b
       | (?:for\s+)?(?:each|every)\s+(?:{_UNIT_WORDS})s?\b
       | each\b(?!\s+y(?:ea)?r)|apiece\b|monthly\b|hourly\b|daily\b|weekly\b|a\s+pop\b
@@ -184,8 +191,10 @@ _WORDED = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
-# Two numbers joined as a range: "85-110k", "$85 - $110k", "85 to 110k".
-_RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to)\s*$", re.IGNORECASE)
+# Two numbers joined as a range: "85-110k", "$85 - $110k", "85 to 110k", "between 85 and 110k".
+_RANGE_JOIN = re.compile(r"\s?(?:-|–|—|to)\s?", re.IGNORECASE)
+_AND_JOIN = re.compile(r"\s(?:and|&)\s", re.IGNORECASE)
+_BETWEEN = re.compile(r"\bbetween\s$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -271,15 +280,23 @@ class _Reading:
     match: re.Match[str]
     currency: str | None
     scale: str | None = None
+    counted: bool = False  # a range whose unit is not money: "1,000-2,000 users"
+    per_unit: bool = False  # a range of unit prices: "$30-40 per seat"
 
 
 def _join_range(first: _Reading, second: _Reading, text: str) -> None:
-    """Share scale and currency across a range: "85-110k", "$85-110k", "85 to 110k"."""
-    if not _RANGE_JOIN.fullmatch(text[first.match.end():second.match.start()]):
+    """Share scale, currency and unit across a range: "85-110k", "between $85 and 110k"."""
+    joint = text[first.match.end():second.match.start()]
+    if not _RANGE_JOIN.fullmatch(joint) and not (
+            _AND_JOIN.fullmatch(joint) and _BETWEEN.search(_around(text, first.match)[1])):
         return
     low, high = _number(first.match.group("num")), _number(second.match.group("num"))
     if low is None or high is None:
         return
+    after, before = _around(text, second.match)
+    if first.currency is None and second.currency is None:
+        first.counted = _not_money_after(before, after)
+    first.per_unit = bool(_PER_UNIT_AFTER.match(after))
     if first.scale is None and second.scale is not None:
         if low >= high:
             return
@@ -292,14 +309,13 @@ def _join_range(first: _Reading, second: _Reading, text: str) -> None:
 
 def _to_amount(reading: _Reading, masked: str, text: str) -> Amount | None:
     match, currency, scale = reading.match, reading.currency, reading.scale
-    after = masked[match.end():]
-    before = masked[:match.start()]
+    after, before = _around(masked, match)
     plain = not (currency or scale)
-    if currency is None and _not_money_after(before, after):
+    if reading.counted or (currency is None and _not_money_after(before, after)):
         return None
     value = _number(match.group("num"))
-    if value is None:
-        return None
+    if value is None or value.adjusted() >= _MAX_DIGITS:
+        return None  # a digit run that long is an identifier, not a price
     if scale:
         value *= _SCALE[scale]
     if value == value.to_integral_value():
@@ -310,7 +326,8 @@ def _to_amount(reading: _Reading, masked: str, text: str) -> Amount | None:
             return None
         if raw.isdigit() and 1900 <= value <= 2100:
             return None  # a year, not a price
-    per_unit = bool(_PER_UNIT_AFTER.match(after) or _PER_UNIT_BEFORE.search(before))
+    per_unit = reading.per_unit or bool(
+        _PER_UNIT_AFTER.match(after) or _PER_UNIT_BEFORE.search(before))
     shown = text[match.start():match.end()].strip()
     if match.group("scale") and scale is None:
         shown = text[match.start():match.start("scale")].strip()
@@ -320,8 +337,8 @@ def _to_amount(reading: _Reading, masked: str, text: str) -> Amount | None:
 def _worded(match: re.Match[str], masked: str) -> Amount | None:
     code = match.group("postcode")
     currency = _CODES[code.lower()] if code else None
-    after = masked[match.end():]
-    if currency is None and _not_money_after(masked[:match.start()], after):
+    after, before = _around(masked, match)
+    if currency is None and _not_money_after(before, after):
         return None
     words = re.findall(r"[a-z]+", match.group("words").lower())
     total = 0
@@ -338,6 +355,12 @@ def _worded(match: re.Match[str], masked: str) -> Amount | None:
     value = (value * _SCALE[match.group("scale").lower()]).quantize(Decimal(1))
     per_unit = bool(_PER_UNIT_AFTER.match(after))
     return Amount(value=value, currency=currency, text=match.group(0), per_unit=per_unit)
+
+
+def _around(text: str, match: re.Match[str]) -> tuple[str, str]:
+    """The text right after and right before a number: all that its reading depends on."""
+    start, end = match.start(), match.end()
+    return text[end:end + _WINDOW], text[max(0, start - _WINDOW):start]
 
 
 def _not_money_after(before: str, after: str) -> bool:

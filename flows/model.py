@@ -53,6 +53,16 @@ class Bundle:
 
 
 @dataclass
+class ScoredOption:
+    """One option of an issue on the deal's scoring sheet; points kept as exact text."""
+
+    issue: str
+    label: str
+    us: str
+    them: str
+
+
+@dataclass
 class Clause:
     """A safeguard, governance or exit clause, with the result of its quality check."""
 
@@ -84,6 +94,7 @@ class Deal:
     governance: list[Clause] = field(default_factory=list)
     exits: list[Clause] = field(default_factory=list)
     debriefs: list[str] = field(default_factory=list)
+    options: list[ScoredOption] = field(default_factory=list)
     # Running counters, kept so no command has to scan the log.
     moves_count: int = 0
     unpaired_gives: int = 0
@@ -113,7 +124,7 @@ class Deal:
     FACT_FIELDS = (
         "walked_from", "walk_reason", "batna", "walkaway", "issues", "tradeables",
         "counterparty", "evidence", "wins", "rule", "meeting", "bundles", "safeguards",
-        "governance", "exits", "debriefs", "last_give", "last_get",
+        "governance", "exits", "debriefs", "last_give", "last_get", "options",
     )
 
     def facts_document(self) -> dict[str, Any]:
@@ -156,6 +167,7 @@ class Deal:
         self.governance = [Clause(**c) for c in doc.get("governance", [])]
         self.exits = [Clause(**c) for c in doc.get("exits", [])]
         self.debriefs = list(doc.get("debriefs", []))
+        self.options = [ScoredOption(**o) for o in doc.get("options", [])]
         self.last_give = doc.get("last_give", "")
         self.last_get = doc.get("last_get", "")
 

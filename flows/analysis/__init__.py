@@ -9,7 +9,12 @@
 Standard library only (plus PyYAML for sheets); nothing here knows about Slack or SQL.
 """
 
-from flows.analysis.frontier import FrontierPoint, Package, pareto_frontier
+from flows.analysis.frontier import (
+    FrontierPoint,
+    FrontierTooLargeError,
+    Package,
+    pareto_frontier,
+)
 from flows.analysis.insights import PackageError
 from flows.analysis.report import AnalysisReport, analyze
 from flows.analysis.sheet import (
@@ -24,6 +29,7 @@ from flows.analysis.sheet import (
 __all__ = [
     "AnalysisReport",
     "FrontierPoint",
+    "FrontierTooLargeError",
     "Issue",
     "Option",
     "Package",

@@ -17,6 +17,14 @@ common multiple of its denominators; scaling one side by a positive constant doe
 change which packages dominate which), merged in integer arithmetic for speed, and turned
 back into :class:`~fractions.Fraction` at the end.
 
+The running time grows with the size of the frontier, not with the number of packages.
+Real sheets have small frontiers (tens to a few thousand points), but a sheet that is
+almost exactly zero-sum with irregular values makes nearly every package efficient, so
+the frontier itself has millions of points. Rather than run for minutes, the merge stops
+with :class:`FrontierTooLargeError` once a partial frontier passes ``max_points``
+(:data:`MAX_FRONTIER_POINTS` by default); the answer is exact or refused, never
+approximated.
+
 When several packages reach the same point, the one kept is the lexicographically
 smallest in option positions, i.e. the one preferring options listed earlier, first
 issue first. That choice is global, not an accident of the merge: the prefix of that
@@ -30,14 +38,21 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TypeVar
+from typing import Final, TypeVar
 
-from flows.analysis.sheet import Sheet
+from flows.analysis.sheet import Sheet, SheetError
 
 Package = tuple[int, ...]
 """A package as the position of the chosen option in each issue, in sheet order."""
 
 N = TypeVar("N", int, Fraction)
+
+MAX_FRONTIER_POINTS: Final = 20_000
+"""The largest partial frontier the merge accepts before giving up (see the module doc)."""
+
+
+class FrontierTooLargeError(SheetError):
+    """The sheet's frontier is too large to compute and show in reasonable time."""
 
 
 @dataclass(frozen=True)
@@ -99,16 +114,23 @@ def package_value(sheet: Sheet, package: Sequence[int]) -> tuple[Fraction, Fract
     return us, them
 
 
-def pareto_frontier(sheet: Sheet) -> list[FrontierPoint]:
+def pareto_frontier(
+    sheet: Sheet, max_points: int | None = MAX_FRONTIER_POINTS
+) -> list[FrontierPoint]:
     """Compute the exact Pareto frontier of whole packages.
 
     Args:
         sheet: The scoring sheet.
+        max_points: Give up when a partial frontier has more points than this
+            (None: never give up).
 
     Returns:
         One point per distinct non-dominated (us, them) value, with one package reaching
         it, ordered from the best for us to the best for them (us descending, so them
         ascending).
+
+    Raises:
+        FrontierTooLargeError: If a partial frontier passes ``max_points``.
 
     """
     us_scale = _common_denominator(option.us for issue in sheet.issues for option in issue.options)
@@ -127,6 +149,12 @@ def pareto_frontier(sheet: Sheet) -> list[FrontierPoint]:
             for index, (option_us, option_them) in enumerate(options)
         ]
         partial = prune_dominated(candidates)
+        if max_points is not None and len(partial) > max_points:
+            raise FrontierTooLargeError(
+                f"{sheet.source}: more than {max_points:,} efficient packages after "
+                f"{len(partial[0][2])} issues: the sheet is almost zero-sum, so nearly every "
+                "package is efficient; score the options in coarser steps"
+            )
     return [
         FrontierPoint(Fraction(us, us_scale), Fraction(them, them_scale), package)
         for us, them, package in partial

@@ -405,14 +405,15 @@ def meso_proposals(
         end = max(end, start)
         while end + 1 < len(points) and points[end + 1].us - first.us <= window:
             end += 1
-        run = points[start : end + 1]
-        if len(run) < 2:
+        size = end - start + 1
+        if size < 2:
             continue
-        low, high = run[0].us, run[-1].us
-        distance = max(low - target_us, target_us - high, Fraction(0))
-        key = (-min(len(run), count), distance, -(run[0].them - run[-1].them), start)
+        # Keys only, no slicing: a run can be long, and slicing every one is quadratic.
+        low, high = first, points[end]
+        distance = max(low.us - target_us, target_us - high.us, Fraction(0))
+        key = (-min(size, count), distance, -(low.them - high.them), start)
         if best_key is None or key < best_key:
-            best_key, best_run = key, run
+            best_key, best_run = key, points[start : end + 1]
     if not best_run:
         return Meso(
             (),

@@ -4,6 +4,21 @@ Numbers are exact :class:`~fractions.Fraction` on the report object. In
 :meth:`AnalysisReport.to_json_dict` a whole number becomes a JSON integer and anything else
 a float (the nearest double, so ``0.1`` prints as ``0.1``); packages become
 ``{issue: option label}`` mappings in sheet order.
+
+JSON shape (``point`` is ``{us, them, package}``):
+
+* ``outcomes``: the number of possible packages;
+* ``frontier``: a list of points, best for us first;
+* ``max_joint``: a point plus ``total``;
+* ``issue_types``: ``{issue: {type, stakes_us, stakes_them, matters_more_to,
+  best_for_us, best_for_them}}``;
+* ``logrolls``: ``[{our_issue, their_issue, package, baseline, gain_us, gain_them}]``
+  where ``package`` is the two traded options and ``baseline`` the two middle ones;
+* ``compromise``: ``{package, us, them, on_frontier, efficient: point, cost_us,
+  cost_them}``;
+* ``meso``: ``{window, target_us, proposals: [point], note}``;
+* ``package`` (only when one was named): ``{package, us, them, on_frontier, slack_us,
+  slack_them, improvement: point + {gain_us, gain_them} or null}``.
 """
 
 from __future__ import annotations
@@ -281,6 +296,8 @@ def analyze(sheet: Sheet, package: Mapping[str, str] | None = None) -> AnalysisR
 
     Raises:
         PackageError: If the named package does not fit the sheet.
+        FrontierTooLargeError: If the sheet makes nearly every package efficient (see
+            :mod:`flows.analysis.frontier`).
 
     """
     named = resolve_package(sheet, package) if package is not None else None

@@ -60,8 +60,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Final
 
-import yaml
-
 MIN_OPTIONS: Final = 2
 CSV_HEADER: Final = ("issue", "option", "us", "them")
 _OPTION_KEYS: Final = frozenset({"option", "us", "them"})
@@ -298,6 +296,10 @@ def parse_sheet_yaml(text: str, source_name: str) -> Sheet:
             issue or option, an issue with fewer than two options, or an empty sheet.
 
     """
+    # PyYAML (a project dependency) is imported here so the rest of flows.analysis,
+    # CSV sheets included, needs nothing beyond the standard library.
+    import yaml
+
     builder = _Builder(source_name)
     try:
         data = yaml.safe_load(text)

@@ -72,6 +72,12 @@ MONEY: list[tuple[str, list[tuple[str, str | None, bool]]]] = [
     ("95 to 110k", [("95000", None, False), ("110000", None, False)]),
     ("between 100k and 120k", [("100000", None, False), ("120000", None, False)]),
     ("2-3M", [("2000000", None, False), ("3000000", None, False)]),
+    ("1,000 - 2,000", [("1000", None, False), ("2000", None, False)]),
+    ("$1,000-2,000 per month", [("1000", USD, True), ("2000", USD, True)]),
+    ("$30 to $40 a seat", [("30", USD, True), ("40", USD, True)]),
+    ("between 95 and 110k", [("95000", None, False), ("110000", None, False)]),
+    ("between $95k and 110k", [("95000", USD, False), ("110000", USD, False)]),
+    ("95k and 2,000 seats", [("95000", None, False)]),
     # per unit
     ("$40 per seat", [("40", USD, True)]),
     ("$40 per-seat", [("40", USD, True)]),
@@ -167,6 +173,9 @@ NOT_MONEY = [
     "thousands of users",
     "one million users",
     "a thousand times",
+    "1,000-2,000 users",
+    "5,000 to 10,000 API calls",
+    "between 1,500 and 2,000 seats",
     "",
 ]
 
@@ -218,3 +227,24 @@ def test_headline_of_nothing() -> None:
 def test_format_money(value: str, currency: str | None, shown: str) -> None:
     assert format_money(Decimal(value), currency) == shown
     assert Amount(Decimal(value), currency, "x").formatted() == shown
+
+
+@pytest.mark.parametrize("text", [
+    "1" * 4000,
+    "1" * 2000 + "." + "5" * 1999,
+    "$" + "9" * 3999,
+    "1" + " " * 3998 + "1",
+    "1" + "\u00a0" * 3998 + "k",
+    "1 - " * 1000,
+    "$95k " * 800,
+    "ninety " * 570 + "thousand",
+])
+def test_long_lines_neither_crash_nor_crawl(text: str) -> None:
+    # The engine accepts lines up to 4,000 characters; a digit run that long is no price,
+    # and nothing here may backtrack its way into seconds.
+    import time
+
+    started = time.perf_counter()
+    for amount in find_amounts(text):
+        assert amount.value.adjusted() < 30
+    assert time.perf_counter() - started < 2

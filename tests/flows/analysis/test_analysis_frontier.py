@@ -13,11 +13,12 @@ from hypothesis import strategies as st
 
 from flows.analysis.frontier import (
     FrontierPoint,
+    FrontierTooLargeError,
     package_value,
     pareto_frontier,
     prune_dominated,
 )
-from flows.analysis.sheet import Issue, Option, Sheet
+from flows.analysis.sheet import Issue, Option, Sheet, SheetError
 
 Point = tuple[Fraction, Fraction]
 
@@ -174,3 +175,12 @@ def test_twelve_issues_of_six_options_is_fast() -> None:
     assert time.perf_counter() - start < 1.0
     assert sheet.outcome_count == 6**12
     assert frontier and all(isinstance(p.package, tuple) and len(p.package) == 12 for p in frontier)
+
+
+def test_nearly_zero_sum_sheets_with_huge_frontiers_are_refused() -> None:
+    # Zero-sum with values in distinct powers of 7: every package is efficient.
+    sheet = make_sheet(*[[(k * 7**n, -k * 7**n) for k in range(6)] for n in range(4)])
+    assert len(pareto_frontier(sheet, max_points=None)) == 6**4
+    with pytest.raises(FrontierTooLargeError, match=r"more than 100 efficient packages after 3"):
+        pareto_frontier(sheet, max_points=100)
+    assert issubclass(FrontierTooLargeError, SheetError)

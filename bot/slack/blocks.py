@@ -1,0 +1,448 @@
+"""Engine replies as Block Kit: header, text, one block per warning, lines, table, buttons.
+
+Everything the engine says may carry user text (deal names, items, quoted lines), so every
+``mrkdwn`` string is escaped for Slack markup (``&``, ``<``, ``>`` and nothing else) and
+marked ``verbatim`` so Slack does not turn ``#channel`` or bare URLs into links either.
+``plain_text`` objects (the header, button labels) are never parsed for mentions or links,
+so they carry the text as typed.
+
+Limits are enforced here rather than trusted: at most 50 blocks per message (100 per
+view), at most 3000 characters per section. Long text is split on line boundaries; what
+still does not fit is cut with a note saying so. ``slack_sdk``'s Block models check each
+block's field limits in the tests (:func:`validate`), not on every reply, to keep the
+per-command cost low.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flows.replies import Outcome, Rejection, Reply, Table, WarningItem
+
+MAX_MESSAGE_BLOCKS = 50
+MAX_VIEW_BLOCKS = 100
+MAX_SECTION_TEXT = 3000
+MAX_HEADER_TEXT = 150
+MAX_BUTTON_TEXT = 75
+MAX_BUTTON_VALUE = 2000
+MAX_BUTTONS = 5
+# The notification text shown in push notifications and by clients that cannot draw blocks.
+MAX_FALLBACK_TEXT = 3000
+# Every "likely next step" button shares this action_id prefix; the suffix keeps ids unique
+# within the actions block, as Slack requires.
+STEP_ACTION = "deal_step"
+STEP_ACTION_PATTERN = re.compile(rf"^{STEP_ACTION}:\d+$")
+
+Block = dict[str, Any]
+
+
+def escape(text: str) -> str:
+    """Escape user text for Slack markup so it can never ping, link or format a control sequence.
+
+    Args:
+        text: text that may contain ``<!channel>``, ``<@U123>`` or ``<http://x|y>``.
+
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(text: str) -> str:
+    """Undo Slack's escaping of text it sends us (messages, slash command text).
+
+    Slack delivers ``&``, ``<`` and ``>`` typed by a user as entities; the engine should
+    see what the user typed, and :func:`escape` puts the entities back on the way out.
+
+    Args:
+        text: text as Slack delivered it.
+
+    """
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Human titles for phase and warning codes (from the phrase library, when known)."""
+
+    phases: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
+
+    def phase(self, code: str | None) -> str:
+        """The title of a phase code, e.g. ``first_move`` -> ``First move``."""
+        if not code:
+            return ""
+        return self.phases.get(code) or code.replace("_", " ").capitalize()
+
+    def warning(self, code: str) -> str:
+        """The title of a warning code, e.g. ``missing_batna`` -> ``No BATNA yet``."""
+        return self.warnings.get(code) or code.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class Message:
+    """What is sent to Slack for one outcome: blocks plus the notification text."""
+
+    text: str
+    blocks: list[Block]
+
+    def payload(self) -> dict[str, Any]:
+        """The message as keyword arguments for ``chat.postMessage`` or a response_url."""
+        return {"text": self.text, "blocks": self.blocks}
+
+
+# -- text objects and blocks --------------------------------------------------------------
+def mrkdwn(text: str) -> dict[str, Any]:
+    """A ``mrkdwn`` text object for text that is already escaped.
+
+    Args:
+        text: escaped markup (see :func:`escape`).
+
+    """
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
+def plain(text: str, limit: int) -> dict[str, Any]:
+    """A ``plain_text`` object, cut to ``limit`` characters.
+
+    Args:
+        text: the text as typed (plain text is never parsed for mentions or links).
+        limit: the field's maximum length.
+
+    """
+    return {"type": "plain_text", "text": truncate(text, limit) or " ", "emoji": True}
+
+
+def section(text: str, block_id: str | None = None) -> Block:
+    """A section for escaped markup of at most 3000 characters.
+
+    Args:
+        text: escaped markup.
+        block_id: a stable id, if the block needs one.
+
+    """
+    block: Block = {"type": "section", "text": mrkdwn(text)}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def context(text: str) -> Block:
+    """A context block (small grey text) for escaped markup.
+
+    Args:
+        text: escaped markup, at most 3000 characters.
+
+    """
+    return {"type": "context", "elements": [mrkdwn(truncate_markup(text, MAX_SECTION_TEXT))]}
+
+
+def header(text: str) -> Block:
+    """A header block.
+
+    Args:
+        text: plain text; cut to 150 characters.
+
+    """
+    return {"type": "header", "text": plain(text, MAX_HEADER_TEXT)}
+
+
+def button(label: str, action_id: str, value: str, *, primary: bool = False) -> dict[str, Any]:
+    """A button element.
+
+    Args:
+        label: plain text shown on the button.
+        action_id: the id its click arrives with.
+        value: what the click carries back (at most 2000 characters).
+        primary: draw it as the main action.
+
+    """
+    element: dict[str, Any] = {
+        "type": "button",
+        "text": plain(label, MAX_BUTTON_TEXT),
+        "action_id": action_id,
+        "value": value[:MAX_BUTTON_VALUE],
+    }
+    if primary:
+        element["style"] = "primary"
+    return element
+
+
+# -- long text ----------------------------------------------------------------------------
+def truncate(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis when it was longer.
+
+    Args:
+        text: any text.
+        limit: the maximum length of the result.
+
+    """
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def truncate_markup(text: str, limit: int) -> str:
+    """Escaped markup cut to ``limit`` characters without breaking an entity like ``&amp;``.
+
+    Args:
+        text: escaped markup.
+        limit: the maximum length of the result.
+
+    """
+    if len(text) <= limit:
+        return text
+    return _safe_cut(text, limit - 1).rstrip() + "…"
+
+
+def _safe_cut(text: str, limit: int) -> str:
+    """The first ``limit`` characters of markup, moved back off a half-cut entity."""
+    cut = text[:limit]
+    amp = cut.rfind("&", max(0, limit - 5))
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut
+
+
+def split_markup(text: str, limit: int = MAX_SECTION_TEXT) -> list[str]:
+    """Escaped markup in pieces of at most ``limit`` characters, split on line boundaries.
+
+    A single line longer than ``limit`` is split at a space when there is one, and never
+    inside an entity.
+
+    Args:
+        text: escaped markup.
+        limit: the longest piece allowed.
+
+    """
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            head = _safe_cut(line, limit)
+            space = head.rfind(" ")
+            if space > limit // 2:
+                head = head[:space]
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(head)
+            line = line[len(head):].lstrip(" ")
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            pieces.append(current)
+            current = line
+        else:
+            current = candidate
+    if current.strip():
+        pieces.append(current)
+    return [p for p in pieces if p.strip()]
+
+
+def table_blocks(table: Table) -> list[Block]:
+    """A table as monospaced code blocks; long tables repeat the header in each block.
+
+    Args:
+        table: headers and rows (cells may hold user text).
+
+    """
+    lines = table.as_text().split("\n")
+    head, rows = [escape(line) for line in lines[:2]], [escape(line) for line in lines[2:]]
+    budget = MAX_SECTION_TEXT - len("```\n\n```")
+    chunks: list[list[str]] = []
+    current: list[str] = list(head)
+    for row in rows:
+        row = truncate_markup(row, budget - len("\n".join(head)) - 1)
+        if len("\n".join([*current, row])) > budget and len(current) > len(head):
+            chunks.append(current)
+            current = list(head)
+        current.append(row)
+    chunks.append(current)
+    return [section("```\n" + "\n".join(chunk) + "\n```") for chunk in chunks]
+
+
+# -- replies ------------------------------------------------------------------------------
+def warning_block(warning: WarningItem, labels: Labels) -> Block:
+    """One warning in its own section whose ``block_id`` is ``warning:<code>``.
+
+    Args:
+        warning: the pitfall and the move that corrects it.
+        labels: titles for warning codes.
+
+    """
+    title = escape(labels.warning(warning.code))
+    text = (f":warning: *{title}*\n{escape(warning.message)}\n"
+            f":arrow_right: {escape(warning.suggestion)}")
+    return section(truncate_markup(text, MAX_SECTION_TEXT),
+                   block_id=f"warning:{warning.code}"[:255])
+
+
+def step_buttons(steps: Iterable[str]) -> Block | None:
+    """An actions block with one button per likely next command, or None without any.
+
+    Args:
+        steps: command lines such as ``next``, ``get training`` or ``script opening``.
+
+    """
+    elements = [
+        button(step, f"{STEP_ACTION}:{i}", step, primary=i == 0)
+        for i, step in enumerate(list(dict.fromkeys(s for s in steps if s.strip()))[:MAX_BUTTONS])
+    ]
+    if not elements:
+        return None
+    return {"type": "actions", "block_id": "next_steps", "elements": elements}
+
+
+def reply_blocks(reply: Reply, labels: Labels | None = None, *, buttons: bool = True,
+                 limit: int = MAX_MESSAGE_BLOCKS) -> list[Block]:
+    """A reply as blocks: header, text, warnings, lines, table, next-step buttons.
+
+    Args:
+        reply: the engine's reply.
+        labels: titles for phase and warning codes.
+        buttons: include the next-step buttons (not in a reply shared to a channel).
+        limit: the most blocks allowed (50 in a message, 100 in a view).
+
+    """
+    labels = labels or Labels()
+    blocks: list[Block] = []
+    if reply.deal:
+        phase = labels.phase(reply.phase)
+        blocks.append(header(f"{reply.deal} · {phase}" if phase else reply.deal))
+    if reply.text.strip():
+        blocks.extend(section(piece) for piece in split_markup(escape(reply.text)))
+    blocks.extend(warning_block(w, labels) for w in reply.warnings)
+    if reply.lines:
+        quoted = "\n".join(f"> {escape(line)}" for line in reply.lines)
+        blocks.extend(section(piece) for piece in split_markup(quoted))
+    if reply.table is not None and reply.table.headers:
+        blocks.extend(table_blocks(reply.table))
+    actions = step_buttons(reply.next_steps) if buttons else None
+    if not blocks:
+        blocks.append(section(escape("Done.")))
+    return fit(blocks, limit, tail=[actions] if actions else [])
+
+
+def rejection_blocks(rejection: Rejection) -> list[Block]:
+    """A rejected command: what was wrong and, when known, the usage.
+
+    Args:
+        rejection: the engine's rejection (nothing was stored).
+
+    """
+    blocks = [section(truncate_markup(f":no_entry: {escape(rejection.message)}",
+                                      MAX_SECTION_TEXT), block_id=f"rejection:{rejection.code}")]
+    if rejection.usage:
+        blocks.append(context(f"Usage: `{escape(rejection.usage)}`"))
+    return blocks
+
+
+def fit(blocks: list[Block], limit: int, tail: list[Block] | None = None) -> list[Block]:
+    """``blocks`` + ``tail`` within ``limit`` blocks; what is cut is replaced by a note.
+
+    The tail (the buttons) is always kept, at the end.
+
+    Args:
+        blocks: the content, most important first.
+        limit: the most blocks allowed.
+        tail: blocks that must stay last.
+
+    """
+    tail = tail or []
+    room = limit - len(tail)
+    if len(blocks) <= room:
+        return blocks + tail
+    kept = blocks[: room - 1]
+    dropped = len(blocks) - len(kept)
+    note = context(f"_{dropped} more part{'s' if dropped != 1 else ''} not shown: "
+                   "try a narrower command, e.g. `log 10`._")
+    return [*kept, note, *tail]
+
+
+def fallback_text(outcome: Outcome, labels: Labels | None = None) -> str:
+    """The notification text for an outcome (escaped, at most 3000 characters).
+
+    Args:
+        outcome: the engine's reply or rejection.
+        labels: titles for phase and warning codes.
+
+    """
+    labels = labels or Labels()
+    if isinstance(outcome, Rejection):
+        return truncate_markup(escape(outcome.message), MAX_FALLBACK_TEXT)
+    parts = []
+    if outcome.deal:
+        parts.append(f"{outcome.deal} · {labels.phase(outcome.phase)}: ")
+    first = outcome.text.strip().split("\n", 1)[0]
+    parts.append(first)
+    if outcome.warnings:
+        parts.append(" (" + ", ".join(labels.warning(w.code) for w in outcome.warnings) + ")")
+    return truncate_markup(escape("".join(parts)) or "dealcoach", MAX_FALLBACK_TEXT)
+
+
+def render(outcome: Outcome, labels: Labels | None = None, *, buttons: bool = True,
+           limit: int = MAX_MESSAGE_BLOCKS) -> Message:
+    """An outcome as a Slack message.
+
+    Args:
+        outcome: the engine's reply or rejection.
+        labels: titles for phase and warning codes.
+        buttons: include next-step buttons.
+        limit: the most blocks allowed.
+
+    """
+    if isinstance(outcome, Rejection):
+        return Message(fallback_text(outcome, labels), rejection_blocks(outcome))
+    return Message(fallback_text(outcome, labels),
+                   reply_blocks(outcome, labels, buttons=buttons, limit=limit))
+
+
+def shared(message: Message, user_id: str) -> Message:
+    """A stored reply as posted to a channel by ``share``: no buttons, and who shared it.
+
+    Args:
+        message: the user's last reply.
+        user_id: the Slack user sharing it (a Slack id, so the mention is ours, not theirs).
+
+    """
+    blocks = [b for b in message.blocks if b.get("type") != "actions"]
+    mention = f"<@{user_id}>" if re.fullmatch(r"[UW][A-Z0-9]+", user_id) else escape(user_id)
+    blocks = [*fit(blocks, MAX_MESSAGE_BLOCKS - 1), context(f"Shared by {mention} from dealcoach")]
+    return Message(message.text, blocks)
+
+
+# -- checks (used by the tests, cheap enough for debugging in production) ------------------
+def validate(blocks: list[Block], limit: int = MAX_MESSAGE_BLOCKS,
+             parse: Callable[[Block], Any] | None = None) -> None:
+    """Check blocks against slack_sdk's Block Kit models and the limits they do not check.
+
+    Args:
+        blocks: the blocks about to be sent.
+        limit: the most blocks allowed (50 in a message, 100 in a view).
+        parse: the parser (default ``slack_sdk.models.blocks.Block.parse``).
+
+    Raises:
+        ValueError: a block is invalid, a block id repeats, or there are too many blocks.
+
+    """
+    if parse is None:
+        from slack_sdk.models.blocks import Block as SdkBlock
+
+        parse = SdkBlock.parse
+    if len(blocks) > limit:
+        raise ValueError(f"{len(blocks)} blocks, more than {limit}")
+    seen: set[str] = set()
+    for block in blocks:
+        model = parse(block)
+        if model is None:
+            raise ValueError(f"not a block: {block!r}")
+        model.validate_json()
+        if model.to_dict() != block:
+            raise ValueError(f"the block does not round-trip through slack_sdk: {block!r}")
+        block_id = block.get("block_id")
+        if block_id in seen:
+            raise ValueError(f"block_id {block_id!r} repeats")
+        if block_id:
+            seen.add(block_id)
+        text = block.get("text")
+        if block.get("type") == "section" and text and len(text["text"]) > MAX_SECTION_TEXT:
+            raise ValueError("section text longer than 3000 characters")

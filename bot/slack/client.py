@@ -1,0 +1,146 @@
+"""Web API and response_url clients that retry what is worth retrying, and log what still fails.
+
+``slack_sdk`` retries only connection errors by default. Ours also:
+
+* wait out a 429 for as long as ``Retry-After`` says (up to a cap, so a worker thread is
+  never parked for minutes), then try again;
+* retry transient server errors (500, 502, 503, 504) with backoff - a load balancer in
+  front of Slack answers 502/504, not only the 500/503 slack_sdk's own handler knows.
+
+Every client the app makes goes through :func:`web_client`, so every one of them uses
+``SLACK_API_URL`` (tests and staging point it at a fake Slack).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.webhook import WebhookClient
+
+log = logging.getLogger(__name__)
+
+TIMEOUT_SECONDS = 10
+# Longer waits are not worth holding a listener thread for: the call fails and is logged.
+MAX_RETRY_AFTER_SECONDS = 30
+TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
+
+
+class RateLimitRetry(RateLimitErrorRetryHandler):
+    """Honour a 429's ``Retry-After``, unless it asks for more than ``max_wait`` seconds."""
+
+    def __init__(self, max_retry_count: int = 2, max_wait: int = MAX_RETRY_AFTER_SECONDS):
+        super().__init__(max_retry_count=max_retry_count)
+        self.max_wait = max_wait
+
+    def _can_retry(self, *, state: RetryState, request: HttpRequest,
+                   response: HttpResponse | None = None,
+                   error: Exception | None = None) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        wait = _retry_after(response)
+        if wait is not None and wait > self.max_wait:
+            log.warning("Slack asked us to wait %ss before retrying %s; giving up instead",
+                        wait, request.url)
+            return False
+        return True
+
+
+class TransientServerErrorRetry(RetryHandler):
+    """Retry a call that failed with a transient server error, with exponential backoff."""
+
+    def _can_retry(self, *, state: RetryState, request: HttpRequest,
+                   response: HttpResponse | None = None,
+                   error: Exception | None = None) -> bool:
+        return response is not None and response.status_code in TRANSIENT_STATUSES
+
+
+def _retry_after(response: HttpResponse) -> int | None:
+    for name, values in response.headers.items():
+        if name.lower() == "retry-after" and values:
+            try:
+                return int(values[0])
+            except ValueError:
+                return None
+    return None
+
+
+def retry_handlers() -> list[RetryHandler]:
+    """Fresh retry handlers: connection errors, 429 with ``Retry-After``, transient 5xx."""
+    return [
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitRetry(max_retry_count=2),
+        TransientServerErrorRetry(max_retry_count=2),
+    ]
+
+
+def web_client(api_url: str, token: str | None = None) -> WebClient:
+    """A Web API client on ``api_url`` with our retry handlers.
+
+    Args:
+        api_url: the Web API base URL (``SLACK_API_URL``), ending in ``/``.
+        token: the bot token, when the client acts for one workspace.
+
+    """
+    return WebClient(token=token, base_url=api_url, timeout=TIMEOUT_SECONDS,
+                     retry_handlers=retry_handlers())
+
+
+def post_to_response_url(url: str, payload: dict[str, Any]) -> bool:
+    """Send a message to a ``response_url`` (ephemeral or in-channel), retrying like the Web API.
+
+    Bolt's ``respond()`` posts without retries; this is the same call with them. A failure
+    is logged with the status and Slack's answer, and reported by the return value so the
+    caller can try another way to reach the user.
+
+    Args:
+        url: the response_url from the command, shortcut or action payload.
+        payload: the message (``text``, ``blocks``, ``response_type``...).
+
+    Returns:
+        Whether Slack accepted the message.
+
+    """
+    try:
+        response = WebhookClient(url, timeout=TIMEOUT_SECONDS,
+                                 retry_handlers=retry_handlers()).send_dict(payload)
+    except (SlackClientError, OSError) as exc:
+        log.error("posting to the response_url failed: %s", exc)
+        return False
+    if response.status_code != 200:
+        log.error("posting to the response_url failed: HTTP %s %s", response.status_code,
+                  (response.body or "")[:200])
+        return False
+    return True
+
+
+def call(client: WebClient, method: str, **kwargs: Any) -> dict[str, Any] | None:
+    """Call a Web API method; log a failure (after retries) instead of raising.
+
+    Args:
+        client: the client to call with (the request's, so its token is the workspace's).
+        method: the API method, e.g. ``chat.postMessage``.
+        **kwargs: the method's arguments, sent as JSON.
+
+    Returns:
+        Slack's answer, or None when the call failed.
+
+    """
+    try:
+        return client.api_call(method, json=kwargs).data  # type: ignore[return-value]
+    except SlackApiError as exc:
+        log.error("Slack %s failed: %s (HTTP %s)", method, exc.response.get("error"),
+                  exc.response.status_code)
+    except (SlackClientError, OSError) as exc:
+        log.error("Slack %s failed: %s", method, exc)
+    return None

@@ -1,0 +1,277 @@
+"""The coach as the Slack front uses it: one transaction per turn, with Slack's own rows in it.
+
+:class:`~bot.service.CoachService` runs one line in one transaction. Slack needs two more
+writes in that same transaction, so this module runs the turn through the service's
+database and engine itself:
+
+* the Events API ``event_id`` of a DM, so a retried delivery finds it and does nothing
+  (recording it afterwards would leave a window where a retry acts twice; recording it
+  before, in its own transaction, would drop the message if the command then failed);
+* the rendered reply, for ``/deal share``.
+
+Like the service, it never raises for bad input or a database that keeps failing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from bot.service import CoachService
+from bot.slack.blocks import Labels, Message, render
+from bot.slack.models import SlackEventRow, SlackLastReplyRow
+from bot.store.database import StorageUnavailable
+from bot.store.models import UserRow
+from bot.store.space import SqlDealSpace
+from flows.model import Deal
+from flows.replies import Outcome, Rejection, Reply
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Slack retries a delivery three times within about five minutes; a day is ample.
+EVENT_MEMORY = timedelta(days=1)
+PRUNE_EVERY = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What one command produced: the engine's outcome and the message to send."""
+
+    outcome: Outcome
+    message: Message
+
+    @property
+    def accepted(self) -> bool:
+        """Whether the command was accepted (and so may have changed something)."""
+        return isinstance(self.outcome, Reply)
+
+
+class SlackCoach:
+    """Runs lines for Slack users; every deal is scoped by workspace and user."""
+
+    def __init__(self, service: CoachService, labels: Labels | None = None):
+        self.service = service
+        self.database = service.database
+        self.engine = service.engine
+        self.labels = labels or labels_from_library(service)
+        self._pruned_at: datetime | None = None
+        self._prune_lock = threading.Lock()
+
+    # -- commands ------------------------------------------------------------------------
+    def run(self, workspace_id: str, user_id: str, line: str, *,
+            event_id: str | None = None) -> Turn | None:
+        """Run one line for a user.
+
+        Args:
+            workspace_id: the Slack team (or enterprise) id.
+            user_id: the Slack user id.
+            line: the command line, without ``/deal``.
+            event_id: the Events API delivery this line came from, if any.
+
+        Returns:
+            The turn, or None when ``event_id`` was already acted on (a retry).
+
+        """
+        now = self.service.clock()
+
+        def work(session: Session, user: UserRow) -> tuple[Turn | None, bool]:
+            if event_id is not None:
+                if not self._claim_event(session, workspace_id, event_id, now):
+                    return None, False
+                # A savepoint, so a rejected line still records its event (and a retry of
+                # it is still dropped) while the engine's own writes roll back.
+                savepoint = session.begin_nested()
+                outcome = self.engine.handle(line, SqlDealSpace(session, user), now)
+                if isinstance(outcome, Rejection):
+                    savepoint.rollback()
+                else:
+                    savepoint.commit()
+                return self._finish(session, workspace_id, user_id, outcome, now), True
+            outcome = self.engine.handle(line, SqlDealSpace(session, user), now)
+            turn = self._finish(session, workspace_id, user_id, outcome, now)
+            return turn, turn.accepted
+
+        return self._guarded(workspace_id, user_id, line, work, now)
+
+    def run_all(self, workspace_id: str, user_id: str,
+                lines: Sequence[tuple[str, str]]) -> Turn | dict[str, Rejection]:
+        """Run several lines as one all-or-nothing transaction (a modal's fields).
+
+        Args:
+            workspace_id: the Slack team id.
+            user_id: the Slack user id.
+            lines: ``(key, line)`` pairs; the key names the input a rejection belongs to.
+
+        Returns:
+            The last line's turn when every line was accepted (the replies' warnings are
+            merged into it), else every rejection by key and nothing stored.
+
+        """
+        now = self.service.clock()
+
+        def work(session: Session,
+                 user: UserRow) -> tuple[Turn | dict[str, Rejection] | None, bool]:
+            space = SqlDealSpace(session, user)
+            rejections: dict[str, Rejection] = {}
+            replies: list[Reply] = []
+            for key, line in lines:
+                savepoint = session.begin_nested()
+                outcome = self.engine.handle(line, space, now)
+                if isinstance(outcome, Rejection):
+                    savepoint.rollback()
+                    rejections[key] = outcome
+                else:
+                    savepoint.commit()
+                    replies.append(outcome)
+            if rejections or not replies:
+                return rejections, False
+            merged = merge_replies(replies)
+            return self._finish(session, workspace_id, user_id, merged, now), True
+
+        result = self._guarded(workspace_id, user_id, " / ".join(li for _, li in lines), work, now)
+        assert result is not None
+        return result
+
+    def _guarded(self, workspace_id: str, user_id: str, line: str,
+                 work: Callable[[Session, UserRow], tuple[T, bool]], now: datetime) -> T | Turn:
+        try:
+            return self.database.for_user(workspace_id, user_id, work, now)
+        except StorageUnavailable:
+            log.exception("database unavailable for %s/%s", workspace_id, user_id)
+            return self._failed(Rejection(
+                code="storage_unavailable",
+                message="I could not reach the database, so nothing was saved. "
+                "Please try again in a moment.",
+            ))
+        except Exception:  # a bug: log it for us, show the user a sentence, not a trace
+            log.exception("command failed for %s/%s: %r", workspace_id, user_id, line[:200])
+            return self._failed(Rejection(
+                code="internal_error",
+                message="Something went wrong on my side and nothing was saved. "
+                "The error has been logged.",
+            ))
+
+    def _failed(self, rejection: Rejection) -> Turn:
+        return Turn(rejection, render(rejection, self.labels))
+
+    def _finish(self, session: Session, workspace_id: str, user_id: str, outcome: Outcome,
+                now: datetime) -> Turn:
+        turn = Turn(outcome, render(outcome, self.labels))
+        if isinstance(outcome, Reply):
+            session.merge(SlackLastReplyRow(
+                workspace_id=workspace_id, user_id=user_id, command=outcome.command[:40],
+                text=turn.message.text, blocks=turn.message.blocks, created_at=now,
+            ))
+        return turn
+
+    def _claim_event(self, session: Session, workspace_id: str, event_id: str,
+                     now: datetime) -> bool:
+        """Record ``event_id``; False when it was recorded before (the delivery is a retry)."""
+        dialect = sqlite if self.database.is_sqlite else postgresql
+        result = session.execute(
+            dialect.insert(SlackEventRow)
+            .values(event_id=event_id[:64], workspace_id=workspace_id, received_at=now)
+            .on_conflict_do_nothing(index_elements=["event_id"])
+        )
+        claimed = bool(getattr(result, "rowcount", 0))
+        if claimed:
+            self._prune(session, now)
+        return claimed
+
+    def _prune(self, session: Session, now: datetime) -> None:
+        """Forget old event ids, at most once an hour per process."""
+        with self._prune_lock:
+            if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
+                return
+            self._pruned_at = now
+        session.execute(delete(SlackEventRow).where(SlackEventRow.received_at < now - EVENT_MEMORY))
+
+    # -- reads ---------------------------------------------------------------------------
+    def last_message(self, workspace_id: str, user_id: str) -> Message | None:
+        """The user's last reply as rendered, for ``share``; None before their first.
+
+        Args:
+            workspace_id: the Slack team id.
+            user_id: the Slack user id.
+
+        """
+        with self.database.session() as session:
+            row = session.get(SlackLastReplyRow, (workspace_id, user_id))
+            return Message(row.text, list(row.blocks)) if row is not None else None
+
+    def forget_workspace(self, workspace_id: str) -> int:
+        """Delete the Slack front's own rows for a workspace (after an uninstall).
+
+        Deals are the users' work and stay: reinstalling brings them back. Returns the
+        number of rows deleted.
+
+        Args:
+            workspace_id: the Slack team id.
+
+        """
+        with self.database.session() as session:
+            removed = 0
+            for model in (SlackLastReplyRow, SlackEventRow):
+                result = session.execute(delete(model).where(model.workspace_id == workspace_id))
+                removed += int(getattr(result, "rowcount", 0) or 0)
+            return removed
+
+    def deals(self, workspace_id: str, user_id: str) -> tuple[list[Deal], int | None]:
+        """The user's deals (oldest first) and the active deal's id, read-only.
+
+        Args:
+            workspace_id: the Slack team id.
+            user_id: the Slack user id.
+
+        """
+        with self.database.session() as session:
+            user = session.scalar(select(UserRow).where(
+                UserRow.workspace_id == workspace_id, UserRow.user_id == user_id))
+            if user is None:
+                return [], None
+            return SqlDealSpace(session, user).list_deals(), user.active_deal_id
+
+
+def merge_replies(replies: Sequence[Reply]) -> Reply:
+    """Several replies as one: texts joined, warnings by code once, the last deal and phase.
+
+    Args:
+        replies: at least one reply, in the order the lines ran.
+
+    """
+    last = replies[-1]
+    warnings = {w.code: w for r in replies for w in r.warnings}
+    steps = list(dict.fromkeys(s for r in replies for s in r.next_steps))
+    return Reply(
+        text="\n".join(r.text for r in replies if r.text),
+        deal=last.deal, phase=last.phase, warnings=list(warnings.values()),
+        lines=list(last.lines), table=last.table, next_steps=steps, command=last.command,
+    )
+
+
+def labels_from_library(service: CoachService) -> Labels:
+    """Phase and warning titles from the engine's phrase library.
+
+    Args:
+        service: the coach service whose engine holds the library.
+
+    """
+    lib = service.engine.lib
+    phases: dict[str, str] = {}
+    from flows.vocabulary import PHASES
+
+    for code in PHASES:
+        try:
+            phases[code] = lib.phase(code).title
+        except (KeyError, LookupError):
+            continue
+    return Labels(phases=phases, warnings={code: w.title for code, w in lib.warnings.items()})

@@ -1,0 +1,164 @@
+"""What every listener shares: the coach, and how a turn's result reaches the user.
+
+Listeners stay thin: they pull the workspace, user and text out of Slack's payload, run
+the line through :class:`~bot.slack.coach.SlackCoach`, and hand the message to one of the
+delivery helpers here. Delivery happens after the transaction has committed (the coach
+returns only then), so Slack never shows a reply for something that was not saved.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.slack.blocks import MAX_VIEW_BLOCKS, Message, escape, fit, section, shared
+from bot.slack.client import call, post_to_response_url
+from bot.slack.coach import SlackCoach, Turn
+from bot.slack.home import home_view
+from bot.slack.settings import SlackSettings
+
+log = logging.getLogger(__name__)
+
+# Commands that only read: no need to refresh the Home tab after them.
+READ_ONLY_COMMANDS = frozenset({
+    "help", "faq", "pitfalls", "playbook", "ethics", "method", "script", "status", "log",
+    "meso", "deals", "checklist", "say",
+})
+SHARE_WORD = "share"
+
+
+def workspace_of(context: Mapping[str, Any], body: Mapping[str, Any] | None = None) -> str:
+    """The id deals are scoped by: the team, or the enterprise for an org-wide install.
+
+    Args:
+        context: Bolt's request context.
+        body: the request body, consulted when the context has no team.
+
+    """
+    team = context.get("team_id") or context.get("enterprise_id")
+    if not team and body:
+        team = (body.get("team_id") or (body.get("team") or {}).get("id")
+                or body.get("enterprise_id"))
+    return str(team or "unknown")
+
+
+@dataclass
+class Front:
+    """The coach plus the delivery rules of the Slack front."""
+
+    coach: SlackCoach
+    settings: SlackSettings
+
+    # -- replies -------------------------------------------------------------------------
+    def respond(self, response_url: str | None, message: Message, *,
+                response_type: str = "ephemeral", replace_original: bool = False,
+                client: WebClient | None = None, channel: str | None = None,
+                user: str | None = None) -> bool:
+        """Answer through the response_url; if that fails, try an ephemeral Web API post.
+
+        Args:
+            response_url: where Slack wants the answer (commands, shortcuts, actions).
+            message: the blocks and notification text.
+            response_type: ``ephemeral`` (only the user sees it) or ``in_channel``.
+            replace_original: replace the message an action came from.
+            client: the request's Web API client, for the fallback.
+            channel: the channel, for the fallback.
+            user: the user, for the fallback.
+
+        Returns:
+            Whether the user got the message one way or the other.
+
+        """
+        payload = {**message.payload(), "response_type": response_type,
+                   "replace_original": replace_original}
+        if response_url and post_to_response_url(response_url, payload):
+            return True
+        fallback = client is not None and channel and user and response_type == "ephemeral"
+        if fallback and call(client, "chat.postEphemeral", channel=channel, user=user,  # type: ignore[arg-type]
+                             **message.payload()) is not None:
+            return True
+        log.error("a reply to %s in %s was not delivered", user, channel)
+        return False
+
+    def post(self, client: WebClient, channel: str, message: Message) -> bool:
+        """Post a message with the Web API (DMs); a failure is logged.
+
+        Args:
+            client: the request's Web API client.
+            channel: the channel or DM id.
+            message: the blocks and notification text.
+
+        """
+        return call(client, "chat.postMessage", channel=channel, **message.payload()) is not None
+
+    def share(self, response_url: str | None, workspace_id: str, user_id: str, *,
+              client: WebClient | None = None, channel: str | None = None) -> bool:
+        """Post the user's last reply in the channel ``/deal share`` was typed in.
+
+        Args:
+            response_url: the slash command's response_url.
+            workspace_id: the Slack team id.
+            user_id: who is sharing.
+            client: the request's Web API client, for error fallbacks.
+            channel: the channel, for error fallbacks.
+
+        """
+        last = self.coach.last_message(workspace_id, user_id)
+        if last is None:
+            note = Message("Nothing to share yet.", [section(escape(
+                "Nothing to share yet: run a command first, then `/deal share` posts its "
+                "reply here for everyone in the channel."))])
+            return self.respond(response_url, note, client=client, channel=channel,
+                                user=user_id)
+        # in_channel through the response_url works in any channel the command works in,
+        # including ones the bot has not joined.
+        return self.respond(response_url, shared(last, user_id), response_type="in_channel",
+                            client=client, channel=channel, user=user_id)
+
+    # -- App Home ------------------------------------------------------------------------
+    def publish_home(self, client: WebClient, workspace_id: str, user_id: str) -> bool:
+        """Publish the user's Home tab.
+
+        Args:
+            client: the request's Web API client.
+            workspace_id: the Slack team id.
+            user_id: whose Home tab.
+
+        """
+        deals, active = self.coach.deals(workspace_id, user_id)
+        view = home_view(deals, active, self.coach.labels, self.coach.engine.lib)
+        return call(client, "views.publish", user_id=user_id, view=view) is not None
+
+    def after_turn(self, client: WebClient, workspace_id: str, user_id: str,
+                   turn: Turn) -> None:
+        """Refresh the Home tab when the command may have changed what it shows.
+
+        Args:
+            client: the request's Web API client.
+            workspace_id: the Slack team id.
+            user_id: who ran the command.
+            turn: what the command produced.
+
+        """
+        if turn.accepted and getattr(turn.outcome, "command", "") not in READ_ONLY_COMMANDS:
+            self.publish_home(client, workspace_id, user_id)
+
+    def reply_modal(self, title: str, message: Message) -> dict[str, Any]:
+        """A modal that shows a reply (for buttons on the Home tab, which has no thread).
+
+        Args:
+            title: the modal's title (at most 24 characters).
+            message: the reply.
+
+        """
+        blocks = [b for b in message.blocks if b.get("type") != "actions"]
+        return {
+            "type": "modal",
+            "title": {"type": "plain_text", "text": title[:24]},
+            "close": {"type": "plain_text", "text": "Close"},
+            "blocks": fit(blocks, MAX_VIEW_BLOCKS),
+        }

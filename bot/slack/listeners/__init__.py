@@ -1,0 +1,24 @@
+"""Bolt listeners grouped by kind; each module exposes ``register(app, front)``.
+
+:func:`register_all` is what :func:`bot.slack.app.build_app` calls; tests can register a
+single module on an app of their own.
+"""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.slack.front import Front
+from bot.slack.listeners import actions, commands, events, shortcuts, views
+
+
+def register_all(app: App, front: Front) -> None:
+    """Register every listener of the Slack front on ``app``.
+
+    Args:
+        app: the Bolt app.
+        front: the coach and delivery helpers the listeners share.
+
+    """
+    for module in (commands, events, actions, shortcuts, views):
+        module.register(app, front)

@@ -1,0 +1,66 @@
+"""Button clicks: a next-step button runs its command for the person who clicked.
+
+The button's value is a command line (``next``, ``get training``, ``use Acme``). The
+answer goes where the click came from: ephemerally under a ``/deal`` reply, into the DM
+under a DM reply, or into a modal for the Home tab (which has no thread to answer in).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.slack.blocks import STEP_ACTION_PATTERN
+from bot.slack.client import call
+from bot.slack.front import Front, workspace_of
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, front: Front) -> None:
+    """Register the button listeners.
+
+    Args:
+        app: the Bolt app.
+        front: the coach and delivery helpers.
+
+    """
+
+    @app.action(STEP_ACTION_PATTERN)
+    def next_step(ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                  context: BoltContext, client: WebClient) -> None:
+        ack()
+        run_step(front, body, action, context, client)
+
+
+def run_step(front: Front, body: dict[str, Any], action: dict[str, Any],
+             context: BoltContext, client: WebClient) -> None:
+    """Run a next-step button's command and answer where the click came from.
+
+    Args:
+        front: the coach and delivery helpers.
+        body: the ``block_actions`` payload.
+        action: the clicked button.
+        context: Bolt's request context.
+        client: the request's Web API client.
+
+    """
+    workspace, user = workspace_of(context, body), body["user"]["id"]
+    line = str(action.get("value") or "")
+    turn = front.coach.run(workspace, user, line)
+    assert turn is not None
+    container = body.get("container") or {}
+    channel = (body.get("channel") or {}).get("id")
+    if container.get("type") == "view":
+        # The Home tab: show the answer in a modal, while the trigger_id is still fresh.
+        modal = front.reply_modal(line or "dealcoach", turn.message)
+        if call(client, "views.open", trigger_id=body.get("trigger_id"), view=modal) is None:
+            front.post(client, user, turn.message)  # the app's DM with the user
+    else:
+        kind = "ephemeral" if container.get("is_ephemeral") else "in_channel"
+        front.respond(body.get("response_url"), turn.message, response_type=kind,
+                      client=client, channel=channel, user=user)
+    front.after_turn(client, workspace, user, turn)

@@ -1,0 +1,62 @@
+"""``/deal <command>``: the engine's whole command set, answered ephemerally.
+
+The listener acknowledges first (Slack allows 3 seconds and shows an error after that),
+then runs the command and answers through the response_url. ``/deal share`` is the
+Slack front's own command: it posts the user's last reply in the channel.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.slack.blocks import unescape
+from bot.slack.front import SHARE_WORD, Front, workspace_of
+
+log = logging.getLogger(__name__)
+
+COMMAND = "/deal"
+
+
+def register(app: App, front: Front) -> None:
+    """Register the ``/deal`` slash command.
+
+    Args:
+        app: the Bolt app.
+        front: the coach and delivery helpers.
+
+    """
+
+    @app.command(COMMAND)
+    def deal_command(ack: Ack, body: dict[str, Any], context: BoltContext,
+                     client: WebClient) -> None:
+        ack()
+        run_slash_command(front, body, context, client)
+
+
+def run_slash_command(front: Front, body: dict[str, Any], context: BoltContext,
+                      client: WebClient) -> None:
+    """Run one ``/deal`` invocation after it was acknowledged.
+
+    Args:
+        front: the coach and delivery helpers.
+        body: the slash command payload.
+        context: Bolt's request context.
+        client: the request's Web API client.
+
+    """
+    workspace, user = workspace_of(context, body), body["user_id"]
+    channel, response_url = body.get("channel_id"), body.get("response_url")
+    # With "escape" on in the manifest Slack sends &, < and > as entities; the engine
+    # should see what the user typed.
+    line = unescape(body.get("text", ""))
+    if line.strip().lower() == SHARE_WORD:
+        front.share(response_url, workspace, user, client=client, channel=channel)
+        return
+    turn = front.coach.run(workspace, user, line)
+    assert turn is not None  # only retried events are dropped
+    front.respond(response_url, turn.message, client=client, channel=channel, user=user)
+    front.after_turn(client, workspace, user, turn)

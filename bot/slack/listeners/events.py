@@ -1,0 +1,101 @@
+"""Events API: DMs in the Messages tab, the Home tab, and install lifecycle events.
+
+A DM runs the same commands as ``/deal`` without the ``/deal``. Slack redelivers an event
+when it did not see our 200 in time (``X-Slack-Retry-Num`` counts the attempts); the
+``event_id`` is recorded in the same transaction as the command, so a retry of a delivery
+we acted on does nothing. A retry is not dropped on the header alone: if the first
+delivery never reached the database (a crash, a deploy), the retry is the user's only
+copy of the message.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltRequest
+from slack_sdk import WebClient
+
+from bot.slack.blocks import Message, escape, section, unescape
+from bot.slack.front import SHARE_WORD, Front, workspace_of
+
+log = logging.getLogger(__name__)
+
+# Event types the manifest subscribes to; a test checks the two agree.
+EVENTS = ("message.im", "app_home_opened", "tokens_revoked", "app_uninstalled")
+
+
+def register(app: App, front: Front) -> None:
+    """Register the Events API listeners.
+
+    Args:
+        app: the Bolt app.
+        front: the coach and delivery helpers.
+
+    """
+
+    @app.event("message")
+    def direct_message(event: dict[str, Any], body: dict[str, Any], context: BoltContext,
+                       client: WebClient, request: BoltRequest) -> None:
+        handle_direct_message(front, event, body, context, client, request)
+
+    @app.event("app_home_opened")
+    def home_opened(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        if event.get("tab", "home") == "home":
+            front.publish_home(client, workspace_of(context), event["user"])
+
+    @app.event("tokens_revoked")
+    def tokens_revoked(event: dict[str, Any], context: BoltContext) -> None:
+        log.warning("tokens revoked in %s: %s", workspace_of(context),
+                    {k: len(v) for k, v in (event.get("tokens") or {}).items()})
+
+    @app.event("app_uninstalled")
+    def app_uninstalled(context: BoltContext) -> None:
+        workspace = workspace_of(context)
+        removed = front.coach.forget_workspace(workspace)
+        log.warning("dealcoach was uninstalled from %s; removed %d Slack rows (deals are kept)",
+                    workspace, removed)
+
+
+def handle_direct_message(front: Front, event: dict[str, Any], body: dict[str, Any],
+                          context: BoltContext, client: WebClient,
+                          request: BoltRequest | None = None) -> None:
+    """Run a DM as a command and answer in the DM; a retried delivery acts once.
+
+    Args:
+        front: the coach and delivery helpers.
+        event: the ``message`` event.
+        body: the Events API envelope (holds the ``event_id``).
+        context: Bolt's request context.
+        client: the request's Web API client.
+        request: the HTTP request, for the retry headers.
+
+    """
+    # Edits, joins, bot posts (our own replies included) are not commands.
+    if (event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id")
+            or not event.get("user")):
+        return
+    retry = _header(request, "x-slack-retry-num")
+    if retry:
+        log.info("Slack redelivered %s (attempt %s, reason %s)", body.get("event_id"), retry,
+                 _header(request, "x-slack-retry-reason"))
+    workspace, user, channel = workspace_of(context, body), event["user"], event["channel"]
+    line = unescape(event.get("text") or "")
+    if line.strip().lower() == SHARE_WORD:
+        front.post(client, channel, Message("share works with /deal", [section(escape(
+            "`share` posts your last reply to a channel: type `/deal share` there."))]))
+        return
+    turn = front.coach.run(workspace, user, line, event_id=body.get("event_id"))
+    if turn is None:
+        log.info("dropped a repeated delivery of %s", body.get("event_id"))
+        return
+    if not front.post(client, channel, turn.message):
+        log.error("the reply to %s's DM (%s) was not delivered", user, body.get("event_id"))
+    front.after_turn(client, workspace, user, turn)
+
+
+def _header(request: BoltRequest | None, name: str) -> str | None:
+    if request is None:
+        return None
+    values = request.headers.get(name)
+    return values[0] if values else None

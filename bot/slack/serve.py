@@ -1,0 +1,230 @@
+"""``dealcoach serve``: Socket Mode for development, or HTTP under gunicorn for production.
+
+* ``SLACK_APP_TOKEN`` set: Socket Mode. The app dials out to Slack over a websocket, so
+  it needs no public URL - the five-minute install.
+* otherwise: HTTP on ``--port`` (default 3000). Slack posts to ``/slack/events``; a load
+  balancer probes ``/healthz``. gunicorn (``gthread`` workers) serves Bolt's WSGI adapter;
+  each worker builds its own app after the fork, because a database pool must not be
+  shared across processes.
+
+Everything a user can fix (settings, an unreachable database, a rejected token) is
+checked before any worker starts and reported as one sentence with exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from bot.settings import SettingsError, database_settings
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.service import CoachService
+    from bot.slack.settings import SlackSettings
+    from bot.store.database import Database
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+DEFAULT_PORT = 3000
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+def wsgi_application(app: App, database: Database | None = None) -> WsgiApp:
+    """The WSGI application: Bolt on ``/slack/events`` (and OAuth paths), plus ``/healthz``.
+
+    Args:
+        app: the Bolt app.
+        database: checked by the health endpoint, so a replica that lost its database
+            leaves the load balancer's rotation.
+
+    """
+    from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+    bolt = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in (
+                "GET", "HEAD"):
+            healthy = _database_answers(database)
+            body = b"ok\n" if healthy else b"database unavailable\n"
+            start_response("200 OK" if healthy else "503 Service Unavailable",
+                           [("Content-Type", "text/plain; charset=utf-8"),
+                            ("Content-Length", str(len(body))),
+                            ("Cache-Control", "no-store")])
+            return [body]
+        return bolt(environ, start_response)
+
+    return application
+
+
+def _database_answers(database: Database | None) -> bool:
+    if database is None:
+        return True
+    from sqlalchemy import text
+
+    try:
+        with database.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except Exception as exc:  # any failure means "not ready", and is logged
+        log.error("health check: the database does not answer: %s", exc)
+        return False
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Run the Slack app until interrupted.
+
+    Args:
+        args: ``--db``, ``--port``, ``--host``, ``--workers``, ``--threads`` (all optional).
+
+    Returns:
+        The process exit code: 0 after a clean stop, 2 for a problem the user can fix.
+
+    """
+    from bot.slack.settings import SlackSettings
+    from bot.store.database import SchemaOutOfDate
+
+    try:
+        settings = SlackSettings.from_env()
+        service = _service(args)
+        _check_token(settings)
+    except (SettingsError, SchemaOutOfDate) as exc:
+        print(f"dealcoach: {exc}", file=sys.stderr)
+        return 2
+    if settings.socket_mode:
+        return _run_socket_mode(settings, service)
+    service.database.dispose()  # each gunicorn worker opens its own pool after the fork
+    return _run_http(settings, args)
+
+
+def _service(args: argparse.Namespace) -> CoachService:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.service import CoachService
+    from bot.store.database import Database
+
+    db = database_settings(getattr(args, "db", None))
+    database = Database(db.url)
+    try:
+        database.prepare(embedded_default=db.embedded_default)
+    except SQLAlchemyError as exc:
+        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        raise SettingsError(f"The database could not be used: {first[0] if first else exc}") \
+            from exc
+    return CoachService(database)
+
+
+def _check_token(settings: SlackSettings) -> None:
+    """Ask Slack whether the bot token works, so a bad one stops start-up in one sentence."""
+    if not settings.bot_token:
+        return  # OAuth: each workspace's token comes from its installation
+    from slack_sdk.errors import SlackApiError, SlackClientError
+
+    from bot.slack.client import web_client
+
+    try:
+        web_client(settings.api_url, settings.bot_token).auth_test()
+    except SlackApiError as exc:
+        raise SettingsError(
+            f"Slack refused SLACK_BOT_TOKEN ({exc.response.get('error')}): copy the Bot User "
+            "OAuth Token again from OAuth & Permissions."
+        ) from exc
+    except (SlackClientError, OSError) as exc:
+        raise SettingsError(f"Slack at {settings.api_url} could not be reached: {exc}") from exc
+
+
+def _run_socket_mode(settings: SlackSettings, service: CoachService) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError, SlackClientError
+
+    from bot.slack.app import build_app
+
+    app = build_app(settings, service)
+    handler = SocketModeHandler(app, app_token=settings.app_token)
+    try:
+        handler.connect()  # type: ignore[no-untyped-call]
+    except SlackApiError as exc:
+        print(f"dealcoach: Slack refused SLACK_APP_TOKEN ({exc.response.get('error')}): it needs "
+              "the connections:write scope and Socket Mode turned on.", file=sys.stderr)
+        return 2
+    except (SlackClientError, OSError) as exc:
+        print(f"dealcoach: Socket Mode could not connect to Slack: {exc}", file=sys.stderr)
+        return 2
+    print("dealcoach is connected to Slack over Socket Mode. Ctrl-C stops it.", file=sys.stderr)
+    try:
+        import threading
+
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        handler.close()  # type: ignore[no-untyped-call]
+        service.database.dispose()
+    return 0
+
+
+def _run_http(settings: SlackSettings, args: argparse.Namespace) -> int:
+    from gunicorn.app.base import BaseApplication
+
+    port = getattr(args, "port", None) or DEFAULT_PORT
+    host = getattr(args, "host", None) or "0.0.0.0"
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": getattr(args, "workers", None) or 2,
+        "worker_class": "gthread",
+        "threads": getattr(args, "threads", None) or 8,
+        # Slack waits 3 s for an ack; a request stuck for 30 s is a bug worth a restart.
+        "timeout": 30,
+        "graceful_timeout": 20,
+        "accesslog": "-" if os.environ.get("DEALCOACH_ACCESS_LOG") else None,
+        "errorlog": "-",
+        "loglevel": os.environ.get("DEALCOACH_LOG", "info").lower(),
+    }
+    db_arg = getattr(args, "db", None)
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in options.items():
+                if value is not None:
+                    self.cfg.set(key, value)
+
+        def load(self) -> WsgiApp:
+            return http_application(settings, db_arg)
+
+    print(f"dealcoach is serving Slack on http://{host}:{port}{EVENTS_PATH}", file=sys.stderr)
+    Server().run()
+    return 0
+
+
+def http_application(settings: SlackSettings, db_arg: str | None = None) -> WsgiApp:
+    """Build the whole HTTP application in this process (a gunicorn worker, or a test).
+
+    Args:
+        settings: the checked Slack settings.
+        db_arg: the ``--db`` value, if any (else ``DATABASE_URL`` or the default file).
+
+    """
+    from bot.slack.app import build_app
+
+    service = _service(argparse.Namespace(db=db_arg))
+    return wsgi_application(build_app(settings, service), service.database)
+
+
+def gunicorn_app() -> WsgiApp:
+    """Entry point for running gunicorn directly: ``gunicorn 'bot.slack.serve:gunicorn_app()'``.
+
+    Settings come from the environment (``SLACK_*``, ``DATABASE_URL``).
+    """
+    from bot.slack.settings import SlackSettings
+
+    return http_application(SlackSettings.from_env())

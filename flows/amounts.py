@@ -3,6 +3,7 @@
 A number counts as money when it carries a currency (``$``, ``€``, ``US$``, ``EUR``,
 ``dollars``...), a magnitude suffix (``k``, ``m``, ``mn``, ``bn``, ``million``, ``grand``) or
 is large enough to be a price (1,000 or more, and not a bare year such as ``2026``).
+Number words count only with a magnitude: ``ninety thousand``, ``half a million``.
 
 Thousands may be grouped with commas (``95,000``) or with spaces (``95 000``, also the
 no-break and thin spaces); a decimal comma is read only before a magnitude (``1,5M``).
@@ -11,16 +12,18 @@ Dotted thousands (``95.000``) are read as decimals, as in English.
 Not money: numbers followed by a unit that is not money (``3 years``, ``20 seats``,
 ``15%``, ``5k users``, ``10am``), numbers inside dates, times, phone numbers and version
 strings (``2026-12-03``, ``12/03``, ``24/7``, ``555-123-4567``, ``v2.1``, ``1.2.3``),
-numbers after an identifier label (``ISO 27001``, ``order #12345``, ``room 1204``) and
-``401k`` plans.
+numbers after an identifier label (``ISO 27001``, ``order #12345``, ``room 1204``),
+``401k`` plans and digit runs longer than any price (16 digits or more).
 
 Amounts quoted per unit (``$40 per seat``, ``$9k/month``, ``$12 a user``, ``an hourly rate
 of $150``) are kept but marked ``per_unit``, so the deal's headline figure is not confused
-with a unit price. A yearly figure (``$100k per year``, ``$100k/yr``, ``annually``) is not
-per unit: it is how contract values and walk-away points are usually quoted.
+with a unit price. A yearly figure (``$100k per year``, ``/yr``, ``annually``) or a cap
+``per vendor`` / ``per contract`` is not per unit: contract values and walk-away points are
+usually quoted that way.
 
-In a range the first number takes the magnitude and currency of the second: ``85-110k``
-and ``$85-110k`` are 85k and 110k.
+The two ends of a range share magnitude, currency and unit: ``85-110k`` and ``between 85
+and 110k`` are 85k and 110k, ``$30-40 per seat`` is two unit prices and ``1,000-2,000
+users`` is no money at all.
 """
 
 from __future__ import annotations

@@ -32,8 +32,9 @@ def _number(side: str, raw: str) -> Fraction:
 
 
 def _split_issue_label(deal: Deal, words: list[str]) -> tuple[str, str]:
-    """``<issue> <label>``: a known issue name may span several words; else the last word
-    is the label.
+    """Split ``<issue> <label>``.
+
+    A known issue name may span several words; otherwise the last word is the label.
     """
     known = {o.issue.lower(): o.issue for o in deal.options}
     known.update({i.name.lower(): i.name for i in deal.issues})

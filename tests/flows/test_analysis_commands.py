@@ -37,7 +37,8 @@ def test_analyze_reports_the_pie_and_places_packages(transcript: Transcript) -> 
     reply = transcript.send("analyze")
     assert isinstance(reply, Reply)
     assert reply.lines[0].startswith("3 issues, 12 possible packages")
-    transcript.run('bundle A salary=95k "start date"=June remote="4 days" -> setup ! premature_offer')
+    transcript.run(
+        'bundle A salary=95k "start date"=June remote="4 days" -> setup ! premature_offer')
     placed = transcript.send("analyze A")
     assert isinstance(placed, Reply) and any(line.startswith("Your package") for line in
                                              placed.lines)

@@ -87,6 +87,8 @@ class Detectors:
         """Tactics and numbers in what the other side said."""
         findings: list[Finding] = []
         amounts = find_amounts(text)
+        if amounts and self._hit("not_an_anchor", text) and not self._hit("budget_cap", text):
+            amounts = []  # a figure about them (revenue, funding), not a number on the table
         figure = headline(amounts)
         if figure is not None:
             findings.append(Finding("their_anchor", {"amount": figure.formatted()}))

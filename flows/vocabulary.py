@@ -62,6 +62,7 @@ DETECTORS: Final = (
     "concession_offer",
     "conditional",
     "measurable",
+    "not_an_anchor",
 )
 
 # Script topics the engine refers to by name (the library may add more).

@@ -181,8 +181,10 @@ class SlackCoach:
             dialect.insert(SlackEventRow)
             .values(event_id=event_id[:64], workspace_id=workspace_id, received_at=now)
             .on_conflict_do_nothing(index_elements=["event_id"])
+            # RETURNING, not rowcount: drivers disagree on rowcount for INSERT.
+            .returning(SlackEventRow.event_id)
         )
-        claimed = bool(getattr(result, "rowcount", 0))
+        claimed = result.first() is not None
         if claimed:
             self._prune(session, now)
         return claimed

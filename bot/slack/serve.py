@@ -228,3 +228,40 @@ def gunicorn_app() -> WsgiApp:
     from bot.slack.settings import SlackSettings
 
     return http_application(SlackSettings.from_env())
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``dealcoach serve`` (also used by ``python -m bot.slack.serve``).
+
+    Args:
+        parser: the ``serve`` sub-parser.
+
+    """
+    parser.add_argument("--db", metavar="URL",
+                        help="database URL or SQLite file (default: DATABASE_URL, "
+                        "else a file in your data directory)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or DEFAULT_PORT),
+                        help="HTTP port when not in Socket Mode (default: PORT, else 3000)")
+    parser.add_argument("--host", default="0.0.0.0", help="HTTP address to bind (default: all)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per worker")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bot.slack.serve``: the same as ``dealcoach serve``.
+
+    Args:
+        argv: the command line (default: ``sys.argv[1:]``).
+
+    """
+    parser = argparse.ArgumentParser(
+        prog="dealcoach serve",
+        description="Run the Slack app: Socket Mode with SLACK_APP_TOKEN, else HTTP.")
+    add_serve_arguments(parser)
+    logging.basicConfig(level=os.environ.get("DEALCOACH_LOG", "INFO").upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return run_serve(parser.parse_args(argv))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -21,6 +21,20 @@ from urllib.parse import urlsplit
 from bot.settings import SettingsError
 
 DEFAULT_API_URL = "https://slack.com/api/"
+# The bot scopes the app asks for at install; deploy/manifest.yml must list the same ones
+# (a test checks both, and that every Web API method the code calls is covered).
+BOT_SCOPES = ("commands", "chat:write", "im:history")
+# The scope each Web API method the app calls needs (None: the bot token alone will do).
+METHOD_SCOPES: dict[str, str | None] = {
+    "auth.test": None,
+    "chat.postMessage": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "views.publish": None,
+    "views.open": None,
+    "views.update": None,
+    "views.push": None,
+    "apps.connections.open": None,  # the app-level token's connections:write
+}
 
 
 @dataclass(frozen=True)

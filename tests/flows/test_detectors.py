@@ -863,7 +863,6 @@ def test_anchor_figures_stay_anchors(detectors: Detectors, line: str) -> None:
     assert "their_anchor" in heard(detectors, line)
 
 
-@pytest.mark.xfail(strict=True, reason="flows/detectors.py does not use `not_an_anchor` yet")
-@pytest.mark.parametrize("line", NOT_ANCHOR_FIGURES[:3], ids=_ids(NOT_ANCHOR_FIGURES[:3]))
+@pytest.mark.parametrize("line", NOT_ANCHOR_FIGURES, ids=_ids(NOT_ANCHOR_FIGURES))
 def test_figures_about_them_are_not_anchors(detectors: Detectors, line: str) -> None:
     assert heard(detectors, line, MAX_100K) == set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import urllib.request
 
+import pytest
 from slack_harness import Running
 
 from auxil.fake_slack import Call
@@ -215,3 +216,32 @@ def test_the_message_shortcut_logs_their_move(running: Running) -> None:
 def test_health_endpoint(running: Running) -> None:
     with urllib.request.urlopen(running.base_url + "/healthz", timeout=5) as response:
         assert response.status == 200 and response.read() == b"ok\n"
+
+
+def _wait_for_log(caplog: pytest.LogCaptureFixture, needle: str, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not any(needle in r.getMessage() for r in caplog.records):
+        assert time.monotonic() < deadline, [r.getMessage() for r in caplog.records]
+        time.sleep(0.05)
+
+
+def test_a_reply_the_response_url_refuses_goes_out_as_an_ephemeral_post(
+        running: Running, caplog: pytest.LogCaptureFixture) -> None:
+    slack, fake = running.slack, running.fake
+    fake.fail_next("r", 500, times=3, retry_after=None)  # the first try and both retries
+    slack.command("new Acme", response_name="r")
+    (post,) = fake.wait_for("chat.postEphemeral", timeout=20)
+    assert post.body["user"] == "U1" and post.body["channel"] == "C1"
+    assert "Acme" in post.body["text"]
+    assert any("response_url failed" in r.getMessage() for r in caplog.records)
+
+
+def test_a_post_that_keeps_failing_is_logged_not_lost_silently(
+        running: Running, caplog: pytest.LogCaptureFixture) -> None:
+    slack, fake = running.slack, running.fake
+    # A Retry-After longer than we hold a thread for: no retry, an error in the log.
+    fake.fail_next("chat.postMessage", 429, retry_after=120)
+    slack.dm("new Acme", event_id="Ev-lost")
+    _wait_for_log(caplog, "was not delivered")
+    assert any("chat.postMessage failed: ratelimited" in r.getMessage()
+               for r in caplog.records)

@@ -1,0 +1,366 @@
+"""The three forms: "Log a move", "Prepare" and "Bundle" - their views, and their values as lines.
+
+A form is declared as data: its callback id, its inputs, and a function turning the
+submitted values into engine command lines keyed by the input (``block_id``) each line
+came from. The submission runs every line in one all-or-nothing transaction; a rejected
+line comes back inline on its input (``response_action: errors``), and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.slack.blocks import MAX_VIEW_BLOCKS, Block, Message, escape, fit, section
+
+MOVE = "log_move"
+PREPARE = "prepare"
+BUNDLE = "bundle"
+# The field a line-less problem (e.g. no active deal) is shown on, per form.
+VALUE = "value"
+MAX_INPUT = 3000
+_LABEL = re.compile(r"^[\w-]{1,20}$")
+
+Values = dict[str, dict[str, Any]]
+Lines = list[tuple[str, str]]
+
+
+class FieldErrors(Exception):
+    """Inputs that are wrong before the engine sees them, by ``block_id``."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Form:
+    """A modal form: how it looks, and how its values become command lines."""
+
+    callback_id: str
+    title: str
+    submit: str
+    blocks: Callable[[], list[Block]]
+    lines: Callable[[Values], Lines]
+    # Where an engine rejection that names no input (no active deal...) is shown.
+    main_input: str
+
+    def view(self, private_metadata: str = "") -> dict[str, Any]:
+        """The modal to open.
+
+        Args:
+            private_metadata: carried back with the submission (at most 3000 characters).
+
+        """
+        return {
+            "type": "modal",
+            "callback_id": self.callback_id,
+            "title": {"type": "plain_text", "text": self.title},
+            "submit": {"type": "plain_text", "text": self.submit},
+            "close": {"type": "plain_text", "text": "Cancel"},
+            "private_metadata": private_metadata[:3000],
+            "blocks": self.blocks(),
+        }
+
+
+# -- inputs -------------------------------------------------------------------------------
+def text_input(block_id: str, label: str, *, optional: bool = True, multiline: bool = False,
+               placeholder: str = "", hint: str = "", max_length: int = MAX_INPUT) -> Block:
+    """A plain text input block whose element's ``action_id`` is ``value``.
+
+    Args:
+        block_id: the input's id (errors are keyed by it).
+        label: the label above the input.
+        optional: whether it may be left empty.
+        multiline: a text area instead of one line.
+        placeholder: grey text inside the empty input.
+        hint: small text under the input.
+        max_length: the most characters Slack lets the user type.
+
+    """
+    element: dict[str, Any] = {"type": "plain_text_input", "action_id": VALUE,
+                               "multiline": multiline, "max_length": max_length}
+    if placeholder:
+        element["placeholder"] = {"type": "plain_text", "text": placeholder[:150]}
+    block: Block = {"type": "input", "block_id": block_id, "optional": optional,
+                    "label": {"type": "plain_text", "text": label}, "element": element}
+    if hint:
+        block["hint"] = {"type": "plain_text", "text": hint}
+    return block
+
+
+def select_input(block_id: str, label: str, options: list[tuple[str, str]], *,
+                 optional: bool = True, initial: str | None = None) -> Block:
+    """A static select input block whose element's ``action_id`` is ``value``.
+
+    Args:
+        block_id: the input's id.
+        label: the label above the input.
+        options: ``(value, text)`` pairs.
+        optional: whether it may be left empty.
+        initial: the value selected to begin with.
+
+    """
+    choices = [{"text": {"type": "plain_text", "text": text}, "value": value}
+               for value, text in options]
+    element: dict[str, Any] = {"type": "static_select", "action_id": VALUE,
+                               "options": choices,
+                               "placeholder": {"type": "plain_text", "text": "Choose"}}
+    if initial is not None:
+        element["initial_option"] = next(c for c in choices if c["value"] == initial)
+    return {"type": "input", "block_id": block_id, "optional": optional,
+            "label": {"type": "plain_text", "text": label}, "element": element}
+
+
+SCORES = [(str(n), f"{n} - {word}") for n, word in
+          ((1, "hardly matters"), (2, "minor"), (3, "matters"), (4, "important"), (5, "critical"))]
+
+
+def value_of(values: Values, block_id: str) -> str:
+    """What the user entered (or selected) in one input, stripped; "" when empty.
+
+    Args:
+        values: ``view.state.values`` from the submission.
+        block_id: the input's id.
+
+    """
+    element = (values.get(block_id) or {}).get(VALUE) or {}
+    if element.get("type") == "static_select" or "selected_option" in element:
+        return str(((element.get("selected_option") or {}).get("value")) or "")
+    return str(element.get("value") or "").strip()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# -- Log a move -----------------------------------------------------------------------------
+def _move_blocks() -> list[Block]:
+    return [
+        select_input("kind", "What happened", [
+            ("give", "We gave something (a concession)"),
+            ("get", "We got something"),
+            ("trade", "A trade: we gave one thing for another"),
+        ], optional=False, initial="give"),
+        text_input("item", "What moved", optional=False, max_length=500,
+                   placeholder="e.g. training, 60-day payment terms",
+                   hint="For a trade: what we gave."),
+        text_input("in_return", "In return (trades)", max_length=500,
+                   placeholder="e.g. a 24-month term"),
+        select_input("us", "Value to us", SCORES),
+        select_input("them", "Value to them", SCORES),
+        text_input("trigger", "Trigger or contingency (gives)", max_length=500,
+                   placeholder="e.g. they sign by Friday",
+                   hint="Makes the give conditional: if we give it, they do this."),
+    ]
+
+
+def move_lines(values: Values) -> Lines:
+    """The "Log a move" values as one ``give``/``get``/``trade``/``if`` line.
+
+    Args:
+        values: the submitted ``view.state.values``.
+
+    Raises:
+        FieldErrors: the inputs do not make a move.
+
+    """
+    kind, item = value_of(values, "kind") or "give", _one_line(value_of(values, "item"))
+    in_return, trigger = (_one_line(value_of(values, "in_return")),
+                          _one_line(value_of(values, "trigger")))
+    errors: dict[str, str] = {}
+    if not item:
+        errors["item"] = "Say what moved."
+    if kind == "trade" and not in_return:
+        errors["in_return"] = "A trade needs what we got in return."
+    if kind != "trade" and in_return:
+        errors["in_return"] = "Only a trade has something in return; choose “A trade”."
+    if trigger and kind != "give":
+        errors["trigger"] = "A trigger makes a give conditional; choose “We gave something”."
+    if errors:
+        raise FieldErrors(errors)
+    scores = " ".join(f"{name}={value_of(values, name)}" for name in ("us", "them")
+                      if value_of(values, name))
+    if kind == "trade":
+        line = f"trade {item} for {in_return}"
+    elif trigger:
+        line = f"if we {item}, they {trigger}"
+    else:
+        line = f"{kind} {item}"
+    return [("item", f"{line} {scores}".strip())]
+
+
+# -- Prepare --------------------------------------------------------------------------------
+_PREPARE_SINGLE = (
+    ("batna", "batna", "Your BATNA", "Your best alternative if this deal fails: price, timing, risk"),
+    ("walkaway", "walkaway", "Walk-away point (never disclosed)", "e.g. min 80k, or max 120k"),
+    ("counterparty", "counterparty", "Counterparty", "Who can say yes, their constraints"),
+    ("win_mine", "win mine", "Your win", "What you must achieve"),
+    ("win_theirs", "win theirs", "Their win", "What they truly need"),
+    ("win_shared", "win shared", "The shared win", "What you build together"),
+    ("rule", "rule", "Decision rule", "e.g. adoption above 80% within 90 days"),
+)
+
+
+def _prepare_blocks() -> list[Block]:
+    single = {key: (label, placeholder) for key, _, label, placeholder in _PREPARE_SINGLE}
+    blocks: list[Block] = [section(escape(
+        "Fill in what you know; empty fields are left as they are. Each field is saved as "
+        "its command (`batna`, `walkaway`, `issue`...), all together or not at all."))]
+    for key in ("batna", "walkaway"):
+        blocks.append(text_input(key, single[key][0], placeholder=single[key][1], max_length=500))
+    blocks.append(text_input(
+        "issues", "Issues and their values", multiline=True, max_length=2000,
+        placeholder="payment terms us=2 them=4",
+        hint="One issue per line: its name, its value to us and to them (1-5)."))
+    blocks.append(text_input("counterparty", single["counterparty"][0],
+                             placeholder=single["counterparty"][1], max_length=500))
+    blocks.append(text_input("evidence", "Evidence", multiline=True, max_length=2000,
+                             placeholder="benchmark: 90-110k from three peers",
+                             hint="One benchmark, cost driver or reference per line."))
+    for key in ("win_mine", "win_theirs", "win_shared", "rule"):
+        blocks.append(text_input(key, single[key][0], placeholder=single[key][1],
+                                 max_length=500))
+    return blocks
+
+
+def prepare_lines(values: Values) -> Lines:
+    """The "Prepare" values as lines; multi-line inputs give one line per row.
+
+    Keys of multi-line inputs carry the row (``issues:2``) so an error can name it.
+
+    Args:
+        values: the submitted ``view.state.values``.
+
+    Raises:
+        FieldErrors: nothing was filled in.
+
+    """
+    lines: Lines = []
+    for key, command, _, _ in _PREPARE_SINGLE[:2]:
+        if value_of(values, key):
+            lines.append((key, f"{command} {_one_line(value_of(values, key))}"))
+    for key, command in (("issues", "issue"), ("counterparty", "counterparty"),
+                         ("evidence", "evidence")):
+        rows = [r.strip() for r in value_of(values, key).splitlines() if r.strip()]
+        if key == "counterparty":
+            rows = [_one_line(" ".join(rows))] if rows else []
+        for number, row in enumerate(rows, 1):
+            lines.append((f"{key}:{number}" if key != "counterparty" else key,
+                          f"{command} {row}"))
+    for key, command, _, _ in _PREPARE_SINGLE[3:]:
+        if value_of(values, key):
+            lines.append((key, f"{command} {_one_line(value_of(values, key))}"))
+    if not lines:
+        raise FieldErrors({"batna": "Fill in at least one field."})
+    return lines
+
+
+# -- Bundle ---------------------------------------------------------------------------------
+def _bundle_blocks() -> list[Block]:
+    return [
+        text_input("label", "Label", optional=False, max_length=20, placeholder="A",
+                   hint="One short word: A, B, premium..."),
+        text_input("terms", "Terms", optional=False, multiline=True, max_length=2000,
+                   placeholder="price = 95k\nterm = 24 months\npayment terms = 60 days",
+                   hint="One term per line: its name, =, its value."),
+        text_input("worth", "Worth to us (0-100)", max_length=3, placeholder="60",
+                   hint="Bundles of a MESO should be worth about the same to you."),
+    ]
+
+
+def bundle_lines(values: Values) -> Lines:
+    """The "Bundle" values as one ``bundle`` line.
+
+    Args:
+        values: the submitted ``view.state.values``.
+
+    Raises:
+        FieldErrors: the label, a term or the worth is malformed.
+
+    """
+    label, worth = value_of(values, "label"), value_of(values, "worth")
+    errors: dict[str, str] = {}
+    if not _LABEL.match(label):
+        errors["label"] = "One short word of letters, digits or -, like A, B or premium."
+    tokens: list[str] = []
+    for number, row in enumerate(value_of(values, "terms").splitlines(), 1):
+        if not row.strip():
+            continue
+        name, eq, value = row.partition("=")
+        if not eq or not name.strip() or not value.strip():
+            errors["terms"] = f"Line {number}: write the term, =, then its value."
+            break
+        tokens.append(shlex.quote(f"{_one_line(name)}={_one_line(value)}"))
+    if not tokens and "terms" not in errors:
+        errors["terms"] = "Add at least one term, like price = 95k."
+    if worth and not (worth.isdigit() and 0 <= int(worth) <= 100):
+        errors["worth"] = "A whole number from 0 to 100."
+    if errors:
+        raise FieldErrors(errors)
+    line = f"bundle {label} {' '.join(tokens)}" + (f" worth={worth}" if worth else "")
+    return [("terms", line)]
+
+
+FORMS: dict[str, Form] = {
+    MOVE: Form(MOVE, "Log a move", "Log it", _move_blocks, move_lines, "item"),
+    PREPARE: Form(PREPARE, "Prepare", "Save", _prepare_blocks, prepare_lines, "batna"),
+    BUNDLE: Form(BUNDLE, "Bundle", "Add bundle", _bundle_blocks, bundle_lines, "label"),
+}
+# Bare commands that need details open the form that asks for them (buttons, /deal <word>).
+FORM_FOR_WORD = {
+    "move": MOVE, "give": MOVE, "get": MOVE, "trade": MOVE,
+    "prepare": PREPARE, "prep": PREPARE, "batna": PREPARE, "walkaway": PREPARE,
+    "issue": PREPARE, "evidence": PREPARE, "counterparty": PREPARE, "rule": PREPARE,
+    "win": PREPARE,
+    "bundle": BUNDLE,
+}
+
+
+def form_for(line: str) -> Form | None:
+    """The form a bare command word opens (``give``, ``prepare``...), or None.
+
+    Args:
+        line: a command line; only a single word opens a form.
+
+    """
+    words = line.strip().lower().split()
+    return FORMS.get(FORM_FOR_WORD.get(words[0], "")) if len(words) == 1 else None
+
+
+def inline_errors(form: Form, rejections: dict[str, Any]) -> dict[str, str]:
+    """Engine rejections as ``response_action: errors`` messages keyed by input.
+
+    Args:
+        form: the submitted form.
+        rejections: rejections by line key (``issues:2`` names a row of ``issues``).
+
+    """
+    errors: dict[str, list[str]] = {}
+    for key, rejection in rejections.items():
+        block, _, row = key.partition(":")
+        if block not in {b.get("block_id") for b in form.blocks()}:
+            block = form.main_input
+        text = f"Line {row}: {rejection.message}" if row else rejection.message
+        errors.setdefault(block, []).append(text)
+    return {block: " ".join(texts)[:2000] for block, texts in errors.items()}
+
+
+def result_view(title: str, message: Message) -> dict[str, Any]:
+    """The modal a submission turns into: the coach's answer, without buttons.
+
+    Args:
+        title: the form's title.
+        message: the rendered reply.
+
+    """
+    blocks = [b for b in message.blocks if b.get("type") != "actions"]
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": title[:24]},
+        "close": {"type": "plain_text", "text": "Done"},
+        "blocks": fit(blocks, MAX_VIEW_BLOCKS),
+    }

@@ -42,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--chart", metavar="PNG", help="write the frontier chart here")
     analyze.add_argument("--package", nargs="*", metavar="ISSUE=OPTION",
                          help="a package to place against the frontier")
+    from bot.slack.serve import add_serve_arguments  # imports no Slack code at module level
+
+    serve = sub.add_parser(
+        "serve", help="run the Slack app: Socket Mode with SLACK_APP_TOKEN, else HTTP")
+    add_serve_arguments(serve)
     return parser
 
 
@@ -63,6 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_analyze(args.sheet, args.json, args.chart, args.package, sys.stdout)
         if command == "db":
             return _db(args)
+        if command == "serve":
+            from bot.slack.serve import run_serve
+
+            return run_serve(args)
         return _chat(args)
     except SettingsError as exc:
         return _fail(str(exc))

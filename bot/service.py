@@ -8,6 +8,9 @@ becomes a clear rejection rather than a traceback.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -19,6 +22,7 @@ from flows.engine import Engine
 from flows.replies import Outcome, Rejection, Reply
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class CoachService:
@@ -38,6 +42,17 @@ class CoachService:
             outcome = self.engine.handle(line, SqlDealSpace(session, user), now)
             return outcome, isinstance(outcome, Reply)
 
+        return self.transaction(workspace_id, user_id, work, now, line=line)
+
+    def transaction(
+        self, workspace_id: str, user_id: str, work: Callable[[Session, UserRow], tuple[T, bool]],
+        now: datetime, *, line: str,
+    ) -> T | Rejection:
+        """Run ``work`` in the user's transaction; a failure becomes a clear rejection.
+
+        Fronts that need their own rows in the same transaction (Slack's event ids) pass
+        their own ``work``; ``line`` only labels the log entry if something breaks.
+        """
         try:
             return self.database.for_user(workspace_id, user_id, work, now)
         except StorageUnavailable:

@@ -8,18 +8,33 @@ a fake Slack).
 from __future__ import annotations
 
 import logging
+import os
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.service import CoachService
+from bot.settings import SettingsError
 from bot.slack.client import web_client
 from bot.slack.coach import SlackCoach
 from bot.slack.front import Front
 from bot.slack.listeners import register_all
-from bot.slack.settings import SlackSettings
+from bot.slack.settings import BOT_SCOPES, SlackSettings
+
+if TYPE_CHECKING:
+    from slack_sdk.oauth.installation_store import InstallationStore
 
 log = logging.getLogger(__name__)
+
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+# A state is issued when someone opens /slack/install and must come back within this time.
+OAUTH_STATE_SECONDS = 600
+# Rotating tokens are refreshed when they expire within this many minutes.
+TOKEN_ROTATION_MINUTES = 120
+NOT_INSTALLED = ("dealcoach is not installed in this workspace (or was removed), so nothing "
+                 f"was saved. An admin can install it from {INSTALL_PATH} on the app's site.")
 
 
 def build_app(settings: SlackSettings, service: CoachService, *,
@@ -38,11 +53,22 @@ def build_app(settings: SlackSettings, service: CoachService, *,
 
     """
     settings.check()
+    if not settings.oauth and os.environ.get("SLACK_CLIENT_ID") and os.environ.get(
+            "SLACK_CLIENT_SECRET"):
+        # Bolt would read them itself and silently switch to file-based OAuth stores.
+        raise SettingsError(
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set in the environment but the "
+            "settings use a bot token: unset them, or use them instead of the token."
+        )
     if client is None:
         client = web_client(settings.api_url, settings.bot_token)
     elif client.base_url != settings.api_url:
         log.warning("the Web API client talks to %s, not SLACK_API_URL %s",
                     client.base_url, settings.api_url)
+    installation_store = None
+    options: dict[str, Any] = {}
+    if settings.oauth:
+        installation_store, options = _oauth_options(settings, service, client)
     app = App(
         name="dealcoach",
         client=client,
@@ -51,9 +77,53 @@ def build_app(settings: SlackSettings, service: CoachService, *,
         # signed, so a Socket Mode app without one has nothing to verify.
         request_verification_enabled=settings.signing_secret is not None,
         # auth.test at start-up: a wrong token fails here, not on the first command.
-        token_verification_enabled=True,
+        token_verification_enabled=not settings.oauth,
         logger=logging.getLogger("dealcoach.slack.bolt"),
+        **options,
     )
-    front = Front(coach=SlackCoach(service), settings=settings)
+    front = Front(coach=SlackCoach(service), settings=settings,
+                  installation_store=installation_store)
     register_all(app, front)
     return app
+
+
+def _oauth_options(settings: SlackSettings, service: CoachService,
+                   client: WebClient) -> tuple[InstallationStore, dict[str, Any]]:
+    """Bolt options for OAuth installs, with every store in our database.
+
+    Installations and OAuth states go through slack_sdk's SQLAlchemy stores on the same
+    engine as the deals (tables from our migrations). The authorizer is built here rather
+    than by ``OAuthSettings`` so its token rotator uses our client, and so
+    ``SLACK_API_URL``; the OAuth flow itself uses the app's client (``oauth.v2.access``).
+    """
+    from slack_bolt.authorization.authorize import InstallationStoreAuthorize
+    from slack_bolt.oauth.oauth_settings import OAuthSettings
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+    from bot.slack.models import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
+
+    assert settings.client_id is not None and settings.client_secret is not None
+    engine = service.database.engine
+    store = SQLAlchemyInstallationStore(
+        client_id=settings.client_id, engine=engine, bots_table_name=BOTS_TABLE,
+        installations_table_name=INSTALLATIONS_TABLE)
+    states = SQLAlchemyOAuthStateStore(expiration_seconds=OAUTH_STATE_SECONDS, engine=engine,
+                                       table_name=OAUTH_STATES_TABLE)
+    oauth_settings = OAuthSettings(
+        client_id=settings.client_id, client_secret=settings.client_secret,
+        scopes=list(BOT_SCOPES), installation_store=store, installation_store_bot_only=True,
+        state_store=states, install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        token_rotation_expiration_minutes=TOKEN_ROTATION_MINUTES,
+    )
+    authorize = InstallationStoreAuthorize(
+        client_id=settings.client_id, client_secret=settings.client_secret,
+        installation_store=store, bot_only=True, client=client,
+        token_rotation_expiration_minutes=TOKEN_ROTATION_MINUTES,
+        logger=logging.getLogger("dealcoach.slack.authorize"),
+    )
+    return store, {"oauth_settings": oauth_settings, "authorize": authorize,
+                   "installation_store": store, "installation_store_bot_only": True,
+                   "user_facing_authorize_error_message": NOT_INSTALLED}
+

@@ -35,6 +35,8 @@ MAX_FALLBACK_TEXT = 3000
 # within the actions block, as Slack requires.
 STEP_ACTION = "deal_step"
 STEP_ACTION_PATTERN = re.compile(rf"^{STEP_ACTION}:\d+$")
+# A button that opens a form (bot.slack.modals) carries the form's callback id as its value.
+OPEN_FORM_ACTION = "open_form"
 
 Block = dict[str, Any]
 

@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session
 from bot.service import CoachService
 from bot.slack.blocks import Labels, Message, render
 from bot.slack.models import SlackEventRow, SlackLastReplyRow
-from bot.store.database import StorageUnavailable
 from bot.store.models import UserRow
 from bot.store.space import SqlDealSpace
 from flows.model import Deal
@@ -143,22 +142,9 @@ class SlackCoach:
 
     def _guarded(self, workspace_id: str, user_id: str, line: str,
                  work: Callable[[Session, UserRow], tuple[T, bool]], now: datetime) -> T | Turn:
-        try:
-            return self.database.for_user(workspace_id, user_id, work, now)
-        except StorageUnavailable:
-            log.exception("database unavailable for %s/%s", workspace_id, user_id)
-            return self._failed(Rejection(
-                code="storage_unavailable",
-                message="I could not reach the database, so nothing was saved. "
-                "Please try again in a moment.",
-            ))
-        except Exception:  # a bug: log it for us, show the user a sentence, not a trace
-            log.exception("command failed for %s/%s: %r", workspace_id, user_id, line[:200])
-            return self._failed(Rejection(
-                code="internal_error",
-                message="Something went wrong on my side and nothing was saved. "
-                "The error has been logged.",
-            ))
+        result = self.service.transaction(workspace_id, user_id, work, now, line=line)
+        # Work never returns a bare rejection, so one here is the service's failure reply.
+        return self._failed(result) if isinstance(result, Rejection) else result
 
     def _failed(self, rejection: Rejection) -> Turn:
         return Turn(rejection, render(rejection, self.labels))

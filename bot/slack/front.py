@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import InstallationStore
 
-from bot.slack.blocks import MAX_VIEW_BLOCKS, Message, escape, fit, section, shared
+from bot.slack.blocks import Message, escape, section, shared
 from bot.slack.client import call, post_to_response_url
 from bot.slack.coach import SlackCoach, Turn
 from bot.slack.home import home_view
@@ -52,6 +53,8 @@ class Front:
 
     coach: SlackCoach
     settings: SlackSettings
+    # slack_sdk's installation store when workspaces install through OAuth, else None.
+    installation_store: InstallationStore | None = None
 
     # -- replies -------------------------------------------------------------------------
     def respond(self, response_url: str | None, message: Message, *,
@@ -77,9 +80,12 @@ class Front:
                    "replace_original": replace_original}
         if response_url and post_to_response_url(response_url, payload):
             return True
-        fallback = client is not None and channel and user and response_type == "ephemeral"
-        if fallback and call(client, "chat.postEphemeral", channel=channel, user=user,  # type: ignore[arg-type]
-                             **message.payload()) is not None:
+        # The response_url expires (30 minutes, 5 uses); an ephemeral post still reaches
+        # the user. An in-channel answer has no such fallback: it would need chat:write in
+        # a channel the bot may not be in.
+        if (client is not None and channel and user and response_type == "ephemeral"
+                and call(client, "chat.postEphemeral", channel=channel, user=user,
+                         **message.payload()) is not None):
             return True
         log.error("a reply to %s in %s was not delivered", user, channel)
         return False
@@ -146,19 +152,3 @@ class Front:
         """
         if turn.accepted and getattr(turn.outcome, "command", "") not in READ_ONLY_COMMANDS:
             self.publish_home(client, workspace_id, user_id)
-
-    def reply_modal(self, title: str, message: Message) -> dict[str, Any]:
-        """A modal that shows a reply (for buttons on the Home tab, which has no thread).
-
-        Args:
-            title: the modal's title (at most 24 characters).
-            message: the reply.
-
-        """
-        blocks = [b for b in message.blocks if b.get("type") != "actions"]
-        return {
-            "type": "modal",
-            "title": {"type": "plain_text", "text": title[:24]},
-            "close": {"type": "plain_text", "text": "Close"},
-            "blocks": fit(blocks, MAX_VIEW_BLOCKS),
-        }

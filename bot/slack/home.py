@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.slack.blocks import (
     MAX_VIEW_BLOCKS,
+    OPEN_FORM_ACTION,
     STEP_ACTION,
     Block,
     Labels,
@@ -104,7 +105,9 @@ def deal_blocks(deal: Deal, active: bool, labels: Labels,
         elements = [button("Status", f"{STEP_ACTION}:0", "status", primary=True),
                     button("Checklist", f"{STEP_ACTION}:1", "checklist")]
         if deal.phase not in FINAL_PHASES:
-            elements.append(button("Next phase", f"{STEP_ACTION}:2", "next"))
+            elements += [button("Next phase", f"{STEP_ACTION}:2", "next"),
+                         button("Log a move…", OPEN_FORM_ACTION, "log_move"),
+                         button("Prepare…", f"{OPEN_FORM_ACTION}:prepare", "prepare")]
     else:
         elements = [button("Make active", f"{STEP_ACTION}:0", f"use {deal.name}")]
     blocks.append({"type": "actions", "block_id": f"deal_actions:{deal.id}",

@@ -23,6 +23,7 @@ BUNDLE = "bundle"
 VALUE = "value"
 MAX_INPUT = 3000
 _LABEL = re.compile(r"^[\w-]{1,20}$")
+_THEY = re.compile(r"^(they|you)\s+", re.I)
 
 Values = dict[str, dict[str, Any]]
 Lines = list[tuple[str, str]]
@@ -153,8 +154,8 @@ def _move_blocks() -> list[Block]:
         select_input("us", "Value to us", SCORES),
         select_input("them", "Value to them", SCORES),
         text_input("trigger", "Trigger or contingency (gives)", max_length=500,
-                   placeholder="e.g. they sign by Friday",
-                   hint="Makes the give conditional: if we give it, they do this."),
+                   placeholder="e.g. sign by Friday",
+                   hint="What they do in return; makes the give conditional."),
     ]
 
 
@@ -187,7 +188,8 @@ def move_lines(values: Values) -> Lines:
     if kind == "trade":
         line = f"trade {item} for {in_return}"
     elif trigger:
-        line = f"if we {item}, they {trigger}"
+        # The form asks "what they do"; people still often start with "they".
+        line = f"if we {item}, they {_THEY.sub('', trigger)}"
     else:
         line = f"{kind} {item}"
     return [("item", f"{line} {scores}".strip())]
@@ -195,7 +197,7 @@ def move_lines(values: Values) -> Lines:
 
 # -- Prepare --------------------------------------------------------------------------------
 _PREPARE_SINGLE = (
-    ("batna", "batna", "Your BATNA", "Your best alternative if this deal fails: price, timing, risk"),
+    ("batna", "batna", "Your BATNA", "Your next-best option if this deal fails: price, timing"),
     ("walkaway", "walkaway", "Walk-away point (never disclosed)", "e.g. min 80k, or max 120k"),
     ("counterparty", "counterparty", "Counterparty", "Who can say yes, their constraints"),
     ("win_mine", "win mine", "Your win", "What you must achieve"),

@@ -1,6 +1,7 @@
 """Button clicks: a next-step button runs its command for the person who clicked.
 
-The button's value is a command line (``next``, ``get training``, ``use Acme``). The
+The button's value is a command line (``next``, ``get training``, ``use Acme``); a bare
+command that needs details (``give``, ``batna``, ``bundle``) opens its form instead. The
 answer goes where the click came from: ephemerally under a ``/deal`` reply, into the DM
 under a DM reply, or into a modal for the Home tab (which has no thread to answer in).
 """
@@ -16,6 +17,8 @@ from slack_sdk import WebClient
 from bot.slack.blocks import STEP_ACTION_PATTERN
 from bot.slack.client import call
 from bot.slack.front import Front, workspace_of
+from bot.slack.listeners.views import open_form
+from bot.slack.modals import form_for, result_view
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +53,16 @@ def run_step(front: Front, body: dict[str, Any], action: dict[str, Any],
     """
     workspace, user = workspace_of(context, body), body["user"]["id"]
     line = str(action.get("value") or "")
+    form = form_for(line)
+    if form is not None and open_form(client, body.get("trigger_id"), form):
+        return  # a bare `give`, `batna`, `bundle`...: ask for the details in a form
     turn = front.coach.run(workspace, user, line)
     assert turn is not None
     container = body.get("container") or {}
     channel = (body.get("channel") or {}).get("id")
     if container.get("type") == "view":
         # The Home tab: show the answer in a modal, while the trigger_id is still fresh.
-        modal = front.reply_modal(line or "dealcoach", turn.message)
+        modal = result_view(line or "dealcoach", turn.message)
         if call(client, "views.open", trigger_id=body.get("trigger_id"), view=modal) is None:
             front.post(client, user, turn.message)  # the app's DM with the user
     else:

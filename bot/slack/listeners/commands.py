@@ -1,8 +1,9 @@
 """``/deal <command>``: the engine's whole command set, answered ephemerally.
 
 The listener acknowledges first (Slack allows 3 seconds and shows an error after that),
-then runs the command and answers through the response_url. ``/deal share`` is the
-Slack front's own command: it posts the user's last reply in the channel.
+then runs the command and answers through the response_url. The Slack front adds a few
+words of its own: ``/deal share`` posts the user's last reply in the channel, and
+``/deal prepare``, ``/deal move`` and ``/deal bundle`` open the matching form.
 """
 
 from __future__ import annotations
@@ -15,10 +16,15 @@ from slack_sdk import WebClient
 
 from bot.slack.blocks import unescape
 from bot.slack.front import SHARE_WORD, Front, workspace_of
+from bot.slack.listeners.views import open_form
+from bot.slack.modals import BUNDLE, FORMS, MOVE, PREPARE
 
 log = logging.getLogger(__name__)
 
 COMMAND = "/deal"
+# Words that open a form instead of running a command. Bare `bundle` would only be
+# rejected by the engine; `prepare` and `move` are not engine commands.
+FORM_WORDS = {"prepare": PREPARE, "move": MOVE, "bundle": BUNDLE}
 
 
 def register(app: App, front: Front) -> None:
@@ -34,6 +40,10 @@ def register(app: App, front: Front) -> None:
     def deal_command(ack: Ack, body: dict[str, Any], context: BoltContext,
                      client: WebClient) -> None:
         ack()
+        # `/deal prepare`, `/deal move`, `/deal bundle`: a form, while the trigger is fresh.
+        form = FORMS.get(FORM_WORDS.get(body.get("text", "").strip().lower(), ""))
+        if form is not None and open_form(client, body.get("trigger_id"), form):
+            return
         run_slash_command(front, body, context, client)
 
 

@@ -14,6 +14,7 @@ import logging
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltRequest
+from slack_bolt.listener.builtins import TokenRevocationListeners
 from slack_sdk import WebClient
 
 from bot.slack.blocks import Message, escape, section, unescape
@@ -48,13 +49,20 @@ def register(app: App, front: Front) -> None:
     def tokens_revoked(event: dict[str, Any], context: BoltContext) -> None:
         log.warning("tokens revoked in %s: %s", workspace_of(context),
                     {k: len(v) for k, v in (event.get("tokens") or {}).items()})
+        if front.installation_store is not None:
+            # The revoked tokens are useless now: forget them, so nothing tries them again.
+            TokenRevocationListeners(front.installation_store).handle_tokens_revoked_events(
+                event, context)
 
     @app.event("app_uninstalled")
     def app_uninstalled(context: BoltContext) -> None:
         workspace = workspace_of(context)
+        if front.installation_store is not None:
+            TokenRevocationListeners(front.installation_store).handle_app_uninstalled_events(
+                context)
         removed = front.coach.forget_workspace(workspace)
-        log.warning("dealcoach was uninstalled from %s; removed %d Slack rows (deals are kept)",
-                    workspace, removed)
+        log.warning("dealcoach was uninstalled from %s; removed its installation and %d Slack "
+                    "rows (deals are kept)", workspace, removed)
 
 
 def handle_direct_message(front: Front, event: dict[str, Any], body: dict[str, Any],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import bot.slack.models  # noqa: F401  (registers the Slack tables on the same metadata)
 from bot.store.models import Base
 
 config = context.config

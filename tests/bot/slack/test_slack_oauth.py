@@ -1,0 +1,169 @@
+"""Multi-workspace OAuth: install, per-installation tokens, token rotation, revocation."""
+
+from __future__ import annotations
+
+import re
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+pytest.importorskip("greenlet", reason="slack_sdk's SQLAlchemy stores need greenlet")
+
+from slack_harness import SECRET, Running
+from sqlalchemy import MetaData, func, select
+
+from auxil.fake_slack import FakeSlack, SignedSlackClient, serve_wsgi
+from bot.service import CoachService
+from bot.slack import models
+from bot.slack.app import build_app
+from bot.slack.serve import wsgi_application
+from bot.slack.settings import SlackSettings
+from bot.store.database import Database
+from bot.store.models import Base
+
+CLIENT_ID = "111.222"
+
+
+def test_our_table_declarations_match_slack_sdks() -> None:
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+    theirs = MetaData()
+    SQLAlchemyInstallationStore.build_installations_table(theirs, models.INSTALLATIONS_TABLE)
+    SQLAlchemyInstallationStore.build_bots_table(theirs, models.BOTS_TABLE)
+    SQLAlchemyOAuthStateStore.build_oauth_states_table(theirs, models.OAUTH_STATES_TABLE)
+    for name, table in theirs.tables.items():
+        ours = Base.metadata.tables[name]
+
+        def shape(t: Any) -> list[tuple[Any, ...]]:
+            return [(c.name, repr(c.type), c.nullable, c.primary_key) for c in t.columns]
+
+        assert shape(ours) == shape(table), name
+        assert {(i.name, tuple(c.name for c in i.columns)) for i in ours.indexes} == \
+            {(i.name, tuple(c.name for c in i.columns)) for i in table.indexes}
+
+
+def _access(body: dict[str, Any]) -> dict[str, Any]:
+    """oauth.v2.access: an install (code-<team>) or a refresh of a rotating token."""
+    if body.get("grant_type") == "refresh_token":
+        return {"ok": True, "app_id": "A1", "token_type": "bot", "scope": "commands,chat:write",
+                "access_token": "xoxb-rotated", "refresh_token": "xoxe-2", "expires_in": 43200,
+                "bot_user_id": "UBOT", "team": {"id": "T8", "name": "T8"}, "enterprise": None,
+                "is_enterprise_install": False}
+    team = str(body["code"]).removeprefix("code-")
+    answer: dict[str, Any] = {
+        "ok": True, "app_id": "A1", "authed_user": {"id": "UADMIN"},
+        "scope": "commands,chat:write,im:history", "token_type": "bot",
+        "access_token": f"xoxb-{team}", "bot_user_id": "UBOT",
+        "team": {"id": team, "name": f"Team {team}"}, "enterprise": None,
+        "is_enterprise_install": False,
+    }
+    if team == "T8":  # a workspace with token rotation on, its token about to expire
+        answer.update(refresh_token="xoxe-1", expires_in=60)
+    return answer
+
+
+@pytest.fixture
+def oauth_running(fake_slack: FakeSlack, slack_database: Database) -> Iterator[Running]:
+    fake_slack.answer("oauth.v2.access", _access)
+    settings = SlackSettings(client_id=CLIENT_ID, client_secret="client-secret",
+                             signing_secret=SECRET, api_url=fake_slack.api_url)
+    service = CoachService(slack_database)
+    app = build_app(settings, service)
+    with serve_wsgi(wsgi_application(app, slack_database)) as base_url:
+        yield Running(SignedSlackClient(base_url, SECRET, fake_slack), fake_slack,
+                      slack_database, service, base_url)
+    app.listener_runner.listener_executor.shutdown(wait=True)
+
+
+def _get(url: str, cookie: str | None = None) -> tuple[int, str, dict[str, str]]:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode(), dict(response.headers)
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode(), dict(exc.headers)
+
+
+def _install(running: Running, team: str) -> None:
+    status, page, headers = _get(running.base_url + "/slack/install")
+    assert status == 200
+    link = re.search(r'href="(https://slack\.com/oauth/v2/authorize\?[^"]+)"', page)
+    assert link is not None
+    query = parse_qs(urlsplit(link.group(1).replace("&amp;", "&")).query)
+    assert query["client_id"] == [CLIENT_ID]
+    assert query["scope"] == ["commands,chat:write,im:history"]
+    state = query["state"][0]
+    cookie = {k.lower(): v for k, v in headers.items()}["set-cookie"].split(";", 1)[0]
+    status, page, _ = _get(f"{running.base_url}/slack/oauth_redirect?code=code-{team}"
+                           f"&state={state}", cookie)
+    assert status == 200, page
+
+
+def _bots(database: Database, team: str) -> int:
+    with database.engine.connect() as conn:
+        return int(conn.scalar(select(func.count()).select_from(models.slack_bots)
+                               .where(models.slack_bots.c.team_id == team)) or 0)
+
+
+def test_install_then_each_workspace_uses_its_own_token(oauth_running: Running) -> None:
+    slack, fake = oauth_running.slack, oauth_running.fake
+    _install(oauth_running, "T9")
+    _install(oauth_running, "T10")
+    first, _ = fake.wait_for("oauth.v2.access", 2)
+    assert first.body["code"] == "code-T9" and _bots(oauth_running.database, "T9") == 1
+    for team in ("T9", "T10"):
+        slack.command("new Acme", team=team, response_name=f"r-{team}")
+        fake.wait_for(f"r-{team}")
+        (publish,) = fake.wait_for("views.publish", where=lambda c, t=team: c.token == f"xoxb-{t}")
+        assert publish.body["user_id"] == "U1"
+    # Nothing crosses workspaces: T10's U1 sees only T10's deal list.
+    slack.command("deals", team="T10", response_name="d")
+    assert "Acme" in str(fake.wait_for("d")[0].body)
+    assert oauth_running.service.handle("T11", "U1", "deals").text.count("Acme") == 0  # type: ignore[union-attr]
+
+
+def test_a_workspace_that_never_installed_is_told_and_nothing_is_stored(
+        oauth_running: Running) -> None:
+    oauth_running.slack.command("new Acme", team="T404", response_name="x")
+    (answer,) = oauth_running.fake.wait_for("x")
+    assert "not installed" in answer.body["text"]
+    oauth_running.fake.quiet(0.2)
+    assert not oauth_running.fake.of("views.publish")
+    assert "Acme" not in oauth_running.service.handle("T404", "U1", "deals").text  # type: ignore[union-attr]
+
+
+def test_an_expiring_token_is_rotated_before_use(oauth_running: Running) -> None:
+    slack, fake = oauth_running.slack, oauth_running.fake
+    _install(oauth_running, "T8")
+    slack.command("new Acme", team="T8", response_name="r")
+    fake.wait_for("r")
+    refresh = fake.wait_for("oauth.v2.access", where=lambda c: c.body.get("grant_type")
+                            == "refresh_token")
+    assert refresh[0].body["refresh_token"] == "xoxe-1"
+    (publish,) = fake.wait_for("views.publish")
+    assert publish.token == "xoxb-rotated"
+
+
+def test_uninstall_and_revocation_clean_up(oauth_running: Running) -> None:
+    slack = oauth_running.slack
+    _install(oauth_running, "T9")
+    _install(oauth_running, "T10")
+    slack.event({"type": "tokens_revoked", "tokens": {"bot": ["UBOT"]}}, team="T10")
+    slack.event({"type": "app_uninstalled"}, team="T9")
+
+    def installed() -> set[str]:
+        with oauth_running.database.engine.connect() as conn:
+            return set(conn.scalars(select(models.slack_installations.c.team_id)))
+
+    deadline = time.monotonic() + 10
+    while (installed() != {"T10"} or _bots(oauth_running.database, "T10")) \
+            and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _bots(oauth_running.database, "T9") == 0 and _bots(oauth_running.database, "T10") == 0
+    assert installed() == {"T10"}  # revoking the bot token leaves the install record

@@ -113,11 +113,18 @@ class Turn:
         )
 
 
+# The longest free text one note may hold.
+MAX_TEXT = 1000
+
+
 def require_text(args: str, what: str) -> str:
-    """The argument text, or a clear complaint that ``what`` is missing."""
-    if not args.strip():
+    """The argument text, or a clear complaint that ``what`` is missing or too long."""
+    text = args.strip()
+    if not text:
         raise BadArguments(f"Say what the {what} is.")
-    return args.strip()
+    if len(text) > MAX_TEXT:
+        raise BadArguments(f"Keep the {what} under {MAX_TEXT} characters.")
+    return text
 
 
 def _clause(text: str) -> str:

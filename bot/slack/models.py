@@ -15,7 +15,7 @@
   greenlet, into every migration.)
 
 The schema is created by ``bot/store/migrations/versions/0002_slack.py``; importing this
-module registers the tables on ``Base.metadata`` (the migration imports it for that).
+module registers the tables on ``Base.metadata`` (Alembic's ``env.py`` imports it for that).
 This module must not import slack_sdk or slack_bolt: the migrations load it.
 """
 

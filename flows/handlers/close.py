@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from flows.commands import command
 from flows.detectors import Detectors
-from flows.handlers.prep import _text
 from flows.model import Clause
-from flows.turn import Turn
+from flows.turn import Turn, require_text
 
 
 @command("safeguard", "contingency", "sla")
 def handle_safeguard(turn: Turn, args: str) -> None:
     """Add a contingent term; it should have a measurable trigger and a remedy."""
-    text = _text(args, "safeguard")
+    text = require_text(args, "safeguard")
     measurable = Detectors(turn.lib).is_measurable(text)
     if not measurable:
         turn.warn("vague_safeguard", text=text)
@@ -25,7 +24,7 @@ def handle_safeguard(turn: Turn, args: str) -> None:
 @command("governance", "cadence")
 def handle_governance(turn: Turn, args: str) -> None:
     """Add governance: review cadence, metrics, change process."""
-    text = _text(args, "governance")
+    text = require_text(args, "governance")
     deferral = Detectors(turn.lib).deferral(text)
     if deferral is not None:
         turn.warn("governance_deferred", phrase=deferral)
@@ -36,7 +35,7 @@ def handle_governance(turn: Turn, args: str) -> None:
 @command("exit", "offramp", "termination")
 def handle_exit(turn: Turn, args: str) -> None:
     """Add an exit path that does not destroy value already created."""
-    turn.touch().exits.append(Clause(text=_text(args, "exit path")))
+    turn.touch().exits.append(Clause(text=require_text(args, "exit path")))
     turn.say("exit_added")
 
 
@@ -48,6 +47,6 @@ def handle_debrief(turn: Turn, args: str) -> None:
         turn.lines.extend(turn.lib.render(p) for p in turn.lib.guides.debrief)
         return
     deal = turn.touch()
-    deal.debriefs.append(_text(args, "debrief note"))
+    deal.debriefs.append(require_text(args, "debrief note"))
     turn.say("debrief_added", count=len(deal.debriefs), reviewing=deal.phase in (
         "review", "walked_away"))

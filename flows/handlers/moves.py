@@ -12,7 +12,7 @@ import re
 from flows.amounts import find_amounts, headline
 from flows.commands import BadArguments, command
 from flows.detectors import Detectors, Finding
-from flows.handlers.prep import MAX_TEXT, parse_scores
+from flows.handlers.prep import parse_scores
 from flows.model import CONCESSION_KINDS, Deal, IssueScore, Move
 from flows.replies import Table
 from flows.turn import Turn, require_text
@@ -28,10 +28,8 @@ LOG_DEFAULT, LOG_MAX = 20, 200
 
 def _item(args: str, what: str) -> tuple[str, dict[str, int]]:
     text, scores = parse_scores(require_text(args, what))
-    if not text:
+    if not text:  # only scores were given
         raise BadArguments(f"Say what the {what} is.")
-    if len(text) > MAX_TEXT:
-        raise BadArguments(f"Keep the {what} under {MAX_TEXT} characters.")
     return text, scores
 
 

@@ -11,19 +11,11 @@ from flows.model import IssueScore, Walkaway
 from flows.turn import Turn, require_text
 from flows.vocabulary import MINIMUM_CONTEXTS
 
-MAX_TEXT = 1000
 _SCORE = re.compile(r"\b(us|them)\s*[=:]\s*(\S+)", re.I)
 _MIN_WORDS = re.compile(
     r"\b(min|minimum|at least|no less than|not below|floor|lowest)\b", re.I)
 _MAX_WORDS = re.compile(
     r"\b(max|maximum|at most|no more than|not above|ceiling|cap|up to|highest)\b", re.I)
-
-
-def _text(args: str, what: str) -> str:
-    text = require_text(args, what)
-    if len(text) > MAX_TEXT:
-        raise BadArguments(f"Keep the {what} under {MAX_TEXT} characters.")
-    return text
 
 
 def parse_scores(args: str) -> tuple[str, dict[str, int]]:
@@ -67,7 +59,7 @@ def parse_walkaway(text: str, context: str) -> Walkaway:
 @command("batna")
 def handle_batna(turn: Turn, args: str) -> None:
     """Record the best alternative to a negotiated agreement."""
-    turn.touch().batna = _text(args, "BATNA")
+    turn.touch().batna = require_text(args, "BATNA")
     turn.say("batna_saved")
 
 
@@ -75,7 +67,7 @@ def handle_batna(turn: Turn, args: str) -> None:
 def handle_walkaway(turn: Turn, args: str) -> None:
     """Record the walk-away point; an amount in it makes it numeric."""
     deal = turn.active
-    walkaway = parse_walkaway(_text(args, "walk-away point"), deal.context)
+    walkaway = parse_walkaway(require_text(args, "walk-away point"), deal.context)
     turn.touch().walkaway = walkaway
     if walkaway.amount is None:
         turn.say("walkaway_saved_text")
@@ -107,7 +99,7 @@ def handle_issue(turn: Turn, args: str) -> None:
 
 
 def _append_note(turn: Turn, args: str, field_name: str, what: str, reply: str) -> None:
-    text = _text(args, what)
+    text = require_text(args, what)
     notes: list[str] = getattr(turn.touch(), field_name)
     if len(notes) >= 50:
         raise BadArguments(f"That is fifty {what} notes already; edit your list elsewhere.")
@@ -146,19 +138,19 @@ def handle_win(turn: Turn, args: str) -> None:
              "joint": "shared"}.get(which.lower(), which.lower())
     if which not in ("mine", "theirs", "shared"):
         raise BadArguments("Say which line: `win mine|theirs|shared <text>`.")
-    turn.touch().wins[which] = _text(text, f"{which} win")
+    turn.touch().wins[which] = require_text(text, f"{which} win")
     turn.say("win_saved", which=which)
 
 
 @command("rule", "decision-rule")
 def handle_rule(turn: Turn, args: str) -> None:
     """Set the decision rule: success is judged by a metric within a time."""
-    turn.touch().rule = _text(args, "decision rule")
+    turn.touch().rule = require_text(args, "decision rule")
     turn.say("rule_saved")
 
 
 @command("meeting", "meet")
 def handle_meeting(turn: Turn, args: str) -> None:
     """Record when the next meeting is."""
-    turn.touch().meeting = _text(args, "meeting time")
+    turn.touch().meeting = require_text(args, "meeting time")
     turn.say("meeting_saved", when=turn.active.meeting)

@@ -1,0 +1,19 @@
+"""Random scoring sheets for analysis tests (speed itself is measured in tests/bench)."""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+
+from flows.analysis.sheet import Issue, Option, Sheet
+
+
+def random_sheet(seed: int, issues: int, options: int, us: tuple[int, int],
+                 them: tuple[int, int], us_scale: int = 1) -> Sheet:
+    """A deterministic sheet with whole-number points drawn from the given ranges."""
+    rng = random.Random(seed)
+    return Sheet(tuple(
+        Issue(f"issue {n}", tuple(
+            Option(f"opt {k}", Fraction(rng.randint(*us), us_scale), Fraction(rng.randint(*them)))
+            for k in range(options)))
+        for n in range(issues)))

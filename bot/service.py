@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock, system_clock
 from bot.store.database import Database, StorageUnavailable
 from bot.store.models import UserRow
+from bot.store.people import update_time_zone
 from bot.store.space import SqlDealSpace
 from flows.engine import Engine
 from flows.replies import Outcome, Rejection, Reply
@@ -34,12 +35,19 @@ class CoachService:
         self.engine = engine or Engine()
         self.clock = clock
 
-    def handle(self, workspace_id: str, user_id: str, line: str) -> Outcome:
-        """Run ``line`` for the user; never raises for bad input or a database hiccup."""
+    def handle(self, workspace_id: str, user_id: str, line: str, *, tz: str | None = None,
+               is_admin: bool = False) -> Outcome:
+        """Run ``line`` for the user; never raises for bad input or a database hiccup.
+
+        ``tz`` is the user's IANA time zone when the front knows it, and ``is_admin``
+        whether they administer the workspace (may assign managers).
+        """
         now = self.clock()
 
         def work(session: Session, user: UserRow) -> tuple[Outcome, bool]:
-            outcome = self.engine.handle(line, SqlDealSpace(session, user), now)
+            update_time_zone(session, user, tz, now)
+            outcome = self.engine.handle(line, SqlDealSpace(session, user, is_admin=is_admin),
+                                         now)
             return outcome, isinstance(outcome, Reply)
 
         return self.transaction(workspace_id, user_id, work, now, line=line)

@@ -8,18 +8,103 @@ database.
 from __future__ import annotations
 
 import copy
+import itertools
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 
-from flows.model import Deal, Move, MoveKind
+from flows.model import Deal, Move, MoveKind, Nudge
+from flows.schedule import Reminder
+from flows.storage import Profile
+
+
+@dataclass
+class MemoryWorld:
+    """Everything several in-memory users share: their spaces, teams, policies and nudges."""
+
+    spaces: dict[str, MemoryDealSpace] = field(default_factory=dict)
+    managers: dict[str, str] = field(default_factory=dict)
+    policies: dict[str, dict[str, int | None]] = field(default_factory=dict)
+    nudges: dict[tuple[int, date], tuple[int, Nudge]] = field(default_factory=dict)
+    deal_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def space(self, user_id: str, *, tz: str = "UTC", is_admin: bool = False) -> MemoryDealSpace:
+        """The user's space (made on first use)."""
+        if user_id not in self.spaces:
+            self.spaces[user_id] = MemoryDealSpace(user_id, world=self)
+        space = self.spaces[user_id]
+        space.profile_data = replace(space.profile_data, tz=tz, tz_known=tz != "UTC",
+                                     is_admin=is_admin)
+        return space
+
+
+class MemoryTeams:
+    """The in-memory :class:`~flows.storage.TeamDirectory` over a :class:`MemoryWorld`."""
+
+    def __init__(self, world: MemoryWorld):
+        self._world = world
+
+    def manager_of(self, member_id: str) -> str | None:
+        """The member's manager."""
+        return self._world.managers.get(member_id)
+
+    def members_of(self, manager_id: str) -> list[str]:
+        """The manager's reps."""
+        return [m for m, boss in self._world.managers.items() if boss == manager_id]
+
+    def set_manager(self, member_id: str, manager_id: str, added_by: str) -> None:
+        """Put a rep on a team."""
+        self._world.managers[member_id] = manager_id
+
+    def remove_member(self, member_id: str) -> None:
+        """Take a rep off their team."""
+        self._world.managers.pop(member_id, None)
+
+    def deals_of(self, member_id: str) -> list[Deal]:
+        """A rep's deals."""
+        space = self._world.spaces.get(member_id)
+        return space.list_deals() if space else []
+
+    def oldest_unpaired_give(self, deal: Deal) -> Move | None:
+        """The deal's oldest unanswered give."""
+        for space in self._world.spaces.values():
+            if deal.id in space._moves:
+                return next((copy.deepcopy(m) for m in space._moves[deal.id]
+                             if m.is_unpaired_give), None)
+        return None
+
+    def policies(self, manager_id: str) -> dict[str, int | None]:
+        """The manager's policies that are on."""
+        return dict(self._world.policies.get(manager_id, {}))
+
+    def set_policy(self, manager_id: str, code: str, value: int | None, *, on: bool) -> None:
+        """Switch a policy on or off."""
+        rules = self._world.policies.setdefault(manager_id, {})
+        if on:
+            rules[code] = value
+        else:
+            rules.pop(code, None)
+
+    def add_nudge(self, deal: Deal, manager_id: str, gap: str, message: str, day: date,
+                  now: datetime) -> bool:
+        """Record a nudge unless the deal had one that day."""
+        assert deal.id is not None
+        if (deal.id, day) in self._world.nudges:
+            return False
+        self._world.nudges[(deal.id, day)] = (deal.id, Nudge(manager_id, gap, message, now))
+        return True
 
 
 class MemoryDealSpace:
     """One user's deals held in memory."""
 
-    def __init__(self) -> None:
+    def __init__(self, user_id: str = "me", *, world: MemoryWorld | None = None) -> None:
         self._deals: dict[int, Deal] = {}
         self._moves: dict[int, list[Move]] = {}
         self._active: int | None = None
         self._next_move_id = 1
+        self._world = world or MemoryWorld()
+        self._world.spaces.setdefault(user_id, self)
+        self.profile_data = Profile(user_id=user_id)
 
     def list_deals(self) -> list[Deal]:
         """All deals, oldest first."""
@@ -38,7 +123,8 @@ class MemoryDealSpace:
 
     def add_deal(self, deal: Deal) -> None:
         """Store a new deal."""
-        deal.id = len(self._deals) + 1
+        # Ids are unique across the world, as in the database: teams look deals up by id.
+        deal.id = next(self._world.deal_ids)
         self._deals[deal.id] = copy.deepcopy(deal)
         self._moves[deal.id] = []
 
@@ -81,3 +167,22 @@ class MemoryDealSpace:
         assert deal.id is not None
         moves = [m for m in self._moves[deal.id] if kinds is None or m.kind in kinds]
         return [copy.deepcopy(m) for m in moves[-limit:]] if limit > 0 else []
+
+    # -- the person ----------------------------------------------------------------------
+    def profile(self) -> Profile:
+        """The user's settings."""
+        return self.profile_data
+
+    def save_reminder(self, reminder: Reminder | None, next_due: datetime | None) -> None:
+        """Store the reminder."""
+        self.profile_data = replace(self.profile_data, reminder=reminder, next_due=next_due)
+
+    def nudges(self, deal: Deal, limit: int) -> list[Nudge]:
+        """The deal's latest nudges, oldest first."""
+        found = sorted((n for deal_id, n in self._world.nudges.values() if deal_id == deal.id),
+                       key=lambda n: n.created_at)
+        return found[-limit:] if limit > 0 else []
+
+    def team(self) -> MemoryTeams:
+        """The world's teams."""
+        return MemoryTeams(self._world)

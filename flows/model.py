@@ -89,6 +89,8 @@ class Deal:
     wins: dict[str, str] = field(default_factory=dict)
     rule: str = ""
     meeting: str = ""
+    # The meeting as a UTC ISO instant when ``meeting`` was understood as a time.
+    meeting_at: str = ""
     bundles: list[Bundle] = field(default_factory=list)
     safeguards: list[Clause] = field(default_factory=list)
     governance: list[Clause] = field(default_factory=list)
@@ -123,8 +125,8 @@ class Deal:
     # -- the preparation document ------------------------------------------------------
     FACT_FIELDS = (
         "walked_from", "walk_reason", "batna", "walkaway", "issues", "tradeables",
-        "counterparty", "evidence", "wins", "rule", "meeting", "bundles", "safeguards",
-        "governance", "exits", "debriefs", "last_give", "last_get", "options",
+        "counterparty", "evidence", "wins", "rule", "meeting", "meeting_at", "bundles",
+        "safeguards", "governance", "exits", "debriefs", "last_give", "last_get", "options",
     )
 
     def facts_document(self) -> dict[str, Any]:
@@ -162,6 +164,7 @@ class Deal:
         self.wins = dict(doc.get("wins", {}))
         self.rule = doc.get("rule", "")
         self.meeting = doc.get("meeting", "")
+        self.meeting_at = doc.get("meeting_at", "")
         self.bundles = [Bundle(**b) for b in doc.get("bundles", [])]
         self.safeguards = [Clause(**c) for c in doc.get("safeguards", [])]
         self.governance = [Clause(**c) for c in doc.get("governance", [])]
@@ -202,3 +205,16 @@ class Move:
     def is_unpaired_give(self) -> bool:
         """True for a give that nothing has been received for yet."""
         return self.kind == "give" and not self.paired
+
+
+ACTIVE_PHASES = ("setup", "first_move", "midgame", "close")
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """A manager's nudge on a deal, as the deal's history shows it."""
+
+    manager_id: str
+    gap: str
+    message: str
+    created_at: datetime

@@ -36,6 +36,25 @@ class Table:
         return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A message the coach sends someone else because of a command (a manager's nudge).
+
+    Fronts deliver it after the command's transaction commits; ``kind`` and ``key`` make
+    it unique, so it can be queued once and never sent twice.
+    """
+
+    user_id: str
+    kind: str
+    key: str
+    text: str
+    deal: str | None = None
+    gap: str = ""
+    lines: list[str] = field(default_factory=list)
+    # Command lines the recipient may want to run (fronts show them as buttons).
+    next_steps: list[str] = field(default_factory=list)
+
+
 @dataclass
 class Reply:
     """The coach's answer to one accepted command."""
@@ -50,6 +69,8 @@ class Reply:
     next_steps: list[str] = field(default_factory=list)
     # The command that produced the reply, e.g. "give"; fronts use it for analytics.
     command: str = ""
+    # Messages for other people that this command caused (see Notice).
+    notices: list[Notice] = field(default_factory=list)
 
     def full_text(self) -> str:
         """The text with the table, if any, appended as plain text."""

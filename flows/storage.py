@@ -7,9 +7,70 @@ the engine never sees a connection, a session or SQL.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Protocol
 
-from flows.model import Deal, Move, MoveKind
+from flows.model import Deal, Move, MoveKind, Nudge
+from flows.schedule import Reminder
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Who is typing: their id, time zone, reminder, and whether they administer the workspace."""
+
+    user_id: str
+    tz: str = "UTC"
+    # False until a front told us the zone (Slack's users.info); replies then say so.
+    tz_known: bool = False
+    is_admin: bool = False
+    reminder: Reminder | None = None
+    next_due: datetime | None = None
+
+
+class TeamDirectory(Protocol):
+    """Managers, their reps, team policies and nudges within one workspace.
+
+    A manager reads their reps' deals through here, never through the reps' own spaces,
+    so what a manager can see is decided in one place.
+    """
+
+    def manager_of(self, member_id: str) -> str | None:
+        """The member's manager, if they have one."""
+        ...
+
+    def members_of(self, manager_id: str) -> list[str]:
+        """The manager's reps, in the order they were added."""
+        ...
+
+    def set_manager(self, member_id: str, manager_id: str, added_by: str) -> None:
+        """Put ``member_id`` on ``manager_id``'s team (moving them from any other team)."""
+        ...
+
+    def remove_member(self, member_id: str) -> None:
+        """Take ``member_id`` off their team."""
+        ...
+
+    def deals_of(self, member_id: str) -> list[Deal]:
+        """A member's deals, oldest first, read-only."""
+        ...
+
+    def oldest_unpaired_give(self, deal: Deal) -> Move | None:
+        """The deal's oldest give with nothing received for it yet."""
+        ...
+
+    def policies(self, manager_id: str) -> dict[str, int | None]:
+        """The manager's team policies that are switched on, with their values."""
+        ...
+
+    def set_policy(self, manager_id: str, code: str, value: int | None, *, on: bool) -> None:
+        """Switch a team policy on (with its value) or off."""
+        ...
+
+    def add_nudge(self, deal: Deal, manager_id: str, gap: str, message: str, day: date,
+                  now: datetime) -> bool:
+        """Record a nudge; False when the deal was already nudged on ``day``."""
+        ...
 
 
 class DealSpace(Protocol):
@@ -55,4 +116,21 @@ class DealSpace(Protocol):
         self, deal: Deal, limit: int, kinds: tuple[MoveKind, ...] | None = None
     ) -> list[Move]:
         """The last ``limit`` moves (of ``kinds``, when given), oldest first."""
+        ...
+
+    # -- the person ----------------------------------------------------------------------
+    def profile(self) -> Profile:
+        """The user's own settings (time zone, reminder)."""
+        ...
+
+    def save_reminder(self, reminder: Reminder | None, next_due: datetime | None) -> None:
+        """Store the user's reminder and when it is next due (None switches it off)."""
+        ...
+
+    def nudges(self, deal: Deal, limit: int) -> list[Nudge]:
+        """The latest nudges on ``deal``, oldest first."""
+        ...
+
+    def team(self) -> TeamDirectory:
+        """The workspace's teams, as this user may use them."""
         ...

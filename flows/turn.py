@@ -8,7 +8,7 @@ from typing import Any
 
 from flows.commands import BadArguments
 from flows.model import Deal
-from flows.replies import Reply, Table, WarningItem
+from flows.replies import Notice, Reply, Table, WarningItem
 from flows.storage import DealSpace
 from flows.vocabulary import SCRIPT_VARS, WARNING_VARS
 from phrases import PhraseLibrary
@@ -30,6 +30,7 @@ class Turn:
     lines: list[str] = field(default_factory=list)
     table: Table | None = None
     next_steps: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     deal_changed: bool = False
 
     # -- the deal ------------------------------------------------------------------------
@@ -71,33 +72,7 @@ class Turn:
 
     def facts(self) -> dict[str, Any]:
         """The deal's facts a template line may use (see ``SCRIPT_VARS``)."""
-        deal = self.deal
-        if deal is None:
-            return _empty_facts()
-        top = max(deal.issues, key=lambda i: (i.them, -i.us), default=None)
-        ours = max(deal.issues, key=lambda i: (i.us - i.them, i.us), default=None)
-        cheap = _cheapest_give(deal)
-        return {
-            "deal": deal.name,
-            "context": deal.context,
-            "phase": deal.phase,
-            "counterparty": _counterparty_label(deal),
-            "issues": [i.name for i in deal.issues],
-            "top_issue": top.name if top else "",
-            # What to ask for in return: worth most to us relative to them.
-            "our_priority": ours.name if ours and ours.us > ours.them else "",
-            "cheap_give": cheap,
-            "evidence": _clause(deal.evidence[0]) if deal.evidence else "",
-            "rule": _clause(deal.rule),
-            "win_mine": _clause(deal.wins.get("mine", "")),
-            "win_theirs": _clause(deal.wins.get("theirs", "")),
-            "win_shared": _clause(deal.wins.get("shared", "")),
-            "last_give": _clause(deal.last_give),
-            "last_get": _clause(deal.last_get),
-            "bundles": [b.label for b in deal.bundles],
-            "meeting": _clause(deal.meeting),
-            "walk_reason": _clause(deal.walk_reason),
-        }
+        return deal_facts(self.deal)
 
     def reply(self) -> Reply:
         """The finished reply."""
@@ -110,7 +85,38 @@ class Turn:
             table=self.table,
             next_steps=list(self.next_steps),
             command=self.command,
+            notices=list(self.notices),
         )
+
+
+def deal_facts(deal: Deal | None) -> dict[str, Any]:
+    """The facts of ``deal`` a template line may use (see ``SCRIPT_VARS``)."""
+    if deal is None:
+        return _empty_facts()
+    top = max(deal.issues, key=lambda i: (i.them, -i.us), default=None)
+    ours = max(deal.issues, key=lambda i: (i.us - i.them, i.us), default=None)
+    cheap = _cheapest_give(deal)
+    return {
+        "deal": deal.name,
+        "context": deal.context,
+        "phase": deal.phase,
+        "counterparty": _counterparty_label(deal),
+        "issues": [i.name for i in deal.issues],
+        "top_issue": top.name if top else "",
+        # What to ask for in return: worth most to us relative to them.
+        "our_priority": ours.name if ours and ours.us > ours.them else "",
+        "cheap_give": cheap,
+        "evidence": _clause(deal.evidence[0]) if deal.evidence else "",
+        "rule": _clause(deal.rule),
+        "win_mine": _clause(deal.wins.get("mine", "")),
+        "win_theirs": _clause(deal.wins.get("theirs", "")),
+        "win_shared": _clause(deal.wins.get("shared", "")),
+        "last_give": _clause(deal.last_give),
+        "last_get": _clause(deal.last_get),
+        "bundles": [b.label for b in deal.bundles],
+        "meeting": _clause(deal.meeting),
+        "walk_reason": _clause(deal.walk_reason),
+    }
 
 
 # The longest free text one note may hold.

@@ -7,16 +7,21 @@ from datetime import UTC, datetime
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from bot.store.models import DealRow, MoveRow, UserRow
-from flows.model import Deal, Move, MoveKind
+from bot.store.mapping import copy_move, deal_of, move_of, reminder_of, utc
+from bot.store.models import DealRow, MoveRow, NudgeRow, ReminderRow, UserRow
+from bot.store.teams import SqlTeams
+from flows.model import Deal, Move, MoveKind, Nudge
+from flows.schedule import Reminder
+from flows.storage import Profile
 
 
 class SqlDealSpace:
     """One user's deals inside the caller's open session (one transaction)."""
 
-    def __init__(self, session: Session, user: UserRow):
+    def __init__(self, session: Session, user: UserRow, *, is_admin: bool = False):
         self._session = session
         self._user = user
+        self._is_admin = is_admin
         self._rows: dict[int, DealRow] = {}
 
     def _scoped(self) -> Select[DealRow]:
@@ -84,7 +89,7 @@ class SqlDealSpace:
         assert deal.id is not None
         move.seq = deal.moves_count + 1
         row = MoveRow(deal_id=deal.id, seq=move.seq)
-        _copy_move(move, row)
+        copy_move(move, row)
         self._session.add(row)
         self._session.flush()
         move.id = row.id
@@ -94,7 +99,7 @@ class SqlDealSpace:
         row = self._session.get(MoveRow, move.id)
         if row is None or row.deal_id != deal.id:
             raise LookupError(f"move {move.id} is not in deal {deal.id}")
-        _copy_move(move, row)
+        copy_move(move, row)
 
     def last_unpaired_give(self, deal: Deal) -> Move | None:
         """The most recent unpaired give (an index lookup, not a scan)."""
@@ -105,7 +110,7 @@ class SqlDealSpace:
             .order_by(MoveRow.seq.desc())
             .limit(1)
         )
-        return _to_move(row) if row else None
+        return move_of(row) if row else None
 
     def recent_moves(
         self, deal: Deal, limit: int, kinds: tuple[MoveKind, ...] | None = None
@@ -115,7 +120,51 @@ class SqlDealSpace:
         if kinds is not None:
             query = query.where(MoveRow.kind.in_(kinds))
         rows = self._session.scalars(query.order_by(MoveRow.seq.desc()).limit(limit)).all()
-        return [_to_move(r) for r in reversed(rows)]
+        return [move_of(r) for r in reversed(rows)]
+
+    # -- the person ----------------------------------------------------------------------
+    def profile(self) -> Profile:
+        """The user's time zone and reminder."""
+        row = self._reminder_row()
+        tz = self._user.tz or "UTC"
+        reminder = reminder_of(row, tz) if row is not None else None
+        return Profile(user_id=self._user.user_id, tz=tz, tz_known=self._user.tz is not None,
+                       is_admin=self._is_admin, reminder=reminder,
+                       next_due=utc(row.next_due_at) if row is not None else None)
+
+    def save_reminder(self, reminder: Reminder | None, next_due: datetime | None) -> None:
+        """Store the reminder and when it is next due; None deletes it."""
+        row = self._reminder_row()
+        if reminder is None or next_due is None:
+            if row is not None:
+                self._session.delete(row)
+            return
+        if row is None:
+            row = ReminderRow(workspace_id=self._user.workspace_id, user_id=self._user.user_id)
+            self._session.add(row)
+        row.at_minutes = reminder.at.hour * 60 + reminder.at.minute
+        row.days = reminder.days
+        row.snoozed_until = reminder.snoozed_until
+        row.next_due_at = next_due
+        row.lease_until = None
+        row.updated_at = datetime.now(UTC)
+
+    def _reminder_row(self) -> ReminderRow | None:
+        return self._session.scalar(select(ReminderRow).where(
+            ReminderRow.workspace_id == self._user.workspace_id,
+            ReminderRow.user_id == self._user.user_id))
+
+    def nudges(self, deal: Deal, limit: int) -> list[Nudge]:
+        """The deal's latest nudges, oldest first."""
+        rows = self._session.scalars(
+            select(NudgeRow).where(NudgeRow.deal_id == self._row(deal).id)
+            .order_by(NudgeRow.created_at.desc(), NudgeRow.id.desc()).limit(limit)).all()
+        return [Nudge(r.manager_id, r.gap, r.message, utc(r.created_at) or r.created_at)
+                for r in reversed(rows)]
+
+    def team(self) -> SqlTeams:
+        """The workspace's teams."""
+        return SqlTeams(self._session, self._user.workspace_id)
 
     # -- mapping -------------------------------------------------------------------------
     def _row(self, deal: Deal) -> DealRow:
@@ -130,44 +179,4 @@ class SqlDealSpace:
 
     def _to_deal(self, row: DealRow) -> Deal:
         self._rows[row.id] = row
-        deal = Deal(
-            id=row.id,
-            name=row.name,
-            context=row.context,
-            phase=row.phase,
-            moves_count=row.moves_count,
-            unpaired_gives=row.unpaired_gives,
-            one_way_streak=row.one_way_streak,
-            created_at=_utc(row.created_at),
-            updated_at=_utc(row.updated_at),
-            last_move_at=_utc(row.last_move_at),
-        )
-        deal.load_facts(row.facts or {})
-        return deal
-
-
-_MOVE_FIELDS = ("kind", "item", "give", "get", "text", "give_us", "give_them", "get_us",
-                "get_them", "trigger", "paired", "amount", "currency")
-
-
-def _copy_move(move: Move, row: MoveRow) -> None:
-    for name in _MOVE_FIELDS:
-        setattr(row, name, getattr(move, name))
-    row.warnings = list(move.warnings)
-    row.created_at = move.created_at or row.created_at or datetime.now(UTC)
-
-
-def _to_move(row: MoveRow) -> Move:
-    move = Move(kind=row.kind, seq=row.seq, id=row.id)  # type: ignore[arg-type]
-    for name in _MOVE_FIELDS[1:]:
-        setattr(move, name, getattr(row, name))
-    move.warnings = list(row.warnings or [])
-    move.created_at = _utc(row.created_at)
-    return move
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; everything we store is UTC.
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
+        return deal_of(row)

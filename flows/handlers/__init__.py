@@ -1,5 +1,17 @@
 """Command handlers, one module per area; importing this package registers them all."""
 
-from flows.handlers import analysis, close, deals, info, meso, moves, phases, prep
+from flows.handlers import (
+    analysis,
+    close,
+    deals,
+    info,
+    meso,
+    moves,
+    phases,
+    prep,
+    remind,
+    team,
+)
 
-__all__ = ["analysis", "close", "deals", "info", "meso", "moves", "phases", "prep"]
+__all__ = ["analysis", "close", "deals", "info", "meso", "moves", "phases", "prep", "remind",
+           "team"]

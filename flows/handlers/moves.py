@@ -15,6 +15,7 @@ from flows.detectors import Detectors, Finding
 from flows.handlers.prep import parse_scores
 from flows.model import CONCESSION_KINDS, Deal, IssueScore, Move
 from flows.replies import Table
+from flows.team import gap_title
 from flows.turn import Turn, require_text
 
 _CONDITIONAL = re.compile(
@@ -24,6 +25,7 @@ _CONDITIONAL = re.compile(
 )
 _TRADE = re.compile(r"^(?P<give>.+?)\s+(?:for|in exchange for|in return for)\s+(?P<get>.+)$", re.I)
 LOG_DEFAULT, LOG_MAX = 20, 200
+NUDGES_SHOWN = 5
 
 
 def _item(args: str, what: str) -> tuple[str, dict[str, int]]:
@@ -198,6 +200,15 @@ def _values_cell(us: int | None, them: int | None) -> str:
     return f"{us if us is not None else '?'}/{them if them is not None else '?'}"
 
 
+def _say_nudges(turn: Turn, deal: Deal) -> None:
+    """Managers' nudges belong to the deal's history, next to the moves."""
+    nudges = turn.space.nudges(deal, NUDGES_SHOWN)
+    if nudges:
+        turn.say("nudges_shown", nudges=[
+            f"{n.created_at:%Y-%m-%d} @{n.manager_id}: {gap_title(turn.lib, n.gap)}"
+            + (f' ("{n.message}")' if n.message else "") for n in nudges])
+
+
 @command("log", "concessions", "history")
 def handle_log(turn: Turn, args: str) -> None:
     """Show the concession log (``log all`` adds offers and their lines; ``log 50`` more rows)."""
@@ -209,6 +220,7 @@ def handle_log(turn: Turn, args: str) -> None:
     limit = min(int(numbers[0]), LOG_MAX) if numbers else LOG_DEFAULT
     deal = turn.active
     moves = turn.space.recent_moves(deal, limit, None if show_all else CONCESSION_KINDS)
+    _say_nudges(turn, deal)
     if not moves:
         turn.say("log_empty")
         turn.suggest("give", "get", "trade")

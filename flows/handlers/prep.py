@@ -10,6 +10,7 @@ from flows.commands import BadArguments, command
 from flows.model import IssueScore, Walkaway
 from flows.turn import Turn, require_text
 from flows.vocabulary import MINIMUM_CONTEXTS
+from flows.when import format_local, parse_when
 
 _SCORE = re.compile(r"\b(us|them)\s*[=:]\s*(\S+)", re.I)
 _MIN_WORDS = re.compile(
@@ -152,5 +153,13 @@ def handle_rule(turn: Turn, args: str) -> None:
 @command("meeting", "meet")
 def handle_meeting(turn: Turn, args: str) -> None:
     """Record when the next meeting is."""
-    turn.touch().meeting = require_text(args, "meeting time")
-    turn.say("meeting_saved", when=turn.active.meeting)
+    text = require_text(args, "meeting time")
+    profile = turn.space.profile()
+    try:
+        when = parse_when(text, turn.now, profile.tz)
+    except ValueError as exc:
+        raise BadArguments(str(exc)) from None
+    deal = turn.touch()
+    deal.meeting = format_local(when, profile.tz, turn.now)
+    deal.meeting_at = when.isoformat()
+    turn.say("meeting_saved", when=deal.meeting, tz_known=profile.tz_known)

@@ -296,7 +296,9 @@ def test_preparation_commands(transcript: Transcript) -> None:
     assert [(i.name, i.us, i.them) for i in deal.issues] == [("price", 4, 2)]
     assert deal.wins == {"mine": "a 3-year term", "theirs": "go live before their audit.",
                          "shared": "a reference both can use"}
-    assert deal.meeting == "Thursday 10:00"
+    # Understood in the user's zone (UTC until a front says otherwise) and kept as an instant.
+    assert deal.meeting == "Thu 26 Nov, 10:00 (UTC)"
+    assert deal.meeting_at == "2026-11-26T10:00:00+00:00"
 
 
 def test_walkaway_direction_and_amounts(transcript: Transcript) -> None:

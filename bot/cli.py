@@ -1,4 +1,4 @@
-"""The ``dealcoach`` command line: chat, db, analyze.
+"""The ``dealcoach`` command line: chat, db, analyze, serve, remind.
 
 Errors a user can fix (a bad database URL, a schema that needs upgrading, an unreachable
 server) are printed as one sentence with exit code 2, never as a traceback.
@@ -47,6 +47,14 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser(
         "serve", help="run the Slack app: Socket Mode with SLACK_APP_TOKEN, else HTTP")
     add_serve_arguments(serve)
+    remind = sub.add_parser(
+        "remind", help="send due prep reminders, digests and nudges to Slack (a worker)")
+    _add_db(remind)
+    remind.add_argument("--once", action="store_true",
+                        help="send what is due now, then exit (for cron)")
+    remind.add_argument("--now", metavar="ISO",
+                        help="act as if it were this time, e.g. 2026-12-01T08:00:00+00:00 "
+                        "(replay and backfill)")
     return parser
 
 
@@ -72,6 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.slack.serve import run_serve
 
             return run_serve(args)
+        if command == "remind":
+            from bot.slack.worker import run_remind
+
+            return run_remind(args)
         return _chat(args)
     except SettingsError as exc:
         return _fail(str(exc))

@@ -118,14 +118,12 @@ def local_date(instant: datetime, tz: str) -> date:
     return instant.astimezone(zone(tz)).date()
 
 
-def _gap_end(before: datetime, after: datetime) -> datetime:
-    """The first instant in ``(before, after]`` that has ``after``'s UTC offset.
+def _gap_end(before: datetime, after: datetime, tz: ZoneInfo) -> datetime:
+    """The first instant in ``(before, after]`` that has ``after``'s UTC offset in ``tz``.
 
-    Both arguments are aware datetimes in the same ``ZoneInfo``; ``before`` has the offset
-    in force before a transition and ``after`` the one in force after it.
+    ``before`` is an instant before a transition and ``after`` one after it.
     """
-    target = after.utcoffset()
-    tz = after.tzinfo
+    target = after.astimezone(tz).utcoffset()
     # Transitions fall on whole seconds, so bisect POSIX seconds; the interval is at most
     # a few hours wide, so this takes a dozen or so steps.
     lo = math.floor(before.timestamp())
@@ -161,12 +159,14 @@ def resolve_local(day: date, at: time, tz: str) -> datetime:
     instant = first.astimezone(UTC)
     if instant.astimezone(z).replace(tzinfo=None) == wall:
         return instant
-    # The wall time does not exist: fold=1 maps it with the offset from *after* the
-    # transition, giving an instant before the gap; fold=0 one after it. The gap ends
-    # at the first instant between the two that has the post-transition offset.
-    early = wall.replace(tzinfo=z, fold=1).astimezone(z)
-    late = instant.astimezone(z)
-    return _gap_end(early, late)
+    # The wall time does not exist. fold=0 mapped it with the offset from before the
+    # transition, which lands after the gap; the offset from after it (larger by the
+    # gap's width) lands before the gap. Computed by hand rather than with fold=1, which
+    # time-freezing test fakes drop.
+    pre = first.utcoffset()
+    post = instant.astimezone(z).utcoffset()
+    assert pre is not None and post is not None  # ZoneInfo always has an offset
+    return _gap_end(instant - (post - pre), instant, z)
 
 
 def occurrence_on(reminder: Reminder, day: date) -> datetime:

@@ -24,6 +24,8 @@ from bot.slack.settings import BOT_SCOPES, SlackSettings
 
 if TYPE_CHECKING:
     from slack_sdk.oauth.installation_store import InstallationStore
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 
@@ -98,16 +100,13 @@ def _oauth_options(settings: SlackSettings, service: CoachService,
     """
     from slack_bolt.authorization.authorize import InstallationStoreAuthorize
     from slack_bolt.oauth.oauth_settings import OAuthSettings
-    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
     from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
-    from bot.slack.models import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
+    from bot.slack.models import OAUTH_STATES_TABLE
 
     assert settings.client_id is not None and settings.client_secret is not None
     engine = service.database.engine
-    store = SQLAlchemyInstallationStore(
-        client_id=settings.client_id, engine=engine, bots_table_name=BOTS_TABLE,
-        installations_table_name=INSTALLATIONS_TABLE)
+    store = installation_store(settings, engine)
     states = SQLAlchemyOAuthStateStore(expiration_seconds=OAUTH_STATE_SECONDS, engine=engine,
                                        table_name=OAUTH_STATES_TABLE)
     oauth_settings = OAuthSettings(
@@ -127,3 +126,21 @@ def _oauth_options(settings: SlackSettings, service: CoachService,
                    "installation_store": store, "installation_store_bot_only": True,
                    "user_facing_authorize_error_message": NOT_INSTALLED}
 
+
+
+def installation_store(settings: SlackSettings, engine: Engine) -> SQLAlchemyInstallationStore:
+    """slack_sdk's installation store on our database (tables from our migrations).
+
+    Args:
+        settings: OAuth settings (with the client id).
+        engine: the database engine.
+
+    """
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+
+    from bot.slack.models import BOTS_TABLE, INSTALLATIONS_TABLE
+
+    assert settings.client_id is not None
+    return SQLAlchemyInstallationStore(
+        client_id=settings.client_id, engine=engine, bots_table_name=BOTS_TABLE,
+        installations_table_name=INSTALLATIONS_TABLE)

@@ -96,7 +96,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
     try:
         settings = SlackSettings.from_env()
-        service = _service(args)
+        service = open_service(getattr(args, "db", None))
         _check_token(settings)
     except (SettingsError, SchemaOutOfDate) as exc:
         print(f"dealcoach: {exc}", file=sys.stderr)
@@ -107,13 +107,19 @@ def run_serve(args: argparse.Namespace) -> int:
     return _run_http(settings, args)
 
 
-def _service(args: argparse.Namespace) -> CoachService:
+def open_service(db_arg: str | None) -> CoachService:
+    """The coach service on the configured database, its schema checked (or upgraded).
+
+    Args:
+        db_arg: the ``--db`` value, if any (else ``DATABASE_URL`` or the default file).
+
+    """
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.service import CoachService
     from bot.store.database import Database
 
-    db = database_settings(getattr(args, "db", None))
+    db = database_settings(db_arg)
     database = Database(db.url)
     try:
         database.prepare(embedded_default=db.embedded_default)
@@ -148,6 +154,7 @@ def _run_socket_mode(settings: SlackSettings, service: CoachService) -> int:
     from slack_sdk.errors import SlackApiError, SlackClientError
 
     from bot.slack.app import build_app
+    from bot.slack.worker import start_in_background
 
     app = build_app(settings, service)
     handler = SocketModeHandler(app, app_token=settings.app_token)
@@ -160,6 +167,7 @@ def _run_socket_mode(settings: SlackSettings, service: CoachService) -> int:
     except (SlackClientError, OSError) as exc:
         print(f"dealcoach: Socket Mode could not connect to Slack: {exc}", file=sys.stderr)
         return 2
+    stop_reminders = start_in_background(settings, service.database)
     print("dealcoach is connected to Slack over Socket Mode. Ctrl-C stops it.", file=sys.stderr)
     try:
         import threading
@@ -168,6 +176,7 @@ def _run_socket_mode(settings: SlackSettings, service: CoachService) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        stop_reminders.set()
         handler.close()  # type: ignore[no-untyped-call]
         service.database.dispose()
     return 0
@@ -216,7 +225,12 @@ def http_application(settings: SlackSettings, db_arg: str | None = None) -> Wsgi
     """
     from bot.slack.app import build_app
 
-    service = _service(argparse.Namespace(db=db_arg))
+    service = open_service(db_arg)
+    if os.environ.get("DEALCOACH_REMINDERS", "on").lower() not in ("off", "0", "false", "no"):
+        # Each process runs a reminder worker; claims keep them from sending anything twice.
+        from bot.slack.worker import start_in_background
+
+        start_in_background(settings, service.database)
     return wsgi_application(build_app(settings, service), service.database)
 
 

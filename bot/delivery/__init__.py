@@ -1,0 +1,1 @@
+"""Scheduled and queued messages: daily prep reminders, weekly digests, nudges."""

@@ -1,0 +1,188 @@
+"""Send what the delivery outbox holds, once each, through Slack's rate limits and failures.
+
+Each message is posted with metadata naming its outbox row. That is what makes a retry
+safe: Slack has no idempotency key, so before posting a row a second time (its answer was
+a 5xx or never came, or the worker holding it died) the sender looks in the DM for a
+message carrying that row's id, and records it as sent instead of posting again.
+
+* A 429 is not an ambiguous answer (Slack did nothing), so the client waits out
+  ``Retry-After`` and tries again at once; a longer wait reschedules the row.
+* A 5xx or a lost connection may or may not have posted: the row is rescheduled with
+  backoff, and the next attempt checks the DM first.
+* Anything else (the user left, the app was removed) fails the row with the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.slack.client import TIMEOUT_SECONDS, RateLimitRetry
+from bot.slack.notices import render_delivery
+from bot.store.database import Database
+from bot.store.deliveries import Outgoing, claim_deliveries, finish_delivery
+
+log = logging.getLogger(__name__)
+
+METADATA_EVENT = "dealcoach_delivery"
+BACKOFF_BASE = timedelta(seconds=2)
+BACKOFF_MAX = timedelta(minutes=5)
+HISTORY_PAGE = 200
+
+# workspace id -> a client with that workspace's bot token, or None if not installed there.
+ClientFor = Callable[[str], "WebClient | None"]
+
+
+def sender_client(api_url: str, token: str | None) -> WebClient:
+    """A client for posting queued messages: 429s are waited out, nothing else is retried.
+
+    slack_sdk's own retries would re-post blindly after a 5xx or a dropped connection and
+    could double a message; the sender retries those itself, after checking the DM.
+
+    Args:
+        api_url: the Web API base URL.
+        token: the bot token.
+
+    """
+    return WebClient(token=token, base_url=api_url, timeout=TIMEOUT_SECONDS,
+                     retry_handlers=[RateLimitRetry(max_retry_count=3)])
+
+
+@dataclass
+class SendStats:
+    """What one sending pass did (``sent`` includes ``found``: earlier posts recovered)."""
+
+    sent: int = 0
+    found: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+class Sender:
+    """Claims queued deliveries and posts them to the users' DMs."""
+
+    def __init__(self, database: Database, clients: ClientFor, clock: Callable[[], datetime]):
+        self.database = database
+        self.clients = clients
+        self.clock = clock
+
+    def run(self, *, batch: int = 100, ids: list[int] | None = None) -> SendStats:
+        """Send every due delivery (or just ``ids``) until none is left to claim now."""
+        stats = SendStats()
+        while True:
+            claimed = claim_deliveries(self.database, self.clock(), batch, ids=ids)
+            if not claimed:
+                return stats
+            for item in claimed:
+                self.send(item, stats)
+            if ids is not None:
+                return stats
+
+    def send(self, item: Outgoing, stats: SendStats) -> None:
+        """Post one claimed delivery and record the outcome."""
+        client = self.clients(item.workspace_id)
+        if client is None:
+            self._finish(item, None, None, "not installed in this workspace", stats)
+            return
+        channel = item.channel
+        if item.attempts > 1:
+            # An earlier attempt may have posted it: look before posting again.
+            channel = channel or self._open_dm(client, item.user_id)
+            if channel is None:
+                self._retry(item, None, "could not open the DM to check for an earlier post",
+                            stats)
+                return
+            found = self._already_posted(client, channel, item)
+            if found is None:
+                self._retry(item, channel, "could not read the DM history", stats)
+                return
+            if found:
+                stats.found += 1
+                self._finish(item, channel, found, None, stats)
+                return
+        message = render_delivery(item.kind, item.payload)
+        try:
+            answer = client.chat_postMessage(
+                channel=channel or item.user_id, text=message.text, blocks=message.blocks,
+                metadata={"event_type": METADATA_EVENT,
+                          "event_payload": {"delivery_id": item.id}},
+                unfurl_links=False, unfurl_media=False)
+        except SlackApiError as exc:
+            status = exc.response.status_code
+            error = str(exc.response.get("error") or f"HTTP {status}")
+            if status == 429 or status >= 500:
+                self._retry(item, channel, error, stats)
+            else:
+                self._finish(item, channel, None, error, stats)
+            return
+        except (SlackClientError, OSError) as exc:
+            self._retry(item, channel, f"connection: {exc}", stats)
+            return
+        self._finish(item, str(answer.get("channel") or channel), str(answer.get("ts")), None,
+                     stats)
+
+    # -- helpers -------------------------------------------------------------------------
+    def _open_dm(self, client: WebClient, user_id: str) -> str | None:
+        try:
+            answer = client.conversations_open(users=user_id)
+        except (SlackApiError, SlackClientError, OSError) as exc:
+            log.warning("conversations.open for %s failed: %s", user_id, exc)
+            return None
+        channel = (answer.get("channel") or {}).get("id")
+        return str(channel) if channel else None
+
+    def _already_posted(self, client: WebClient, channel: str, item: Outgoing) -> str | None:
+        """The ts of our earlier post of ``item`` in the DM, "" if none, None if unknown."""
+        oldest = f"{item.created_at.timestamp() - 1:.6f}"
+        cursor: str | None = None
+        try:
+            while True:
+                answer = client.conversations_history(
+                    channel=channel, oldest=oldest, limit=HISTORY_PAGE, cursor=cursor,
+                    include_all_metadata=True)
+                for message in answer.get("messages") or []:
+                    if _is_ours(message, item.id):
+                        return str(message.get("ts"))
+                cursor = ((answer.get("response_metadata") or {}).get("next_cursor")
+                          or None)
+                if not answer.get("has_more") or not cursor:
+                    return ""
+        except (SlackApiError, SlackClientError, OSError) as exc:
+            log.warning("conversations.history for %s failed: %s", channel, exc)
+            return None
+
+    def _retry(self, item: Outgoing, channel: str | None, error: str,
+               stats: SendStats) -> None:
+        now = self.clock()
+        wait = min(BACKOFF_BASE * (2 ** (item.attempts - 1)), BACKOFF_MAX)
+        log.warning("delivery %s to %s: %s; retrying in %ss", item.id, item.user_id, error,
+                    int(wait.total_seconds()))
+        stats.retried += 1
+        finish_delivery(self.database, item, now, channel=channel, ts=None, error=error,
+                        retry_at=now + wait)
+
+    def _finish(self, item: Outgoing, channel: str | None, ts: str | None,
+                error: str | None, stats: SendStats) -> None:
+        if ts is None:
+            log.error("delivery %s to %s failed: %s", item.id, item.user_id, error)
+            stats.failed += 1
+        elif error is None:
+            stats.sent += 1
+        if not finish_delivery(self.database, item, self.clock(), channel=channel, ts=ts,
+                               error=error):
+            log.warning("delivery %s: the lease passed to another worker before it was "
+                        "recorded; that worker checks the DM before posting", item.id)
+
+
+def _is_ours(message: dict[str, Any], delivery_id: int) -> bool:
+    metadata = message.get("metadata") or {}
+    payload = metadata.get("event_payload") or {}
+    return bool(metadata.get("event_type") == METADATA_EVENT
+                and payload.get("delivery_id") == delivery_id)
+

@@ -1,0 +1,226 @@
+"""The reminder worker: plan due reminders, then send the outbox; once, or forever.
+
+It runs inside ``dealcoach serve`` (a thread in each process) and on its own as
+``dealcoach remind`` (``--once`` for cron, ``--now`` to replay a moment). Any number of
+them may run against one database: planning and sending both claim rows first (see
+:mod:`bot.delivery.planner` and :mod:`bot.store.deliveries`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.delivery.planner import Planner, PlanStats
+from bot.slack.sender import ClientFor, Sender, SendStats, sender_client
+from bot.slack.settings import SlackSettings
+from bot.store.database import Database
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 15.0
+# `--once` keeps going while a retry is due this soon, so a 429 burst still ends delivered.
+ONCE_RETRY_WINDOW = timedelta(seconds=30)
+ONCE_DEADLINE_SECONDS = 300.0
+
+
+def workspace_clients(settings: SlackSettings, database: Database) -> ClientFor:
+    """A function giving each workspace's sending client.
+
+    With one bot token every workspace shares it. With OAuth installs, each workspace's bot
+    token comes from its installation and is rotated first when it expires soon.
+
+    Args:
+        settings: the Slack settings.
+        database: where installations are stored.
+
+    """
+    if not settings.oauth:
+        shared = sender_client(settings.api_url, settings.bot_token)
+        return lambda _workspace: shared
+    from slack_sdk.oauth.token_rotation import TokenRotator
+
+    from bot.slack.app import TOKEN_ROTATION_MINUTES, installation_store
+
+    assert settings.client_id is not None and settings.client_secret is not None
+    store = installation_store(settings, database.engine)
+    rotator = TokenRotator(client_id=settings.client_id, client_secret=settings.client_secret,
+                           client=WebClient(base_url=settings.api_url))
+
+    def client_for(workspace_id: str) -> WebClient | None:
+        bot = store.find_bot(enterprise_id=None, team_id=workspace_id)
+        if bot is None or not bot.bot_token:
+            return None
+        if bot.bot_refresh_token:
+            try:
+                rotated = rotator.perform_bot_token_rotation(
+                    bot=bot, minutes_before_expiration=TOKEN_ROTATION_MINUTES)
+            except (SlackApiError, SlackClientError, OSError) as exc:
+                log.error("rotating the token of %s failed: %s", workspace_id, exc)
+                return None
+            if rotated is not None:
+                store.save_bot(rotated)
+                bot = rotated
+        return sender_client(settings.api_url, bot.bot_token)
+
+    return client_for
+
+
+def time_zone_lookup(clients: ClientFor) -> Callable[[str, str], str | None]:
+    """Slack's ``users.info`` as the planner's time zone source; None when Slack won't say."""
+
+    def lookup(workspace_id: str, user_id: str) -> str | None:
+        client = clients(workspace_id)
+        if client is None:
+            return None
+        try:
+            answer = client.users_info(user=user_id)
+        except (SlackApiError, SlackClientError, OSError) as exc:
+            log.warning("users.info for %s failed: %s", user_id, exc)
+            return None
+        tz = (answer.get("user") or {}).get("tz")
+        return str(tz) if tz else None
+
+    return lookup
+
+
+@dataclass
+class Tick:
+    """What one pass of planning and sending did."""
+
+    planned: PlanStats = field(default_factory=PlanStats)
+    sent: SendStats = field(default_factory=SendStats)
+
+
+class ReminderWorker:
+    """Plans and sends; the clock is injected so ``--now`` and tests control time."""
+
+    def __init__(self, database: Database, clients: ClientFor,
+                 clock: Callable[[], datetime]):
+        self.database = database
+        self.clock = clock
+        self.planner = Planner(database, time_zone_lookup(clients))
+        self.sender = Sender(database, clients, clock)
+
+    def tick(self) -> Tick:
+        """Plan what is due now, then send everything due."""
+        planned = self.planner.run(self.clock())
+        return Tick(planned, self.sender.run())
+
+    def run_once(self, *, deadline_seconds: float = ONCE_DEADLINE_SECONDS) -> Tick:
+        """Send what is due now, waiting out retries that come due soon; then return."""
+        total = Tick()
+        started = time.monotonic()
+        while True:
+            tick = self.tick()
+            _add(total, tick)
+            wait = self._next_retry_in()
+            if wait is None or time.monotonic() - started + wait > deadline_seconds:
+                return total
+            time.sleep(wait)
+
+    def run_forever(self, stop: threading.Event, *, poll_seconds: float = POLL_SECONDS) -> None:
+        """Tick every ``poll_seconds`` until ``stop`` is set; an error is logged, not fatal."""
+        while not stop.is_set():
+            try:
+                tick = self.tick()
+                if tick.planned.claimed or tick.sent.sent or tick.sent.failed:
+                    log.info("reminders: %s; %s", tick.planned, tick.sent)
+            except Exception:  # keep the loop alive: the next tick retries what failed
+                log.exception("the reminder worker's tick failed")
+            stop.wait(poll_seconds)
+
+    def _next_retry_in(self) -> float | None:
+        from sqlalchemy import func, select
+
+        from bot.store.deliveries import PENDING
+        from bot.store.mapping import utc
+        from bot.store.models import DeliveryRow
+
+        now = self.clock()
+        with self.database.session() as session:
+            soonest = session.scalar(select(func.min(DeliveryRow.due_at)).where(
+                DeliveryRow.status == PENDING, DeliveryRow.due_at > now,
+                DeliveryRow.due_at <= now + ONCE_RETRY_WINDOW))
+        if soonest is None:
+            return None
+        return max(0.0, ((utc(soonest) or now) - now).total_seconds()) + 0.05
+
+
+def _add(total: Tick, tick: Tick) -> None:
+    for name in vars(total.planned):
+        setattr(total.planned, name, getattr(total.planned, name) + getattr(tick.planned, name))
+    for name in vars(total.sent):
+        setattr(total.sent, name, getattr(total.sent, name) + getattr(tick.sent, name))
+
+
+def start_in_background(settings: SlackSettings, database: Database) -> threading.Event:
+    """Run a worker on a daemon thread (inside ``dealcoach serve``); set the event to stop it."""
+    stop = threading.Event()
+    worker = ReminderWorker(database, workspace_clients(settings, database),
+                            lambda: datetime.now(UTC))
+    threading.Thread(target=worker.run_forever, args=(stop,), name="dealcoach-reminders",
+                     daemon=True).start()
+    return stop
+
+
+def parse_now(text: str) -> datetime:
+    """The ``--now`` value as an aware instant; a time without an offset is taken as UTC."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"--now wants an ISO time like 2026-12-01T08:00:00+00:00, not "
+                         f"{text!r}") from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def run_remind(args: argparse.Namespace) -> int:
+    """``dealcoach remind``: the standalone worker.
+
+    Returns:
+        0 when it stopped cleanly, 2 for a problem the user can fix.
+
+    """
+    from bot.settings import SettingsError
+    from bot.slack.serve import open_service
+
+    try:
+        settings = SlackSettings.from_env()
+        settings.check()
+        service = open_service(getattr(args, "db", None))
+        clock = _clock(getattr(args, "now", None))
+    except (SettingsError, ValueError) as exc:
+        print(f"dealcoach: {exc}", file=sys.stderr)
+        return 2
+    worker = ReminderWorker(service.database, workspace_clients(settings, service.database),
+                            clock)
+    if getattr(args, "once", False):
+        tick = worker.run_once()
+        print(f"planned {tick.planned.claimed} reminder(s), queued {tick.planned.queued}, "
+              f"sent {tick.sent.sent}, failed {tick.sent.failed}, "
+              f"retrying {tick.sent.retried}", file=sys.stderr)
+        return 0
+    print("dealcoach is sending reminders. Ctrl-C stops it.", file=sys.stderr)
+    stop = threading.Event()
+    try:
+        worker.run_forever(stop)
+    except KeyboardInterrupt:
+        stop.set()
+    return 0
+
+
+def _clock(now: str | None) -> Callable[[], datetime]:
+    if now is None:
+        return lambda: datetime.now(UTC)
+    start, began = parse_now(now), time.monotonic()
+    # Time still moves from the given instant, so retries and leases behave as in real life.
+    return lambda: start + timedelta(seconds=time.monotonic() - began)

@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 # A worker that dies mid-plan loses its claim after this; planning one user takes ms.
 PLAN_LEASE = timedelta(minutes=2)
 # Slack's time zone is asked again when the stored one is older than this.
-TZ_REFRESH = timedelta(hours=6)
+TZ_REFRESH = timedelta(hours=1)
 MONDAY = 0
 
 # workspace, user -> the user's IANA zone (None when unknown); Slack's users.info in prod.
@@ -83,7 +83,7 @@ class Planner:
         self.lookup_tz = lookup_tz
         self.lib = library or default_library()
 
-    def run(self, now: datetime, *, batch: int = 200) -> PlanStats:
+    def run(self, now: datetime, *, batch: int = 50) -> PlanStats:
         """Plan every reminder due at ``now``, in batches, until none is left."""
         stats = PlanStats()
         while True:

@@ -72,7 +72,7 @@ class Sender:
         self.clients = clients
         self.clock = clock
 
-    def run(self, *, batch: int = 100, ids: list[int] | None = None) -> SendStats:
+    def run(self, *, batch: int = 20, ids: list[int] | None = None) -> SendStats:
         """Send every due delivery (or just ``ids``) until none is left to claim now."""
         stats = SendStats()
         while True:
@@ -138,24 +138,21 @@ class Sender:
         return str(channel) if channel else None
 
     def _already_posted(self, client: WebClient, channel: str, item: Outgoing) -> str | None:
-        """The ts of our earlier post of ``item`` in the DM, "" if none, None if unknown."""
-        oldest = f"{item.created_at.timestamp() - 1:.6f}"
-        cursor: str | None = None
+        """The ts of our earlier post of ``item`` in the DM, "" if none, None if unknown.
+
+        Only the latest page is read: an earlier attempt is minutes old, and the history is
+        not filtered by our clock, which need not agree with Slack's (replays use ``--now``).
+        """
         try:
-            while True:
-                answer = client.conversations_history(
-                    channel=channel, oldest=oldest, limit=HISTORY_PAGE, cursor=cursor,
-                    include_all_metadata=True)
-                for message in answer.get("messages") or []:
-                    if _is_ours(message, item.id):
-                        return str(message.get("ts"))
-                cursor = ((answer.get("response_metadata") or {}).get("next_cursor")
-                          or None)
-                if not answer.get("has_more") or not cursor:
-                    return ""
+            answer = client.conversations_history(channel=channel, limit=HISTORY_PAGE,
+                                                  include_all_metadata=True)
         except (SlackApiError, SlackClientError, OSError) as exc:
             log.warning("conversations.history for %s failed: %s", channel, exc)
             return None
+        for message in answer.get("messages") or []:
+            if _is_ours(message, item.id):
+                return str(message.get("ts"))
+        return ""
 
     def _retry(self, item: Outgoing, channel: str | None, error: str,
                stats: SendStats) -> None:

@@ -221,6 +221,13 @@ def run_remind(args: argparse.Namespace) -> int:
 def _clock(now: str | None) -> Callable[[], datetime]:
     if now is None:
         return lambda: datetime.now(UTC)
-    start, began = parse_now(now), time.monotonic()
-    # Time still moves from the given instant, so retries and leases behave as in real life.
+    return running_from(parse_now(now))
+
+
+def running_from(start: datetime) -> Callable[[], datetime]:
+    """A clock that starts at ``start`` and runs at real speed (``--now``, and tests).
+
+    Time still moves from the given instant, so retries and leases behave as in real life.
+    """
+    began = time.monotonic()
     return lambda: start + timedelta(seconds=time.monotonic() - began)

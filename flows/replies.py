@@ -53,6 +53,8 @@ class Notice:
     lines: list[str] = field(default_factory=list)
     # Command lines the recipient may want to run (fronts show them as buttons).
     next_steps: list[str] = field(default_factory=list)
+    # User ids the text names as ``@<id>``; fronts may show those (and only those) as people.
+    people: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -71,6 +73,8 @@ class Reply:
     command: str = ""
     # Messages for other people that this command caused (see Notice).
     notices: list[Notice] = field(default_factory=list)
+    # User ids the reply names as ``@<id>`` (see Notice.people).
+    people: list[str] = field(default_factory=list)
 
     def full_text(self) -> str:
         """The text with the table, if any, appended as plain text."""

@@ -28,7 +28,8 @@ FIXES: dict[str, tuple[str, str]] = {
     "no_exit_path": ("exit", "exit"),
     POLICY_SIGN_SAFE: ("safeguard", "safeguard"),
     "missing_batna": ("weak_batna", "batna"),
-    "missing_walkaway": ("walkaway", "walkaway"),
+    # Not the "walkaway" topic: that one is the script for walking out of the deal.
+    "missing_walkaway": ("prep", "walkaway"),
     "single_issue": ("interests", "issue"),
     "no_evidence": ("anchor", "evidence"),
     "no_tradeables": ("concession", "tradeable"),

@@ -31,6 +31,7 @@ class Turn:
     table: Table | None = None
     next_steps: list[str] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
     deal_changed: bool = False
 
     # -- the deal ------------------------------------------------------------------------
@@ -86,6 +87,7 @@ class Turn:
             next_steps=list(self.next_steps),
             command=self.command,
             notices=list(self.notices),
+            people=list(dict.fromkeys(self.people)),
         )
 
 

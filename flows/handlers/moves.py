@@ -204,6 +204,7 @@ def _say_nudges(turn: Turn, deal: Deal) -> None:
     """Managers' nudges belong to the deal's history, next to the moves."""
     nudges = turn.space.nudges(deal, NUDGES_SHOWN)
     if nudges:
+        turn.people.extend(n.manager_id for n in nudges)
         turn.say("nudges_shown", nudges=[
             f"{n.created_at:%Y-%m-%d} @{n.manager_id}: {gap_title(turn.lib, n.gap)}"
             + (f' ("{n.message}")' if n.message else "") for n in nudges])

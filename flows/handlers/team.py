@@ -39,15 +39,18 @@ def handle_team(turn: Turn, args: str) -> None:
     if not word:
         _show(turn)
     elif word == "add":
-        _add(turn, rest, manager=turn.space.profile().user_id)
+        ids, leftover = mentions(rest)
+        if not ids or leftover:
+            raise BadArguments("Mention the reps to add, like `team add @dana @lee`.")
+        _add(turn, ids, manager=turn.space.profile().user_id)
     elif word == "assign":
         if not turn.space.profile().is_admin:
             raise NotNow("Only a workspace admin can assign managers. Ask one to run "
                          "`team assign @manager @rep`.")
-        ids, rest = mentions(rest)
-        if not ids:
+        ids, leftover = mentions(rest)
+        if len(ids) < 2 or leftover:
             raise BadArguments("Name the manager, then the reps: `team assign @manager @rep`.")
-        _add(turn, rest, manager=ids[0])
+        _add(turn, ids[1:], manager=ids[0])
     elif word in ("remove", "drop"):
         _remove(turn, rest)
     elif word == "policy":
@@ -57,11 +60,8 @@ def handle_team(turn: Turn, args: str) -> None:
                            "`team add @rep`, `team remove @rep` or `team policy`.")
 
 
-def _add(turn: Turn, rest: str, *, manager: str) -> None:
+def _add(turn: Turn, ids: list[str], *, manager: str) -> None:
     profile = turn.space.profile()
-    ids, leftover = mentions(rest)
-    if not ids or leftover:
-        raise BadArguments("Mention the reps to add, like `team add @dana @lee`.")
     team = turn.space.team()
     for member in ids:
         if member == manager:
@@ -75,7 +75,8 @@ def _add(turn: Turn, rest: str, *, manager: str) -> None:
         team.set_manager(member, manager, profile.user_id)
         turn.notices.append(Notice(
             user_id=member, kind="team", key=f"{manager}:{turn.now.isoformat()}",
-            text=turn.lib.reply("team_joined", manager=manager)))
+            text=turn.lib.reply("team_joined", manager=manager), people=[manager]))
+    turn.people.extend([*added, manager])
     turn.say("team_added", added=[f"@{m}" for m in added], manager=manager,
              mine=manager == profile.user_id, had=len(ids) - len(added))
     if manager == profile.user_id and profile.reminder is None:
@@ -94,6 +95,7 @@ def _remove(turn: Turn, rest: str) -> None:
             raise NotNow(f"@{member} is not on your team.")
     for member in ids:
         team.remove_member(member)
+    turn.people.extend(ids)
     turn.say("team_removed", removed=[f"@{m}" for m in ids])
 
 
@@ -125,6 +127,7 @@ def _show(turn: Turn) -> None:
     team = turn.space.team()
     manager = team.manager_of(profile.user_id)
     members = team.members_of(profile.user_id)
+    turn.people.extend([manager] if manager else [])
     if not members:
         turn.say("team_member" if manager else "team_none", manager=manager or "")
         turn.suggest("team add @rep")
@@ -133,6 +136,7 @@ def _show(turn: Turn) -> None:
     headers = ["rep", "deal", "phase", "open gaps", "safeguards", "open gives", "idle days",
                "policy"]
     turn.table = Table(headers, [_row(h) for h in rows])
+    turn.people.extend(members)
     turn.say("team_shown", manager=manager or "", members=len(members), deals=len(rows),
              nudges=sum(1 for h in rows if h.nudge_gap))
     for health in rows:
@@ -198,7 +202,9 @@ def handle_nudge(turn: Turn, args: str) -> None:
         user_id=member, kind="nudge", key=f"{deal.id}:{day.isoformat()}",
         text=turn.lib.reply("nudge_received", manager=profile.user_id, deal=deal.name,
                             gap=title, note=note),
-        deal=deal.name, gap=gap, lines=[line] if line else [], next_steps=[fix]))
+        deal=deal.name, gap=gap, lines=[line] if line else [], next_steps=[fix],
+        people=[profile.user_id]))
+    turn.people.append(member)
     turn.say("nudge_sent", member=member, deal=deal.name, gap=title)
 
 

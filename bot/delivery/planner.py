@@ -5,7 +5,7 @@ Two short transactions per batch, so no lock is held while Slack is asked anythi
 1. **Claim.** Due reminder rows get a lease (``lease_until``). On PostgreSQL the rows are
    picked ``FOR UPDATE SKIP LOCKED``, so two workers take different rows at the same time;
    on SQLite the ``BEGIN IMMEDIATE`` write lock makes claims take turns.
-2. **Plan.** Per user, under the same row lock commands take: refresh the time zone (the
+2. **Plan.** Per batch, under the row locks commands take: refresh the time zone (the
    reminder follows a traveller), decide whether today's reminder is still worth sending
    (it is, after downtime, until the user's local day ends), write the prep brief (and the
    Monday digest for a manager) into the ``deliveries`` outbox, and move ``next_due_at``
@@ -18,23 +18,27 @@ Sending what the outbox holds is :mod:`bot.slack.sender`'s job.
 from __future__ import annotations
 
 import logging
+import time
+from collections import defaultdict
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select, tuple_, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from bot.store.database import Database
-from bot.store.deliveries import queue_delivery
-from bot.store.mapping import reminder_of, utc
-from bot.store.models import ReminderRow, UserRow
+from bot.store.database import RETRIES, Database
+from bot.store.deliveries import delivery_values, queue_deliveries
+from bot.store.mapping import deal_of, reminder_of, utc
+from bot.store.models import DealRow, ReminderRow, UserRow
 from bot.store.people import update_time_zone
-from bot.store.space import SqlDealSpace
 from bot.store.teams import SqlTeams
 from flows.briefing import Brief, daily_brief, weekly_digest
 from flows.engine import default_library
+from flows.model import ACTIVE_PHASES, Deal
 from flows.schedule import latest_due, local_date, next_due, resolve_local, still_useful
 from flows.team import deal_health, watched
 from flows.when import format_local
@@ -47,6 +51,8 @@ PLAN_LEASE = timedelta(minutes=2)
 # Slack's time zone is asked again when the stored one is older than this.
 TZ_REFRESH = timedelta(hours=1)
 MONDAY = 0
+# Slack is asked for this many users' zones at a time.
+LOOKUP_THREADS = 8
 
 # workspace, user -> the user's IANA zone (None when unknown); Slack's users.info in prod.
 TimeZoneLookup = Callable[[str, str], "str | None"]
@@ -83,7 +89,7 @@ class Planner:
         self.lookup_tz = lookup_tz
         self.lib = library or default_library()
 
-    def run(self, now: datetime, *, batch: int = 50) -> PlanStats:
+    def run(self, now: datetime, *, batch: int = 100) -> PlanStats:
         """Plan every reminder due at ``now``, in batches, until none is left."""
         stats = PlanStats()
         while True:
@@ -91,8 +97,7 @@ class Planner:
             if not claimed:
                 return stats
             stats.claimed += len(claimed)
-            for item in claimed:
-                self.plan(item, now, stats)
+            self.plan(claimed, self._lookup_zones(claimed), now, stats)
 
     def claim(self, now: datetime, limit: int) -> list[Claimed]:
         """Lease up to ``limit`` due reminders that no other worker holds."""
@@ -128,63 +133,97 @@ class Planner:
                  if u.tz_checked_at is not None and _aware(u.tz_checked_at) > now - TZ_REFRESH}
         return {(row.workspace_id, row.user_id) for row in rows} - fresh
 
-    def plan(self, item: Claimed, now: datetime, stats: PlanStats) -> None:
-        """Queue the claimed reminder's messages and schedule the next one."""
-        tz = None
-        if item.refresh_tz and self.lookup_tz is not None:
-            tz = self.lookup_tz(item.workspace_id, item.user_id)
+    def _lookup_zones(self, claimed: list[Claimed]) -> dict[tuple[str, str], str | None]:
+        """Ask Slack for the zones that may be out of date, several at a time."""
+        stale = [c for c in claimed if c.refresh_tz]
+        lookup = self.lookup_tz
+        if not stale or lookup is None:
+            return {}
+        with ThreadPoolExecutor(LOOKUP_THREADS) as pool:
+            found = list(pool.map(lambda c: lookup(c.workspace_id, c.user_id), stale))
+        return {(c.workspace_id, c.user_id): tz for c, tz in zip(stale, found, strict=True)}
 
-        def work(session: Session, user: UserRow) -> tuple[None, bool]:
-            row = session.get(ReminderRow, item.id, with_for_update=True)
-            if (row is None or row.lease_until is None
+    def plan(self, claimed: list[Claimed], zones: dict[tuple[str, str], str | None],
+             now: datetime, stats: PlanStats) -> None:
+        """Queue the claimed reminders' messages and schedule the next ones, in one go.
+
+        One transaction for the batch, holding the users' row locks (taken in id order, as
+        commands take them one at a time), so a command never interleaves with planning.
+        If it keeps failing the leases simply run out and a later pass plans them.
+        """
+        for attempt in range(RETRIES):
+            batch = PlanStats()
+            try:
+                with self.database.session() as session:
+                    self._plan_in(session, claimed, zones, now, batch)
+            except OperationalError as exc:
+                log.warning("planning a batch failed, retrying: %s", exc.orig)
+                time.sleep(0.05 * 2**attempt)
+                continue
+            for name in ("queued", "quiet", "missed", "moved"):
+                setattr(stats, name, getattr(stats, name) + getattr(batch, name))
+            return
+        log.error("gave up planning %d reminders for now; their leases will expire",
+                  len(claimed))
+
+    def _plan_in(self, session: Session, claimed: list[Claimed],
+                 zones: dict[tuple[str, str], str | None], now: datetime,
+                 stats: PlanStats) -> None:
+        keys = [(c.workspace_id, c.user_id) for c in claimed]
+        owner = tuple_(UserRow.workspace_id, UserRow.user_id)
+        users = {(u.workspace_id, u.user_id): u for u in session.scalars(
+            select(UserRow).where(owner.in_(keys)).order_by(UserRow.id).with_for_update())}
+        rows = {r.id: r for r in session.scalars(
+            select(ReminderRow).where(ReminderRow.id.in_([c.id for c in claimed])))}
+        deals: dict[tuple[str, str], list[Deal]] = defaultdict(list)
+        for deal_row in session.scalars(select(DealRow).where(
+                tuple_(DealRow.workspace_id, DealRow.user_id).in_(keys),
+                DealRow.phase.in_(ACTIVE_PHASES)).order_by(DealRow.id)):
+            deals[(deal_row.workspace_id, deal_row.user_id)].append(deal_of(deal_row))
+        messages: list[dict[str, Any]] = []
+        for item in claimed:
+            key = (item.workspace_id, item.user_id)
+            user, row = users.get(key), rows.get(item.id)
+            if (user is None or row is None or row.lease_until is None
                     or _aware(row.lease_until) != item.lease_until):
-                return None, False  # changed or switched off meanwhile, or another worker's now
-            if update_time_zone(session, user, tz, now) and _aware(row.next_due_at) > now:
-                stats.moved += 1  # the traveller's reminder is not due yet where they are
-                row.lease_until = None
-                return None, True
+                continue  # changed or switched off meanwhile, or another worker's now
+            # A traveller's reminder is reckoned where they are now. The outbox key is the
+            # local date, so crossing zones can never bring the same day's reminder twice.
+            moved = update_time_zone(session, user, zones.get(key), now, reminder=row)
             zone = user.tz or "UTC"
             reminder = reminder_of(row, zone)
             occurrence = latest_due(reminder, now)
-            if occurrence is not None and still_useful(occurrence, now, zone):
-                day = local_date(occurrence, zone)
-                queued = self._queue_day(session, user, zone, occurrence, now)
-                stats.queued += queued
-                stats.quiet += int(queued == 0)
-                log.debug("planned %s/%s for %s: %d message(s)", user.workspace_id,
-                          user.user_id, day, queued)
+            useful = occurrence is not None and still_useful(occurrence, now, zone)
+            if occurrence is not None and useful:
+                found = self._messages(session, user, zone, occurrence, now, deals[key])
+                messages.extend(found)
+                stats.quiet += int(not found)
+            elif moved and _aware(row.next_due_at) > now:
+                stats.moved += 1  # not due yet where they are now
             else:
                 stats.missed += 1
             row.next_due_at = next_due(reminder, now)
             row.lease_until = None
-            return None, True
+        stats.queued += queue_deliveries(session, messages)
 
-        self.database.for_user(item.workspace_id, item.user_id, work, now)
-
-    def _queue_day(self, session: Session, user: UserRow, zone: str, occurrence: datetime,
-                   now: datetime) -> int:
+    def _messages(self, session: Session, user: UserRow, zone: str, occurrence: datetime,
+                  now: datetime, deals: list[Deal]) -> list[dict[str, Any]]:
+        """The day's prep (if there is anything to say) and, on Mondays, a manager's digest."""
         day = local_date(occurrence, zone)
         # Anything planned for today is useless once the user's day is over.
         expires = resolve_local(day + timedelta(days=1), datetime.min.time(), zone)
-        deals = SqlDealSpace(session, user).list_deals()
-        labels = {}
-        for deal in deals:
-            if deal.meeting_at:
-                labels[deal.name] = format_local(datetime.fromisoformat(deal.meeting_at),
-                                                 zone, now)
-        queued = 0
+        labels = {deal.name: format_local(datetime.fromisoformat(deal.meeting_at), zone, now)
+                  for deal in deals if deal.meeting_at}
+        found: list[tuple[str, dict[str, Any]]] = []
         brief = daily_brief(self.lib, deals, now, labels)
         if brief is not None:
-            queued += queue_delivery(session, user.workspace_id, user.user_id, "prep",
-                                     day.isoformat(), brief_payload(brief), occurrence,
-                                     expires, now)
+            found.append(("prep", brief_payload(brief)))
         if day.weekday() == MONDAY:
             digest, members = self._digest(session, user, now)
             if digest is not None:
-                queued += queue_delivery(session, user.workspace_id, user.user_id, "digest",
-                                         day.isoformat(), brief_payload(digest, members),
-                                         occurrence, expires, now)
-        return queued
+                found.append(("digest", brief_payload(digest, members)))
+        return [delivery_values(user.workspace_id, user.user_id, kind, day.isoformat(),
+                                payload, occurrence, expires, now) for kind, payload in found]
 
     def _digest(self, session: Session, user: UserRow,
                 now: datetime) -> tuple[Brief | None, list[str]]:

@@ -159,7 +159,7 @@ class ReminderWorker:
 def _add(total: Tick, tick: Tick) -> None:
     for name in vars(total.planned):
         setattr(total.planned, name, getattr(total.planned, name) + getattr(tick.planned, name))
-    for name in vars(total.sent):
+    for name in ("sent", "found", "retried", "failed"):
         setattr(total.sent, name, getattr(total.sent, name) + getattr(tick.sent, name))
 
 

@@ -42,13 +42,12 @@ class Outgoing:
     channel: str | None
 
 
-def queue_delivery(session: Session, workspace_id: str, user_id: str, kind: str, key: str,
-                   payload: dict[str, Any], due_at: datetime, expires_at: datetime | None,
-                   now: datetime) -> int:
-    """Queue a message unless the same one was queued before; returns 1 if queued, else 0.
+def delivery_values(workspace_id: str, user_id: str, kind: str, key: str,
+                    payload: dict[str, Any], due_at: datetime, expires_at: datetime | None,
+                    now: datetime) -> dict[str, Any]:
+    """One outbox row's values, for :func:`queue_deliveries`.
 
     Args:
-        session: the caller's open session (its transaction decides the message).
         workspace_id: the Slack team id.
         user_id: who gets it.
         kind: ``prep``, ``digest``, ``nudge`` or ``team``.
@@ -59,16 +58,35 @@ def queue_delivery(session: Session, workspace_id: str, user_id: str, kind: str,
         now: the current time.
 
     """
+    return {"workspace_id": workspace_id, "user_id": user_id, "kind": kind,
+            "dedupe_key": key[:80], "status": PENDING, "payload": payload, "due_at": due_at,
+            "expires_at": expires_at, "attempts": 0, "created_at": now}
+
+
+def queue_deliveries(session: Session, rows: list[dict[str, Any]]) -> int:
+    """Queue messages in the caller's transaction, skipping any queued before.
+
+    Returns how many were new. Rows come from :func:`delivery_values`.
+    """
+    if not rows:
+        return 0
     dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
-    result = session.execute(
-        dialect.insert(DeliveryRow)
-        .values(workspace_id=workspace_id, user_id=user_id, kind=kind, dedupe_key=key[:80],
-                status=PENDING, payload=payload, due_at=due_at, expires_at=expires_at,
-                attempts=0, created_at=now)
-        .on_conflict_do_nothing(index_elements=["workspace_id", "user_id", "kind",
-                                                "dedupe_key"])
-        .returning(DeliveryRow.id))
-    return int(result.first() is not None)
+    statement = (dialect.insert(DeliveryRow)
+                 .on_conflict_do_nothing(index_elements=["workspace_id", "user_id", "kind",
+                                                         "dedupe_key"])
+                 .returning(DeliveryRow.id))
+    return len(session.execute(statement, rows).all())
+
+
+def queue_delivery(session: Session, workspace_id: str, user_id: str, kind: str, key: str,
+                   payload: dict[str, Any], due_at: datetime, expires_at: datetime | None,
+                   now: datetime) -> int:
+    """Queue one message unless it was queued before; 1 if queued, else 0.
+
+    The arguments are :func:`delivery_values`'.
+    """
+    return queue_deliveries(session, [delivery_values(
+        workspace_id, user_id, kind, key, payload, due_at, expires_at, now)])
 
 
 def claim_deliveries(database: Database, now: datetime, limit: int, *,

@@ -1,4 +1,4 @@
-"""Benchmark: 10,000 due reminders across 20 time zones, sent by 1 and by 2 workers.
+r"""Benchmark: 10,000 due reminders across 20 time zones, sent by 1 and by 2 workers.
 
 Each run starts from a fresh PostgreSQL schema holding ``--users`` users spread over 20
 IANA zones, each with one deal in preparation (so the prep reminder has something to say)
@@ -13,8 +13,8 @@ Measured per run: the time until every reminder is in its user's DM, the DMs per
 
 Prints one JSON object. Needs ``TEST_DATABASE_URL`` (PostgreSQL). Not part of the tests:
 
-    TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
-        python tests/bench/bench_reminders.py [--users 10000] [--workers 1 2]
+    TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test python \
+        tests/bench/bench_reminders.py [--users 10000] [--workers 1 2]
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Draw a deal analysis as a PNG: the packages, the efficient frontier and the key offers.
 
-matplotlib is imported inside :func:`write_frontier_chart`, so importing this module (and
+matplotlib is imported only when a chart is drawn, so importing this module (and
 the CLI that uses it) stays cheap and works without matplotlib installed.
 
 What is drawn:
@@ -16,14 +16,18 @@ What is drawn:
 
 from __future__ import annotations
 
+import io
 import itertools
 import random
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from flows.analysis.report import AnalysisReport
 from flows.analysis.sheet import Sheet
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 ALL_PACKAGES_LIMIT: Final = 50_000
 SAMPLE_SIZE: Final = 20_000
@@ -70,6 +74,28 @@ def write_frontier_chart(report: AnalysisReport, path: str | Path) -> None:
         OSError: If the file cannot be written.
 
     """
+    _draw(report).savefig(str(path), format="png")
+
+
+def frontier_chart_png(report: AnalysisReport) -> bytes:
+    """Return the frontier chart of a report as PNG bytes (to upload, e.g. to Slack).
+
+    Args:
+        report: The analysis to draw.
+
+    Returns:
+        The PNG file's contents.
+
+    Raises:
+        ImportError: If matplotlib is not installed.
+
+    """
+    buffer = io.BytesIO()
+    _draw(report).savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _draw(report: AnalysisReport) -> Figure:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -158,4 +184,4 @@ def write_frontier_chart(report: AnalysisReport, path: str | Path) -> None:
     ax.grid(True, alpha=0.3)
     ax.legend(loc="best", fontsize="small")
     fig.tight_layout()
-    fig.savefig(str(path), format="png")
+    return fig

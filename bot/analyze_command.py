@@ -3,28 +3,104 @@
 Reads a scoring sheet (``.csv``, ``.yaml`` or ``.yml``), analyses it and prints a short
 summary, or the full analysis as JSON. A sheet or package that cannot be used gives one
 line on stderr and exit code 2, never a traceback.
+
+:func:`load_sheet_file` and :func:`analyze_sheet` are the part other fronts share: the
+Slack app runs a sheet uploaded to its DM through them, so both give the same summary
+and the same errors.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TextIO
+from typing import Final, TextIO
 
 from flows.analysis.insights import PackageError
-from flows.analysis.report import analyze
+from flows.analysis.report import AnalysisReport, analyze
 from flows.analysis.sheet import Sheet, SheetError, parse_sheet_csv, parse_sheet_yaml
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 
-_PARSERS = {".csv": parse_sheet_csv, ".yaml": parse_sheet_yaml, ".yml": parse_sheet_yaml}
+_PARSERS: Final[dict[str, Callable[[str, str], Sheet]]] = {
+    ".csv": parse_sheet_csv, ".yaml": parse_sheet_yaml, ".yml": parse_sheet_yaml,
+}
+SHEET_SUFFIXES: Final = tuple(_PARSERS)
 
 
-class _BadInput(Exception):
-    """A user error to report in one line."""
+class SheetInputError(ValueError):
+    """A sheet, file or package that cannot be used; the message is one line for the user."""
+
+
+def sheet_parser(name: str) -> Callable[[str, str], Sheet]:
+    """Return the parser for a sheet file, chosen by its extension.
+
+    Args:
+        name: The file's name or path.
+
+    Returns:
+        A parser taking ``(text, source_name)``.
+
+    Raises:
+        SheetInputError: If the extension is not ``.csv``, ``.yaml`` or ``.yml``.
+
+    """
+    suffix = Path(name).suffix.lower()
+    parser = _PARSERS.get(suffix)
+    if parser is None:
+        raise SheetInputError(
+            f"{name}: unknown sheet type {suffix or '(none)'!r}; use .csv, .yaml or .yml"
+        )
+    return parser
+
+
+def load_sheet_file(data: bytes, name: str) -> Sheet:
+    """Parse a sheet file's contents, choosing the parser by the file's extension.
+
+    Args:
+        data: The file's bytes (UTF-8, a byte-order mark is fine).
+        name: The file's name: its extension picks the parser, and errors name it.
+
+    Returns:
+        The sheet, with ``name`` as its source.
+
+    Raises:
+        SheetInputError: With one line naming the file and the line or field at fault.
+
+    """
+    parser = sheet_parser(name)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SheetInputError(f"{name}: not UTF-8 text") from None
+    try:
+        return parser(text, name)
+    except SheetError as exc:
+        raise SheetInputError(_one_line(str(exc))) from None
+
+
+def analyze_sheet(sheet: Sheet, package: Mapping[str, str] | None = None) -> AnalysisReport:
+    """Analyse a sheet; ``report.summary_lines()`` is the summary ``dealcoach analyze`` prints.
+
+    Args:
+        sheet: The scoring sheet.
+        package: Optionally a package to check, as ``{issue: option label}``.
+
+    Returns:
+        The analysis.
+
+    Raises:
+        SheetInputError: With one line, when the package does not fit the sheet or the
+            sheet is too nearly zero-sum to analyse.
+
+    """
+    try:
+        return analyze(sheet, package)
+    except (SheetError, PackageError) as exc:
+        raise SheetInputError(_one_line(str(exc))) from None
 
 
 def run_analyze(
@@ -52,10 +128,11 @@ def run_analyze(
     """
     errors = sys.stderr if err is None else err
     try:
-        sheet = _load(path)
+        sheet_parser(path)  # an unknown type is reported before a missing file
+        sheet = load_sheet_file(_read(path), Path(path).name)
         named = _parse_package(package) if package is not None else None
-        report = analyze(sheet, named)
-    except (_BadInput, SheetError, PackageError) as exc:
+        report = analyze_sheet(sheet, named)
+    except SheetInputError as exc:
         print(f"dealcoach analyze: {_one_line(str(exc))}", file=errors)
         return EXIT_BAD_INPUT
 
@@ -87,20 +164,11 @@ def run_analyze(
     return EXIT_OK
 
 
-def _load(path: str) -> Sheet:
-    suffix = Path(path).suffix.lower()
-    parser = _PARSERS.get(suffix)
-    if parser is None:
-        raise _BadInput(
-            f"{path}: unknown sheet type {suffix or '(none)'!r}; use .csv, .yaml or .yml"
-        )
+def _read(path: str) -> bytes:
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        return Path(path).read_bytes()
     except OSError as exc:
-        raise _BadInput(f"cannot read {path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise _BadInput(f"{path}: not UTF-8 text") from None
-    return parser(text, Path(path).name)
+        raise SheetInputError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 def _parse_package(items: list[str]) -> dict[str, str]:
@@ -108,9 +176,9 @@ def _parse_package(items: list[str]) -> dict[str, str]:
     for item in items:
         issue, sep, option = item.partition("=")
         if not sep or not issue.strip() or not option.strip():
-            raise _BadInput(f"package item {item!r} must look like ISSUE=OPTION")
+            raise SheetInputError(f"package item {item!r} must look like ISSUE=OPTION")
         if issue.strip() in named:
-            raise _BadInput(f"package names issue {issue.strip()!r} twice")
+            raise SheetInputError(f"package names issue {issue.strip()!r} twice")
         named[issue.strip()] = option.strip()
     return named
 

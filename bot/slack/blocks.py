@@ -51,6 +51,30 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# A Slack user id, the only thing ever turned into a mention.
+_USER_ID = re.compile(r"[UW][A-Z0-9]+")
+
+
+def with_mentions(text: str, people: Iterable[str]) -> str:
+    """Escape ``text``, then turn ``@<id>`` into a Slack mention for the listed ids only.
+
+    The engine names people as ``@U123`` and lists the ids it named; anything else that
+    looks like a mention (a typed ``<@U999>`` or ``@U999`` in a note) stays escaped text.
+
+    Args:
+        text: user-facing text, unescaped.
+        people: the user ids that may become mentions.
+
+    """
+    escaped = escape(text)
+    for person in dict.fromkeys(people):
+        if _USER_ID.fullmatch(person):
+            # Not after "&lt;" or a word character: a typed "<@U1>" stays text even when
+            # U1 is named elsewhere in the reply.
+            escaped = re.sub(rf"(?<![\w@;])@{person}\b", f"<@{person}>", escaped)
+    return escaped
+
+
 def unescape(text: str) -> str:
     """Undo Slack's escaping of text it sends us (messages, slash command text).
 
@@ -240,15 +264,18 @@ def split_markup(text: str, limit: int = MAX_SECTION_TEXT) -> list[str]:
     return [p for p in pieces if p.strip()]
 
 
-def table_blocks(table: Table) -> list[Block]:
+def table_blocks(table: Table, people: Iterable[str] = ()) -> list[Block]:
     """A table as monospaced code blocks; long tables repeat the header in each block.
 
     Args:
         table: headers and rows (cells may hold user text).
+        people: user ids whose ``@<id>`` in a cell becomes a mention (the team's reps).
 
     """
+    people = list(people)
     lines = table.as_text().split("\n")
-    head, rows = [escape(line) for line in lines[:2]], [escape(line) for line in lines[2:]]
+    head = [escape(line) for line in lines[:2]]
+    rows = [with_mentions(line, people) for line in lines[2:]]
     budget = MAX_SECTION_TEXT - len("```\n\n```")
     chunks: list[list[str]] = []
     current: list[str] = list(head)
@@ -311,13 +338,14 @@ def reply_blocks(reply: Reply, labels: Labels | None = None, *, buttons: bool = 
         phase = labels.phase(reply.phase)
         blocks.append(header(f"{reply.deal} · {phase}" if phase else reply.deal))
     if reply.text.strip():
-        blocks.extend(section(piece) for piece in split_markup(escape(reply.text)))
+        blocks.extend(section(piece)
+                      for piece in split_markup(with_mentions(reply.text, reply.people)))
     blocks.extend(warning_block(w, labels) for w in reply.warnings)
     if reply.lines:
         quoted = "\n".join(f"> {escape(line)}" for line in reply.lines)
         blocks.extend(section(piece) for piece in split_markup(quoted))
     if reply.table is not None and reply.table.headers:
-        blocks.extend(table_blocks(reply.table))
+        blocks.extend(table_blocks(reply.table, reply.people))
     actions = step_buttons(reply.next_steps) if buttons else None
     if not blocks:
         blocks.append(section(escape("Done.")))

@@ -34,6 +34,8 @@ TIMEOUT_SECONDS = 10
 # Longer waits are not worth holding a listener thread for: the call fails and is logged.
 MAX_RETRY_AFTER_SECONDS = 30
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
+# Read methods take query arguments: Slack accepts JSON bodies only on (most) write methods.
+QUERY_METHODS = frozenset({"users.info", "conversations.history"})
 
 
 class RateLimitRetry(RateLimitErrorRetryHandler):
@@ -137,6 +139,9 @@ def call(client: WebClient, method: str, **kwargs: Any) -> dict[str, Any] | None
 
     """
     try:
+        if method in QUERY_METHODS:
+            return client.api_call(  # type: ignore[return-value]
+                method, http_verb="GET", params=kwargs).data
         return client.api_call(method, json=kwargs).data  # type: ignore[return-value]
     except SlackApiError as exc:
         log.error("Slack %s failed: %s (HTTP %s)", method, exc.response.get("error"),

@@ -119,18 +119,7 @@ class SlackCoach:
 
         def work(session: Session,
                  user: UserRow) -> tuple[Turn | dict[str, Rejection] | None, bool]:
-            space = SqlDealSpace(session, user)
-            rejections: dict[str, Rejection] = {}
-            replies: list[Reply] = []
-            for key, line in lines:
-                savepoint = session.begin_nested()
-                outcome = self.engine.handle(line, space, now)
-                if isinstance(outcome, Rejection):
-                    savepoint.rollback()
-                    rejections[key] = outcome
-                else:
-                    savepoint.commit()
-                    replies.append(outcome)
+            rejections, replies = self._run_lines(session, user, lines, now)
             if rejections or not replies:
                 return rejections, False
             merged = merge_replies(replies)
@@ -139,6 +128,60 @@ class SlackCoach:
         result = self._guarded(workspace_id, user_id, " / ".join(li for _, li in lines), work, now)
         assert result is not None
         return result
+
+    def run_once(self, workspace_id: str, user_id: str, event_id: str,
+                 lines: Sequence[tuple[str, str]] = ()) -> Turn | dict[str, Rejection] | None:
+        """Claim an Events API delivery, then run ``lines`` all-or-nothing in that transaction.
+
+        For an event that is not one typed line (a scoring sheet uploaded to the DM): a
+        retried delivery acts once, and when a line is rejected the event stays claimed
+        while every line's writes roll back.
+
+        Args:
+            workspace_id: the Slack team id.
+            user_id: the Slack user id.
+            event_id: the Events API delivery.
+            lines: ``(key, line)`` pairs, as for :meth:`run_all`; none just claims the event.
+
+        Returns:
+            None when ``event_id`` was already acted on (a retry); else as :meth:`run_all`
+            (an empty dict when there were no lines).
+
+        """
+        now = self.service.clock()
+
+        def work(session: Session,
+                 user: UserRow) -> tuple[Turn | dict[str, Rejection] | None, bool]:
+            if not self._claim_event(session, workspace_id, event_id, now):
+                return None, False
+            batch = session.begin_nested()
+            rejections, replies = self._run_lines(session, user, lines, now)
+            if rejections or not replies:
+                batch.rollback()
+                return rejections, True
+            batch.commit()
+            merged = merge_replies(replies)
+            return self._finish(session, workspace_id, user_id, merged, now), True
+
+        label = " / ".join(li for _, li in lines) or f"event {event_id}"
+        return self._guarded(workspace_id, user_id, label, work, now)
+
+    def _run_lines(self, session: Session, user: UserRow, lines: Sequence[tuple[str, str]],
+                   now: datetime) -> tuple[dict[str, Rejection], list[Reply]]:
+        """Run each line in its own savepoint; a rejected line's writes roll back."""
+        space = SqlDealSpace(session, user)
+        rejections: dict[str, Rejection] = {}
+        replies: list[Reply] = []
+        for key, line in lines:
+            savepoint = session.begin_nested()
+            outcome = self.engine.handle(line, space, now)
+            if isinstance(outcome, Rejection):
+                savepoint.rollback()
+                rejections[key] = outcome
+            else:
+                savepoint.commit()
+                replies.append(outcome)
+        return rejections, replies
 
     def _guarded(self, workspace_id: str, user_id: str, line: str,
                  work: Callable[[Session, UserRow], tuple[T, bool]], now: datetime) -> T | Turn:

@@ -21,6 +21,7 @@ from bot.slack.client import call, post_to_response_url
 from bot.slack.coach import SlackCoach, Turn
 from bot.slack.home import home_view
 from bot.slack.settings import SlackSettings
+from bot.slack.sheets import send_deal_chart
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ READ_ONLY_COMMANDS = frozenset({
     "meso", "deals", "checklist", "say",
 })
 SHARE_WORD = "share"
+# The engine command whose text reply the front completes with a chart.
+ANALYZE_COMMAND = "analyze"
 
 
 def workspace_of(context: Mapping[str, Any], body: Mapping[str, Any] | None = None) -> str:
@@ -140,15 +143,20 @@ class Front:
         return call(client, "views.publish", user_id=user_id, view=view) is not None
 
     def after_turn(self, client: WebClient, workspace_id: str, user_id: str,
-                   turn: Turn) -> None:
+                   turn: Turn, *, dm_channel: str | None = None) -> None:
         """Refresh the Home tab when the command may have changed what it shows.
+
+        After ``analyze``, also upload the frontier chart to the user's DM.
 
         Args:
             client: the request's Web API client.
             workspace_id: the Slack team id.
             user_id: who ran the command.
             turn: what the command produced.
+            dm_channel: the user's DM with the app, when the command came from there.
 
         """
+        if turn.accepted and getattr(turn.outcome, "command", "") == ANALYZE_COMMAND:
+            send_deal_chart(self.coach, client, workspace_id, user_id, turn, dm_channel)
         if turn.accepted and getattr(turn.outcome, "command", "") not in READ_ONLY_COMMANDS:
             self.publish_home(client, workspace_id, user_id)

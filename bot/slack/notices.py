@@ -24,6 +24,7 @@ from bot.slack.blocks import (
     section,
     truncate,
     validate,
+    with_mentions,
 )
 
 # A button that switches to a deal, then runs its step (opening the step's form when the
@@ -51,15 +52,6 @@ def parse_fix_value(value: str) -> tuple[str, str] | None:
     if not isinstance(deal, str) or not isinstance(step, str) or not step:
         return None
     return deal, step
-
-
-def with_mentions(text: str, people: list[str]) -> str:
-    """Escape ``text``, then turn ``@<id>`` into a Slack mention for the listed ids only."""
-    escaped = escape(text)
-    for person in people:
-        if re.fullmatch(r"[A-Z0-9]+", person):
-            escaped = re.sub(rf"@{re.escape(person)}\b", f"<@{person}>", escaped)
-    return escaped
 
 
 def render_delivery(kind: str, payload: dict[str, Any]) -> Message:

@@ -23,7 +23,11 @@ from bot.settings import SettingsError
 DEFAULT_API_URL = "https://slack.com/api/"
 # The bot scopes the app asks for at install; deploy/manifest.yml must list the same ones
 # (a test checks both, and that every Web API method the code calls is covered).
-BOT_SCOPES = ("commands", "chat:write", "im:history")
+# files:read downloads a sheet shared in the DM (url_private_download, no Web API method);
+# files:write uploads the frontier chart; im:write opens the DM a /deal analyze chart goes to
+# (and the DM a nudge or reminder goes to); users:read reads a user's time zone and admin flag.
+BOT_SCOPES = ("commands", "chat:write", "im:history", "files:read", "files:write", "im:write",
+              "users:read")
 # The scope each Web API method the app calls needs (None: the bot token alone will do).
 METHOD_SCOPES: dict[str, str | None] = {
     "auth.test": None,
@@ -34,6 +38,13 @@ METHOD_SCOPES: dict[str, str | None] = {
     "views.update": None,
     "views.push": None,
     "apps.connections.open": None,  # the app-level token's connections:write
+    # files_upload_v2: get an upload URL, send the bytes there, then share the file.
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
+    "conversations.open": "im:write",
+    # Who is typing (time zone, admin); the sender's look in a DM before posting twice.
+    "users.info": "users:read",
+    "conversations.history": "im:history",
 }
 
 

@@ -6,6 +6,11 @@ response_url posts under ``/response/<name>`` - and can answer the next calls of
 with a 429 (``Retry-After``) or a 5xx on demand. ``SignedSlackClient`` sends slash
 commands, events and interaction payloads to the app with ``X-Slack-Signature`` computed
 as ``v0=HMAC-SHA256(secret, "v0:{timestamp}:{body}")``.
+
+Files work like Slack's: :meth:`FakeSlack.host_file` serves a file for download under
+``/files/<id>/<name>`` (bearer token required), and ``files_upload_v2`` uploads land under
+``/upload/<id>`` and are shared by ``files.completeUploadExternal``
+(:meth:`FakeSlack.shared_files`).
 """
 
 from __future__ import annotations
@@ -28,6 +33,12 @@ from urllib.parse import parse_qsl, urlencode
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 
+class _Server(ThreadingHTTPServer):
+    # The default listen backlog is 5: a burst of clients would see dropped connections
+    # and one-second retransmits, which is the network's problem, not the app's.
+    request_queue_size = 256
+
+
 @dataclass
 class Call:
     """One request the fake Slack received."""
@@ -45,11 +56,20 @@ class FakeSlack:
 
     def __init__(self, team_id: str = "T1") -> None:
         self.calls: list[Call] = []
+        # Files the app may download (id -> name, bytes), and bytes it uploaded (by id).
+        self.hosted: dict[str, tuple[str, bytes]] = {}
+        self.uploads: dict[str, bytes] = {}
+        self._upload_names: dict[str, str] = {}
+        # People (users.info) and the messages posted to each DM, as Slack would keep them.
+        self.people: dict[str, dict[str, Any]] = {}
+        self.dms: dict[str, list[dict[str, Any]]] = {}
+        self._lost_answers: dict[str, list[int]] = {}
+        self._ts = 1_700_000_000.0
         self._failures: dict[str, list[tuple[int, dict[str, str]]]] = {}
         self._answers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
         self._changed = threading.Condition()
         self.team_id = team_id
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
                                         daemon=True)
@@ -132,18 +152,167 @@ class FakeSlack:
     def _api_answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
         if method in self._answers:
             return self._answers[method](body)
-        if method == "auth.test":
-            return {"ok": True, "url": "https://fake.slack.com/", "team": "Fake",
-                    "user": "dealcoach", "team_id": self.team_id, "user_id": "UBOT",
-                    "bot_id": "BBOT"}
-        if method == "chat.postMessage":
-            return {"ok": True, "channel": body.get("channel"), "ts": f"{time.time():.6f}",
-                    "message": {"text": body.get("text")}}
-        if method in ("views.publish", "views.open", "views.update", "views.push"):
-            return {"ok": True, "view": {"id": "V1", **(body.get("view") or {})}}
-        if method == "apps.connections.open":
-            return {"ok": False, "error": "invalid_auth"}
+        # Each group of methods answers from its own table; a new group adds one here.
+        for table in (self._message_answers(), self._core_answers(), self._file_answers()):
+            if method in table:
+                return table[method](body)
         return {"ok": True}
+
+    # -- people and DMs: users.info, chat.postMessage, conversations.open/history ----------
+    def set_person(self, user_id: str, *, tz: str | None = None, is_admin: bool = False) -> None:
+        """Describe a user for ``users.info`` (time zone, admin)."""
+        self.people[user_id] = {"id": user_id, "tz": tz, "is_admin": is_admin,
+                                "is_owner": False}
+
+    def lose_answer_next(self, method: str, *, status: int = 500, times: int = 1) -> None:
+        """Do the next ``times`` calls of ``method``, then answer ``status`` as if it failed.
+
+        This is Slack's worst case for retries: the message was posted, but the caller
+        cannot know it.
+        """
+        with self._changed:
+            self._lost_answers.setdefault(method, []).extend([status] * times)
+
+    def dm(self, user_id: str) -> list[dict[str, Any]]:
+        """Messages in the bot's DM with ``user_id``, oldest first."""
+        with self._changed:
+            return list(self.dms.get(self.dm_channel(user_id), []))
+
+    @staticmethod
+    def dm_channel(user_id: str) -> str:
+        """The DM channel id the fake uses for a user."""
+        return user_id if user_id.startswith("D") else f"D{user_id}"
+
+    def _take_lost_answer(self, method: str) -> int | None:
+        with self._changed:
+            queue = self._lost_answers.get(method)
+            return queue.pop(0) if queue else None
+
+    def _message_answers(self) -> dict[str, Callable[[dict[str, Any]], dict[str, Any]]]:
+        def post(body: dict[str, Any]) -> dict[str, Any]:
+            channel = str(body.get("channel") or "")
+            if channel.startswith(("U", "W")):
+                channel = self.dm_channel(channel)
+            with self._changed:
+                self._ts += 1
+                ts = f"{self._ts:.6f}"
+                metadata = body.get("metadata")
+                if isinstance(metadata, str):
+                    metadata = json.loads(metadata)
+                self.dms.setdefault(channel, []).append(
+                    {"ts": ts, "text": body.get("text"), "blocks": body.get("blocks"),
+                     "metadata": metadata})
+            return {"ok": True, "channel": channel, "ts": ts,
+                    "message": {"text": body.get("text")}}
+
+        def history(body: dict[str, Any]) -> dict[str, Any]:
+            with self._changed:
+                messages = list(self.dms.get(str(body.get("channel") or ""), []))
+            oldest = float(body.get("oldest") or 0)
+            newest_first = [m for m in reversed(messages) if float(m["ts"]) > oldest]
+            if str(body.get("include_all_metadata")).lower() not in ("true", "1"):
+                newest_first = [{k: v for k, v in m.items() if k != "metadata"}
+                                for m in newest_first]
+            return {"ok": True, "messages": newest_first, "has_more": False}
+
+        def person(body: dict[str, Any]) -> dict[str, Any]:
+            user = self.people.get(str(body.get("user") or ""))
+            if user is None:
+                return {"ok": False, "error": "user_not_found"}
+            return {"ok": True, "user": user}
+
+        return {
+            "chat.postMessage": post,
+            "conversations.history": history,
+            "conversations.open": lambda body: {
+                "ok": True, "channel": {"id": self.dm_channel(str(body.get("users") or ""))}},
+            "users.info": person,
+        }
+
+    def _core_answers(self) -> dict[str, Callable[[dict[str, Any]], dict[str, Any]]]:
+        def view(body: dict[str, Any]) -> dict[str, Any]:
+            return {"ok": True, "view": {"id": "V1", **(body.get("view") or {})}}
+
+        return {
+            "auth.test": lambda body: {
+                "ok": True, "url": "https://fake.slack.com/", "team": "Fake",
+                "user": "dealcoach", "team_id": self.team_id, "user_id": "UBOT",
+                "bot_id": "BBOT"},
+            "chat.postMessage": lambda body: {
+                "ok": True, "channel": body.get("channel"), "ts": f"{time.time():.6f}",
+                "message": {"text": body.get("text")}},
+            "views.publish": view, "views.open": view, "views.update": view, "views.push": view,
+            "apps.connections.open": lambda body: {"ok": False, "error": "invalid_auth"},
+        }
+
+    # -- files: downloads, and uploads through files_upload_v2 ----------------------------
+    def host_file(self, name: str, content: bytes, *, filetype: str | None = None,
+                  size: int | None = None) -> dict[str, Any]:
+        """Serve ``content`` for download; returns the file object a ``file_share`` carries.
+
+        Args:
+            name: the file's name.
+            content: its bytes.
+            filetype: Slack's ``filetype`` (default: the name's extension).
+            size: the size to announce (default: the real one).
+
+        """
+        file_id = f"F{len(self.hosted) + 1:04d}"
+        self.hosted[file_id] = (name, content)
+        return {
+            "id": file_id, "name": name, "title": name,
+            "filetype": filetype if filetype is not None else name.rpartition(".")[2].lower(),
+            "size": len(content) if size is None else size,
+            "url_private_download": f"http://127.0.0.1:{self.port}/files/{file_id}/{name}",
+        }
+
+    def shared_files(self, channel: str | None = None) -> list[tuple[str, str, bytes]]:
+        """``(channel, filename, bytes)`` of every upload files.completeUploadExternal shared."""
+        shared = []
+        for done in self.of("files.completeUploadExternal"):
+            for item in json.loads(done.body.get("files") or "[]"):
+                where = str(done.body.get("channel_id") or "")
+                if channel is None or where == channel:
+                    shared.append((where, self._upload_names.get(item["id"], ""),
+                                   self.uploads.get(item["id"], b"")))
+        return shared
+
+    def _file_answers(self) -> dict[str, Callable[[dict[str, Any]], dict[str, Any]]]:
+        def upload_url(body: dict[str, Any]) -> dict[str, Any]:
+            file_id = f"FUP{len(self._upload_names) + 1:04d}"
+            self._upload_names[file_id] = str(body.get("filename") or "")
+            return {"ok": True, "file_id": file_id,
+                    "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}"}
+
+        def complete(body: dict[str, Any]) -> dict[str, Any]:
+            items = json.loads(body.get("files") or "[]")
+            if any(item.get("id") not in self.uploads for item in items):
+                return {"ok": False, "error": "file_upload_not_completed"}
+            return {"ok": True, "files": [
+                {"id": item["id"], "title": item.get("title"),
+                 "name": self._upload_names.get(item["id"])} for item in items]}
+
+        return {
+            "files.getUploadURLExternal": upload_url,
+            "files.completeUploadExternal": complete,
+        }
+
+    def _serve_file(self, path: str, token: str | None) -> tuple[int, bytes, str]:
+        """Answer a download: 403 without a bot token, 404 for an unknown file."""
+        file_id = path[len("/files/"):].split("/", 1)[0]
+        if not token or not token.startswith("xoxb-"):
+            status, data, kind = 403, b"not allowed", "text/plain"
+        elif file_id not in self.hosted:
+            status, data, kind = 404, b"not found", "text/plain"
+        else:
+            status, data, kind = 200, self.hosted[file_id][1], "application/octet-stream"
+        self._record(Call("download", "download", {"id": file_id}, token, status))
+        return status, data, kind
+
+    def _receive_upload(self, path: str, data: bytes) -> None:
+        file_id = path[len("/upload/"):]
+        self.uploads[file_id] = data
+        self._record(Call("upload", "upload", {"id": file_id, "size": len(data)}, None, 200))
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self
@@ -156,11 +325,18 @@ class FakeSlack:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode("utf-8") if length else ""
-                body = _parse_body(raw, self.headers.get("Content-Type") or "")
+                data = self.rfile.read(length) if length else b""
+                path, _, query = self.path.partition("?")
                 auth = self.headers.get("Authorization") or ""
+                if path.startswith(("/files/", "/upload/")):
+                    self._file_request(path, data, auth[7:] if auth.startswith("Bearer ")
+                                       else None)
+                    return
+                # slack_sdk sends some methods' arguments in the query string.
+                body = {**dict(parse_qsl(query, keep_blank_values=True)),
+                        **_parse_body(data.decode("utf-8"),
+                                      self.headers.get("Content-Type") or "")}
                 token = auth[7:] if auth.startswith("Bearer ") else body.get("token")
-                path = self.path.split("?", 1)[0]
                 if path.startswith("/api/"):
                     kind, name = "api", path[len("/api/"):]
                 elif path.startswith("/response/"):
@@ -182,9 +358,26 @@ class FakeSlack:
                     self._send(200, {}, b"ok", "text/plain")
                 else:
                     answer = json.dumps(fake._api_answer(name, body)).encode()
-                    self._send(200, {}, answer, "application/json")
+                    lost = fake._take_lost_answer(name)
+                    if lost is not None:  # done, but the caller hears a failure
+                        answer = json.dumps({"ok": False, "error": "internal_error"}).encode()
+                    self._send(lost or 200, {}, answer, "application/json")
 
             do_GET = do_POST
+
+            def _file_request(self, path: str, data: bytes, token: str | None) -> None:
+                name = "download" if path.startswith("/files/") else "upload"
+                failure = fake._take_failure(name)
+                if failure is not None:
+                    status, headers = failure
+                    fake._record(Call(name, name, {"path": path}, token, status))
+                    self._send(status, headers, b"unavailable", "text/plain")
+                elif name == "download":
+                    status, content, kind = fake._serve_file(path, token)
+                    self._send(status, {}, content, kind)
+                else:
+                    fake._receive_upload(path, data)
+                    self._send(200, {}, f"OK - {len(data)}".encode(), "text/plain")
 
             def _send(self, status: int, headers: dict[str, str], data: bytes,
                       content_type: str) -> None:
@@ -316,6 +509,15 @@ class SignedSlackClient:
         event = {"type": "message", "channel_type": "im", "channel": f"D{user}",
                  "user": user, "text": text, "ts": f"{time.time():.6f}",
                  "team": team or self.team_id}
+        return self.event(event, event_id=event_id, team=team, **kwargs)
+
+    def share_file(self, files: list[dict[str, Any]], text: str = "", *, user: str = "U1",
+                   team: str | None = None, event_id: str | None = None,
+                   **kwargs: Any) -> Sent:
+        """A ``message.im`` event with subtype ``file_share``: files shared in the DM."""
+        event = {"type": "message", "subtype": "file_share", "channel_type": "im",
+                 "channel": f"D{user}", "user": user, "text": text, "files": files,
+                 "upload": True, "ts": f"{time.time():.6f}", "team": team or self.team_id}
         return self.event(event, event_id=event_id, team=team, **kwargs)
 
     def interaction(self, payload: dict[str, Any], **kwargs: Any) -> Sent:

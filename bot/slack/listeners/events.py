@@ -1,11 +1,12 @@
 """Events API: DMs in the Messages tab, the Home tab, and install lifecycle events.
 
-A DM runs the same commands as ``/deal`` without the ``/deal``. Slack redelivers an event
-when it did not see our 200 in time (``X-Slack-Retry-Num`` counts the attempts); the
-``event_id`` is recorded in the same transaction as the command, so a retry of a delivery
-we acted on does nothing. A retry is not dropped on the header alone: if the first
-delivery never reached the database (a crash, a deploy), the retry is the user's only
-copy of the message.
+A DM runs the same commands as ``/deal`` without the ``/deal``; a scoring sheet shared in
+the DM is analysed (:mod:`bot.slack.sheets`). Slack redelivers an event when it did not
+see our 200 in time (``X-Slack-Retry-Num`` counts the attempts); the ``event_id`` is
+recorded in the same transaction as the command, so a retry of a delivery we acted on
+does nothing. A retry is not dropped on the header alone: if the first delivery never
+reached the database (a crash, a deploy), the retry is the user's only copy of the
+message.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from slack_sdk import WebClient
 
 from bot.slack.blocks import Message, escape, section, unescape
 from bot.slack.front import SHARE_WORD, Front, workspace_of
+from bot.slack.sheets import FILE_SHARE, handle_file_share
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,8 @@ def handle_direct_message(front: Front, event: dict[str, Any], body: dict[str, A
                           request: BoltRequest | None = None) -> None:
     """Run a DM as a command and answer in the DM; a retried delivery acts once.
 
+    A shared file is a scoring sheet to analyse (:func:`bot.slack.sheets.handle_file_share`).
+
     Args:
         front: the coach and delivery helpers.
         event: the ``message`` event.
@@ -80,8 +84,13 @@ def handle_direct_message(front: Front, event: dict[str, Any], body: dict[str, A
 
     """
     # Edits, joins, bot posts (our own replies included) are not commands.
-    if (event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id")
-            or not event.get("user")):
+    if event.get("channel_type") != "im" or event.get("bot_id") or not event.get("user"):
+        return
+    if event.get("subtype") == FILE_SHARE:  # a scoring sheet shared in the DM
+        handle_file_share(front, event, body, workspace_of(context, body), client,
+                          context.get("bot_token") or client.token)
+        return
+    if event.get("subtype"):
         return
     retry = _header(request, "x-slack-retry-num")
     if retry:
@@ -99,7 +108,7 @@ def handle_direct_message(front: Front, event: dict[str, Any], body: dict[str, A
         return
     if not front.post(client, channel, turn.message):
         log.error("the reply to %s's DM (%s) was not delivered", user, body.get("event_id"))
-    front.after_turn(client, workspace, user, turn)
+    front.after_turn(client, workspace, user, turn, dm_channel=channel)
 
 
 def _header(request: BoltRequest | None, name: str) -> str | None:

@@ -22,7 +22,7 @@ from bot.service import CoachService
 from bot.slack import models
 from bot.slack.app import build_app
 from bot.slack.serve import wsgi_application
-from bot.slack.settings import SlackSettings
+from bot.slack.settings import BOT_SCOPES, SlackSettings
 from bot.store.database import Database
 from bot.store.models import Base
 
@@ -58,7 +58,7 @@ def _access(body: dict[str, Any]) -> dict[str, Any]:
     team = str(body["code"]).removeprefix("code-")
     answer: dict[str, Any] = {
         "ok": True, "app_id": "A1", "authed_user": {"id": "UADMIN"},
-        "scope": "commands,chat:write,im:history", "token_type": "bot",
+        "scope": ",".join(BOT_SCOPES), "token_type": "bot",
         "access_token": f"xoxb-{team}", "bot_user_id": "UBOT",
         "team": {"id": team, "name": f"Team {team}"}, "enterprise": None,
         "is_enterprise_install": False,
@@ -97,7 +97,7 @@ def _install(running: Running, team: str) -> None:
     assert link is not None
     query = parse_qs(urlsplit(link.group(1).replace("&amp;", "&")).query)
     assert query["client_id"] == [CLIENT_ID]
-    assert query["scope"] == ["commands,chat:write,im:history"]
+    assert query["scope"] == [",".join(BOT_SCOPES)]
     state = query["state"][0]
     cookie = {k.lower(): v for k, v in headers.items()}["set-cookie"].split(";", 1)[0]
     status, page, _ = _get(f"{running.base_url}/slack/oauth_redirect?code=code-{team}"

@@ -1,0 +1,383 @@
+"""Scoring sheets in Slack: a sheet uploaded to the app's DM, and the chart behind ``analyze``.
+
+A CSV or YAML sheet shared in the DM arrives as a ``message`` event with subtype
+``file_share``. It is downloaded with the bot token (``files:read``), capped in size and
+time, kept to the size of a deal's sheet, and analysed exactly as ``dealcoach analyze
+SHEET`` does (:mod:`bot.analyze_command`); the summary is posted in the DM and the
+frontier chart uploaded beside it (``files:write``). With ``import`` or ``load`` in the
+message, the sheet's options are also stored into the active deal, as if the user had
+typed one ``option`` line per row, all or nothing.
+
+``analyze`` itself answers with text from the engine; :func:`send_deal_chart` adds the
+chart of the deal's scoring sheet. A slash command's response_url cannot carry files, so
+the chart always goes to the user's DM with the app.
+
+A failed download, a bad sheet or a refused file is one sentence to the user; a failed
+chart is logged and the text still arrives. Nothing here raises into a listener.
+"""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import re
+import shlex
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urlsplit
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.analyze_command import (
+    SHEET_SUFFIXES,
+    SheetInputError,
+    analyze_sheet,
+    load_sheet_file,
+    sheet_parser,
+)
+from bot.slack.blocks import Message, render, unescape
+from bot.slack.client import call
+from bot.slack.coach import SlackCoach, Turn
+from flows.analysis import AnalysisReport, Sheet
+from flows.handlers.analysis import MAX_ISSUES, MAX_OPTIONS, deal_sheet
+from flows.replies import Rejection, Reply
+
+if TYPE_CHECKING:
+    from bot.slack.front import Front
+
+log = logging.getLogger(__name__)
+
+FILE_SHARE: Final = "file_share"
+# A real sheet is a few KB (12 issues x 6 options is under 3 KB); anything near this is
+# not a sheet, and reading it would only hold a worker thread.
+MAX_SHEET_BYTES: Final = 256 * 1024
+DOWNLOAD_TIMEOUT_SECONDS: Final = 10
+# Words in the upload's message that also store the sheet into the active deal.
+IMPORT_WORDS: Final = frozenset({"import", "load"})
+CHART_FILENAME: Final = "frontier.png"
+# What the engine's `option` command would read as a score inside an issue or option
+# name; such a name cannot be imported line by line without changing its meaning.
+_SCORE_LIKE = re.compile(r"\b(us|them)\s*[=:]", re.I)
+_WORDS = re.compile(r"[a-z]+")
+
+
+class SheetRefused(Exception):
+    """A shared file that cannot be analysed; the message is one sentence for the user."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+# -- a sheet uploaded to the DM -------------------------------------------------------------
+def handle_file_share(front: Front, event: Mapping[str, Any], body: Mapping[str, Any],
+                      workspace: str, client: WebClient, token: str | None) -> None:
+    """Analyse a sheet shared in the app's DM; with ``import`` also store it in the deal.
+
+    The file is fetched and parsed before the event is claimed, so a retried delivery
+    costs at most a second download and still acts once.
+
+    Args:
+        front: the coach and delivery helpers.
+        event: the ``message`` event with subtype ``file_share``.
+        body: the Events API envelope (holds the ``event_id``).
+        workspace: the workspace id deals are scoped by.
+        client: the request's Web API client.
+        token: the bot token that may read the workspace's files.
+
+    """
+    user, channel = str(event["user"]), str(event["channel"])
+    # A message ts is unique within its channel: a fair key should an envelope lack its id.
+    event_id = str(body.get("event_id") or f"{channel}:{event.get('ts')}")
+    wants_import = bool(IMPORT_WORDS & set(_WORDS.findall(unescape(event.get("text") or "")
+                                                          .lower())))
+    report: AnalysisReport | None = None
+    refusal: SheetRefused | None = None
+    lines: list[tuple[str, str]] = []
+    try:
+        name, data = fetch_sheet(event.get("files") or [], token, front.settings.api_url)
+        sheet = load_sheet_file(data, name)
+        check_size(sheet)
+        report = analyze_sheet(sheet)
+        lines = option_lines(sheet) if wants_import else []
+    except SheetInputError as exc:
+        refusal = SheetRefused("bad_sheet", f"That sheet cannot be used: {exc}.")
+    except SheetRefused as exc:
+        refusal = exc
+
+    result = front.coach.run_once(workspace, user, event_id, lines)
+    if result is None:
+        log.info("dropped a repeated delivery of %s", event_id)
+        return
+    if refusal is not None or report is None:
+        refusal = refusal or SheetRefused("bad_sheet", "That sheet cannot be used.")
+        front.post(client, channel, render(Rejection(refusal.code, str(refusal))))
+        return
+    turn = result if isinstance(result, Turn) else None
+    if turn is not None and not turn.accepted and wants_import:
+        # The database failed, so nothing was imported; the coach's sentence says so.
+        front.post(client, channel, turn.message)
+        return
+    imported = turn if turn is not None and turn.accepted else None
+    rejections = result if isinstance(result, dict) else {}
+    front.post(client, channel, _analysis_message(report, imported, rejections))
+    upload_chart(client, channel, report)
+    if imported is not None:
+        front.after_turn(client, workspace, user, imported, dm_channel=channel)
+
+
+def fetch_sheet(files: Sequence[Mapping[str, Any]], token: str | None,
+                api_url: str) -> tuple[str, bytes]:
+    """The one shared sheet's name and contents, downloaded with the bot token.
+
+    Args:
+        files: the event's ``files``.
+        token: the bot token (``files:read``).
+        api_url: ``SLACK_API_URL``; besides Slack's own hosts, the token is only sent there.
+
+    Returns:
+        The file name (with an extension that picks the parser) and its bytes.
+
+    Raises:
+        SheetRefused: for several files, a file that is not a sheet, one that is too
+            large, or a download that failed.
+
+    """
+    if len(files) != 1:
+        raise SheetRefused("one_sheet", "Share one scoring sheet at a time (a .csv or "
+                           ".yaml file) and I will analyse it.")
+    shared = files[0]
+    name = sheet_name(shared)
+    size = shared.get("size")
+    if isinstance(size, int) and size > MAX_SHEET_BYTES:
+        raise _too_large(name)
+    url = shared.get("url_private_download") or shared.get("url_private")
+    if not url or not token:
+        raise SheetRefused("download_failed", f"I could not download {name}: Slack did not "
+                           "give me a link to it. Please share it again.")
+    return name, download(str(url), token, api_url, name)
+
+
+def sheet_name(shared: Mapping[str, Any]) -> str:
+    """The file's name, with the extension its Slack ``filetype`` implies when it has none.
+
+    Args:
+        shared: one file object of the event.
+
+    Raises:
+        SheetRefused: when the file is not a CSV or YAML sheet.
+
+    """
+    name = str(shared.get("name") or shared.get("title") or "sheet")
+    filetype = str(shared.get("filetype") or "").lower()
+    if not name.lower().endswith(SHEET_SUFFIXES) and f".{filetype}" in SHEET_SUFFIXES:
+        name = f"{name}.{filetype}"
+    try:
+        sheet_parser(name)
+    except SheetInputError:
+        raise SheetRefused("not_a_sheet", f"{name} is not a scoring sheet: share a .csv file "
+                           "with the header issue,option,us,them, or a .yaml file.") from None
+    return name
+
+
+def download(url: str, token: str, api_url: str, name: str) -> bytes:
+    """Download a shared file with the bot token, at most :data:`MAX_SHEET_BYTES`.
+
+    Args:
+        url: the file's ``url_private_download``.
+        token: the bot token.
+        api_url: ``SLACK_API_URL`` (a test or staging Slack serves files there too).
+        name: the file's name, for messages.
+
+    Raises:
+        SheetRefused: the URL is not Slack's, the download failed or timed out, or the
+            file is larger than the cap.
+
+    """
+    failed = SheetRefused("download_failed", f"I could not download {name} from Slack. "
+                          "Please try again in a moment, or share it again.")
+    if not _trusted(url, api_url):
+        log.error("refused to send the bot token to %s", urlsplit(url).netloc)
+        raise failed
+    request = urllib.request.Request(url, method="GET")
+    # Unredirected: if Slack redirects (to a CDN or a login page) the token stays behind.
+    request.add_unredirected_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
+            content_type = response.headers.get_content_type()
+            data: bytes = response.read(MAX_SHEET_BYTES + 1)
+    except urllib.error.HTTPError as exc:
+        log.error("downloading %s failed: HTTP %s", name, exc.code)
+        raise failed from None
+    except (OSError, ValueError, http.client.HTTPException) as exc:  # a timeout, a reset
+        log.error("downloading %s failed: %s", name, exc)
+        raise failed from None
+    if len(data) > MAX_SHEET_BYTES:
+        raise _too_large(name)
+    if content_type == "text/html":
+        # Slack answers a token without files:read with its sign-in page, not an error.
+        log.error("downloading %s returned an HTML page: is files:read granted?", name)
+        raise failed
+    return data
+
+
+def _too_large(name: str) -> SheetRefused:
+    return SheetRefused("sheet_too_large", f"{name} is too large for a scoring sheet (the "
+                        f"limit is {MAX_SHEET_BYTES // 1024} KB).")
+
+
+def _trusted(url: str, api_url: str) -> bool:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme == "https" and (host == "slack.com" or host.endswith(".slack.com")):
+        return True
+    return bool(parts.netloc) and parts.netloc == urlsplit(api_url).netloc
+
+
+def check_size(sheet: Sheet) -> None:
+    """Refuse a sheet larger than a deal may hold (20 issues of 12 options).
+
+    A big enough sheet takes minutes to analyse; within these limits it takes seconds
+    at worst, and an imported sheet fits the deal.
+
+    Args:
+        sheet: the parsed sheet.
+
+    Raises:
+        SheetRefused: with the limit the sheet is over.
+
+    """
+    widest = max(sheet.issues, key=lambda issue: len(issue.options))
+    if len(sheet.issues) > MAX_ISSUES:
+        raise SheetRefused("sheet_too_large", f"{sheet.source} has {len(sheet.issues)} issues; "
+                           f"a sheet in Slack holds at most {MAX_ISSUES}.")
+    if len(widest.options) > MAX_OPTIONS:
+        raise SheetRefused("sheet_too_large", f"{sheet.source}: issue {widest.name!r} has "
+                           f"{len(widest.options)} options; an issue holds at most "
+                           f"{MAX_OPTIONS}.")
+
+
+def option_lines(sheet: Sheet) -> list[tuple[str, str]]:
+    """The ``option`` lines that store a sheet into a deal, keyed by issue and option.
+
+    Args:
+        sheet: the parsed sheet.
+
+    Raises:
+        SheetRefused: a name reads like a score (``us=``/``them:``), which the ``option``
+            command would take as one.
+
+    """
+    lines = []
+    for issue in sheet.issues:
+        for option in issue.options:
+            for text in (issue.name, option.label):
+                if _SCORE_LIKE.search(text):
+                    raise SheetRefused("bad_sheet", f"{text!r} in {sheet.source} reads like a "
+                                       "score (us=/them=): rename it to import the sheet.")
+            lines.append((f"{issue.name} {option.label}",
+                          f"option {shlex.quote(issue.name)} {shlex.quote(option.label)} "
+                          f"us={option.us} them={option.them}"))
+    return lines
+
+
+def _analysis_message(report: AnalysisReport, imported: Turn | None,
+                      rejections: Mapping[str, Rejection]) -> Message:
+    source = report.sheet.source
+    options = sum(len(issue.options) for issue in report.sheet.issues)
+    steps: list[str] = []
+    if imported is not None:
+        deal = imported.outcome.deal if isinstance(imported.outcome, Reply) else None
+        text = (f"Analysis of {source}. Imported its {options} options into "
+                f"{deal or 'your active deal'}: `analyze` now includes them.")
+        steps = ["analyze"]
+    elif rejections:
+        key, first = next(iter(rejections.items()))
+        # A bad value names its row; a missing deal is the same for every row.
+        where = f" ({key})" if first.code == "bad_arguments" else ""
+        text = f"Analysis of {source}. Nothing was imported into your deal{where}: {first.message}"
+    else:
+        text = (f"Analysis of {source}. Share it with `import` in the message to store its "
+                "options into your active deal.")
+    return render(Reply(text=text, lines=report.summary_lines(), next_steps=steps,
+                        command="analyze"))
+
+
+# -- charts --------------------------------------------------------------------------------
+def upload_chart(client: WebClient, channel: str, report: AnalysisReport) -> bool:
+    """Draw the frontier chart and upload it to a channel; a failure is logged.
+
+    Uses slack_sdk's ``files_upload_v2``: files.getUploadURLExternal, the bytes to the
+    upload URL, then files.completeUploadExternal with ``channel_id``.
+
+    Args:
+        client: the request's Web API client (its token has ``files:write``).
+        channel: the DM channel id.
+        report: the analysis to draw.
+
+    Returns:
+        Whether the chart was shared.
+
+    """
+    try:
+        # Imported here so a process that never draws a chart never loads matplotlib.
+        from bot.analysis_chart import frontier_chart_png
+
+        png = frontier_chart_png(report)
+    except Exception:  # a chart is a bonus: the text reply has already gone out
+        log.exception("drawing the frontier chart of %s failed", report.sheet.source)
+        return False
+    try:
+        client.files_upload_v2(channel=channel, file=png, filename=CHART_FILENAME,
+                               title=f"{report.sheet.source}: efficient frontier")
+    except (SlackApiError, SlackClientError, OSError) as exc:
+        log.error("uploading the frontier chart to %s failed: %s", channel, exc)
+        return False
+    return True
+
+
+def send_deal_chart(coach: SlackCoach, client: WebClient, workspace: str, user: str,
+                    turn: Turn, dm_channel: str | None = None) -> bool:
+    """After ``analyze``, upload the chart of the deal's scoring sheet to the user's DM.
+
+    The engine's reply is text only (``flows`` knows nothing of charts), so the sheet is
+    rebuilt here from the deal as committed. A deal analysed from its rough 1-5 issue
+    matrix has no sheet and gets no chart.
+
+    Args:
+        coach: the Slack coach, to read the deal.
+        client: the request's Web API client.
+        workspace: the workspace id.
+        user: the Slack user id.
+        turn: the accepted ``analyze`` turn.
+        dm_channel: the user's DM with the app when known (the command came from there).
+
+    Returns:
+        Whether a chart was shared.
+
+    """
+    name = turn.outcome.deal if isinstance(turn.outcome, Reply) else None
+    deals, active = coach.deals(workspace, user)
+    deal = next((d for d in deals if name and d.name.lower() == name.lower()), None)
+    deal = deal or next((d for d in deals if d.id == active), None)
+    if deal is None or not deal.options:
+        return False
+    sheet, rough = deal_sheet(deal)
+    if rough or len(sheet.issues) < 2:
+        return False
+    try:
+        report = analyze_sheet(sheet)
+    except SheetInputError as exc:  # the engine answered, so this is rare: log, no chart
+        log.warning("no chart for %s: %s", deal.name, exc)
+        return False
+    channel = dm_channel or _open_dm(client, user)
+    return channel is not None and upload_chart(client, channel, report)
+
+
+def _open_dm(client: WebClient, user: str) -> str | None:
+    opened = call(client, "conversations.open", users=user)
+    channel = (opened or {}).get("channel") or {}
+    return str(channel["id"]) if channel.get("id") else None

@@ -87,6 +87,8 @@ def meeting_soon(deal: Deal, now: datetime) -> bool:
 
 def _item(lib: PhraseLibrary, deal: Deal, now: datetime, when: str) -> BriefItem | None:
     gaps = [code for code, _ in exit_gaps(deal)]
+    if deal.unpaired_gives and "unreciprocated_concessions" not in gaps:
+        gaps.append("unreciprocated_concessions")  # a give waiting for its get, in any phase
     gap = next((code for code in NUDGE_ORDER if code in gaps), gaps[0] if gaps else None)
     soon = meeting_soon(deal, now)
     if not soon and gap is None:

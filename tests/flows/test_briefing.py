@@ -265,3 +265,16 @@ def test_the_weekly_digest_has_a_line_per_rep(lib: PhraseLibrary) -> None:
 def test_a_digest_of_nobody_is_empty(lib: PhraseLibrary) -> None:
     digest = weekly_digest(lib, [])
     assert digest.items == [] and digest.heading == "Weekly team digest: 0 reps, 0 open deals."
+
+
+def test_a_give_waiting_for_its_get_is_worth_a_reminder_in_any_phase(
+        lib: PhraseLibrary) -> None:
+    quiet = tidy("Quiet", phase="midgame")
+    assert daily_brief(lib, [quiet], NOW, {}) is None
+    waiting = tidy("Waiting", phase="midgame")
+    waiting.unpaired_gives = 1
+    brief = daily_brief(lib, [waiting], NOW, {})
+    assert brief is not None
+    [item] = brief.items
+    assert item.step == FIXES["unreciprocated_concessions"][1]
+    assert gap_title(lib, "unreciprocated_concessions") in item.text

@@ -167,3 +167,29 @@ def test_uninstall_and_revocation_clean_up(oauth_running: Running) -> None:
         time.sleep(0.05)
     assert _bots(oauth_running.database, "T9") == 0 and _bots(oauth_running.database, "T10") == 0
     assert installed() == {"T10"}  # revoking the bot token leaves the install record
+
+
+def test_the_reminder_worker_rotates_an_expiring_token_before_sending(
+        oauth_running: Running) -> None:
+    from datetime import UTC, datetime
+
+    from bot.slack.worker import ReminderWorker, workspace_clients
+
+    fake, database = oauth_running.fake, oauth_running.database
+    _install(oauth_running, "T8")
+    _install(oauth_running, "T9")
+    at = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
+    setup = CoachService(database, clock=lambda: at)
+    for team in ("T8", "T9"):
+        for line in ("new Acme", "remind 08:00"):
+            setup.handle(team, "U1", line, tz="Europe/London")
+    settings = SlackSettings(client_id=CLIENT_ID, client_secret="client-secret",
+                             signing_secret=SECRET, api_url=fake.api_url)
+    worker = ReminderWorker(database, workspace_clients(settings, database),
+                            lambda: datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
+    assert worker.tick().sent.sent == 2
+    refresh = fake.wait_for("oauth.v2.access", where=lambda c: c.body.get("grant_type")
+                            == "refresh_token")
+    assert refresh[0].body["refresh_token"] == "xoxe-1"
+    tokens = {c.token for c in fake.of("chat.postMessage")}
+    assert tokens == {"xoxb-rotated", "xoxb-T9"}

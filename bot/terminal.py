@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
+from bot.clock import local_zone
 from bot.service import CoachService
 from flows.replies import Outcome, Rejection, Reply
 
@@ -66,8 +67,9 @@ def print_rich(console: Console, outcome: Outcome) -> None:
 def run_piped(service: CoachService, user: str, stream: TextIO, out: TextIO,
               as_json: bool) -> int:
     """Answer every line of ``stream``; with ``as_json`` exactly one JSON object per line."""
+    zone = local_zone()
     for raw in stream:
-        outcome = service.handle(WORKSPACE, user, raw.rstrip("\n"))
+        outcome = service.handle(WORKSPACE, user, raw.rstrip("\n"), tz=zone)
         if as_json:
             out.write(json.dumps(outcome.to_json(), ensure_ascii=False) + "\n")
         else:
@@ -79,6 +81,7 @@ def run_piped(service: CoachService, user: str, stream: TextIO, out: TextIO,
 def run_interactive(service: CoachService, user: str, history_file: Path) -> int:
     """A chat at the prompt, with line editing and history kept between sessions."""
     console = Console(highlight=False)
+    zone = local_zone()
     _enable_history(history_file)
     console.print("[bold]dealcoach[/] - your negotiation coach. "
                   "Type [cyan]help[/] for commands, [cyan]quit[/] to leave.")
@@ -96,7 +99,7 @@ def run_interactive(service: CoachService, user: str, history_file: Path) -> int
             return 0
         if not line.strip():
             continue
-        outcome = service.handle(WORKSPACE, user, line)
+        outcome = service.handle(WORKSPACE, user, line, tz=zone)
         print_rich(console, outcome)
         if isinstance(outcome, Reply) and outcome.deal:
             prompt = f"{outcome.deal} ({outcome.phase})> "

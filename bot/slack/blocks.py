@@ -273,6 +273,8 @@ def table_blocks(table: Table, people: Iterable[str] = ()) -> list[Block]:
 
     """
     people = list(people)
+    if people and any(f"@{p}" in cell for row in table.rows for cell in row for p in people):
+        return _listed_rows(table, people)
     lines = table.as_text().split("\n")
     head = [escape(line) for line in lines[:2]]
     rows = [with_mentions(line, people) for line in lines[2:]]
@@ -287,6 +289,18 @@ def table_blocks(table: Table, people: Iterable[str] = ()) -> list[Block]:
         current.append(row)
     chunks.append(current)
     return [section("```\n" + "\n".join(chunk) + "\n```") for chunk in chunks]
+
+
+def _listed_rows(table: Table, people: list[str]) -> list[Block]:
+    """A table naming people, one line a row: Slack shows no mentions inside code blocks."""
+    lines = []
+    for row in table.rows:
+        cells = [f"{escape(head)}: {with_mentions(cell, people)}" if i else
+                 f"*{with_mentions(cell, people)}*"
+                 for i, (head, cell) in enumerate(zip(table.headers, row, strict=True))
+                 if cell not in ("", "-")]
+        lines.append("• " + " · ".join(cells))
+    return [section(piece) for piece in split_markup("\n".join(lines))]
 
 
 # -- replies ------------------------------------------------------------------------------

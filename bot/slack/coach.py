@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -28,7 +28,9 @@ from sqlalchemy.orm import Session
 from bot.service import CoachService
 from bot.slack.blocks import Labels, Message, render
 from bot.slack.models import SlackEventRow, SlackLastReplyRow
+from bot.slack.outbox import queue_notices
 from bot.store.models import UserRow
+from bot.store.people import update_time_zone
 from bot.store.space import SqlDealSpace
 from flows.model import Deal
 from flows.replies import Outcome, Rejection, Reply
@@ -47,6 +49,8 @@ class Turn:
 
     outcome: Outcome
     message: Message
+    # Outbox rows the command queued for other people (its notices), to send right away.
+    deliveries: tuple[int, ...] = ()
 
     @property
     def accepted(self) -> bool:
@@ -67,7 +71,8 @@ class SlackCoach:
 
     # -- commands ------------------------------------------------------------------------
     def run(self, workspace_id: str, user_id: str, line: str, *,
-            event_id: str | None = None) -> Turn | None:
+            event_id: str | None = None, tz: str | None = None,
+            is_admin: bool = False) -> Turn | None:
         """Run one line for a user.
 
         Args:
@@ -75,6 +80,8 @@ class SlackCoach:
             user_id: the Slack user id.
             line: the command line, without ``/deal``.
             event_id: the Events API delivery this line came from, if any.
+            tz: the user's IANA time zone from Slack, when looked up (None: the stored one).
+            is_admin: whether the user administers the workspace (may assign managers).
 
         Returns:
             The turn, or None when ``event_id`` was already acted on (a retry).
@@ -86,29 +93,35 @@ class SlackCoach:
             if event_id is not None:
                 if not self._claim_event(session, workspace_id, event_id, now):
                     return None, False
+                update_time_zone(session, user, tz, now)
                 # A savepoint, so a rejected line still records its event (and a retry of
                 # it is still dropped) while the engine's own writes roll back.
                 savepoint = session.begin_nested()
-                outcome = self.engine.handle(line, SqlDealSpace(session, user), now)
+                outcome = self.engine.handle(
+                    line, SqlDealSpace(session, user, is_admin=is_admin), now)
                 if isinstance(outcome, Rejection):
                     savepoint.rollback()
                 else:
                     savepoint.commit()
                 return self._finish(session, workspace_id, user_id, outcome, now), True
-            outcome = self.engine.handle(line, SqlDealSpace(session, user), now)
+            update_time_zone(session, user, tz, now)
+            outcome = self.engine.handle(line, SqlDealSpace(session, user, is_admin=is_admin),
+                                         now)
             turn = self._finish(session, workspace_id, user_id, outcome, now)
             return turn, turn.accepted
 
         return self._guarded(workspace_id, user_id, line, work, now)
 
-    def run_all(self, workspace_id: str, user_id: str,
-                lines: Sequence[tuple[str, str]]) -> Turn | dict[str, Rejection]:
+    def run_all(self, workspace_id: str, user_id: str, lines: Sequence[tuple[str, str]], *,
+                tz: str | None = None, is_admin: bool = False) -> Turn | dict[str, Rejection]:
         """Run several lines as one all-or-nothing transaction (a modal's fields).
 
         Args:
             workspace_id: the Slack team id.
             user_id: the Slack user id.
             lines: ``(key, line)`` pairs; the key names the input a rejection belongs to.
+            tz: the user's IANA time zone from Slack, when looked up (see :meth:`run`).
+            is_admin: whether the user administers the workspace.
 
         Returns:
             The last line's turn when every line was accepted (the replies' warnings are
@@ -119,7 +132,8 @@ class SlackCoach:
 
         def work(session: Session,
                  user: UserRow) -> tuple[Turn | dict[str, Rejection] | None, bool]:
-            rejections, replies = self._run_lines(session, user, lines, now)
+            update_time_zone(session, user, tz, now)
+            rejections, replies = self._run_lines(session, user, lines, now, is_admin=is_admin)
             if rejections or not replies:
                 return rejections, False
             merged = merge_replies(replies)
@@ -167,9 +181,10 @@ class SlackCoach:
         return self._guarded(workspace_id, user_id, label, work, now)
 
     def _run_lines(self, session: Session, user: UserRow, lines: Sequence[tuple[str, str]],
-                   now: datetime) -> tuple[dict[str, Rejection], list[Reply]]:
+                   now: datetime, *,
+                   is_admin: bool = False) -> tuple[dict[str, Rejection], list[Reply]]:
         """Run each line in its own savepoint; a rejected line's writes roll back."""
-        space = SqlDealSpace(session, user)
+        space = SqlDealSpace(session, user, is_admin=is_admin)
         rejections: dict[str, Rejection] = {}
         replies: list[Reply] = []
         for key, line in lines:
@@ -196,6 +211,9 @@ class SlackCoach:
                 now: datetime) -> Turn:
         turn = Turn(outcome, render(outcome, self.labels))
         if isinstance(outcome, Reply):
+            if outcome.notices:  # in this transaction: they exist exactly if it commits
+                turn = replace(turn, deliveries=queue_notices(session, workspace_id,
+                                                              outcome.notices, now))
             session.merge(SlackLastReplyRow(
                 workspace_id=workspace_id, user_id=user_id, command=outcome.command[:40],
                 text=turn.message.text, blocks=turn.message.blocks, created_at=now,
@@ -286,6 +304,8 @@ def merge_replies(replies: Sequence[Reply]) -> Reply:
         text="\n".join(r.text for r in replies if r.text),
         deal=last.deal, phase=last.phase, warnings=list(warnings.values()),
         lines=list(last.lines), table=last.table, next_steps=steps, command=last.command,
+        notices=[n for r in replies for n in r.notices],
+        people=list(dict.fromkeys(p for r in replies for p in r.people)),
     )
 
 

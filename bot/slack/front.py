@@ -20,6 +20,9 @@ from bot.slack.blocks import Message, escape, section, shared
 from bot.slack.client import call, post_to_response_url
 from bot.slack.coach import SlackCoach, Turn
 from bot.slack.home import home_view
+from bot.slack.home_team import load_team_home, team_home_blocks
+from bot.slack.outbox import send_now
+from bot.slack.people import who_for
 from bot.slack.settings import SlackSettings
 from bot.slack.sheets import send_deal_chart
 
@@ -128,9 +131,29 @@ class Front:
         return self.respond(response_url, shared(last, user_id), response_type="in_channel",
                             client=client, channel=channel, user=user_id)
 
+    # -- commands ------------------------------------------------------------------------
+    def run(self, client: WebClient, workspace_id: str, user_id: str, line: str, *,
+            event_id: str | None = None) -> Turn | None:
+        """Run a line for a user, telling the coach their zone and admin flag when it needs them.
+
+        Args:
+            client: the request's Web API client (for ``users.info``).
+            workspace_id: the Slack team id.
+            user_id: the Slack user id.
+            line: the command line.
+            event_id: the Events API delivery the line came from, if any.
+
+        Returns:
+            The turn, or None when ``event_id`` was already acted on (a retry).
+
+        """
+        who = who_for(client, user_id, line)
+        return self.coach.run(workspace_id, user_id, line, event_id=event_id, tz=who.tz,
+                              is_admin=who.is_admin)
+
     # -- App Home ------------------------------------------------------------------------
     def publish_home(self, client: WebClient, workspace_id: str, user_id: str) -> bool:
-        """Publish the user's Home tab.
+        """Publish the user's Home tab: their deals, then their team and reminder.
 
         Args:
             client: the request's Web API client.
@@ -139,14 +162,20 @@ class Front:
 
         """
         deals, active = self.coach.deals(workspace_id, user_id)
-        view = home_view(deals, active, self.coach.labels, self.coach.engine.lib)
+        lib = self.coach.engine.lib
+        people = load_team_home(self.coach.database, lib, workspace_id, user_id,
+                                self.coach.service.clock())
+        view = home_view(deals, active, self.coach.labels, lib,
+                         extra=team_home_blocks(people, self.coach.labels, lib))
         return call(client, "views.publish", user_id=user_id, view=view) is not None
 
     def after_turn(self, client: WebClient, workspace_id: str, user_id: str,
                    turn: Turn, *, dm_channel: str | None = None) -> None:
         """Refresh the Home tab when the command may have changed what it shows.
 
-        After ``analyze``, also upload the frontier chart to the user's DM.
+        First, send the DMs the command queued for other people (a nudge, a team note)
+        with the request's token. After ``analyze``, also upload the frontier chart to the
+        user's DM.
 
         Args:
             client: the request's Web API client.
@@ -156,6 +185,10 @@ class Front:
             dm_channel: the user's DM with the app, when the command came from there.
 
         """
+        if turn.deliveries:
+            send_now(self.coach.database, self.settings.api_url,
+                     client.token or self.settings.bot_token, turn.deliveries,
+                     self.coach.service.clock)
         if turn.accepted and getattr(turn.outcome, "command", "") == ANALYZE_COMMAND:
             send_deal_chart(self.coach, client, workspace_id, user_id, turn, dm_channel)
         if turn.accepted and getattr(turn.outcome, "command", "") not in READ_ONLY_COMMANDS:

@@ -28,11 +28,13 @@ from phrases import PhraseLibrary
 
 # Four blocks a deal, plus the header and intro, stays well inside 100 blocks a view.
 MAX_DEALS_SHOWN = 20
+BLOCKS_PER_DEAL = 4
 FINAL_PHASES = frozenset({"review", "walked_away"})
 
 
 def home_view(deals: list[Deal], active_id: int | None, labels: Labels,
-              lib: PhraseLibrary | None = None) -> dict[str, Any]:
+              lib: PhraseLibrary | None = None, *,
+              extra: list[Block] | None = None) -> dict[str, Any]:
     """The Home tab view for one user.
 
     Args:
@@ -40,8 +42,11 @@ def home_view(deals: list[Deal], active_id: int | None, labels: Labels,
         active_id: the id of the deal their commands act on.
         labels: titles for phase and warning codes.
         lib: the phrase library, to word the next step (optional).
+        extra: blocks shown after the deals (the team and reminder part); the deals
+            shown shrink so that both fit in one view.
 
     """
+    extra = list(extra or [])[:MAX_VIEW_BLOCKS // 2]
     blocks: list[Block] = [header("Your deals")]
     if not deals:
         blocks.append(section(escape(
@@ -49,19 +54,21 @@ def home_view(deals: list[Deal], active_id: int | None, labels: Labels,
             "`new <name>` in the Messages tab. Everything you prepare stays private to you "
             "until you `/deal share` it."
         )))
-        return _view(blocks)
+        return _view(blocks + extra)
     blocks.append(context(escape(
         "Your active deal first, then the most recently changed. Commands work as "
         "`/deal <command>` anywhere, or without `/deal` in the Messages tab; `help` lists them."
     )))
     recent = sorted(deals, key=lambda d: (d.id == active_id, _changed(d), d.id or 0),
                     reverse=True)
-    for deal in recent[:MAX_DEALS_SHOWN]:
+    # The header, the intro and the "older deals" note take three blocks.
+    shown = min(MAX_DEALS_SHOWN, (MAX_VIEW_BLOCKS - len(extra) - 3) // BLOCKS_PER_DEAL)
+    for deal in recent[:shown]:
         blocks.extend(deal_blocks(deal, deal.id == active_id, labels, lib))
-    if len(deals) > MAX_DEALS_SHOWN:
+    if len(deals) > shown:
         blocks.append(context(escape(
-            f"{len(deals) - MAX_DEALS_SHOWN} older deals not shown; `deals` lists them all.")))
-    return _view(blocks[:MAX_VIEW_BLOCKS])
+            f"{len(deals) - shown} older deals not shown; `deals` lists them all.")))
+    return _view((blocks + extra)[:MAX_VIEW_BLOCKS])
 
 
 def _changed(deal: Deal) -> float:

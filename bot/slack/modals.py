@@ -1,4 +1,4 @@
-"""The three forms: "Log a move", "Prepare" and "Bundle" - their views, and their values as lines.
+"""The forms: "Log a move", "Prepare", "Bundle", "Safeguards" - their views and their lines.
 
 A form is declared as data: its callback id, its inputs, and a function turning the
 submitted values into engine command lines keyed by the input (``block_id``) each line
@@ -19,6 +19,7 @@ from bot.slack.blocks import MAX_VIEW_BLOCKS, Block, Message, escape, fit, secti
 MOVE = "log_move"
 PREPARE = "prepare"
 BUNDLE = "bundle"
+SAFEGUARDS = "safeguards"
 # The field a line-less problem (e.g. no active deal) is shown on, per form.
 VALUE = "value"
 MAX_INPUT = 3000
@@ -307,10 +308,53 @@ def bundle_lines(values: Values) -> Lines:
     return [("terms", line)]
 
 
+# -- Safeguards -----------------------------------------------------------------------------
+# Each input is saved as the command of the same name.
+_SAFEGUARD_INPUTS = (
+    ("safeguard", "Contingent safeguard",
+     "If adoption is below 60% at day 90, we add onboarding at no cost",
+     "A measurable trigger (a number, a date, a threshold) and what happens then."),
+    ("governance", "Governance", "Monthly steering call; quarterly review of adoption",
+     "Who meets, how often, on which metrics, and how changes are agreed."),
+    ("exit", "Exit path", "Either side may end after 12 months with 60 days' notice",
+     "How either side can leave without destroying what was built."),
+)
+
+
+def _safeguard_blocks() -> list[Block]:
+    blocks: list[Block] = [section(escape(
+        "A deal holds when it says what happens if things go wrong. Fill in what you have; "
+        "each field is saved as its command (`safeguard`, `governance`, `exit`), all "
+        "together or not at all."))]
+    for key, label, placeholder, hint in _SAFEGUARD_INPUTS:
+        blocks.append(text_input(key, label, multiline=True, max_length=500,
+                                 placeholder=placeholder, hint=hint))
+    return blocks
+
+
+def safeguard_lines(values: Values) -> Lines:
+    """The "Safeguards" values as ``safeguard``, ``governance`` and ``exit`` lines.
+
+    Args:
+        values: the submitted ``view.state.values``.
+
+    Raises:
+        FieldErrors: every field was left empty.
+
+    """
+    lines = [(key, f"{key} {_one_line(value_of(values, key))}")
+             for key, _, _, _ in _SAFEGUARD_INPUTS if value_of(values, key)]
+    if not lines:
+        raise FieldErrors({"safeguard": "Fill in at least one of the three."})
+    return lines
+
+
 FORMS: dict[str, Form] = {
     MOVE: Form(MOVE, "Log a move", "Log it", _move_blocks, move_lines, "item"),
     PREPARE: Form(PREPARE, "Prepare", "Save", _prepare_blocks, prepare_lines, "batna"),
     BUNDLE: Form(BUNDLE, "Bundle", "Add bundle", _bundle_blocks, bundle_lines, "label"),
+    SAFEGUARDS: Form(SAFEGUARDS, "Safeguards", "Save", _safeguard_blocks, safeguard_lines,
+                     "safeguard"),
 }
 # Bare commands that need details open the form that asks for them (buttons, /deal <word>).
 FORM_FOR_WORD = {
@@ -319,6 +363,8 @@ FORM_FOR_WORD = {
     "issue": PREPARE, "evidence": PREPARE, "counterparty": PREPARE, "rule": PREPARE,
     "win": PREPARE,
     "bundle": BUNDLE,
+    "safeguard": SAFEGUARDS, "safeguards": SAFEGUARDS, "governance": SAFEGUARDS,
+    "exit": SAFEGUARDS,
 }
 
 

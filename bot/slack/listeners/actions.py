@@ -56,7 +56,7 @@ def run_step(front: Front, body: dict[str, Any], action: dict[str, Any],
     form = form_for(line)
     if form is not None and open_form(client, body.get("trigger_id"), form):
         return  # a bare `give`, `batna`, `bundle`...: ask for the details in a form
-    turn = front.coach.run(workspace, user, line)
+    turn = front.run(client, workspace, user, line)
     assert turn is not None
     container = body.get("container") or {}
     channel = (body.get("channel") or {}).get("id")

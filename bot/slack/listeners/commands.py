@@ -66,7 +66,7 @@ def run_slash_command(front: Front, body: dict[str, Any], context: BoltContext,
     if line.strip().lower() == SHARE_WORD:
         front.share(response_url, workspace, user, client=client, channel=channel)
         return
-    turn = front.coach.run(workspace, user, line)
+    turn = front.run(client, workspace, user, line)
     assert turn is not None  # only retried events are dropped
     front.respond(response_url, turn.message, client=client, channel=channel, user=user)
     front.after_turn(client, workspace, user, turn)

@@ -102,7 +102,7 @@ def handle_direct_message(front: Front, event: dict[str, Any], body: dict[str, A
         front.post(client, channel, Message("share works with /deal", [section(escape(
             "`share` posts your last reply to a channel: type `/deal share` there."))]))
         return
-    turn = front.coach.run(workspace, user, line, event_id=body.get("event_id"))
+    turn = front.run(client, workspace, user, line, event_id=body.get("event_id"))
     if turn is None:
         log.info("dropped a repeated delivery of %s", body.get("event_id"))
         return

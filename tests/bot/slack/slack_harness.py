@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
+import json
 from dataclasses import dataclass
 
-from auxil.fake_slack import FakeSlack, SignedSlackClient
+from auxil.fake_slack import Call, FakeSlack, SignedSlackClient
 from bot.service import CoachService
 from bot.store.database import Database
 
 SECRET = "test-signing-secret"
 TOKEN = "xoxb-test-token"
+_answers = itertools.count(1)
 
 
 @dataclass
@@ -21,3 +24,31 @@ class Running:
     database: Database
     service: CoachService
     base_url: str
+
+
+def ask(running: Running, text: str, user: str = "U1") -> Call:
+    """Run ``/deal <text>`` as ``user`` and return the answer posted to its response_url."""
+    name = f"r{next(_answers)}"
+    assert running.slack.command(text, user=user, response_name=name).status == 200
+    (answer,) = running.fake.wait_for(name, timeout=20)
+    return answer
+
+
+def as_text(call: Call) -> str:
+    """Everything a call carried, as one JSON string (to look for words in it)."""
+    return json.dumps(call.body)
+
+
+def prepare_rep_deal(running: Running, user: str = "U2", name: str = "Acme") -> None:
+    """Give ``user`` a deal in the midgame with no safeguards.
+
+    It holds words a manager must never see (:data:`SECRETS`): the BATNA, the walk-away
+    and a note on the counterparty.
+    """
+    for line in (f"new {name}", "batna ZEBRA-BATNA-SECRET", "walkaway PLATYPUS-FLOOR-SECRET",
+                 "counterparty OCELOT-NOTE-SECRET", "next anyway", "next anyway"):
+        outcome = running.service.handle("T1", user, line)
+        assert hasattr(outcome, "text"), outcome
+
+
+SECRETS = ("ZEBRA-BATNA-SECRET", "PLATYPUS-FLOOR-SECRET", "OCELOT-NOTE-SECRET")

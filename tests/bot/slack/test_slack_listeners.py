@@ -31,21 +31,21 @@ def _dm(**overrides: Any) -> dict[str, Any]:
 def test_dms_that_are_not_commands_are_ignored(event: dict[str, Any]) -> None:
     front = MagicMock()
     handle_direct_message(front, event, {"event_id": "Ev1"}, {"team_id": "T1"}, MagicMock())
-    front.coach.run.assert_not_called()
+    front.run.assert_not_called()
     front.post.assert_not_called()
 
 
 def test_a_dm_is_unescaped_and_carries_its_event_id() -> None:
-    front = MagicMock()
+    front, client = MagicMock(), MagicMock()
     handle_direct_message(front, _dm(text="give R&amp;D &lt;b&gt;"), {"event_id": "Ev7"},
-                          {"team_id": "T1"}, MagicMock())
-    front.coach.run.assert_called_once_with("T1", "U1", "give R&D <b>", event_id="Ev7")
+                          {"team_id": "T1"}, client)
+    front.run.assert_called_once_with(client, "T1", "U1", "give R&D <b>", event_id="Ev7")
     front.post.assert_called_once()
 
 
 def test_a_retried_dm_already_acted_on_posts_nothing() -> None:
     front = MagicMock()
-    front.coach.run.return_value = None
+    front.run.return_value = None
     handle_direct_message(front, _dm(), {"event_id": "Ev7"}, {"team_id": "T1"}, MagicMock())
     front.post.assert_not_called()
     front.after_turn.assert_not_called()
@@ -55,7 +55,7 @@ def test_share_in_a_dm_points_to_the_slash_command() -> None:
     front = MagicMock()
     handle_direct_message(front, _dm(text="share"), {"event_id": "E"}, {"team_id": "T1"},
                           MagicMock())
-    front.coach.run.assert_not_called()
+    front.run.assert_not_called()
     assert "/deal share" in str(front.post.call_args)
 
 
@@ -64,7 +64,7 @@ def test_slash_share_shares_instead_of_running() -> None:
     body = {"user_id": "U1", "channel_id": "C1", "response_url": "http://r", "text": " Share "}
     run_slash_command(front, body, {"team_id": "T1"}, MagicMock())
     front.share.assert_called_once()
-    front.coach.run.assert_not_called()
+    front.run.assert_not_called()
 
 
 def test_the_shortcut_logs_the_message_as_their_line() -> None:

@@ -1,0 +1,182 @@
+"""The App Home's people part: a manager's team, a rep's manager, everyone's reminder.
+
+A manager's rows come from the engine's own :func:`flows.handlers.team.team_view` (the
+same :class:`~flows.team.DealHealth` the ``team`` command shows), so the Home tab can show
+no more of a rep's deal than the command does: phase, gap codes and counters, never a
+BATNA, walk-away or note. The data is read in one session that writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.slack.blocks import (
+    STEP_ACTION,
+    Block,
+    Labels,
+    button,
+    context,
+    escape,
+    header,
+    section,
+    truncate,
+    truncate_markup,
+)
+from bot.slack.notices import SNOOZE_STEP
+from bot.store.database import Database
+from bot.store.models import UserRow
+from bot.store.space import SqlDealSpace
+from flows.handlers.team import team_view
+from flows.storage import Profile
+from flows.team import DealHealth, gap_title
+from flows.turn import Turn
+from flows.when import format_local
+from phrases import PhraseLibrary
+
+# One block a deal keeps a big team inside the view's 100 blocks, beside the user's deals.
+MAX_TEAM_ROWS = 25
+# The most blocks this part can take: a divider, header and summary, the rows, the "more"
+# and quiet notes, the manager line, and the reminder's divider, line and buttons.
+MAX_TEAM_BLOCKS = 3 + MAX_TEAM_ROWS + 2 + 1 + 3
+_SLACK_ID = re.compile(r"[UW][A-Z0-9]+")
+
+
+@dataclass(frozen=True)
+class TeamHome:
+    """What the people part of one user's Home tab shows."""
+
+    user_id: str
+    now: datetime
+    profile: Profile
+    manager: str | None = None
+    members: list[str] = field(default_factory=list)
+    rows: list[DealHealth] = field(default_factory=list)
+
+
+def load_team_home(database: Database, lib: PhraseLibrary, workspace_id: str, user_id: str,
+                   now: datetime) -> TeamHome:
+    """Read the user's manager, team rows and reminder; writes nothing.
+
+    Args:
+        database: the database.
+        lib: the phrase library (the engine's view of a team needs it).
+        workspace_id: the Slack team id.
+        user_id: whose Home tab.
+        now: the current time (idle days, the next reminder).
+
+    """
+    with database.session() as session:
+        user = session.scalar(select(UserRow).where(
+            UserRow.workspace_id == workspace_id, UserRow.user_id == user_id))
+        if user is None:
+            # Never typed a command, yet maybe on a team (added or assigned by someone
+            # else): a row that is only read, never added to the session.
+            user = UserRow(workspace_id=workspace_id, user_id=user_id)
+        space = SqlDealSpace(session, user)
+        team = space.team()
+        members = team.members_of(user_id)
+        rows: list[DealHealth] = []
+        if members:
+            turn = Turn(lib=lib, space=space, now=now, deal=None, command="team")
+            rows = team_view(team, user_id, turn)
+        return TeamHome(user_id, now, space.profile(), team.manager_of(user_id), members, rows)
+
+
+def team_home_blocks(home: TeamHome, labels: Labels, lib: PhraseLibrary) -> list[Block]:
+    """The blocks: a manager's team, a rep's manager, then the reminder status.
+
+    Args:
+        home: what :func:`load_team_home` read.
+        labels: titles for phase and warning codes.
+        lib: the phrase library (policy titles).
+
+    """
+    blocks: list[Block] = []
+    if home.members:
+        blocks.extend(_team_blocks(home, labels, lib))
+    if home.manager:
+        blocks.append(context(
+            f"Your manager: {_person(home.manager)}. They see your deals' phases, open gaps, "
+            "safeguards and unanswered gives, never your BATNA, walk-away or notes."))
+    blocks.extend(_reminder_blocks(home))
+    return blocks[:MAX_TEAM_BLOCKS]
+
+
+def _team_blocks(home: TeamHome, labels: Labels, lib: PhraseLibrary) -> list[Block]:
+    rows = home.rows
+    nudges = sum(1 for h in rows if h.nudge_gap)
+    blocks: list[Block] = [
+        {"type": "divider"},
+        header("Your team"),
+        context(escape(
+            f"{len(home.members)} rep{'s' if len(home.members) != 1 else ''}, "
+            f"{len(rows)} open deal{'s' if len(rows) != 1 else ''}"
+            + (f", {nudges} with a gap worth a nudge" if nudges else "")
+            + ". You see phases, gaps and safeguards, never a rep's BATNA, walk-away or "
+            "notes.")),
+    ]
+    for number, health in enumerate(rows[:MAX_TEAM_ROWS]):
+        blocks.append(_row_block(number, health, labels, lib))
+    if len(rows) > MAX_TEAM_ROWS:
+        blocks.append(context(escape(
+            f"{len(rows) - MAX_TEAM_ROWS} more deals not shown; `/deal team` lists them all.")))
+    busy = {h.owner for h in rows}
+    quiet = [m for m in home.members if m not in busy]
+    if quiet:
+        blocks.append(context("No open deals: " + ", ".join(_person(m) for m in quiet[:20])))
+    return blocks
+
+
+def _row_block(number: int, health: DealHealth, labels: Labels, lib: PhraseLibrary) -> Block:
+    """One deal of a rep: who, which deal, where it stands; a Nudge button when it has a gap."""
+    gaps = ", ".join(escape(labels.warning(code)) for code in health.gaps) or "none"
+    policy = ", ".join(escape(gap_title(lib, code)) for code in health.violations)
+    idle = "-" if health.days_idle is None else str(health.days_idle)
+    text = (f"{_person(health.owner)} · *{escape(health.deal)}* · "
+            f"{escape(labels.phase(health.phase))}\n"
+            f"Open gaps: {gaps} · Safeguards {health.coverage}/3 · "
+            f"Open gives: {health.unpaired_gives} · Idle days: {idle}")
+    if policy:
+        text += f"\n:rotating_light: Policy breaches: {policy}"
+    block = section(truncate_markup(text, 3000), block_id=f"team:{number}")
+    if health.nudge_gap:
+        # A plain next-step button: the existing listener runs it as the manager's command.
+        block["accessory"] = button(
+            "Nudge", f"{STEP_ACTION}:{number}",
+            f"nudge @{health.owner} {health.deal}")
+    return block
+
+
+def _reminder_blocks(home: TeamHome) -> list[Block]:
+    profile = home.profile
+    reminder = profile.reminder
+    if reminder is None or profile.next_due is None:
+        return [
+            {"type": "divider"},
+            context(escape("No daily prep reminder. `/deal remind 08:30` sends one on "
+                           "weekdays at 08:30 your time, only when there is something to "
+                           "prepare.")),
+            {"type": "actions", "block_id": "reminder", "elements": [
+                button("Remind me at 08:30", f"{STEP_ACTION}:0", "remind 08:30")]},
+        ]
+    days = "every day" if reminder.days == "daily" else "on weekdays"
+    when = format_local(profile.next_due, profile.tz, home.now)
+    return [
+        {"type": "divider"},
+        context(escape(f"Daily prep reminder: {reminder.at.strftime('%H:%M')} {days} "
+                       f"({profile.tz}). Next: {when}.")),
+        {"type": "actions", "block_id": "reminder", "elements": [
+            button("Snooze until tomorrow", f"{STEP_ACTION}:0", SNOOZE_STEP),
+            button("Reminders off", f"{STEP_ACTION}:1", "remind off")]},
+    ]
+
+
+def _person(user_id: str) -> str:
+    """A mention for a Slack user id the team directory holds; escaped text otherwise."""
+    if _SLACK_ID.fullmatch(user_id):
+        return f"<@{user_id}>"
+    return escape(f"@{truncate(user_id, 40)}")

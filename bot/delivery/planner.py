@@ -204,7 +204,7 @@ class Planner:
                 stats.missed += 1
             row.next_due_at = next_due(reminder, now)
             row.lease_until = None
-        stats.queued += queue_deliveries(session, messages)
+        stats.queued += len(queue_deliveries(session, messages))
 
     def _messages(self, session: Session, user: UserRow, zone: str, occurrence: datetime,
                   now: datetime, deals: list[Deal]) -> list[dict[str, Any]]:

@@ -1,7 +1,7 @@
 """Messages a command caused for someone else (a nudge, "you were added to a team").
 
 Each :class:`~flows.replies.Notice` is queued in the outbox inside the command's own
-transaction (:func:`bot.store.deliveries.queue_delivery`), so it exists exactly when the
+transaction (:func:`bot.store.deliveries.queue_deliveries`), so it exists exactly when the
 command committed, once. Right after the commit the listener sends just those rows with a
 :class:`~bot.slack.sender.Sender`, so the rep has the DM within seconds; when Slack fails
 then, the row stays in the outbox and the background worker (inside ``dealcoach serve``)
@@ -15,20 +15,14 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.slack.sender import Sender, SendStats, sender_client
 from bot.store.database import Database
-from bot.store.deliveries import queue_delivery
-from bot.store.models import DeliveryRow
+from bot.store.deliveries import delivery_values, queue_deliveries
 from flows.replies import Notice
 
 log = logging.getLogger(__name__)
-
-# The outbox keeps this much of a key (its column's width).
-KEY_LENGTH = 80
-
 
 def notice_payload(notice: Notice) -> dict[str, Any]:
     """A notice as the outbox's front-neutral JSON (what :mod:`bot.slack.notices` renders)."""
@@ -51,18 +45,10 @@ def queue_notices(session: Session, workspace_id: str, notices: Sequence[Notice]
         now: the command's time; the notices are due at once and never expire.
 
     """
-    ids: list[int] = []
-    for notice in notices:
-        if not queue_delivery(session, workspace_id, notice.user_id, notice.kind, notice.key,
-                              notice_payload(notice), due_at=now, expires_at=None, now=now):
-            continue
-        row_id = session.scalar(select(DeliveryRow.id).where(
-            DeliveryRow.workspace_id == workspace_id, DeliveryRow.user_id == notice.user_id,
-            DeliveryRow.kind == notice.kind,
-            DeliveryRow.dedupe_key == notice.key[:KEY_LENGTH]))
-        if row_id is not None:
-            ids.append(int(row_id))
-    return tuple(ids)
+    return tuple(queue_deliveries(session, [
+        delivery_values(workspace_id, notice.user_id, notice.kind, notice.key,
+                        notice_payload(notice), due_at=now, expires_at=None, now=now)
+        for notice in notices]))
 
 
 def send_now(database: Database, api_url: str, token: str | None, ids: Sequence[int],

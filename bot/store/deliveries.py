@@ -63,30 +63,19 @@ def delivery_values(workspace_id: str, user_id: str, kind: str, key: str,
             "expires_at": expires_at, "attempts": 0, "created_at": now}
 
 
-def queue_deliveries(session: Session, rows: list[dict[str, Any]]) -> int:
+def queue_deliveries(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     """Queue messages in the caller's transaction, skipping any queued before.
 
-    Returns how many were new. Rows come from :func:`delivery_values`.
+    Returns the ids of the rows that were new. Rows come from :func:`delivery_values`.
     """
     if not rows:
-        return 0
+        return []
     dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
     statement = (dialect.insert(DeliveryRow)
                  .on_conflict_do_nothing(index_elements=["workspace_id", "user_id", "kind",
                                                          "dedupe_key"])
                  .returning(DeliveryRow.id))
-    return len(session.execute(statement, rows).all())
-
-
-def queue_delivery(session: Session, workspace_id: str, user_id: str, kind: str, key: str,
-                   payload: dict[str, Any], due_at: datetime, expires_at: datetime | None,
-                   now: datetime) -> int:
-    """Queue one message unless it was queued before; 1 if queued, else 0.
-
-    The arguments are :func:`delivery_values`'.
-    """
-    return queue_deliveries(session, [delivery_values(
-        workspace_id, user_id, kind, key, payload, due_at, expires_at, now)])
+    return [int(row.id) for row in session.execute(statement, rows)]
 
 
 def claim_deliveries(database: Database, now: datetime, limit: int, *,

@@ -17,3 +17,14 @@ def random_sheet(seed: int, issues: int, options: int, us: tuple[int, int],
             Option(f"opt {k}", Fraction(rng.randint(*us), us_scale), Fraction(rng.randint(*them)))
             for k in range(options)))
         for n in range(issues)))
+
+
+# A small hiring sheet (negative points allowed) that the CLI and Slack tests both read.
+SAMPLE_CSV = """issue,option,us,them
+salary,90k,0,-6000
+salary,95k,-3000,-3000
+salary,100k,-6000,0
+remote,0 days,300,-2000
+remote,2 days,150,-1000
+remote,5 days,0,0
+"""

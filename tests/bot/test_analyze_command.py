@@ -8,16 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from auxil.sheets import SAMPLE_CSV
 from bot.analyze_command import run_analyze
 
-CSV = """issue,option,us,them
-salary,90k,0,-6000
-salary,95k,-3000,-3000
-salary,100k,-6000,0
-remote,0 days,300,-2000
-remote,2 days,150,-1000
-remote,5 days,0,0
-"""
+CSV = SAMPLE_CSV
 
 YAML = """issues:
   salary:

@@ -9,20 +9,14 @@ import pytest
 from slack_harness import TOKEN, Running
 
 from auxil.fake_slack import Call
+from auxil.sheets import SAMPLE_CSV
 from bot.slack.blocks import validate
 from bot.slack.coach import SlackCoach
 from bot.slack.sheets import MAX_SHEET_BYTES
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
-CSV = """issue,option,us,them
-salary,90k,0,-6000
-salary,95k,-3000,-3000
-salary,100k,-6000,0
-remote,0 days,300,-2000
-remote,2 days,150,-1000
-remote,5 days,0,0
-"""
+CSV = SAMPLE_CSV
 
 YAML = """issues:
   salary:

@@ -153,6 +153,22 @@ class TeamMemberRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class TeamInviteRow(Base):
+    """A manager's pending ``team add``: the rep joins only when they accept it."""
+
+    __tablename__ = "team_invites"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "member_id", "manager_id",
+                         name="uq_team_invites_workspace_member_manager"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(64))
+    manager_id: Mapped[str] = mapped_column(String(64))
+    member_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class TeamPolicyRow(Base):
     """A rule a manager switched on for their team (``value`` is e.g. a number of hours)."""
 

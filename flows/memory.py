@@ -25,6 +25,8 @@ class MemoryWorld:
     managers: dict[str, str] = field(default_factory=dict)
     policies: dict[str, dict[str, int | None]] = field(default_factory=dict)
     nudges: dict[tuple[int, date], tuple[int, Nudge]] = field(default_factory=dict)
+    # Pending team invites as (rep, manager), oldest first.
+    invites: list[tuple[str, str]] = field(default_factory=list)
     deal_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def space(self, user_id: str, *, tz: str = "UTC", is_admin: bool = False) -> MemoryDealSpace:
@@ -91,6 +93,28 @@ class MemoryTeams:
         if (deal.id, day) in self._world.nudges:
             return False
         self._world.nudges[(deal.id, day)] = (deal.id, Nudge(manager_id, gap, message, now))
+        return True
+
+    def invite(self, member_id: str, manager_id: str, now: datetime) -> bool:
+        """Record a pending invite unless one is pending."""
+        if (member_id, manager_id) in self._world.invites:
+            return False
+        self._world.invites.append((member_id, manager_id))
+        return True
+
+    def invites_to(self, member_id: str) -> list[str]:
+        """The managers who invited the rep."""
+        return [boss for rep, boss in self._world.invites if rep == member_id]
+
+    def invites_from(self, manager_id: str) -> list[str]:
+        """The reps the manager invited."""
+        return [rep for rep, boss in self._world.invites if boss == manager_id]
+
+    def drop_invite(self, member_id: str, manager_id: str) -> bool:
+        """Forget an invite."""
+        if (member_id, manager_id) not in self._world.invites:
+            return False
+        self._world.invites.remove((member_id, manager_id))
         return True
 
 

@@ -72,6 +72,23 @@ class TeamDirectory(Protocol):
         """Record a nudge; False when the deal was already nudged on ``day``."""
         ...
 
+    # -- consent: a non-admin's `team add` is an invite until the rep accepts -------------
+    def invite(self, member_id: str, manager_id: str, now: datetime) -> bool:
+        """Record ``manager_id``'s invite to ``member_id``; False when one is pending."""
+        ...
+
+    def invites_to(self, member_id: str) -> list[str]:
+        """The managers whose invites ``member_id`` has not answered, oldest first."""
+        ...
+
+    def invites_from(self, manager_id: str) -> list[str]:
+        """The reps who have not answered ``manager_id``'s invites, oldest first."""
+        ...
+
+    def drop_invite(self, member_id: str, manager_id: str) -> bool:
+        """Forget an invite (accepted, declined or withdrawn); False when there was none."""
+        ...
+
 
 class DealSpace(Protocol):
     """One user's deals (scoped by workspace and user) within one transaction."""

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from flows.commands import BadArguments
 from flows.gaps import exit_gaps
 from flows.model import ACTIVE_PHASES, Deal, Move
 from phrases import PhraseLibrary
@@ -41,6 +42,10 @@ NUDGE_ORDER = (
     "no_governance", "no_exit_path", "missing_walkaway", "missing_batna", "no_meso",
     "single_issue", "no_tradeables", "no_evidence",
 )
+
+# The widest user id the store keeps (its columns are 64 wide on every database). Slack ids
+# are about 11 characters; the terminal's --user names are what come near it.
+MAX_USER_ID = 64
 
 _SLACK_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
 _PLAIN_MENTION = re.compile(r"(?<![\w<])@([A-Za-z0-9][\w.-]*)")
@@ -134,6 +139,22 @@ def mentions(text: str) -> tuple[list[str], str]:
         ids.append(match.group(1))
         rest = rest[match.end():].lstrip(" ,")
     return ids, rest
+
+
+def check_user_ids(ids: list[str]) -> None:
+    """Refuse a mention longer than any user id the store can hold.
+
+    A clear refusal rather than a cut: ids are identities, and cutting two long names to
+    the same 64 characters would make two people one.
+
+    Raises:
+        BadArguments: an id is longer than :data:`MAX_USER_ID`.
+
+    """
+    for user_id in ids:
+        if len(user_id) > MAX_USER_ID:
+            raise BadArguments(f"@{user_id[:20]}... is not a user I know: names are at most "
+                               f"{MAX_USER_ID} characters.")
 
 
 def gap_title(lib: PhraseLibrary, gap: str) -> str:

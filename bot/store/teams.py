@@ -13,7 +13,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.store.mapping import deal_of, move_of
-from bot.store.models import DealRow, MoveRow, NudgeRow, TeamMemberRow, TeamPolicyRow
+from bot.store.models import (
+    DealRow,
+    MoveRow,
+    NudgeRow,
+    TeamInviteRow,
+    TeamMemberRow,
+    TeamPolicyRow,
+)
 from flows.model import Deal, Move
 
 
@@ -100,4 +107,42 @@ class SqlTeams:
                     gap=gap, message=message, day=day, created_at=now)
             .on_conflict_do_nothing(index_elements=["deal_id", "day"])
             .returning(NudgeRow.id))
+        return result.first() is not None
+
+    # -- consent -------------------------------------------------------------------------
+    def invite(self, member_id: str, manager_id: str, now: datetime) -> bool:
+        """Record a pending invite; False when this manager's invite is already pending.
+
+        The unique (workspace, rep, manager) key decides, so a double click invites once.
+        """
+        dialect = sqlite if self._session.get_bind().dialect.name == "sqlite" else postgresql
+        result = self._session.execute(
+            dialect.insert(TeamInviteRow)
+            .values(workspace_id=self._workspace, member_id=member_id, manager_id=manager_id,
+                    created_at=now)
+            .on_conflict_do_nothing(index_elements=["workspace_id", "member_id", "manager_id"])
+            .returning(TeamInviteRow.id))
+        return result.first() is not None
+
+    def invites_to(self, member_id: str) -> list[str]:
+        """The managers whose invites the rep has not answered, oldest first."""
+        return list(self._session.scalars(
+            select(TeamInviteRow.manager_id).where(
+                TeamInviteRow.workspace_id == self._workspace,
+                TeamInviteRow.member_id == member_id).order_by(TeamInviteRow.id)))
+
+    def invites_from(self, manager_id: str) -> list[str]:
+        """The reps who have not answered the manager's invites, oldest first."""
+        return list(self._session.scalars(
+            select(TeamInviteRow.member_id).where(
+                TeamInviteRow.workspace_id == self._workspace,
+                TeamInviteRow.manager_id == manager_id).order_by(TeamInviteRow.id)))
+
+    def drop_invite(self, member_id: str, manager_id: str) -> bool:
+        """Forget an invite; False when there was none."""
+        result = self._session.execute(
+            delete(TeamInviteRow).where(
+                TeamInviteRow.workspace_id == self._workspace,
+                TeamInviteRow.member_id == member_id, TeamInviteRow.manager_id == manager_id)
+            .returning(TeamInviteRow.id))
         return result.first() is not None

@@ -3,6 +3,11 @@
 Who may see what is decided here: a manager sees their own reps' deals as
 :class:`~flows.team.DealHealth` (codes and counters, never the rep's words); a rep sees
 who their manager is; anyone else sees nothing of a team.
+
+Nobody becomes a manager without consent: a ``team add`` by someone who is not a
+workspace admin only invites (the rep gets a note with Accept and Decline), and the rep
+joins with ``team accept``. Until then the would-be manager sees nothing of the rep. A rep
+can ``team leave`` at any time. Workspace admins still add and assign at once.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from flows.team import (
     POLICY_GIVE_GET,
     POLICY_SIGN_SAFE,
     DealHealth,
+    check_user_ids,
     deal_health,
     gap_title,
     mentions,
@@ -42,7 +48,12 @@ def handle_team(turn: Turn, args: str) -> None:
         ids, leftover = mentions(rest)
         if not ids or leftover:
             raise BadArguments("Mention the reps to add, like `team add @dana @lee`.")
-        _add(turn, ids, manager=turn.space.profile().user_id)
+        check_user_ids(ids)
+        profile = turn.space.profile()
+        if profile.is_admin:
+            _add(turn, ids, manager=profile.user_id)
+        else:
+            _invite(turn, ids, manager=profile.user_id)
     elif word == "assign":
         if not turn.space.profile().is_admin:
             raise NotNow("Only a workspace admin can assign managers. Ask one to run "
@@ -50,14 +61,22 @@ def handle_team(turn: Turn, args: str) -> None:
         ids, leftover = mentions(rest)
         if len(ids) < 2 or leftover:
             raise BadArguments("Name the manager, then the reps: `team assign @manager @rep`.")
+        check_user_ids(ids)
         _add(turn, ids[1:], manager=ids[0])
+    elif word in ("accept", "join"):
+        _answer(turn, rest, accept=True)
+    elif word == "decline":
+        _answer(turn, rest, accept=False)
+    elif word == "leave":
+        _leave(turn, rest)
     elif word in ("remove", "drop"):
         _remove(turn, rest)
     elif word == "policy":
         _policy(turn, rest)
     else:
         raise BadArguments(f"`team {word[:20]}` is not something I know. Try `team`, "
-                           "`team add @rep`, `team remove @rep` or `team policy`.")
+                           "`team add @rep`, `team accept @manager`, `team leave`, "
+                           "`team remove @rep` or `team policy`.")
 
 
 def _add(turn: Turn, ids: list[str], *, manager: str) -> None:
@@ -71,11 +90,16 @@ def _add(turn: Turn, ids: list[str], *, manager: str) -> None:
             raise NotNow(f"@{member} is already on @{current}'s team. A workspace admin can "
                          "move them with `team assign`.")
     added = [m for m in ids if team.manager_of(m) != manager]
+    by = profile.user_id
     for member in added:
-        team.set_manager(member, manager, profile.user_id)
+        team.set_manager(member, manager, by)
+        team.drop_invite(member, manager)  # an admin's add answers any invite of theirs
+        # The rep always learns who put them on a team, and whose team it is.
+        text = (turn.lib.reply("team_joined", manager=manager) if by == manager else
+                turn.lib.reply("team_joined_by", manager=manager, by=by))
         turn.notices.append(Notice(
-            user_id=member, kind="team", key=f"{manager}:{turn.now.isoformat()}",
-            text=turn.lib.reply("team_joined", manager=manager), people=[manager]))
+            user_id=member, kind="team", key=_key("joined", turn, manager), text=text,
+            next_steps=["team"], people=[manager, by]))
     turn.people.extend([*added, manager])
     turn.say("team_added", added=[f"@{m}" for m in added], manager=manager,
              mine=manager == profile.user_id, had=len(ids) - len(added))
@@ -89,14 +113,128 @@ def _remove(turn: Turn, rest: str) -> None:
     ids, leftover = mentions(rest)
     if not ids or leftover:
         raise BadArguments("Mention the reps to take off your team, like `team remove @dana`.")
+    check_user_ids(ids)
+    team = turn.space.team()
+    mine = set(team.invites_from(profile.user_id))
+    removed: list[str] = []
+    withdrawn: list[str] = []
+    for member in ids:
+        if team.manager_of(member) == profile.user_id or (
+                profile.is_admin and team.manager_of(member) is not None):
+            removed.append(member)
+        elif member in mine:
+            withdrawn.append(member)
+        else:
+            raise NotNow(f"@{member} is not on your team.")
+    for member in removed:
+        team.remove_member(member)
+    for member in withdrawn:
+        team.drop_invite(member, profile.user_id)
+    turn.people.extend(ids)
+    if removed:
+        turn.say("team_removed", removed=[f"@{m}" for m in removed])
+    if withdrawn:
+        turn.say("team_invite_withdrawn", members=[f"@{m}" for m in withdrawn])
+
+
+def _invite(turn: Turn, ids: list[str], *, manager: str) -> None:
+    """Ask each rep to join; nothing is shared until they accept."""
     team = turn.space.team()
     for member in ids:
-        if team.manager_of(member) != profile.user_id and not profile.is_admin:
-            raise NotNow(f"@{member} is not on your team.")
-    for member in ids:
-        team.remove_member(member)
-    turn.people.extend(ids)
-    turn.say("team_removed", removed=[f"@{m}" for m in ids])
+        if member == manager:
+            raise BadArguments("A manager can't be on their own team.")
+        current = team.manager_of(member)
+        if current not in (None, manager):
+            raise NotNow(f"@{member} is already on @{current}'s team. A workspace admin can "
+                         "move them with `team assign`.")
+    invited: list[str] = []
+    waiting: list[str] = []
+    had = 0
+    for member in dict.fromkeys(ids):
+        if team.manager_of(member) == manager:
+            had += 1
+        elif team.invite(member, manager, turn.now):
+            invited.append(member)
+            turn.notices.append(Notice(
+                user_id=member, kind="team", key=_key("invite", turn, manager),
+                text=turn.lib.reply("team_invite_received", manager=manager),
+                next_steps=[f"team accept @{manager}", f"team decline @{manager}"],
+                people=[manager]))
+        else:
+            # Asked before and not answered yet: no second note, so asking is no way to spam.
+            waiting.append(member)
+    turn.people.extend([*invited, *waiting])
+    turn.say("team_invited", invited=[f"@{m}" for m in invited],
+             waiting=[f"@{m}" for m in waiting], had=had)
+    turn.suggest("team")
+
+
+def _answer(turn: Turn, rest: str, *, accept: bool) -> None:
+    """The rep's answer to an invite: join the manager's team, or drop the invite."""
+    me = turn.space.profile().user_id
+    team = turn.space.team()
+    ids, leftover = mentions(rest)
+    verb = "accept" if accept else "decline"
+    if leftover or len(ids) > 1:
+        raise BadArguments(f"Name the manager whose invite you {verb}: `team {verb} @name`.")
+    check_user_ids(ids)
+    pending = team.invites_to(me)
+    if not ids:
+        if len(pending) != 1:
+            if not pending:
+                raise NotNow("Nobody has asked you to join their team.")
+            raise BadArguments(f"Several managers asked; name one: `team {verb} @name`.")
+        ids = pending
+    manager = ids[0]
+    turn.people.append(manager)
+    if not team.drop_invite(me, manager):
+        if accept and team.manager_of(me) == manager:
+            turn.say("team_already_member", manager=manager)  # a second click on Accept
+            return
+        raise NotNow(f"@{manager} has not asked you to join their team.")
+    if not accept:
+        turn.say("team_declined", manager=manager)
+        return
+    previous = team.manager_of(me)
+    team.set_manager(me, manager, manager)
+    turn.notices.append(Notice(
+        user_id=manager, kind="team", key=_key("accepted", turn, me),
+        text=turn.lib.reply("team_invite_accepted", member=me), next_steps=["team"],
+        people=[me]))
+    if previous not in (None, manager):
+        assert previous is not None
+        turn.notices.append(_left_notice(turn, previous, me))
+    turn.say("team_accepted", manager=manager)
+    turn.suggest("team")
+
+
+def _leave(turn: Turn, rest: str) -> None:
+    """A rep takes themselves off their team; the manager is told."""
+    if rest.strip():
+        raise BadArguments("Just `team leave`: it takes you off your manager's team.")
+    me = turn.space.profile().user_id
+    team = turn.space.team()
+    manager = team.manager_of(me)
+    if manager is None:
+        raise NotNow("You're not on anyone's team.")
+    team.remove_member(me)
+    turn.notices.append(_left_notice(turn, manager, me))
+    turn.people.append(manager)
+    turn.say("team_left", manager=manager)
+
+
+def _left_notice(turn: Turn, manager: str, member: str) -> Notice:
+    return Notice(user_id=manager, kind="team", key=_key("left", turn, member),
+                  text=turn.lib.reply("team_member_left", member=member), people=[member])
+
+
+def _key(what: str, turn: Turn, who: str) -> str:
+    """A notice's outbox key: what happened, when, and to whom.
+
+    The time comes before the id, so cutting a long key at the outbox's width never makes
+    two notices of different moments collide.
+    """
+    return f"{what}:{turn.now.isoformat()}:{who}"
 
 
 def _policy(turn: Turn, rest: str) -> None:
@@ -127,10 +265,16 @@ def _show(turn: Turn) -> None:
     team = turn.space.team()
     manager = team.manager_of(profile.user_id)
     members = team.members_of(profile.user_id)
+    asking = team.invites_to(profile.user_id)
+    waiting = team.invites_from(profile.user_id)
     turn.people.extend([manager] if manager else [])
+    turn.people.extend([*asking, *waiting])
     if not members:
-        turn.say("team_member" if manager else "team_none", manager=manager or "")
-        turn.suggest("team add @rep")
+        if manager or not (asking or waiting):
+            turn.say("team_member" if manager else "team_none", manager=manager or "")
+        _pending(turn, asking, waiting)
+        turn.suggest(*(f"team accept @{m}" for m in asking[:1]))
+        turn.suggest("team leave" if manager else "team add @rep")
         return
     rows = team_view(turn.space.team(), profile.user_id, turn)
     headers = ["rep", "deal", "phase", "open gaps", "safeguards", "open gives", "idle days",
@@ -139,9 +283,18 @@ def _show(turn: Turn) -> None:
     turn.people.extend(members)
     turn.say("team_shown", manager=manager or "", members=len(members), deals=len(rows),
              nudges=sum(1 for h in rows if h.nudge_gap))
+    _pending(turn, asking, waiting)
     for health in rows:
         if health.nudge_gap:
             turn.suggest(f"nudge @{health.owner} {health.deal}")
+
+
+def _pending(turn: Turn, asking: list[str], waiting: list[str]) -> None:
+    """Invites still open: to the user (they may answer), and from them (a manager waits)."""
+    if asking:
+        turn.say("team_invites_pending", managers=[f"@{m}" for m in asking])
+    if waiting:
+        turn.say("team_invites_waiting", members=[f"@{m}" for m in waiting])
 
 
 def team_view(team: TeamDirectory, manager: str, turn: Turn) -> list[DealHealth]:
@@ -181,6 +334,7 @@ def handle_nudge(turn: Turn, args: str) -> None:
     if len(ids) != 1:
         raise BadArguments("Mention one rep, then the deal: `nudge @dana Acme renewal`.")
     member = ids[0]
+    check_user_ids(ids)
     team = turn.space.team()
     if team.manager_of(member) != profile.user_id:
         raise NotNow(f"@{member} is not on your team, so you can't nudge them.")

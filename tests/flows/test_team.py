@@ -87,6 +87,12 @@ class Office:
         for line in lines.strip().splitlines():
             self.ok(user, line.strip(), **kwargs)
 
+    def join(self, manager: str, *reps: str, **kwargs: object) -> None:
+        """``manager`` invites the reps, and each accepts: the way a team forms."""
+        self.ok(manager, "team add " + " ".join(f"@{rep}" for rep in reps), **kwargs)
+        for rep in reps:
+            self.ok(rep, f"team accept @{manager}")
+
     def manager_of(self, user: str) -> str | None:
         return self.world.managers.get(user)
 
@@ -128,15 +134,12 @@ def test_mentions_are_read_from_the_start(text: str, ids: list[str], rest: str) 
 # -- who sees what -------------------------------------------------------------------------
 def test_a_rep_sees_their_manager_and_nobody_else_sees_the_team(office: Office) -> None:
     office.script("rep", CLOSE_WITH_A_GIVE.format(name="Acme renewal"))
-    added = office.ok("mgr", "team add @rep")
-    (joined,) = added.notices
-    assert (joined.user_id, joined.kind) == ("rep", "team")
-    assert "@mgr added you" in joined.text
+    office.join("mgr", "rep")
 
     rep_view = office.ok("rep", "team")
     assert "Your manager is @mgr" in rep_view.text and rep_view.table is None
 
-    office.ok("other_mgr", "team add @other_rep")
+    office.join("other_mgr", "other_rep")
     for outsider in ("stranger", "other_mgr"):
         view = office.ok(outsider, "team")
         assert "Acme" not in repr(view) and "'@rep'" not in repr(view)
@@ -160,7 +163,7 @@ def test_the_team_view_never_shows_a_reps_words(office: Office) -> None:
     own = repr(deal) + repr(office.world.spaces["rep"]._moves)
     assert [secret for secret in SECRETS if secret not in own] == ["HERON"]
 
-    office.ok("mgr", "team add @rep")
+    office.join("mgr", "rep")
     office.ok("mgr", "team policy give-get 1")
     office.ok("mgr", "team policy sign-safe on")
     later = NOW + timedelta(hours=3)
@@ -189,8 +192,8 @@ def test_a_manager_sees_only_open_deals_of_their_own_reps(office: Office) -> Non
     office.script("rep", CLOSE_WITH_A_GIVE.format(name="Open one"))
     office.script("rep", "new Lost one\nwalk no budget")
     office.script("other_rep", "new Theirs")
-    office.ok("mgr", "team add @rep")
-    office.ok("other_mgr", "team add @other_rep")
+    office.join("mgr", "rep")
+    office.join("other_mgr", "other_rep")
     view = office.ok("mgr", "team")
     assert view.table is not None
     assert [row[1] for row in view.table.rows] == ["Open one"]
@@ -199,23 +202,27 @@ def test_a_manager_sees_only_open_deals_of_their_own_reps(office: Office) -> Non
 
 # -- team add, assign, remove --------------------------------------------------------------
 def test_team_add_takes_slack_mentions_and_commas(office: Office) -> None:
-    reply = office.ok("UMGR", "team add <@U1|dana>, <@U2|lee> <@U3>")
+    reply = office.ok("UMGR", "team add <@U1|dana>, <@U2|lee> <@U3>", admin=True)
     assert "Added @U1, @U2, @U3 to your team" in reply.text
     assert office.world.spaces["UMGR"].team().members_of("UMGR") == ["U1", "U2", "U3"]
     assert sorted(n.user_id for n in reply.notices) == ["U1", "U2", "U3"]
-    again = office.ok("UMGR", "team add <@U1|dana>")
+    again = office.ok("UMGR", "team add <@U1|dana>", admin=True)
     assert "1 already on it" in again.text and again.notices == []
+    invited = office.ok("UMGR", "team add <@U4|kim>, <@U5>")
+    assert "Asked @U4, @U5 to join your team" in invited.text
+    assert sorted(n.user_id for n in invited.notices) == ["U4", "U5"]
 
 
 def test_team_add_refuses_self_and_a_rep_of_another_team(office: Office) -> None:
     office.refused("mgr", "team add @mgr", "bad_arguments")
     office.refused("mgr", "team add", "bad_arguments")
     office.refused("mgr", "team add @dana Acme", "bad_arguments")
-    office.ok("mgr", "team add @dana")
+    office.join("mgr", "dana")
     refused = office.refused("other", "team add @lee @dana", "not_allowed_now")
     assert "@mgr's team" in refused.message and "team assign" in refused.message
     # Nothing of the refused command was applied, not even the rep who was free.
     assert office.manager_of("dana") == "mgr" and office.manager_of("lee") is None
+    assert office.world.invites == []
     # An admin may take a rep from another team.
     office.ok("other", "team add @lee @dana", admin=True)
     assert office.manager_of("dana") == "other" and office.manager_of("lee") == "other"
@@ -230,7 +237,9 @@ def test_team_assign_is_for_admins_only(office: Office) -> None:
     assert "Added @U1, @U2 to @UBOSS's team" in reply.text
     assert (office.manager_of("U1"), office.manager_of("U2")) == ("UBOSS", "UBOSS")
     assert {(n.user_id, n.kind) for n in reply.notices} == {("U1", "team"), ("U2", "team")}
-    assert "@UBOSS added you" in reply.notices[0].text
+    # The rep is told who added them, and whose team it is.
+    assert "@admin (a workspace admin) added you to @UBOSS's team" in reply.notices[0].text
+    assert set(reply.notices[0].people) == {"UBOSS", "admin"}
     assert "Your team: 2 reps" in office.ok("UBOSS", "team").text
     assert office.ok("U1", "team").text.startswith("Your manager is @UBOSS")
 
@@ -242,7 +251,7 @@ def test_team_assign_is_for_admins_only(office: Office) -> None:
 
 
 def test_team_remove_only_takes_off_your_own_reps(office: Office) -> None:
-    office.ok("mgr", "team add @dana @lee")
+    office.join("mgr", "dana", "lee")
     refused = office.refused("other", "team remove @dana", "not_allowed_now")
     assert "not on your team" in refused.message
     office.refused("mgr", "team remove @dana @stranger", "not_allowed_now")
@@ -288,7 +297,7 @@ def test_give_get_is_breached_after_n_hours_by_the_oldest_open_give(office: Offi
     office.script("rep", "new Acme\nnext anyway\nnext anyway")
     office.ok("rep", "give training")  # at NOW
     office.ok("rep", "give a free seat", now=NOW + timedelta(hours=20))
-    office.ok("mgr", "team add @rep")
+    office.join("mgr", "rep")
     office.ok("mgr", "team policy give-get 24")
 
     def policy_cell(hours: float) -> str:
@@ -332,7 +341,7 @@ def test_sign_safe_flags_a_signature_without_safeguards(office: Office) -> None:
     exit either side may exit with 90 days notice
     signed
     """)
-    office.ok("mgr", "team add @rep")
+    office.join("mgr", "rep")
     # Signed deals are out of the view unless they breach a policy.
     view = office.ok("mgr", "team")
     assert view.table is None or view.table.rows == []
@@ -366,7 +375,7 @@ def test_sign_safe_needs_all_three_safeguards() -> None:
 # -- nudges --------------------------------------------------------------------------------
 def test_a_nudge_names_the_gap_with_its_fix_line_and_command(office: Office) -> None:
     office.script("UREP", CLOSE_WITH_A_GIVE.format(name="Acme renewal"))
-    office.ok("UMGR", "team add <@UREP|rep>")
+    office.join("UMGR", "UREP")
     reply = office.ok("UMGR", "nudge <@UREP|rep> Acme renewal please ask for the 3-year term")
     gap = "unreciprocated_concessions"
     title = gap_title(office.engine.lib, gap)
@@ -387,7 +396,7 @@ def test_a_nudge_names_the_gap_with_its_fix_line_and_command(office: Office) -> 
 
 def test_a_nudge_without_a_note_says_none(office: Office) -> None:
     office.script("rep", CLOSE_WITH_A_GIVE.format(name="Acme"))
-    office.ok("mgr", "team add @rep")
+    office.join("mgr", "rep")
     notice = nudge_notice(office.ok("mgr", "nudge @rep Acme"))
     assert "note" not in notice.text.lower()
 
@@ -395,7 +404,7 @@ def test_a_nudge_without_a_note_says_none(office: Office) -> None:
 def test_one_nudge_per_deal_per_manager_local_day(office: Office) -> None:
     office.script("rep", CLOSE_WITH_A_GIVE.format(name="Acme"))
     office.script("rep", CLOSE_WITH_A_GIVE.format(name="Beta"))
-    office.ok("mgr", "team add @rep")
+    office.join("mgr", "rep")
     auckland = "Pacific/Auckland"
     # 09:30 UTC on the 23rd is 22:30 on the 23rd in Auckland.
     office.ok("mgr", "nudge @rep Acme", tz=auckland)
@@ -413,7 +422,7 @@ def test_one_nudge_per_deal_per_manager_local_day(office: Office) -> None:
 
 def test_one_nudge_per_day_in_utc_when_the_zone_is_unknown(office: Office) -> None:
     office.script("rep", CLOSE_WITH_A_GIVE.format(name="Acme"))
-    office.ok("mgr", "team add @rep")
+    office.join("mgr", "rep")
     office.ok("mgr", "nudge @rep Acme")
     office.refused("mgr", "nudge @rep Acme", "not_allowed_now", now=NOW + timedelta(hours=14))
     office.ok("mgr", "nudge @rep Acme", now=NOW + timedelta(hours=15))
@@ -421,7 +430,7 @@ def test_one_nudge_per_day_in_utc_when_the_zone_is_unknown(office: Office) -> No
 
 def test_an_over_long_note_is_refused_and_records_nothing(office: Office) -> None:
     office.script("rep", CLOSE_WITH_A_GIVE.format(name="Acme"))
-    office.ok("mgr", "team add @rep")
+    office.join("mgr", "rep")
     refused = office.refused("mgr", "nudge @rep Acme " + "x" * 301, "bad_arguments")
     assert "300" in refused.message
     assert office.world.nudges == {}
@@ -433,7 +442,7 @@ def test_the_longest_deal_name_wins(office: Office) -> None:
     office.script("rep", CLOSE_WITH_A_GIVE.format(name="Acme"))
     office.script("rep", CLOSE_WITH_A_GIVE.format(name="Acme renewal"))
     office.script("rep", CLOSE_WITH_A_GIVE.format(name="Acme renewal 2027"))
-    office.ok("mgr", "team add @rep")
+    office.join("mgr", "rep")
     cases = [
         ("nudge @rep Acme renewal call me first", "Acme renewal", "call me first"),
         ("nudge @rep acme renewal 2027 Call Me", "Acme renewal 2027", "Call Me"),
@@ -451,13 +460,13 @@ def test_the_longest_deal_name_wins(office: Office) -> None:
 def test_a_rep_with_one_open_deal_needs_no_deal_name(office: Office) -> None:
     office.script("rep", "new Done\nwalk no budget")
     office.script("rep", CLOSE_WITH_A_GIVE.format(name="Acme"))
-    office.ok("mgr", "team add @rep")
+    office.join("mgr", "rep")
     assert nudge_notice(office.ok("mgr", "nudge @rep")).deal == "Acme"
 
 
 def test_a_deal_in_order_cannot_be_nudged(office: Office) -> None:
     office.script("rep", "new Tidy\nnext anyway\nbundle A price=95k term=3y")
-    office.ok("mgr", "team add @rep")
+    office.join("mgr", "rep")
     refused = office.refused("mgr", "nudge @rep Tidy", "not_allowed_now")
     assert "no open gap" in refused.message
     assert office.world.nudges == {}
@@ -466,7 +475,7 @@ def test_a_deal_in_order_cannot_be_nudged(office: Office) -> None:
 def test_a_nudge_shows_in_the_reps_log_of_that_deal_only(office: Office) -> None:
     office.script("rep", CLOSE_WITH_A_GIVE.format(name="Acme"))
     office.script("rep", CLOSE_WITH_A_GIVE.format(name="Beta"))
-    office.ok("mgr", "team add @rep")
+    office.join("mgr", "rep")
     office.ok("mgr", "nudge @rep Acme ask for the term")
     office.ok("rep", "use Acme")
     log = office.ok("rep", "log")
@@ -479,7 +488,7 @@ def test_a_nudge_shows_in_the_reps_log_of_that_deal_only(office: Office) -> None
 
 def test_the_most_costly_gap_is_nudged_first(office: Office) -> None:
     office.script("rep", CLOSE_WITH_A_GIVE.format(name="Acme"))
-    office.ok("mgr", "team add @rep")
+    office.join("mgr", "rep")
     office.ok("mgr", "team policy give-get 1")
     notice = nudge_notice(office.ok("mgr", "nudge @rep Acme", now=NOW + timedelta(hours=2)))
     assert notice.gap == POLICY_GIVE_GET
@@ -498,3 +507,117 @@ def test_every_nudgeable_gap_has_a_fix_in_the_phrase_library(engine: Engine) -> 
         # A fix helps finish the deal; it never hands the rep the script for leaving it.
         assert lib.topics[topic].phase not in ("review", "walked_away"), gap
     assert gap_title(lib, POLICY_SIGN_SAFE) != gap_title(lib, POLICY_GIVE_GET)
+
+
+# -- consent: invites, accept, decline, leave -----------------------------------------------
+def test_a_non_admin_add_is_only_an_invite_until_the_rep_accepts(office: Office) -> None:
+    office.script("rep", CLOSE_WITH_A_GIVE.format(name="Acme renewal"))
+    asked = office.ok("mgr", "team add @rep")
+    assert "Asked @rep to join your team" in asked.text
+    (invite,) = asked.notices
+    assert (invite.user_id, invite.kind, invite.people) == ("rep", "team", ["mgr"])
+    assert "@mgr asks to add you" in invite.text
+    assert invite.next_steps == ["team accept @mgr", "team decline @mgr"]
+    assert office.manager_of("rep") is None
+
+    # Until the rep says yes, the would-be manager sees and nudges nothing.
+    view = office.ok("mgr", "team")
+    assert view.table is None and "Acme" not in repr(view)
+    assert "Waiting for @rep to accept" in view.text
+    assert "not on your team" in office.refused(
+        "mgr", "nudge @rep Acme renewal", "not_allowed_now").message
+    assert office.world.spaces["mgr"].team().members_of("mgr") == []
+
+    # Asking again sends no second note.
+    again = office.ok("mgr", "team add @rep")
+    assert again.notices == [] and "Still waiting for @rep" in again.text
+
+    pending = office.ok("rep", "team")
+    assert "@mgr asks to add you" in pending.text and "team accept @mgr" in pending.next_steps
+    accepted = office.ok("rep", "team accept @mgr")
+    assert "You're on @mgr's team now" in accepted.text
+    (told,) = accepted.notices
+    assert (told.user_id, told.people) == ("mgr", ["rep"]) and "@rep accepted" in told.text
+    assert office.manager_of("rep") == "mgr" and office.world.invites == []
+    assert "Your manager is @mgr" in office.ok("rep", "team").text
+    mine = office.ok("mgr", "team")
+    assert mine.table is not None and mine.table.rows[0][:2] == ["@rep", "Acme renewal"]
+    # A second click on Accept is harmless.
+    assert "already on @mgr's team" in office.ok("rep", "team accept @mgr").text
+
+
+def test_a_declined_invite_shares_nothing_and_can_be_withdrawn(office: Office) -> None:
+    office.ok("mgr", "team add @rep")
+    declined = office.ok("rep", "team decline")  # the only invite needs no name
+    assert "Declined @mgr's invite" in declined.text and declined.notices == []
+    assert office.manager_of("rep") is None and office.world.invites == []
+    office.refused("rep", "team accept @mgr", "not_allowed_now")
+    office.refused("rep", "team accept", "not_allowed_now")
+
+    office.ok("mgr", "team add @rep")
+    withdrawn = office.ok("mgr", "team remove @rep")
+    assert "Withdrew your invite to @rep" in withdrawn.text
+    assert office.world.invites == []
+    office.refused("rep", "team accept @mgr", "not_allowed_now")
+
+
+def test_with_two_invites_the_rep_names_the_one_to_accept(office: Office) -> None:
+    office.ok("a", "team add @rep")
+    office.ok("b", "team add @rep")
+    office.refused("rep", "team accept", "bad_arguments")
+    office.refused("rep", "team accept @a @b", "bad_arguments")
+    office.refused("rep", "team accept @stranger", "not_allowed_now")
+    office.ok("rep", "team accept @b")
+    assert office.manager_of("rep") == "b"
+    # The other invite is still there; accepting it moves the rep, and b is told.
+    moved = office.ok("rep", "team accept @a")
+    assert office.manager_of("rep") == "a"
+    assert {n.user_id for n in moved.notices} == {"a", "b"}
+    assert "@rep left your team" in next(n.text for n in moved.notices if n.user_id == "b")
+
+
+def test_an_invite_cannot_poach_a_rep_who_has_a_manager(office: Office) -> None:
+    office.join("mgr", "rep")
+    refused = office.refused("other", "team add @rep", "not_allowed_now")
+    assert "@mgr's team" in refused.message
+    assert office.world.invites == []
+
+
+def test_a_rep_can_leave_and_the_manager_loses_sight(office: Office) -> None:
+    office.script("rep", CLOSE_WITH_A_GIVE.format(name="Acme renewal"))
+    office.ok("admin", "team assign @mgr @rep", admin=True)
+    office.refused("rep", "team leave now", "bad_arguments")
+    left = office.ok("rep", "team leave")
+    assert "You left @mgr's team" in left.text
+    (told,) = left.notices
+    assert told.user_id == "mgr" and "@rep left your team" in told.text
+    assert office.manager_of("rep") is None
+    assert office.ok("mgr", "team").table is None
+    office.refused("mgr", "nudge @rep Acme renewal", "not_allowed_now")
+    office.refused("rep", "team leave", "not_allowed_now")
+
+
+def test_an_admins_add_acts_at_once_and_names_the_admin(office: Office) -> None:
+    office.ok("boss", "team add @rep")  # a pending invite of the admin's own
+    added = office.ok("boss", "team add @rep", admin=True)
+    assert "Added @rep to your team" in added.text
+    (note,) = added.notices
+    assert "@boss added you to their team" in note.text
+    assert office.manager_of("rep") == "boss" and office.world.invites == []
+
+
+@pytest.mark.parametrize("line", [
+    "team add @" + "x" * 65,
+    "team assign @boss @" + "x" * 65,
+    "nudge @" + "x" * 65 + " Acme",
+])
+def test_a_name_longer_than_a_user_id_is_refused(office: Office, line: str) -> None:
+    refused = office.refused("mgr", line, "bad_arguments", admin=True)
+    assert "at most 64 characters" in refused.message
+    assert office.world.managers == {} and office.world.invites == []
+
+
+def test_the_longest_user_id_is_accepted(office: Office) -> None:
+    longest = "x" * 64
+    office.join("mgr", longest)
+    assert office.manager_of(longest) == "mgr"

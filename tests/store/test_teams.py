@@ -52,6 +52,12 @@ def refused(svc: CoachService, workspace: str, user: str, line: str, code: str,
     return outcome
 
 
+def join(svc: CoachService, workspace: str, manager: str, rep: str) -> None:
+    """``manager`` invites ``rep``, who accepts: how a team forms without an admin."""
+    ok(svc, workspace, manager, f"team add <@{rep}>")
+    ok(svc, workspace, rep, f"team accept <@{manager}>")
+
+
 def deal_in_close(svc: CoachService, workspace: str, user: str, name: str) -> None:
     ok(svc, workspace, user, f"new {name}")
     for line in CLOSE_WITH_A_GIVE:
@@ -77,7 +83,7 @@ def test_teams_are_scoped_by_workspace(database: Database) -> None:
     svc = service_for(database)
     deal_in_close(svc, "T1", "UREP", "Acme")
     deal_in_close(svc, "T2", "UREP", "Zeta")
-    ok(svc, "T1", "UMGR", "team add <@UREP|rep>")
+    join(svc, "T1", "UMGR", "UREP")
     ok(svc, "T1", "UMGR", "team policy sign-safe on")
 
     view = ok(svc, "T1", "UMGR", "team")
@@ -92,7 +98,7 @@ def test_teams_are_scoped_by_workspace(database: Database) -> None:
     refused(svc, "T2", "UMGR", "nudge <@UREP> Zeta", "not_allowed_now")
     refused(svc, "T2", "UMGR", "team remove <@UREP>", "not_allowed_now")
     # Another manager in T2 may take UREP there: T1's team is no claim on them.
-    ok(svc, "T2", "UOTHER", "team add <@UREP>")
+    join(svc, "T2", "UOTHER", "UREP")
     other = ok(svc, "T2", "UOTHER", "team")
     assert other.table is not None
     assert [row[:2] for row in other.table.rows] == [["@UREP", "Zeta"]]
@@ -112,7 +118,7 @@ def test_teams_are_scoped_by_workspace(database: Database) -> None:
 
 def test_team_changes_round_trip(database: Database) -> None:
     svc = service_for(database)
-    ok(svc, "T1", "UMGR", "team add <@U1|dana>, <@U2|lee> <@U3>")
+    ok(svc, "T1", "UMGR", "team add <@U1|dana>, <@U2|lee> <@U3>", is_admin=True)
     refused(svc, "T1", "UOTHER", "team add <@U2>", "not_allowed_now")
     refused(svc, "T1", "UOTHER", "team assign <@UOTHER> <@U2>", "not_allowed_now")
     ok(svc, "T1", "UADMIN", "team assign <@UOTHER|other> <@U2>", is_admin=True)
@@ -140,7 +146,7 @@ def test_give_get_reads_the_stored_move_time(database: Database) -> None:
     ok(svc, "T1", "UREP", "next anyway")
     ok(svc, "T1", "UREP", "next anyway")
     ok(svc, "T1", "UREP", "give training")
-    ok(svc, "T1", "UMGR", "team add <@UREP>")
+    join(svc, "T1", "UMGR", "UREP")
     ok(svc, "T1", "UMGR", "team policy give-get 24")
     clock.now = NOW + timedelta(hours=24)
     view = ok(svc, "T1", "UMGR", "team")
@@ -156,7 +162,7 @@ def test_one_nudge_per_deal_per_day_and_it_shows_in_the_log(database: Database) 
     clock = Clock()
     svc = service_for(database, clock)
     deal_in_close(svc, "T1", "UREP", "Acme renewal")
-    ok(svc, "T1", "UMGR", "team add <@UREP>")
+    join(svc, "T1", "UMGR", "UREP")
     reply = ok(svc, "T1", "UMGR", "nudge <@UREP|rep> Acme renewal ask for the term",
                tz="America/New_York")
     (notice,) = reply.notices

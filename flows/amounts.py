@@ -223,6 +223,54 @@ def format_money(value: Decimal, currency: str | None) -> str:
     return f"{symbol}{number}" if symbol else f"{number} {currency}"
 
 
+# Beyond this a figure is a typo or a probe, not a deal (and it would swamp every check).
+MAX_AMOUNT = Decimal(10) ** 12
+# What a person may mean as a bare number, including the forms Python's Decimal would read
+# but no amount can be: NaN, infinities, exponents, a sign.
+_NUMBERISH = re.compile(
+    r"[+-]?\s*(?:s?nan|inf(?:inity)?|(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)", re.I)
+_PLAIN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+
+
+def amount_problem(value: Decimal) -> str | None:
+    """Why ``value`` cannot be a deal's amount, or None when it can.
+
+    Only finite amounts from 0 to :data:`MAX_AMOUNT` are kept: a NaN compares false with
+    everything, so a NaN walk-away would silence the below-walk-away check for good.
+    """
+    if not value.is_finite():
+        return "That is not a number I can use as an amount."
+    if value < 0:
+        return "An amount can't be negative."
+    if value > MAX_AMOUNT:
+        return "That amount is too large to be a deal's; check the number of zeros."
+    return None
+
+
+def read_number(text: str) -> Decimal | None:
+    """A bare number as people type it (``90``, ``90,000``, ``1.5``); None for other text.
+
+    Raises:
+        ValueError: ``text`` is a number but no amount (NaN, infinity, an exponent, a
+            sign, too large); the message says which.
+
+    """
+    raw = text.strip()
+    if not _NUMBERISH.fullmatch(raw):
+        return None
+    if not _PLAIN_NUMBER.fullmatch(raw):
+        if raw.lstrip("+- ").lower().startswith(("nan", "snan", "inf")):
+            raise ValueError("That is not a number I can use as an amount.")
+        if raw.startswith("-"):
+            raise ValueError("An amount can't be negative.")
+        raise ValueError("Write the amount in plain digits, like 90000 or 90k.")
+    value = Decimal(raw.replace(",", ""))
+    problem = amount_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
 def find_amounts(text: str) -> list[Amount]:
     """Every money amount in ``text``, in order of appearance."""
     masked = _NOT_MONEY_SPANS.sub(lambda m: "_" * len(m.group(0)), text)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 
-from flows.amounts import find_amounts
+from flows.amounts import amount_problem, find_amounts, read_number
 from flows.commands import BadArguments, command
 from flows.model import IssueScore, Walkaway
 from flows.turn import Turn, require_text
@@ -39,13 +38,20 @@ def parse_walkaway(text: str, context: str) -> Walkaway:
     amounts = [a for a in find_amounts(text) if not a.per_unit]
     amount = amounts[0] if amounts else None
     value, currency = (amount.value, amount.currency) if amount else (None, None)
+    if amount is not None:
+        problem = amount_problem(amount.value)
+        if problem is None and _signed(text, amount.text):
+            problem = "An amount can't be negative."
+        if problem:
+            raise BadArguments(problem)
     if value is None:
         # A bare small number ("walkaway min 90") is an amount only when it is all there is.
+        # Never through Decimal(text): it reads "NaN", "inf" and "1e309" as numbers.
         rest = _MAX_WORDS.sub(" ", _MIN_WORDS.sub(" ", text)).strip()
         try:
-            value = Decimal(rest.replace(",", "")) if rest else None
-        except InvalidOperation:
-            value = None
+            value = read_number(rest)
+        except ValueError as exc:
+            raise BadArguments(str(exc)) from None
     if value is None:
         return Walkaway(text=text)
     if _MIN_WORDS.search(text):
@@ -55,6 +61,12 @@ def parse_walkaway(text: str, context: str) -> Walkaway:
     else:
         direction = "min" if context in MINIMUM_CONTEXTS else "max"
     return Walkaway(text=text, amount=value, currency=currency, direction=direction)  # type: ignore[arg-type]
+
+
+def _signed(text: str, amount: str) -> bool:
+    """Whether a minus sign stands right before ``amount`` ("-90k"), not a range's dash."""
+    before = text[:max(text.find(amount), 0)].rstrip()
+    return before.endswith("-") and not before[:-1].rstrip()[-1:].isalnum()
 
 
 @command("batna")

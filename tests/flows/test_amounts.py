@@ -13,11 +13,19 @@ Decisions recorded here (see also the ``flows.amounts`` docstring):
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from flows.amounts import Amount, find_amounts, format_money, headline
+from flows.amounts import Amount, amount_problem, find_amounts, format_money, headline, read_number
+from flows.engine import Engine
+from flows.memory import MemoryDealSpace
+from flows.replies import Rejection, Reply
+
+NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
 USD, EUR, GBP = "USD", "EUR", "GBP"
 
@@ -248,3 +256,55 @@ def test_long_lines_neither_crash_nor_crawl(text: str) -> None:
     for amount in find_amounts(text):
         assert amount.value.adjusted() < 30
     assert time.perf_counter() - started < 2
+
+
+# -- numbers no amount can be (issue 12, finding 6) ------------------------------------------
+@pytest.mark.parametrize(("args", "why"), [
+    ("NaN", "not a number"), ("nan", "not a number"), ("sNaN", "not a number"),
+    ("inf", "not a number"), ("-inf", "not a number"), ("Infinity", "not a number"),
+    ("-5", "negative"), ("min -5", "negative"), ("-90k", "negative"),
+    ("- $90,000", "negative"), ("1e309", "plain digits"), ("1e5", "plain digits"),
+    ("+5", "plain digits"), ("5000000000000", "too large"), ("$5,000,000,000,000", "too large"),
+    ("max $2000b", "too large"),
+])
+def test_a_walkaway_that_is_no_amount_is_refused(args: str, why: str) -> None:
+    engine, space = Engine(), MemoryDealSpace()
+    engine.handle("new Acme", space, NOW)
+    outcome = engine.handle(f"walkaway {args}", space, NOW)
+    assert isinstance(outcome, Rejection) and outcome.code == "bad_arguments", outcome
+    assert why in outcome.message
+    deal = space.active_deal()
+    assert deal is not None and deal.walkaway is None  # nothing was stored
+
+
+@pytest.mark.parametrize(("args", "amount"), [
+    ("0", "0"), ("90", "90"), ("min 90,000", "90000"), ("85-110k", "85000"),
+    ("1000000000000", "1000000000000"), ("max 1.5M", "1500000"),
+])
+def test_ordinary_walkaways_still_read(args: str, amount: str) -> None:
+    engine, space = Engine(), MemoryDealSpace()
+    engine.handle("new Acme", space, NOW)
+    assert isinstance(engine.handle(f"walkaway {args}", space, NOW), Reply)
+    deal = space.active_deal()
+    assert deal is not None and deal.walkaway is not None
+    assert deal.walkaway.amount == Decimal(amount)
+
+
+@pytest.mark.parametrize("text", ["nan", "NaN", "inf", "-inf", "1e309", "Infinity", "-0"])
+def test_read_number_never_returns_a_non_finite_decimal(text: str) -> None:
+    try:
+        value = read_number(text)
+    except ValueError:
+        return
+    assert value is None or (value.is_finite() and value >= 0)
+
+
+@given(st.text(max_size=40))
+def test_no_text_becomes_a_non_finite_or_absurd_amount(text: str) -> None:
+    for amount in find_amounts(text):
+        assert amount.value.is_finite() and amount.value >= 0
+    try:
+        value = read_number(text)
+    except ValueError:
+        return
+    assert value is None or amount_problem(value) is None

@@ -132,6 +132,11 @@ def _chat(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     service = CoachService(database)
     user = getattr(args, "user", None) or _login_name()
+    from flows.team import MAX_USER_ID
+
+    if len(user) > MAX_USER_ID:
+        # Refused, not cut: two long names cut alike would share one person's deals.
+        return _fail(f"--user is at most {MAX_USER_ID} characters; {len(user)} is too long.")
     if getattr(args, "json", False) or not is_interactive(sys.stdin):
         return run_piped(service, user, sys.stdin, sys.stdout, getattr(args, "json", False))
     history = default_database_path().parent / "history"

@@ -45,3 +45,17 @@ def test_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("DATABASE_URL")
     default = database_settings(None)
     assert default.embedded_default and default.url.endswith("dealcoach.db")
+
+
+def test_a_user_name_longer_than_the_store_keeps_is_refused_at_start(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    db = f"sqlite:///{tmp_path / 'u.db'}"
+    monkeypatch.setattr("sys.stdin", io.StringIO("new Acme\n"))
+    assert main(["chat", "--db", db, "--user", "u" * 65, "--json"]) == 2
+    assert "--user is at most 64 characters" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("new Acme\n"))
+    assert main(["chat", "--db", db, "--user", "u" * 64, "--json"]) == 0
+    assert '"deal": "Acme"' in capsys.readouterr().out

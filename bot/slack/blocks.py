@@ -1,8 +1,9 @@
 """Engine replies as Block Kit: header, text, one block per warning, lines, table, buttons.
 
 Everything the engine says may carry user text (deal names, items, quoted lines), so every
-``mrkdwn`` string is escaped for Slack markup (``&``, ``<``, ``>`` and nothing else) and
-marked ``verbatim`` so Slack does not turn ``#channel`` or bare URLs into links either.
+``mrkdwn`` string is escaped for Slack markup through :mod:`bot.slack.safe` (``&``, ``<``,
+``>`` and nothing else) and marked ``verbatim`` so Slack does not turn ``#channel`` or bare
+URLs into links either; the notification ``text`` goes through the same path.
 ``plain_text`` objects (the header, button labels) are never parsed for mentions or links,
 so they carry the text as typed.
 
@@ -20,6 +21,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.slack.safe import escape as escape  # re-exported: builders import it from here
+from bot.slack.safe import message_text
+from bot.slack.safe import unescape as unescape
+from bot.slack.safe import with_mentions as with_mentions
 from flows.replies import Outcome, Rejection, Reply, Table, WarningItem
 
 MAX_MESSAGE_BLOCKS = 50
@@ -39,53 +44,6 @@ STEP_ACTION_PATTERN = re.compile(rf"^{STEP_ACTION}:\d+$")
 OPEN_FORM_ACTION = "open_form"
 
 Block = dict[str, Any]
-
-
-def escape(text: str) -> str:
-    """Escape user text for Slack markup so it can never ping, link or format a control sequence.
-
-    Args:
-        text: text that may contain ``<!channel>``, ``<@U123>`` or ``<http://x|y>``.
-
-    """
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-# A Slack user id, the only thing ever turned into a mention.
-_USER_ID = re.compile(r"[UW][A-Z0-9]+")
-
-
-def with_mentions(text: str, people: Iterable[str]) -> str:
-    """Escape ``text``, then turn ``@<id>`` into a Slack mention for the listed ids only.
-
-    The engine names people as ``@U123`` and lists the ids it named; anything else that
-    looks like a mention (a typed ``<@U999>`` or ``@U999`` in a note) stays escaped text.
-
-    Args:
-        text: user-facing text, unescaped.
-        people: the user ids that may become mentions.
-
-    """
-    escaped = escape(text)
-    for person in dict.fromkeys(people):
-        if _USER_ID.fullmatch(person):
-            # Not after "&lt;" or a word character: a typed "<@U1>" stays text even when
-            # U1 is named elsewhere in the reply.
-            escaped = re.sub(rf"(?<![\w@;])@{person}\b", f"<@{person}>", escaped)
-    return escaped
-
-
-def unescape(text: str) -> str:
-    """Undo Slack's escaping of text it sends us (messages, slash command text).
-
-    Slack delivers ``&``, ``<`` and ``>`` typed by a user as entities; the engine should
-    see what the user typed, and :func:`escape` puts the entities back on the way out.
-
-    Args:
-        text: text as Slack delivered it.
-
-    """
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 @dataclass(frozen=True)
@@ -412,7 +370,7 @@ def fallback_text(outcome: Outcome, labels: Labels | None = None) -> str:
     """
     labels = labels or Labels()
     if isinstance(outcome, Rejection):
-        return truncate_markup(escape(outcome.message), MAX_FALLBACK_TEXT)
+        return message_text(outcome.message, limit=MAX_FALLBACK_TEXT)
     parts = []
     if outcome.deal:
         parts.append(f"{outcome.deal} · {labels.phase(outcome.phase)}: ")
@@ -420,7 +378,7 @@ def fallback_text(outcome: Outcome, labels: Labels | None = None) -> str:
     parts.append(first)
     if outcome.warnings:
         parts.append(" (" + ", ".join(labels.warning(w.code) for w in outcome.warnings) + ")")
-    return truncate_markup(escape("".join(parts)) or "dealcoach", MAX_FALLBACK_TEXT)
+    return message_text("".join(parts), outcome.people, limit=MAX_FALLBACK_TEXT)
 
 
 def render(outcome: Outcome, labels: Labels | None = None, *, buttons: bool = True,

@@ -28,6 +28,8 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.webhook import WebhookClient
 
+from bot.slack.safe import guard
+
 log = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 10
@@ -115,7 +117,7 @@ def post_to_response_url(url: str, payload: dict[str, Any]) -> bool:
     """
     try:
         response = WebhookClient(url, timeout=TIMEOUT_SECONDS,
-                                 retry_handlers=retry_handlers()).send_dict(payload)
+                                 retry_handlers=retry_handlers()).send_dict(guard(payload))
     except (SlackClientError, OSError) as exc:
         log.error("posting to the response_url failed: %s", exc)
         return False
@@ -142,7 +144,8 @@ def call(client: WebClient, method: str, **kwargs: Any) -> dict[str, Any] | None
         if method in QUERY_METHODS:
             return client.api_call(  # type: ignore[return-value]
                 method, http_verb="GET", params=kwargs).data
-        return client.api_call(method, json=kwargs).data  # type: ignore[return-value]
+        # Every message, view and ephemeral leaves through here: the last escaping check.
+        return client.api_call(method, json=guard(kwargs)).data  # type: ignore[return-value]
     except SlackApiError as exc:
         log.error("Slack %s failed: %s (HTTP %s)", method, exc.response.get("error"),
                   exc.response.status_code)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.slack.blocks import MAX_VIEW_BLOCKS, Block, Message, escape, fit, section
+from bot.slack.safe import message_text
 
 MOVE = "log_move"
 PREPARE = "prepare"
@@ -394,7 +395,9 @@ def inline_errors(form: Form, rejections: dict[str, Any]) -> dict[str, str]:
             block = form.main_input
         text = f"Line {row}: {rejection.message}" if row else rejection.message
         errors.setdefault(block, []).append(text)
-    return {block: " ".join(texts)[:2000] for block, texts in errors.items()}
+    # A rejection may quote what was typed; escaped like every other text Slack may parse.
+    return {block: message_text(" ".join(texts), limit=2000)
+            for block, texts in errors.items()}
 
 
 def result_view(title: str, message: Message) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from bot.slack.blocks import (
     validate,
     with_mentions,
 )
+from bot.slack.safe import message_text
 
 # A button that switches to a deal, then runs its step (opening the step's form when the
 # step needs details). Its value is JSON: {"deal": ..., "step": ...}.
@@ -33,6 +34,9 @@ FIX_ACTION = "deal_fix"
 FIX_ACTION_PATTERN = re.compile(rf"^{FIX_ACTION}:\d+$")
 SNOOZE_STEP = "remind snooze"
 MAX_NOTICE_BLOCKS = 40
+MAX_NOTICE_TEXT = 300
+# Short labels for the buttons of a team invite (the value keeps the whole command).
+_STEP_LABELS = {"team accept": "Accept", "team decline": "Decline", "team": "Show my team"}
 
 
 def fix_value(deal: str, step: str) -> str:
@@ -75,10 +79,16 @@ def render_delivery(kind: str, payload: dict[str, Any]) -> Message:
             blocks.append({"type": "actions", "block_id": "fixes", "elements": [
                 button(step, f"{FIX_ACTION}:{i}", fix_value(str(payload["deal"]), step),
                        primary=i == 0) for i, step in enumerate(steps[:MAX_BUTTONS])]})
+        elif steps:
+            # No deal to switch to (a team invite: Accept, Decline): plain commands, run
+            # for whoever clicks, like any next-step button.
+            blocks.append({"type": "actions", "block_id": "steps", "elements": [
+                button(_STEP_LABELS.get(step.split(" @")[0], step), f"{STEP_ACTION}:{i}", step,
+                       primary=i == 0) for i, step in enumerate(steps[:MAX_BUTTONS])]})
     blocks = fit(blocks, MAX_NOTICE_BLOCKS)
     validate(blocks)
-    # The notification text is plain: no mentions, no markup.
-    return Message(truncate(text, 300), blocks)
+    # The notification text is parsed like the blocks: escaped the same way, by one function.
+    return Message(message_text(text, people, limit=MAX_NOTICE_TEXT), blocks)
 
 
 def _brief_blocks(payload: dict[str, Any], people: list[str], *, snooze: bool) -> list[Block]:

@@ -27,6 +27,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.slack.client import TIMEOUT_SECONDS, RateLimitRetry
 from bot.slack.notices import render_delivery
+from bot.slack.safe import guard
 from bot.store.database import Database
 from bot.store.deliveries import Outgoing, claim_deliveries, finish_delivery
 
@@ -118,10 +119,10 @@ class Sender:
                 stats.add("found")
                 self._finish(item, channel, found, None, stats)
                 return
-        message = render_delivery(item.kind, item.payload)
+        message = guard(render_delivery(item.kind, item.payload).payload())
         try:
             answer = client.chat_postMessage(
-                channel=channel or item.user_id, text=message.text, blocks=message.blocks,
+                channel=channel or item.user_id, text=message["text"], blocks=message["blocks"],
                 metadata={"event_type": METADATA_EVENT,
                           "event_payload": {"delivery_id": item.id}},
                 unfurl_links=False, unfurl_media=False)

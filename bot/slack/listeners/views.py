@@ -19,6 +19,7 @@ from bot.slack.blocks import OPEN_FORM_ACTION
 from bot.slack.client import call
 from bot.slack.front import Front, workspace_of
 from bot.slack.modals import FORMS, FieldErrors, Form, inline_errors, result_view
+from bot.slack.safe import guard
 
 log = logging.getLogger(__name__)
 
@@ -86,11 +87,13 @@ def handle_submission(front: Front, form: Form, ack: Ack, body: dict[str, Any],
     try:
         lines = form.lines(values)
     except FieldErrors as exc:
-        ack(response_action="errors", errors=exc.errors)
+        ack(**guard({"response_action": "errors", "errors": exc.errors}))
         return
     result = front.coach.run_all(workspace, user, lines)
     if isinstance(result, dict):
-        ack(response_action="errors", errors=inline_errors(form, result))
+        ack(**guard({"response_action": "errors", "errors": inline_errors(form, result)}))
         return
-    ack(response_action="update", view=result_view(form.title, result.message))
+    # The acknowledgement is a payload Slack parses too: the same last check as any call.
+    ack(**guard({"response_action": "update",
+                 "view": result_view(form.title, result.message)}))
     front.after_turn(client, workspace, user, result)

@@ -129,6 +129,7 @@ def test_a_managers_monday_digest(database: Database) -> None:
     run(database, "M1", ["team add <@U1|dana>", "remind 09:00"], MONDAY_0600,
         tz="Europe/London")
     rep_with_gaps(database, "U1", "Europe/London", MONDAY_0600)
+    run(database, "U1", ["team accept <@M1>"], MONDAY_0600)  # the rep's consent
     Planner(database).run(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
     digest = [r for r in deliveries(database) if r.kind == "digest"]
     assert len(digest) == 1 and digest[0].user_id == "M1"

@@ -34,6 +34,12 @@ def ask(running: Running, text: str, user: str = "U1") -> Call:
     return answer
 
 
+def join_team(running: Running, manager: str = "U1", rep: str = "U2") -> None:
+    """``manager`` asks ``rep`` to join their team and ``rep`` accepts (no admin needed)."""
+    assert "Asked" in as_text(ask(running, f"team add <@{rep}|rep>", user=manager))
+    assert "on <@" in as_text(ask(running, f"team accept <@{manager}|mgr>", user=rep))
+
+
 def as_text(call: Call) -> str:
     """Everything a call carried, as one JSON string (to look for words in it)."""
     return json.dumps(call.body)

@@ -61,6 +61,7 @@ def _click_fix(running: Running, user: str, value: str, trigger: str) -> None:
 def _team_with_nudge(running: Running) -> dict[str, Any]:
     """U1 manages U2, whose Acme deal has no safeguards; U1 nudges; the DM U2 got."""
     prepare_rep_deal(running)
+    running.fake.set_person("U1", is_admin=True)  # added at once, as an admin does
     ask(running, "team add <@U2|dana>")
     _dm_posts(running.fake, "U2")  # the "you were added" note
     answer = ask(running, "nudge <@U2|dana> Acme keep it measurable")
@@ -73,6 +74,7 @@ def _team_with_nudge(running: Running) -> dict[str, Any]:
 
 def test_a_rep_added_to_a_team_gets_a_dm_naming_who_added_them(running: Running) -> None:
     fake = running.fake
+    fake.set_person("U1", is_admin=True)  # an admin adds at once; others invite
     answer = ask(running, "team add <@U2|dana>")
     assert "Added <@U2> to your team" in as_text(answer)
     (post,) = _dm_posts(fake, "U2")

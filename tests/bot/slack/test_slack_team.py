@@ -10,7 +10,7 @@ import json
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from slack_harness import SECRETS, Running, as_text, ask, prepare_rep_deal
+from slack_harness import SECRETS, Running, as_text, ask, join_team, prepare_rep_deal
 
 from bot.slack.blocks import MAX_VIEW_BLOCKS, STEP_ACTION_PATTERN, Labels, render, validate
 from bot.slack.home import home_view
@@ -77,8 +77,8 @@ def test_only_a_workspace_admin_can_assign_managers(running: Running) -> None:
 
 def test_nobody_outside_the_team_can_nudge_or_see_the_rep(running: Running) -> None:
     prepare_rep_deal(running)
-    ask(running, "team add <@U2|dana>")
-    ask(running, "team add <@U4|lee>", user="U3")  # another team's manager
+    join_team(running)
+    join_team(running, "U3", "U4")  # another team's manager
     for outsider in ("U3", "U5"):  # U5 manages nobody
         nudge = ask(running, "nudge <@U2|dana> Acme", user=outsider)
         assert "is not on your team" in as_text(nudge)
@@ -93,7 +93,7 @@ def test_nobody_outside_the_team_can_nudge_or_see_the_rep(running: Running) -> N
 def test_a_managers_home_shows_the_team_with_a_nudge_button_and_no_secrets(
         running: Running) -> None:
     prepare_rep_deal(running)
-    ask(running, "team add <@U2|dana>")
+    join_team(running)
     view = _home(running, "U1")
     text = json.dumps(view)
     assert "Your team" in text and "<@U2>" in text and "Acme" in text
@@ -117,7 +117,7 @@ def test_a_managers_home_shows_the_team_with_a_nudge_button_and_no_secrets(
 
 def test_a_reps_home_names_their_manager_and_everyones_shows_the_reminder(
         running: Running) -> None:
-    ask(running, "team add <@U2|dana>")
+    join_team(running)
     rep = json.dumps(_home(running, "U2"))
     assert "Your manager: <@U1>" in rep
     assert "No daily prep reminder" in rep and '"remind 08:30"' in rep
@@ -131,7 +131,7 @@ def test_a_reps_home_names_their_manager_and_everyones_shows_the_reminder(
 
 def test_only_the_people_a_reply_names_become_mentions(running: Running) -> None:
     running.service.handle("T1", "U2", "new Acme <@U999> & co")
-    ask(running, "team add <@U2|dana>")
+    join_team(running)
     answer = ask(running, "team")
     # Markup is what Slack parses for mentions (button labels are plain text).
     markup = json.dumps([b["text"]["text"] for b in answer.body["blocks"]
@@ -169,3 +169,63 @@ def test_a_big_team_and_many_deals_still_fit_one_home_view() -> None:
     assert "No open deals: <@U9>" in text and "Your manager: <@U0>" in text
     assert "Deal &lt;3&gt;" in text and "A give still waiting for its get" in text
     assert {"remind snooze", "remind off"} <= {b["value"] for b in _buttons(view["blocks"])}
+
+
+def _dm_to(running: Running, user: str, count: int = 1) -> list[dict[str, Any]]:
+    running.fake.wait_for("chat.postMessage", count, timeout=20,
+                          where=lambda c: c.body.get("channel") == user)
+    return running.fake.dm(user)
+
+
+def test_a_non_admin_add_waits_for_the_reps_accept_button(running: Running) -> None:
+    prepare_rep_deal(running)
+    asked = as_text(ask(running, "team add <@U2|dana>"))
+    assert "Asked <@U2> to join your team" in asked
+    (invite,) = _dm_to(running, "U2")
+    assert "<@U1> asks to add you to their team" in json.dumps(invite["blocks"])
+    validate(invite["blocks"])
+    accept, decline = _buttons(invite["blocks"])
+    assert (accept["text"]["text"], accept["value"]) == ("Accept", "team accept @U1")
+    assert (decline["text"]["text"], decline["value"]) == ("Decline", "team decline @U1")
+    assert STEP_ACTION_PATTERN.match(accept["action_id"])
+
+    # Not yet accepted: the would-be manager sees nothing of the rep anywhere.
+    team = as_text(ask(running, "team"))
+    assert "Acme" not in team and "Waiting for <@U2> to accept" in team
+    assert "is not on your team" in as_text(ask(running, "nudge <@U2|dana> Acme"))
+    home = json.dumps(_home(running, "U1"))
+    assert "Your team" not in home and "Acme" not in home
+
+    # The rep clicks Accept in the DM: a signed block_actions request, as Slack sends it.
+    sent = running.slack.interaction({
+        "type": "block_actions", "user": {"id": "U2"}, "channel": {"id": "DU2"},
+        "container": {"type": "message", "is_ephemeral": False}, "trigger_id": "t-acc",
+        "response_url": running.fake.response_url("accepted"),
+        "actions": [{"type": "button", "action_id": accept["action_id"], "block_id": "steps",
+                     "value": accept["value"]}],
+    })
+    assert sent.status == 200
+    (answer,) = running.fake.wait_for("accepted", timeout=20)
+    assert "You're on <@U1>'s team now" in as_text(answer)
+    told = _dm_to(running, "U1")
+    assert "<@U2> accepted" in json.dumps(told[-1]["blocks"])
+
+    mine = as_text(ask(running, "team"))
+    assert "<@U2>" in mine and "Acme" in mine
+    assert not any(secret in mine for secret in SECRETS)
+    assert "Your manager is <@U1>" in as_text(ask(running, "team", user="U2"))
+
+    # The rep can leave; the manager is told and sees nothing any more.
+    assert "You left <@U1>'s team" in as_text(ask(running, "team leave", user="U2"))
+    assert "<@U2> left your team" in json.dumps(_dm_to(running, "U1", 2)[-1]["blocks"])
+    assert "Acme" not in as_text(ask(running, "team"))
+
+
+def test_an_admins_add_acts_at_once_and_the_rep_is_told_who_added_them(
+        running: Running) -> None:
+    running.fake.set_person("U9", is_admin=True)
+    done = as_text(ask(running, "team assign <@U1|mia> <@U2|dana>", user="U9"))
+    assert "Added <@U2> to <@U1>'s team" in done
+    (note,) = _dm_to(running, "U2")
+    text = json.dumps(note["blocks"])
+    assert "<@U9> (a workspace admin) added you to <@U1>'s team" in text

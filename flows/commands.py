@@ -81,3 +81,8 @@ def suggest(word: str) -> str | None:
     """The command closest to a mistyped word, if one is close enough."""
     close = difflib.get_close_matches(word, list(_WORDS), n=1, cutoff=0.6)
     return _WORDS[close[0]] if close else None
+
+
+def close_to(word: str, command: str, cutoff: float = 0.75) -> bool:
+    """Whether ``word`` is a near-typo of ``command`` ("gvie" for "give", not "net-60")."""
+    return difflib.SequenceMatcher(None, word, command).ratio() >= cutoff

@@ -9,11 +9,32 @@ command leaves nothing behind even in a store without transactions.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 import flows.handlers  # noqa: F401  (registers every command)
-from flows.commands import REGISTRY, BadArguments, NotNow, UnknownDeal, resolve, split_line, suggest
-from flows.replies import Outcome, Rejection
+from flows.commands import (
+    REGISTRY,
+    BadArguments,
+    CommandSpec,
+    NotNow,
+    UnknownDeal,
+    close_to,
+    resolve,
+    split_line,
+    suggest,
+)
+from flows.journal import Recorder
+from flows.reading import (
+    READ_WHEN_REJECTED,
+    SAFE_COMMANDS,
+    Reader,
+    Reading,
+    context_for,
+    reads_as_prose,
+)
+from flows.replies import CHAT, RECAP, Outcome, Rejection, Reply, merge_replies
 from flows.storage import DealSpace
 from flows.turn import Turn
 from flows.vocabulary import (
@@ -29,6 +50,9 @@ from phrases import PhraseLibrary, load_library
 from phrases.library import Vocabulary
 
 MAX_LINE = 4000
+# Reader rules meaning "no move found at all": a near-typo of a command word is then
+# answered as the unknown command it probably was.
+NOTHING_READ = frozenset({"nothing"})
 
 
 def engine_vocabulary() -> Vocabulary:
@@ -46,16 +70,28 @@ def engine_vocabulary() -> Vocabulary:
 
 
 @functools.cache
+def default_reader() -> Reader:
+    """The plain-language reader with the packaged lexicon (built once)."""
+    return Reader()
+
+
+@functools.cache
 def default_library() -> PhraseLibrary:
     """The packaged phrase library, validated against the engine's vocabulary (once)."""
     return load_library(engine_vocabulary())
 
 
 class Engine:
-    """Parses a line, runs the command against the user's deals and builds the reply."""
+    """Parses a line, runs the command against the user's deals and builds the reply.
 
-    def __init__(self, library: PhraseLibrary | None = None):
+    A line that starts with a command word runs as typed. Any other line (and a typed one
+    whose arguments read as prose, see :mod:`flows.reading.guard`) goes to the
+    plain-language reader, and its reading runs exactly as if it had been typed.
+    """
+
+    def __init__(self, library: PhraseLibrary | None = None, reader: Reader | None = None):
         self.lib = library or default_library()
+        self.reader = reader or default_reader()
 
     def handle(self, line: str, space: DealSpace, now: datetime) -> Outcome:
         """Run one line for one user.
@@ -74,27 +110,123 @@ class Engine:
                                                                     limit=MAX_LINE))
         word, args = split_line(text)
         spec = resolve(word)
-        if spec is None:
-            guess = suggest(word)
-            return self._reject("unknown_command", guess or "help",
+        if spec is not None and not reads_as_prose(spec.name, word, args):
+            if spec.name == "they":
+                # "they threw in a reference call" is something we got, not a line of theirs
+                reading = self.read(text, space, now)
+                if reading.kind == "command" and reading.command.startswith(("get ", "give ")):
+                    return self._follow(reading, space, now)
+            outcome = self._execute([(spec, args)], space, now, label=text)
+            if (isinstance(outcome, Rejection) and outcome.code == "bad_arguments"
+                    and spec.name in READ_WHEN_REJECTED):
+                # The rejected command wrote nothing, so reading the line instead is safe.
+                reading = self.read(text, space, now)
+                if reading.kind in ("command", "recap") and not self.reader.reads_word_as_verb(
+                        word, reading):
+                    return self._follow(reading, space, now)
+            return outcome
+        reading = self.read(text, space, now)
+        guess = suggest(word) if spec is None else None
+        if guess and reading.kind in ("chat", "unclear") and (
+                reading.rule == "nothing" or close_to(word, guess)):
+            return self._reject("unknown_command", guess,
                                 self.lib.reply("unknown_command", word=word[:40], guess=guess))
+        return self._follow(reading, space, now)
+
+    def handle_batch(self, lines: Sequence[str], space: DealSpace, now: datetime) -> Outcome:
+        """Run confirmed readings (a call recap) as one change: all of them, or none.
+
+        Only commands the reader may produce are accepted, so a tampered confirmation
+        can never switch deals, move a phase or reach other people.
+
+        Args:
+            lines: canonical command lines, as a recap reply listed them.
+            space: the user's deals inside the caller's transaction (roll it back on a
+                rejection: the lines before the rejected one may have written).
+            now: the current time.
+
+        """
+        steps: list[tuple[CommandSpec, str]] = []
+        for line in lines:
+            word, args = split_line(line)
+            spec = resolve(word)
+            if spec is None or spec.name not in SAFE_COMMANDS or not args.strip():
+                return self._reject("bad_arguments", "", self.lib.reply("recap_empty"))
+            steps.append((spec, args))
+        if not steps:
+            return self._reject("bad_arguments", "", self.lib.reply("recap_empty"))
+        outcome = self._execute(steps, space, now, label=" / ".join(lines))
+        if isinstance(outcome, Reply):
+            outcome.read_as = list(lines)
+        return outcome
+
+    # -- reading -------------------------------------------------------------------------
+    def read(self, text: str, space: DealSpace, now: datetime) -> Reading:
+        """How the reader understands ``text`` for this user's active deal."""
         deal = space.active_deal()
-        if spec.needs_deal and deal is None:
-            return self._reject("no_active_deal", "new", self.lib.reply("no_active_deal"),
-                                command=spec.name)
-        turn = Turn(lib=self.lib, space=space, now=now, deal=deal, command=spec.name)
-        try:
-            spec.handler(turn, args)
-        except BadArguments as exc:
-            return self._reject("bad_arguments", spec.name, str(exc), command=spec.name)
-        except NotNow as exc:
-            return self._reject("not_allowed_now", spec.name, str(exc), command=spec.name)
-        except UnknownDeal as exc:
-            return self._reject("unknown_deal", "deals", str(exc), command=spec.name)
-        if turn.deal_changed and turn.deal is not None:
-            turn.deal.updated_at = now
-            space.save_deal(turn.deal)
-        return turn.reply()
+        last = None
+        if deal is not None and deal.moves_count:
+            recent = space.recent_moves(deal, 1)
+            last = recent[-1] if recent else None
+        ctx = context_for(deal, last, now, space.profile().tz, self.reader.lex)
+        return self.reader.read(text, ctx)
+
+    def _follow(self, reading: Reading, space: DealSpace, now: datetime) -> Outcome:
+        """Run a reading as if typed, or answer it (recap, unclear, small talk)."""
+        deal = space.active_deal()
+        context = dict(deal=deal.name if deal else None, phase=deal.phase if deal else None)
+        if reading.kind == "chat":
+            key = "read_nothing" if reading.rule in NOTHING_READ else "read_chat"
+            return Reply(text=self.lib.reply(key), command=CHAT, **context)
+        if reading.kind == "unclear":
+            return Rejection(code="unclear", message=self.lib.reply("read_unclear"),
+                             choices=reading.lines)
+        if reading.kind == "recap":
+            return Reply(text=self.lib.reply("recap_read", count=len(reading.lines)),
+                         command=RECAP, read_as=list(reading.lines), **context)
+        word, args = split_line(reading.command)
+        spec = resolve(word)
+        if spec is None or spec.name not in SAFE_COMMANDS or not args.strip() and word not in (
+                "status", "log", "faq"):
+            # Never run what the reader may not produce; a reader bug reads as nothing.
+            return Reply(text=self.lib.reply("read_nothing"), command=CHAT, **context)
+        outcome = self._execute([(spec, args)], space, now, label=reading.command)
+        if isinstance(outcome, Reply):
+            outcome.read_as = reading.command
+            return outcome
+        return replace(outcome, message=self.lib.reply("read_as_rejected",
+                                                       line=reading.command,
+                                                       message=outcome.message))
+
+    # -- running -------------------------------------------------------------------------
+    def _execute(self, steps: Sequence[tuple[CommandSpec, str]], space: DealSpace,
+                 now: datetime, *, label: str) -> Outcome:
+        """Run commands in order as one journaled change; the first rejection stops it."""
+        deal = space.active_deal()
+        # Journals the call as one undoable change.
+        record = Recorder(space, deal, label=label, now=now)
+        turns: list[Turn] = []
+        for spec, args in steps:
+            deal = space.active_deal()
+            if spec.needs_deal and deal is None:
+                return self._reject("no_active_deal", "new", self.lib.reply("no_active_deal"),
+                                    command=spec.name)
+            turn = Turn(lib=self.lib, space=space, now=now, deal=deal, command=spec.name)
+            try:
+                spec.handler(turn, args)
+            except BadArguments as exc:
+                return self._reject("bad_arguments", spec.name, str(exc), command=spec.name)
+            except NotNow as exc:
+                return self._reject("not_allowed_now", spec.name, str(exc), command=spec.name)
+            except UnknownDeal as exc:
+                return self._reject("unknown_deal", "deals", str(exc), command=spec.name)
+            if turn.deal_changed and turn.deal is not None:
+                turn.deal.updated_at = now
+                space.save_deal(turn.deal)
+            turns.append(turn)
+        record.finish(*turns)
+        replies = [t.reply() for t in turns]
+        return replies[0] if len(replies) == 1 else merge_replies(replies)
 
     def _reject(self, code: str, usage_of: str, message: str, command: str = "") -> Rejection:
         usage = ""

@@ -75,6 +75,9 @@ class Reply:
     notices: list[Notice] = field(default_factory=list)
     # User ids the reply names as ``@<id>`` (see Notice.people).
     people: list[str] = field(default_factory=list)
+    # How a plain line was read: the canonical command, or the list of a call recap
+    # (``command == "recap"``: not yet run, the front asks to confirm). None when typed.
+    read_as: str | list[str] | None = None
 
     def full_text(self) -> str:
         """The text with the table, if any, appended as plain text."""
@@ -84,7 +87,7 @@ class Reply:
 
     def to_json(self) -> dict[str, Any]:
         """The reply as the JSON object the terminal's ``--json`` mode prints."""
-        return {
+        doc: dict[str, Any] = {
             "deal": self.deal,
             "phase": self.phase,
             "text": self.full_text(),
@@ -94,6 +97,14 @@ class Reply:
             ],
             "lines": list(self.lines),
         }
+        if self.read_as is not None:
+            doc["read_as"] = self.read_as
+        return doc
+
+    @property
+    def is_recap(self) -> bool:
+        """A call recap read into several moves that wait for the user's confirmation."""
+        return self.command == RECAP and isinstance(self.read_as, list)
 
 
 @dataclass(frozen=True)
@@ -104,10 +115,39 @@ class Rejection:
     message: str
     usage: str = ""
     command: str = ""
+    # For ``unclear``: the readings to choose from, each a command line to run as is.
+    choices: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The rejection as the JSON object the terminal's ``--json`` mode prints."""
-        return {"error": {"code": self.code, "message": self.message, "usage": self.usage}}
+        error: dict[str, Any] = {"code": self.code, "message": self.message, "usage": self.usage}
+        if self.choices:
+            error["choices"] = list(self.choices)
+        return {"error": error}
 
 
 Outcome = Reply | Rejection
+
+# The command name of a reply that holds a call recap waiting to be confirmed.
+RECAP = "recap"
+# The command name of a reply to a plain line that stores nothing (small talk, "no").
+CHAT = "chat"
+
+
+def merge_replies(replies: list[Reply]) -> Reply:
+    """Several replies as one: texts joined, warnings by code once, the last deal and phase.
+
+    Args:
+        replies: at least one reply, in the order their commands ran.
+
+    """
+    last = replies[-1]
+    warnings = {w.code: w for r in replies for w in r.warnings}
+    steps = list(dict.fromkeys(s for r in replies for s in r.next_steps))
+    return Reply(
+        text="\n".join(r.text for r in replies if r.text),
+        deal=last.deal, phase=last.phase, warnings=list(warnings.values()),
+        lines=list(last.lines), table=last.table, next_steps=steps, command=last.command,
+        notices=[n for r in replies for n in r.notices],
+        people=list(dict.fromkeys(p for r in replies for p in r.people)),
+    )

@@ -36,7 +36,7 @@ def parse_new(args: str) -> tuple[str, str]:
     return name, context
 
 
-@command("new", "create", "start", needs_deal=False)
+@command("new", "create", needs_deal=False)
 def handle_new(turn: Turn, args: str) -> None:
     """Create a deal and make it the active one."""
     name, context = parse_new(args)

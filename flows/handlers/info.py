@@ -62,7 +62,7 @@ def _topic(turn: Turn, wanted: str) -> str:
     raise BadArguments(f"There is no script topic {wanted}. Topics: {', '.join(sorted(names))}.")
 
 
-@command("faq", "ask", "how", needs_deal=False)
+@command("faq", needs_deal=False)
 def handle_faq(turn: Turn, args: str) -> None:
     """Answer a common question, or list them."""
     words = set(_WORD.findall(args.lower()))

@@ -172,7 +172,7 @@ def handle_offer(turn: Turn, args: str) -> None:
 _THEIR_TOPICS = {"their_anchor": "anchor", "price_pushback": "objection", "unbundling": "objection"}
 
 
-@command("they", "heard", "counter")
+@command("they", "heard")
 def handle_they(turn: Turn, args: str) -> None:
     """Log what the other side said or asked, and how to answer it."""
     text, _ = _item(args, "line from the other side")

@@ -1,0 +1,580 @@
+"""The plain-language reader: one line as people type it -> one command of the grammar.
+
+The pipeline is one you can explain, and each reading names the rule that made it:
+
+1. whole-line notes: small talk, a bare yes or no to their last request, status and log
+   asks, our walk-away, BATNA, evidence, the next meeting;
+2. questions and requests for lines -> ``script <topic>`` or ``faq <words>``;
+3. a call recap (several sentences) -> one reading per sentence, confirmed in one step;
+4. both halves of a trade in one sentence ("X in return for Y", "if they X we Y");
+5. one clause: who acts, the verb frame, what changed hands -> give, get, offer, they, say.
+
+Nothing here ever produces a command that changes which deal is active or its phase
+(``new``, ``use``, ``next``, ``back``, ``walk``, ``signed``) or acts on other people
+(``team``, ``remind``, ``nudge``): those run only when typed. What cannot be read with
+confidence becomes ``unclear`` with two or three concrete choices, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from flows.amounts import find_amounts
+from flows.model import Deal, Move
+from flows.reading.clauses import Clause, ClauseReader
+from flows.reading.words import straighten, tokenize
+from flows.when import parse_when
+from phrases.lexicon import ReaderLexicon, load_reader_lexicon
+
+ReadingKind = Literal["command", "recap", "unclear", "chat"]
+
+# Commands the reader may produce. Anything that switches deals, moves a phase or reaches
+# other people is deliberately absent.
+SAFE_COMMANDS = frozenset({
+    "give", "get", "trade", "if", "offer", "they", "say", "script", "faq", "meeting",
+    "walkaway", "batna", "evidence", "status", "log", "counterparty",
+})
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=\S)|\n+|(?<=\w)\s+-\s+(?=\w)")
+_CLAUSE_JOIN = re.compile(r",?\s+(?:and|but|so|then|and then|while|whereas|plus)\s+|,\s+|;\s+")
+_NAME = re.compile(r"\b[A-Z][a-zA-Z'-]+\b")
+_WORDS = re.compile(r"[a-z0-9%$-]+")
+_MEETING_WORDS = re.compile(
+    r"\b(call|meeting|sync|chat|catch[- ]?up|check[- ]?in|reconven\w*|regroup\w*|"
+    r"follow(?:ing)?[- ]?up|circle back|touch base|back on|debrief|interview|qbr|session|"
+    r"demo|walk through|go over|meet|meeting|talk again|speak again)\b")
+_HAS_DAY_OR_TIME = re.compile(
+    r"\b(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\w*\b|\btomorrow\b|\btmrw\b|"
+    r"\d\s*(am|pm)\b|\d:\d\d|\bnext week\b|\b\d{1,2}(st|nd|rd|th)\b|\bnoon\b")
+_WE_DO = re.compile(r"^(?:we|i)\s+(?:(?:can|could|will|'ll|would|'d|are happy to|can happily|"
+                    r"might|may)\s+)*(?:do|go|make|run|pay|cover|offer|include|extend|"
+                    r"ok|okay|fine|yes|sure|agree|agreed)\b", re.I)
+_NON_FRAME_RULES = ("note:", "if:", "trade:", "help:", "they:no-frame", "they:from", "recap",
+                    "dialogue:")
+_ELABORATION = re.compile(r"^they:(no-frame|.*:planned)$|^they:(speech|refuse)$")
+_THEIR_ASK = re.compile(r"\b(ask|request|demand|requirement|insistence|condition|clause|"
+                        r"push|redline|objection)s?\b", re.I)
+_OUR_PEOPLE = re.compile(r"^(my|our) (boss|manager|vp|team|cfo|ceo|legal|finance|director|"
+                         r"lead|head|wife|husband|partner)\b", re.I)
+_SWAP = re.compile(
+    r"^(?:(?:we|i)\s+)?(?:just\s+)?(?:swapped|swap|traded|trade|exchanged|gave up|give up|"
+    r"dropped|drop|gave|give)\s+(?P<give>.+?)\s+for\s+(?P<get>(?:an? |the |their |more |"
+    r"extra |higher |longer |bigger |better )?.*?\b(?:more|extra|higher|longer|commit|"
+    r"commitment|term|case study|reference|logo|prepay|prepayment|upfront|signature|rsus?|"
+    r"equity|base|title|yr|yrs|years?|months?)\b.*)$", re.I)
+_FROM_THEM = re.compile(r"^\S*\s*(?:\w+\s+)?(?:from|by)\s", re.I)
+_QUESTION_WORDS = frozenset({"the", "a", "an", "i", "we", "to", "do", "should", "what", "how",
+                             "can", "could", "would", "is", "are", "for", "of", "me", "them",
+                             "my", "our", "their", "it", "this", "that", "about", "any", "on",
+                             "if", "say", "tell", "you", "they", "with", "when", "there"})
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a plain line means: commands to run, choices to offer, or nothing to store."""
+
+    kind: ReadingKind
+    # command: one line; recap: one per move, in order; unclear: the choices.
+    lines: tuple[str, ...] = ()
+    # The rule that produced the reading, so a wrong one is a data fix with a test.
+    rule: str = ""
+
+    @property
+    def command(self) -> str:
+        """The single command line of a ``command`` reading."""
+        return self.lines[0] if self.lines else ""
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """What the reader may know about the deal: names, its last move, time."""
+
+    deal: Deal | None = None
+    last_move: Move | None = None
+    now: datetime | None = None
+    tz: str = "UTC"
+    names: frozenset[str] = field(default_factory=frozenset)
+
+
+def context_for(deal: Deal | None, last_move: Move | None, now: datetime | None, tz: str,
+                lexicon: ReaderLexicon | None = None) -> ReadContext:
+    """A read context with the other side's names taken from the deal's notes and name."""
+    lex = lexicon or load_reader_lexicon()
+    names: set[str] = set()
+    if deal is not None:
+        stop = set(lex.not_names)
+        for note in [*deal.counterparty, deal.name]:
+            for word in _NAME.findall(note):
+                lower = word.lower().strip("'")
+                if lower not in stop and len(lower) > 1:
+                    names.add(lower)
+    return ReadContext(deal=deal, last_move=last_move, now=now, tz=tz, names=frozenset(names))
+
+
+class Reader:
+    """Reads plain lines into commands; built once, cheap per line."""
+
+    def __init__(self, lexicon: ReaderLexicon | None = None):
+        self.lex = lexicon or load_reader_lexicon()
+        self.clauses = ClauseReader(self.lex)
+        flags = re.IGNORECASE
+        self._notes = {kind: [re.compile(p, flags) for p in patterns]
+                       for kind, patterns in self.lex.notes.items()}
+        self._help_starts = [re.compile(p, flags) for p in self.lex.help.starts]
+        self._help_words = [re.compile(p, flags) for p in self.lex.help.help_words]
+        self._topics = {t: [re.compile(p, flags) for p in ps]
+                        for t, ps in self.lex.help.topics.items()}
+        yes = "|".join(re.escape(w) for w in sorted(self.lex.yes_words, key=len, reverse=True))
+        self._non_items = [re.compile(p, flags) for p in self.lex.non_items]
+        self._acceptance = re.compile(rf"^(?:(?:{yes})\b[\s,.!]*)+$", flags)
+        self._trade = [m.lower() for m in sorted(self.lex.trade_markers, key=len, reverse=True)]
+        self._conditions = sorted(self.lex.condition_markers, key=len, reverse=True)
+        self._condition_re = re.compile(
+            r"(?:^|,\s*|\s)(" + "|".join(re.escape(c) for c in self._conditions) + r")\s+", flags)
+
+    def reads_word_as_verb(self, word: str, reading: Reading) -> bool:
+        """Whether ``reading`` came from taking a command word as a verb ("pick Z" -> give).
+
+        A typed command that was rejected is read again only when the reading does not
+        rest on that same word: "remind 25:00" is a bad time, not something said.
+        """
+        frame_rule = not reading.rule.startswith(_NON_FRAME_RULES)
+        return frame_rule and self.clauses.is_frame_head(word)
+
+    # -- the line ------------------------------------------------------------------------
+    def read(self, line: str, ctx: ReadContext | None = None) -> Reading:
+        """The reading of one plain line (never raises on odd input)."""
+        ctx = ctx or ReadContext()
+        text = straighten(line)
+        text = re.sub(r"^(?:call )?recap\s*[:\-]\s*", "", text, flags=re.I)
+        if not text:
+            return Reading("chat", rule="empty")
+        sentences = [s for s in (x.strip(" \t") for x in _SENTENCE.split(text)) if s]
+        if len(sentences) > 1:
+            readings = [self._sentence(s, ctx) for s in sentences]
+            moves = [r for r in readings if r.kind == "command"]
+            if len(moves) > 1:
+                return Reading("recap", tuple(r.command for r in moves),
+                               rule="recap:" + ",".join(r.rule for r in moves))
+            if len(moves) == 1:
+                return moves[0]
+            unclear = [r for r in readings if r.kind == "unclear"]
+            return unclear[0] if unclear else Reading("chat", rule="recap:nothing")
+        return self._sentence(text, ctx)
+
+    def _sentence(self, text: str, ctx: ReadContext) -> Reading:
+        bare = text.strip(" .!")
+        lowered = bare.lower()
+        note = self._note(bare, lowered, ctx)
+        if note is not None:
+            return note
+        clause = self.clauses.read(bare, bare, 0, ctx.names)
+        if self._is_question(bare, lowered, clause):
+            return self._help(lowered)
+        trade = self._trade_reading(bare, ctx)
+        if trade is not None:
+            return trade
+        parts = self._split_clauses(bare, ctx)
+        if len(parts) > 1:
+            return self._compound(parts, bare, ctx)
+        return self._from_clause(clause, bare, ctx)
+
+    # -- whole-line notes ----------------------------------------------------------------
+    def _note(self, text: str, lowered: str, ctx: ReadContext) -> Reading | None:
+        if self._acceptance.match(lowered):
+            return self._acceptance_reading(ctx)
+        for kind in ("status", "log"):
+            if any(p.match(lowered) for p in self._notes.get(kind, [])):
+                return Reading("command", (kind,), rule=f"note:{kind}")
+        if any(p.search(lowered) for p in self._notes.get("chat", [])):
+            return Reading("chat", rule="note:chat")
+        for pattern in self._notes.get("walkaway", []):
+            m = pattern.match(text)
+            if m:
+                return self._walkaway(m, lowered)
+        for kind in ("batna", "evidence", "say"):
+            for pattern in self._notes.get(kind, []):
+                m = pattern.match(text)
+                if m and m.groupdict().get("rest"):
+                    return Reading("command", (f"{kind} {m.group('rest').strip()}",),
+                                   rule=f"note:{kind}")
+        for pattern in self._notes.get("meeting", []):
+            m = pattern.match(text)
+            if m and self._is_time(m.group("when"), ctx):
+                return Reading("command", (f"meeting {m.group('when').strip(' .')}",),
+                               rule="note:meeting")
+        when = self._meeting_time(text, lowered, ctx)
+        if when:
+            return Reading("command", (f"meeting {when}",), rule="note:meeting-words")
+        for pattern in self._notes.get("offer", []):
+            m = pattern.match(text)
+            if m and not _FROM_THEM.search(m.group("rest")):
+                return Reading("command", (f"offer {m.group('rest').strip()}",),
+                               rule="note:offer")
+        for pattern in self._notes.get("they", []):
+            m = pattern.match(text)
+            if m:
+                return Reading("command", (f"they: {m.group('rest').strip()}",),
+                               rule="note:they")
+        return None
+
+    def _meeting_time(self, text: str, lowered: str, ctx: ReadContext) -> str:
+        """The time in a line about a meeting ("regroup monday 10am"), if it has one."""
+        if ctx.now is None or not _MEETING_WORDS.search(lowered):
+            return ""
+        words = text.split()
+        for size in range(min(5, len(words)), 0, -1):
+            tail = " ".join(words[-size:]).strip(" .!,")
+            if _HAS_DAY_OR_TIME.search(tail.lower()) and self._is_time(tail, ctx):
+                return tail
+        return ""
+
+    def _is_time(self, when: str, ctx: ReadContext) -> bool:
+        if ctx.now is None:
+            return False
+        try:
+            parse_when(when.strip(" ."), ctx.now, ctx.tz)
+        except (ValueError, OverflowError):
+            return False
+        return True
+
+    @staticmethod
+    def _walkaway(m: re.Match[str], lowered: str) -> Reading:
+        rest = m.group("rest").strip(" .")
+        groups = m.groupdict()
+        direction = ""
+        word = (groups.get("dir") or "") + " " + lowered[:m.start("rest")]
+        if re.search(r"\b(below|under|lower than|less than|floor|min|minimum|lowest|bottom|"
+                     r"south of)\b", word):
+            direction = "min"
+        elif re.search(r"\b(above|over|higher than|more than|past|beyond|ceiling|max|maximum|"
+                       r"highest|cap|top|north of)\b", word):
+            direction = "max"
+        if direction and find_amounts(rest):
+            return Reading("command", (f"walkaway {direction} {rest}",), rule="note:walkaway")
+        return Reading("command", (f"walkaway {rest}",), rule="note:walkaway")
+
+    def _acceptance_reading(self, ctx: ReadContext) -> Reading:
+        ask = self._their_request(ctx)
+        if ask:
+            return Reading("command", (f"give {ask}",), rule="dialogue:yes-to-their-ask")
+        return Reading("chat", rule="dialogue:yes-without-ask")
+
+    def _their_request(self, ctx: ReadContext) -> str:
+        """What their last logged line asked for, when the last move was theirs."""
+        move = ctx.last_move
+        if move is None or move.kind != "they" or not move.text:
+            return ""
+        clause = self.clauses.read(move.text, move.text, 0, ctx.names)
+        if clause.kind in ("ask", "offer") and clause.item:
+            return clause.item
+        return move.text
+
+    # -- questions -----------------------------------------------------------------------
+    def _is_question(self, text: str, lowered: str, clause: Clause) -> bool:
+        if clause.side == "they" and clause.kind is not None and not clause.planned:
+            return False  # "they asked if we can do net-90?" reports their move
+        asks_help = any(p.search(lowered) for p in self._help_words)
+        if asks_help:
+            return True
+        if text.rstrip().endswith("?"):
+            return True
+        starts = any(p.match(lowered) for p in self._help_starts)
+        return starts and (clause.kind is None or clause.planned or clause.side is None)
+
+    def _help(self, lowered: str) -> Reading:
+        for topic, patterns in self._topics.items():
+            if any(p.search(lowered) for p in patterns):
+                return Reading("command", (f"script {topic}",), rule=f"help:{topic}")
+        words = [w for w in _WORDS.findall(lowered) if w not in _QUESTION_WORDS]
+        return Reading("command", ("faq " + " ".join(words[:8]),) if words else ("faq",),
+                       rule="help:faq")
+
+    # -- trades --------------------------------------------------------------------------
+    def _trade_reading(self, text: str, ctx: ReadContext) -> Reading | None:
+        lowered = text.lower()
+        swap = _SWAP.match(text)
+        if swap:
+            return Reading("command", (f"trade {swap.group('give')} for {swap.group('get')}",),
+                           rule="trade:swap")
+        for marker in self._trade:
+            at = lowered.find(f" {marker} ")
+            if at <= 0:
+                continue
+            left, right = text[:at].strip(" ,"), text[at + len(marker) + 2:].strip(" ,.")
+            if marker.endswith((" they", " he", " she", " to", " their")):
+                right = text[at + len(marker) + 2 - len(marker.split()[-1]) - 1:].strip(" ,.")
+            ours = self.clauses.read(left, left, 0, ctx.names)
+            if ours.side == "they" and ours.kind in ("give", "accept"):
+                # "they agreed to 3 years in return for net-60": theirs first.
+                give = self._thing(right, ctx)
+                if ours.item and give:
+                    return Reading("command", (f"trade {give} for {ours.item}",),
+                                   rule=f"trade:{marker}:theirs-first")
+            if ours.side == "we" and ours.kind in ("give", "accept", "reduce") and ours.item:
+                get = self._thing(right, ctx)
+                if get:
+                    return Reading("command", (f"trade {ours.item} for {get}",),
+                                   rule=f"trade:{marker}")
+            if ours.side == "we" and ours.kind == "get" and ours.item:
+                give = self._thing(right, ctx)
+                if give:
+                    return Reading("command", (f"trade {give} for {ours.item}",),
+                                   rule=f"trade:{marker}:get-first")
+        return self._conditional(text, ctx)
+
+    def _thing(self, text: str, ctx: ReadContext) -> str:
+        """What a trade half names: the item of its clause, or the words themselves."""
+        clause = self.clauses.read(text, text, 0, ctx.names)
+        if clause.kind is not None and clause.item:
+            if clause.side == "they" and clause.kind in ("give", "accept", "offer", "ask"):
+                return clause.item if clause.kind in ("give", "accept") else clause.from_verb
+            return clause.item
+        return clause.text
+
+    def _conditional(self, text: str, ctx: ReadContext) -> Reading | None:
+        m = self._condition_re.search(text)
+        if not m:
+            return None
+        marker = m.group(1).lower()
+        before, after = text[:m.start()].strip(" ,"), text[m.end():].strip(" ,.")
+        if not after:
+            return None
+        if not before:
+            # "if they take 3 years, we can do the training free"
+            cond, main = self._split_if(after, ctx)
+            if cond is None:
+                return None
+        else:
+            cond, main = after, before
+        cond_clause = self.clauses.read(cond, cond, 0, ctx.names)
+        main_clause = self.clauses.read(main, main, 0, ctx.names)
+        if cond_clause.negated or main_clause.negated:
+            return None
+        ours, theirs = (main_clause, cond_clause) if main_clause.side != "they" else (
+            cond_clause, main_clause)
+        if ours.side == "they" or theirs.side == "we":
+            return None
+        if theirs.side is None and theirs.kind is None and ours.side != "we":
+            return None
+        give = self._our_part(ours, ctx)
+        get = self._their_part(theirs)
+        if not give or not get:
+            return None
+        return Reading("command", (f"if we {give}, they {get}",), rule=f"if:{marker}")
+
+    def _split_if(self, text: str, ctx: ReadContext) -> tuple[str | None, str]:
+        """Split "they take 3 years(,) we can do X" into the condition and the main clause."""
+        if "," in text:
+            cond, _, main = text.partition(",")
+            main = re.sub(r"^\s*then\s+", "", main.strip(), flags=re.I)
+            return cond.strip(), main.strip()
+        tokens = tokenize(text)
+        for i in range(1, len(tokens)):
+            side, _, _ = self.clauses.actor_at(tokens, i, ctx.names)
+            if side is not None and tokens[i].word not in {"them", "us", "him", "her"}:
+                return text[:tokens[i].start].strip(), text[tokens[i].start:].strip()
+        return None, text
+
+    def _our_part(self, clause: Clause, ctx: ReadContext) -> str:
+        if clause.kind in ("give", "accept", "reduce", "offer") and clause.item:
+            return clause.from_verb if clause.kind != "accept" else clause.from_verb
+        if clause.kind is None:
+            if not _WE_DO.match(clause.text):
+                return ""  # "if they pay, we smile": no give of ours to trade
+            # "we can do the training free": keep the words after the subject and helpers
+            text = re.sub(r"^(?:we|i)\s+(?:(?:can|could|will|would|'ll|'d|are happy to|"
+                          r"can happily|might|may)\s+)*", "", clause.text, flags=re.I)
+            if re.fullmatch(r"(?:ok|okay|fine|yes|sure|agree|agreed)", text, flags=re.I):
+                return self._their_request(ctx)
+            return text
+        if clause.kind == "accept" and not clause.item:
+            return self._their_request(ctx)
+        return ""
+
+    @staticmethod
+    def _their_part(clause: Clause) -> str:
+        text = clause.from_verb or re.sub(
+            r"^(?:they|he|she|you)\s+(?:(?:will|'ll|would|'d|can|could)\s+)*", "", clause.text,
+            flags=re.I)
+        return text.strip(" ,.")
+
+    # -- clauses -------------------------------------------------------------------------
+    def _split_clauses(self, text: str, ctx: ReadContext) -> list[tuple[str, Clause]]:
+        """Clauses joined by "and", "but", commas, when the next one has its own actor."""
+        parts: list[tuple[str, Clause]] = []
+        start = 0
+        for m in _CLAUSE_JOIN.finditer(text):
+            right = text[m.end():]
+            tokens = tokenize(right[:40])
+            side, _, _ = self.clauses.actor_at(tokens, 0, ctx.names) if tokens else (None, 0, 0)
+            if side is None:
+                continue
+            piece = text[start:m.start()]
+            if piece.strip():
+                parts.append((piece, self.clauses.read(piece, piece, 0, ctx.names)))
+            start = m.end()
+        if parts:
+            piece = text[start:]
+            parts.append((piece, self.clauses.read(piece, piece, 0, ctx.names)))
+        return parts
+
+    def _compound(self, parts: list[tuple[str, Clause]], text: str,
+                  ctx: ReadContext) -> Reading:
+        readings = [self._from_clause(c, t, ctx) for t, c in parts]
+        commands = [r for r in readings if r.kind == "command"]
+        moves = [r for r in commands if not _ELABORATION.match(r.rule)]
+        if moves and len(moves) < len(commands):
+            # "added 25 seats, dana was thrilled": the second clause only colours the first
+            commands = moves
+        if len(commands) == 2 and commands[0].command.startswith("give ") and (
+                commands[1].rule == "they:get"):
+            commands = commands[:1]  # "caved on the title, he gets senior": one give
+        gives = [r.command[5:] for r in commands if r.command.startswith("give ")]
+        gets = [r.command[4:] for r in commands if r.command.startswith("get ")]
+        if len(gives) == 1 and len(gets) == 1:
+            return Reading("command", (f"trade {gives[0]} for {gets[0]}",), rule="trade:and")
+        theirs = [r for r in commands if r.command.startswith("they")]
+        if theirs and len(theirs) == len(commands):
+            # "they pushed hard on price and want 15% off": one line of theirs
+            return Reading("command", (_they_text(text),), rule="they:compound")
+        if len(commands) == 1:
+            return commands[0]
+        if len(commands) > 1:
+            return Reading("recap", tuple(r.command for r in commands), rule="recap:clauses")
+        return self._from_clause(parts[0][1], text, ctx)
+
+    def _from_clause(self, clause: Clause, text: str, ctx: ReadContext) -> Reading:
+        kind, side = clause.kind, clause.side
+        if kind is None:
+            return self._without_frame(clause, text, ctx)
+        rule = f"{side}:{kind}"
+        if side == "we":
+            if clause.negated and kind == "refuse" and clause.item:
+                return Reading("command", (f"give {clause.item}",), rule=rule + ":negated")
+            if clause.negated:
+                return Reading("chat", rule=rule + ":negated")
+            if kind == "refuse":
+                return Reading("chat", rule=rule)
+            if kind == "speech":
+                return self._speech(clause, ctx, rule)
+            if clause.planned:
+                return Reading("command", (f"say {clause.text}",), rule=rule + ":planned")
+            if clause.item and self._non_item(clause.item):
+                return Reading("chat", rule=rule + ":figure-of-speech")
+            if kind in ("ask", "offer") and clause.item[:1] in {"'", '"'}:
+                return Reading("command", (f"say {clause.item.strip(chr(39) + chr(34))}",),
+                               rule=rule + ":quoted")
+            if kind in ("give", "accept", "reduce"):
+                item = clause.item or self._their_request(ctx)
+                if not item:
+                    return Reading("chat", rule=rule + ":no-item")
+                return Reading("command", (f"give {item}",), rule=rule)
+            if kind == "get":
+                if not clause.item:
+                    return Reading("chat", rule=rule + ":no-item")
+                return Reading("command", (f"get {clause.item}",), rule=rule)
+            # ask / offer: our proposal
+            if not clause.item:
+                return Reading("chat", rule=rule + ":no-item")
+            return Reading("command", (f"offer {clause.item}",), rule=rule)
+        # their side
+        if kind in ("give", "accept") and not clause.negated and not clause.planned:
+            if clause.item and self._non_item(clause.item):
+                return Reading("chat", rule=rule + ":figure-of-speech")
+            if clause.item:
+                return Reading("command", (f"get {clause.item}",), rule=rule)
+            ask = self._our_last_offer(ctx)
+            return Reading("command", (f"get {ask}",), rule=rule) if ask else Reading(
+                "chat", rule=rule + ":no-item")
+        if kind == "get" and not clause.negated and clause.item:
+            return Reading("command", (f"give {clause.item}",), rule=rule)
+        if kind == "reduce" and not clause.negated and _THEIR_ASK.search(clause.item):
+            # "raj dropped the audit clause": they let go of something they wanted
+            return Reading("command", (f"get {clause.item}",), rule=rule + ":their-ask")
+        if clause.planned:
+            rule += ":planned"
+        return Reading("command", (self._their_line(clause),), rule=rule)
+
+    @staticmethod
+    def _our_last_offer(ctx: ReadContext) -> str:
+        move = ctx.last_move
+        if move is not None and move.kind == "offer" and move.text:
+            return move.text
+        return ""
+
+    @staticmethod
+    def _their_line(clause: Clause) -> str:
+        if clause.actor_named or clause.possessive:
+            return f"they: {clause.text}"
+        return f"they {clause.from_verb or clause.text}"
+
+    def _non_item(self, item: str) -> bool:
+        return any(p.match(item.lower()) for p in self._non_items)
+
+    def _speech(self, clause: Clause, ctx: ReadContext, rule: str) -> Reading:
+        if _OUR_PEOPLE.match(clause.item):
+            return Reading("chat", rule=rule + ":to-our-side")
+        said = re.sub(r"^(?:that|them|him|her|to them|to him|to her)\s+", "", clause.item,
+                      flags=re.I).strip(" \"'")
+        said = re.sub(r"^(?:that)\s+", "", said, flags=re.I).strip(" \"'")
+        if not said:
+            return Reading("chat", rule=rule + ":nothing-said")
+        lowered = said.lower()
+        if re.fullmatch(r"(no|nope|no way|not yet|we can't|we cannot|we'll pass|"
+                        r"we will pass|no thanks)[ .!]*", lowered):
+            return Reading("chat", rule=rule + ":no")
+        if self._acceptance.match(lowered):
+            return self._acceptance_reading(ctx)
+        return Reading("command", (f"say {said}",), rule=rule)
+
+    def _without_frame(self, clause: Clause, text: str, ctx: ReadContext) -> Reading:
+        if clause.possessive == "they" or clause.side == "they":
+            return Reading("command", (f"they: {clause.text}" if clause.side != "they" or
+                                       clause.actor_named else f"they {clause.text}",),
+                           rule="they:no-frame")
+        if clause.possessive == "we":
+            m = re.match(r"^(?:our|my)\s+(?:new\s+|revised\s+|final\s+|latest\s+)?"
+                         r"(?:offer|counter|counteroffer|proposal|quote|number|price|bid|ask)\s+"
+                         r"(?:is|was|went out at|went in at|came in at|at|:)\s*(?P<rest>.+)$",
+                         clause.text, flags=re.I)
+            if m:
+                return Reading("command", (f"offer {m.group('rest').strip()}",),
+                               rule="we:our-offer")
+        m = re.match(r"^(?P<item>.+?)\s+(?:is|are|was|were|'s)\s+(?:fine|ok|okay|good|"
+                     r"acceptable|agreed|approved|a go|locked|locked in|sorted|settled|done)\s+"
+                     r"(?:with|for|by)\s+(?P<who>.+)$", clause.text, flags=re.I)
+        if m:
+            tokens = tokenize(m.group("who"))
+            side, _, _ = self.clauses.actor_at(tokens, 0, ctx.names)
+            if side == "they":
+                return Reading("command", (f"get {m.group('item')}",), rule="they:fine-with")
+            if side == "we":
+                return Reading("command", (f"give {m.group('item')}",), rule="we:fine-with")
+        m = re.match(r"^(?:new\s+|revised\s+|latest\s+)?(?:counter|counteroffer|offer|quote|"
+                     r"proposal|ask|request|number|email|note|reply|response|pushback|"
+                     r"redline|redlines|feedback)\s+(?:from|by)\s+(?P<rest>.+)$",
+                     clause.text, flags=re.I)
+        if m:
+            tokens = tokenize(m.group("rest"))
+            side, _, _ = self.clauses.actor_at(tokens, 0, ctx.names)
+            if side == "they":
+                return Reading("command", (f"they: {clause.text}",), rule="they:from")
+        if clause.side is None and len(tokenize(clause.text)) <= 6 and clause.text:
+            return self._unclear(clause.text)
+        return Reading("chat", rule="nothing")
+
+    @staticmethod
+    def _unclear(text: str) -> Reading:
+        if find_amounts(text):
+            return Reading("unclear", (f"they {text}", f"offer {text}"), rule="unclear:amount")
+        return Reading("unclear", (f"give {text}", f"they want {text}", f"get {text}"),
+                       rule="unclear:item")
+
+
+def _they_text(text: str) -> str:
+    """Their line as a `they` command: a leading pronoun dropped, a name kept after a colon."""
+    stripped = re.sub(r"^(?:they|he|she)\s+", "", text.strip(), flags=re.I)
+    return f"they {stripped}" if stripped != text.strip() else f"they: {text.strip()}"

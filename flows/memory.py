@@ -12,6 +12,7 @@ import itertools
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from flows.journal import JournalEntry, MoveChanges
 from flows.model import Deal, Move, MoveKind, Nudge
 from flows.schedule import Reminder
 from flows.storage import Profile
@@ -126,6 +127,9 @@ class MemoryDealSpace:
         self._moves: dict[int, list[Move]] = {}
         self._active: int | None = None
         self._next_move_id = 1
+        self._changes = MoveChanges()
+        self._journal: dict[int, list[JournalEntry]] = {}
+        self._next_entry_id = 1
         self._world = world or MemoryWorld()
         self._world.spaces.setdefault(user_id, self)
         self.profile_data = Profile(user_id=user_id)
@@ -169,11 +173,13 @@ class MemoryDealSpace:
         self._next_move_id += 1
         move.seq = len(moves) + 1
         moves.append(copy.deepcopy(move))
+        self._changes.note_added(deal.id, move.id)
 
     def save_move(self, deal: Deal, move: Move) -> None:
         """Write a changed move back."""
         assert deal.id is not None
         moves = self._moves[deal.id]
+        self._changes.note_saved(deal.id, moves[move.seq - 1])
         moves[move.seq - 1] = copy.deepcopy(move)
 
     def last_unpaired_give(self, deal: Deal) -> Move | None:
@@ -191,6 +197,37 @@ class MemoryDealSpace:
         assert deal.id is not None
         moves = [m for m in self._moves[deal.id] if kinds is None or m.kind in kinds]
         return [copy.deepcopy(m) for m in moves[-limit:]] if limit > 0 else []
+
+    # -- the undo journal ----------------------------------------------------------------
+    def take_move_changes(self) -> MoveChanges:
+        """What was added and saved over since the last call."""
+        changes, self._changes = self._changes, MoveChanges()
+        return changes
+
+    def delete_moves(self, deal: Deal, move_ids: list[int]) -> None:
+        """Remove moves; they are the log's tail, so the others keep their seq."""
+        assert deal.id is not None
+        gone = set(move_ids)
+        self._moves[deal.id] = [m for m in self._moves[deal.id] if m.id not in gone]
+
+    def add_journal_entry(self, entry: JournalEntry, keep: int) -> None:
+        """Store an entry and prune the deal's oldest beyond ``keep``."""
+        entry.id = self._next_entry_id
+        self._next_entry_id += 1
+        entries = self._journal.setdefault(entry.deal_id, [])
+        entries.append(copy.deepcopy(entry))
+        del entries[:-keep]
+
+    def last_journal_entry(self, deal: Deal) -> JournalEntry | None:
+        """The deal's latest entry."""
+        assert deal.id is not None
+        entries = self._journal.get(deal.id)
+        return copy.deepcopy(entries[-1]) if entries else None
+
+    def drop_journal_entry(self, entry: JournalEntry) -> None:
+        """Delete an entry."""
+        entries = self._journal.get(entry.deal_id, [])
+        self._journal[entry.deal_id] = [e for e in entries if e.id != entry.id]
 
     # -- the person ----------------------------------------------------------------------
     def profile(self) -> Profile:

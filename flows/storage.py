@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from flows.model import Deal, Move, MoveKind, Nudge
 from flows.schedule import Reminder
+
+if TYPE_CHECKING:
+    from flows.journal import JournalEntry, MoveChanges
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,27 @@ class DealSpace(Protocol):
         self, deal: Deal, limit: int, kinds: tuple[MoveKind, ...] | None = None
     ) -> list[Move]:
         """The last ``limit`` moves (of ``kinds``, when given), oldest first."""
+        ...
+
+    # -- the undo journal (see flows/journal.py) ----------------------------------------
+    def take_move_changes(self) -> MoveChanges:
+        """Moves added, and moves as they were before saved over, since the last call."""
+        ...
+
+    def delete_moves(self, deal: Deal, move_ids: list[int]) -> None:
+        """Remove moves from the deal's log (the latest ones: undo takes back the tail)."""
+        ...
+
+    def add_journal_entry(self, entry: JournalEntry, keep: int) -> None:
+        """Store ``entry`` (setting its ``id``); keep only the deal's latest ``keep``."""
+        ...
+
+    def last_journal_entry(self, deal: Deal) -> JournalEntry | None:
+        """The deal's most recent entry, if any."""
+        ...
+
+    def drop_journal_entry(self, entry: JournalEntry) -> None:
+        """Delete an entry (it has been undone)."""
         ...
 
     # -- the person ----------------------------------------------------------------------

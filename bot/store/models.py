@@ -113,6 +113,30 @@ class MoveRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+
+class JournalRow(Base):
+    """One undoable change to a deal: the deal before it, and the moves it added or altered.
+
+    Written in the transaction of the change itself, so the journal never disagrees with
+    the deal; only the latest few per deal are kept.
+    """
+
+    __tablename__ = "journal_entries"
+    __table_args__ = (
+        # `undo` reads a deal's newest entry, and pruning its oldest, by this index.
+        Index("ix_journal_entries_deal_id", "deal_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(200))
+    # flows.journal.deal_state(): phase, counters, last move time and the facts document.
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    added_moves: Mapped[list[int]] = mapped_column(JSON)
+    moves_before: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class ReminderRow(Base):
     """A user's daily prep reminder and when it is next due (the row workers claim)."""
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
+from bot.store import journal
 from bot.store.mapping import copy_move, deal_of, move_of, reminder_of, utc
 from bot.store.models import DealRow, MoveRow, NudgeRow, ReminderRow, UserRow
 from bot.store.teams import SqlTeams
+from flows.journal import JournalEntry, MoveChanges
 from flows.model import Deal, Move, MoveKind, Nudge
 from flows.schedule import Reminder
 from flows.storage import Profile
@@ -23,6 +25,7 @@ class SqlDealSpace:
         self._user = user
         self._is_admin = is_admin
         self._rows: dict[int, DealRow] = {}
+        self._changes = MoveChanges()
 
     def _scoped(self) -> Select[DealRow]:
         return select(DealRow).where(
@@ -93,12 +96,14 @@ class SqlDealSpace:
         self._session.add(row)
         self._session.flush()
         move.id = row.id
+        self._changes.note_added(deal.id, row.id)
 
     def save_move(self, deal: Deal, move: Move) -> None:
         """Write back a move changed after it was logged."""
         row = self._session.get(MoveRow, move.id)
         if row is None or row.deal_id != deal.id:
             raise LookupError(f"move {move.id} is not in deal {deal.id}")
+        self._changes.note_saved(row.deal_id, move_of(row))
         copy_move(move, row)
 
     def last_unpaired_give(self, deal: Deal) -> Move | None:
@@ -121,6 +126,29 @@ class SqlDealSpace:
             query = query.where(MoveRow.kind.in_(kinds))
         rows = self._session.scalars(query.order_by(MoveRow.seq.desc()).limit(limit)).all()
         return [move_of(r) for r in reversed(rows)]
+
+    # -- the undo journal ----------------------------------------------------------------
+    def take_move_changes(self) -> MoveChanges:
+        """What was added and saved over since the last call."""
+        changes, self._changes = self._changes, MoveChanges()
+        return changes
+
+    def delete_moves(self, deal: Deal, move_ids: list[int]) -> None:
+        """Delete moves of the deal (the log's tail, so the others keep their seq)."""
+        self._session.execute(delete(MoveRow).where(MoveRow.deal_id == self._row(deal).id,
+                                                    MoveRow.id.in_(move_ids)))
+
+    def add_journal_entry(self, entry: JournalEntry, keep: int) -> None:
+        """Store an entry and prune the deal's oldest beyond ``keep``."""
+        journal.add_entry(self._session, entry, keep)
+
+    def last_journal_entry(self, deal: Deal) -> JournalEntry | None:
+        """The deal's newest entry."""
+        return journal.last_entry(self._session, self._row(deal).id)
+
+    def drop_journal_entry(self, entry: JournalEntry) -> None:
+        """Delete an entry."""
+        journal.drop_entry(self._session, entry)
 
     # -- the person ----------------------------------------------------------------------
     def profile(self) -> Profile:

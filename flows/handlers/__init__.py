@@ -11,7 +11,8 @@ from flows.handlers import (
     prep,
     remind,
     team,
+    undo,
 )
 
 __all__ = ["analysis", "close", "deals", "info", "meso", "moves", "phases", "prep", "remind",
-           "team"]
+           "team", "undo"]

@@ -126,7 +126,7 @@ _NOT_MONEY_AFTER = re.compile(
       | tokens?\b|events?\b|sms\b|texts?\b|downloads?\b|installs?\b|visits?\b|visitors?\b
       | sessions?\b|views?\b|impressions?\b|clicks?\b|leads?\b|loc\b|tests?\b
       | pallets?\b|boxes\b|skus?\b|products?\b|vehicles?\b|trucks?\b|beds?\b|rooms?\b
-      | sign-?ups?\b|steps?\b
+      | sign-?ups?\b|steps?\b|calories\b|cals?\b|kcals?\b|reps\b|laps\b|stones?\b
       | [kmgtp]i?b\b|[kmg]bps\b|rpm\b|rps\b|qps\b|tps\b|iops\b|k?wh?\b|mw\b|hz\b|[kmg]hz\b
       | km\b|kms\b|miles?\b|mi\b|kg\b|kgs\b|lbs?\b|tons?\b|tonnes?\b|sq\b|square\b|m2\b
       | feet\b|ft\b|meters?\b|metres?\b|litres?\b|liters?\b|gallons?\b|degrees?\b|°
@@ -135,6 +135,11 @@ _NOT_MONEY_AFTER = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+_WEIGHT_AFTER = re.compile(
+    r"\s*(?:of\b|heavier|lighter|down\b|overweight|in weight|of weight|on the scale)",
+    re.IGNORECASE)
+_WEIGHT_BEFORE = re.compile(r"\b(?:weigh\w*|lost|gained|lose|gain|dropped)\s+(?:about\s+)?$",
+                            re.IGNORECASE)
 # Things that are counted, or priced with an article: "10,000 orders", "a 95k order".
 _COUNTED_AFTER = re.compile(
     r"\s*+(?:-\s*+)?(?:orders?|deals?|contracts?|projects?|accounts?|licen[cs]es?|tickets?|"
@@ -364,6 +369,8 @@ def _to_amount(reading: _Reading, masked: str, text: str) -> Amount | None:
     plain = not (currency or scale)
     if reading.counted or (currency is None and _not_money_after(before, after)):
         return None
+    if _is_weight(match.group(0), before, after):
+        return None  # "12 pounds of paperwork", "lost 12 pounds": a weight
     value = _number(match.group("num"))
     if value is None or value.adjusted() >= _MAX_DIGITS:
         return None  # a digit run that long is an identifier, not a price
@@ -383,6 +390,13 @@ def _to_amount(reading: _Reading, masked: str, text: str) -> Amount | None:
     if match.group("scale") and scale is None:
         shown = text[match.start():match.start("scale")].strip()
     return Amount(value=value, currency=currency, text=shown, per_unit=per_unit)
+
+
+def _is_weight(raw: str, before: str, after: str) -> bool:
+    """ "pounds" that weigh rather than pay: "12 pounds of paperwork", "lost 12 pounds"."""
+    if not re.search(r"pounds?\s*$", raw, re.IGNORECASE):
+        return False
+    return bool(_WEIGHT_AFTER.match(after) or _WEIGHT_BEFORE.search(before))
 
 
 def _worded(match: re.Match[str], masked: str) -> Amount | None:

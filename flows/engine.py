@@ -122,14 +122,17 @@ class Engine:
                 # The rejected command wrote nothing, so reading the line instead is safe.
                 reading = self.read(text, space, now)
                 if reading.kind in ("command", "recap") and not self.reader.reads_word_as_verb(
-                        word, reading):
+                        word, args, reading):
                     return self._follow(reading, space, now)
             return outcome
         reading = self.read(text, space, now)
         guess = suggest(word) if spec is None else None
-        if guess and reading.kind in ("chat", "unclear") and (
-                reading.rule == "nothing" or close_to(word, guess)):
-            return self._reject("unknown_command", guess,
+        single = " " not in text
+        if reading.kind in ("chat", "unclear") and (
+                (reading.rule == "nothing" and (guess or single))
+                or (guess and close_to(word, guess))):
+            # A lone word we cannot read, or a near-typo of a command: say so plainly.
+            return self._reject("unknown_command", guess or "help",
                                 self.lib.reply("unknown_command", word=word[:40], guess=guess))
         return self._follow(reading, space, now)
 

@@ -51,6 +51,7 @@ class ReaderLexicon(_Strict):
     help: HelpPatterns
     yes_words: list[str]
     non_items: list[str]
+    their_signal: str
     role_nouns: list[str]
     frames_needing_amount: list[str]
     empty_items: list[str]
@@ -75,6 +76,7 @@ def load_reader_lexicon(path: Path = LEXICON_FILE) -> ReaderLexicon:
     patterns += [(f"help.topics.{t}", p) for t, ps in lexicon.help.topics.items() for p in ps]
     patterns += [("help.starts", p) for p in lexicon.help.starts]
     patterns += [("non_items", p) for p in lexicon.non_items]
+    patterns.append(("their_signal", lexicon.their_signal))
     patterns += [("help.help_words", p) for p in lexicon.help.help_words]
     for where, pattern in patterns:
         try:

@@ -27,6 +27,9 @@ _POSSESSIVE_OURS = ("our", "my")
 # After a gap: a second verb ("let them keep X") or a particle that belongs to the thing.
 _VERBS_AFTER_GAP = frozenset({"keep", "have", "push", "move", "take", "use", "pay",
                               "start", "skip", "defer", "bring", "add", "extend", "know"})
+_PERCENT = re.compile(r"\d\s*%")
+# Helper words that can also be the main verb ("they can have X", "we had to keep X").
+_MAIN_VERB_HELPERS = frozenset({"have", "had", "has", "do", "did", "does"})
 # Roles that stand alone as a subject ("procurement wants", "legal pushed back").
 _BARE_ROLES = frozenset({"procurement", "legal", "finance", "hr", "recruiter", "candidate",
                          "hiring", "board", "committee", "panel"})
@@ -51,6 +54,8 @@ class Clause:
     planned: bool = False
     negated: bool = False
     actor_named: bool = False
+    # The verb's lemma ("throw" for "threw in").
+    verb: str = ""
     # "their budget ...", "our offer ...": a possessive subject, no verb frame needed.
     possessive: Side | None = None
 
@@ -59,6 +64,11 @@ class Clause:
 class _Frame:
     kind: str
     words: tuple[str, ...]
+
+
+# Frames the reader builds itself: "let them <do something>", "offered to <do something>".
+_LET = _Frame("give", ("let", "{x}", "*"))
+_OFFER_TO = _Frame("give", ("offer", "to"))
 
 
 class ClauseReader:
@@ -76,6 +86,7 @@ class ClauseReader:
         self._adverbs = phrases(lexicon.adverbs)
         self._tails = phrases(lexicon.item_tails)
         self._roles = frozenset(lexicon.role_nouns)
+        self._names_now: frozenset[str] = frozenset()
         self._empty = {" ".join(t.word for t in tokenize(e)) for e in lexicon.empty_items}
         self._frames: dict[str, list[_Frame]] = {}
         for kind in _KIND_ORDER:
@@ -155,12 +166,14 @@ class ClauseReader:
     # -- the clause ----------------------------------------------------------------------
     def read(self, text: str, line: str, offset: int, names: frozenset[str]) -> Clause:
         """Read one clause; ``text`` is a slice of ``line`` starting at ``offset``."""
+        self._names_now = names
         tokens = tokenize(text)
         i = self.skip_fillers(tokens, 0)
         start = tokens[i].start if i < len(tokens) else len(text)
         side, i, named = self.actor_at(tokens, i, names)
         possessive = self._possessive(tokens, i if side is None else -1, names)
         planned = negated = False
+        helpers: list[int] = []
         while i < len(tokens):
             for phrase_list, flag in ((self._negation, "neg"), (self._plan, "plan"),
                                       (self._will, "will"), (self._adverbs, "adv")):
@@ -170,11 +183,15 @@ class ClauseReader:
                         negated = True
                     elif flag == "plan":
                         planned = True
+                    helpers.append(i)
                     i = end
                     break
             else:
                 break
         frame, verb_at, after, gap = self._frame(tokens, i)
+        if frame is None and helpers and tokens[helpers[-1]].word in _MAIN_VERB_HELPERS:
+            # "they can have premium support": "have" is the verb here, not a helper
+            frame, verb_at, after, gap = self._frame(tokens, helpers[-1])
         if frame is None and side is None and i < len(tokens):
             # "he said ..." after a filler we do not know ("ok so he said"): look a little on.
             for j in range(i + 1, min(i + 4, len(tokens))):
@@ -194,15 +211,16 @@ class ClauseReader:
         item = ""
         from_verb = ""
         if frame is not None:
-            item = self._item(text, tokens, after, gap, frame)
-            if frame.words in self._needs_amount and not find_amounts(item):
+            item = self._item(text, tokens, after, gap, frame, names)
+            if frame.words in self._needs_amount and not (find_amounts(item) or _PERCENT.search(item)):
                 frame, item = None, ""
             from_verb = text[tokens[verb_at].start:].strip(" .!,;")
         if frame is None:
             from_verb = ""
         return Clause(side=side, kind=frame.kind if frame else None, item=item,
                       from_verb=from_verb, text=text[start:].strip(" .!,;"), planned=planned,
-                      negated=negated, actor_named=named, possessive=possessive)
+                      negated=negated, actor_named=named, possessive=possessive,
+                      verb=frame.words[0] if frame else "")
 
     def _skip_aux(self, tokens: Sequence[Token], i: int) -> int:
         while i < len(tokens):
@@ -234,6 +252,16 @@ class ClauseReader:
         for at in (i, i + 1):
             if at >= len(tokens):
                 break
+            if at + 1 < len(tokens) and tokens[at + 1].word == "'s":
+                break  # "discount's at 12%": a noun that is, not a verb
+            if tokens[at].lemma == "let" and at + 2 < len(tokens):
+                # "let globex list us as a reference": whatever we let them do is a give
+                k = self._past_dative(tokens, at + 1)
+                if k > at + 1 and k < len(tokens):
+                    skip = 1 if tokens[k].word in {"keep", "have"} else 0
+                    return _LET, at, k + skip, None
+            if tokens[at].lemma == "offer" and at + 2 < len(tokens) and tokens[at + 1].word == "to":
+                return _OFFER_TO, at, at + 2, None  # "offered to fund two SDRs": a give
             for frame in self._frames.get(tokens[at].lemma, []) + self._frames.get(
                     tokens[at].word, []):
                 found = self._match_frame(tokens, at, frame)
@@ -264,26 +292,39 @@ class ClauseReader:
         return k, None
 
     def _item(self, text: str, tokens: Sequence[Token], after: int,
-              gap: tuple[int, int] | None, frame: _Frame) -> str:
+              gap: tuple[int, int] | None, frame: _Frame, names: frozenset[str]) -> str:
         if gap is None:
-            return self._trim(text, list(tokens[after:]))
+            return self._trim(text, list(tokens[after:]), names)
         start, end = gap
         tail = frame.words[frame.words.index("{x}") + 1:]
         if tail[0] in _VERBS_AFTER_GAP:
             # "let them keep X": the gap is who, the thing comes after the second verb
             body = list(tokens[after:]) if tail[0] in {"keep", "have"} else list(
                 tokens[end:])
-            return self._trim(text, body)
+            return self._trim(text, body, names)
         if len(tail) == 1 and tail[0] in _PARTICLES_KEPT:
             # "knocked 6k off the renewal", "dropped the price to 96k": the whole rest
-            return self._trim(text, list(tokens[start:]))
-        return self._trim(text, list(tokens[start:end]))
+            return self._trim(text, list(tokens[start:]), names)
+        return self._trim(text, list(tokens[start:end]), names)
 
-    def _trim(self, text: str, body: list[Token]) -> str:
+    def _past_dative(self, tokens: Sequence[Token], i: int) -> int:
+        """The index after a dative, a name or a role at ``i`` (``i`` when there is none)."""
+        end = longest_at(tokens, i, self._datives)
+        if end is None and i < len(tokens) and tokens[i].word in self._names_now:
+            end = i + 1
+        if end is None:
+            end = self._role_actor(tokens, i)
+        return end if end is not None else i
+
+    def _trim(self, text: str, body: list[Token], names: frozenset[str] = frozenset()) -> str:
         """The thing that changed hands: no dative in front, no filler behind."""
         i = 0
         while i < len(body):
             end = longest_at(body, i, self._datives)
+            if end is None and body[i].word in names:
+                end = i + 1
+            if end is None and body[i].word in {"the", "their"}:
+                end = self._role_actor(body, i)
             if end is None or end >= len(body):
                 break
             i = end

@@ -49,10 +49,32 @@ _HAS_DAY_OR_TIME = re.compile(
     r"\b(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\w*\b|\btomorrow\b|\btmrw\b|"
     r"\d\s*(am|pm)\b|\d:\d\d|\bnext week\b|\b\d{1,2}(st|nd|rd|th)\b|\bnoon\b")
 _WE_DO = re.compile(r"^(?:we|i)\s+(?:(?:can|could|will|'ll|would|'d|are happy to|can happily|"
-                    r"might|may)\s+)*(?:do|go|make|run|pay|cover|offer|include|extend|"
+                    r"might|may)\s+)*(?:do|go|make|run|pay|cover|offer|include|extend|sign|"
+                    r"commit|start|take|move|drop|add|throw|waive|accept|give|relocate|"
                     r"ok|okay|fine|yes|sure|agree|agreed)\b", re.I)
 _NON_FRAME_RULES = ("note:", "if:", "trade:", "help:", "they:no-frame", "they:from", "recap",
                     "dialogue:")
+_PROPOSAL = re.compile(r"^(?:\w+\s+){0,2}(?:a |an |the |our |two |three |\d )?(?:new |revised )?"
+                       r"(?:bundles?|options|packages?|proposal|quote|counter|counteroffer|"
+                       r"price sheet|pricing options)\b", re.I)
+_STARTS_CONDITION = re.compile(r"^(?:if|only if|as long as|so long as|provided|providing|"
+                               r"assuming|unless|should they)\b", re.I)
+_IT_IS = re.compile(r"^(?:fine|ok|okay|alright|sure)?[ ,.]*(?P<item>.+?) it is[.!]*$", re.I)
+_FINE_ITEM = re.compile(r"^(?P<item>.+?)\s+(?:is|are|'s)\s+(?:fine|ok|okay|good|doable|acceptable|"
+                        r"workable|agreed)\b(?:\s+(?:w|with|for|by)\s+(?:us|me))?[.!]*$|"
+                        r"^(?P<item2>.+?)\s+works(?:\s+for\s+.+)?[.!]*$", re.I)
+_OUR_ASK = re.compile(r"\b(?:ask|request|demand|requirement)$", re.I)
+_OUR_HELPERS = (r"^(?:we|i)\s+(?:(?:can|could|will|'ll|would|'d|are happy to|am happy to|"
+                r"can happily|might|may)\s+)*")
+_FREE_ITEM = re.compile(r"^(?P<item>.+?)(?:'s| is) (?:free|on us|included|comped)$|^(?P<item2>)$",
+                        re.I)
+_HAPPY_TO = re.compile(r"^(?:(?:we're|we are|i'm|i am)\s+)?(?:happy|willing|able|glad|ok|okay|"
+                       r"fine|prepared) to (?P<rest>.+)$", re.I)
+_LEAD_FILLER = re.compile(r"^(?:if it helps|if that helps|to be fair|for what it's worth|fwiw|tbh|"
+                          r"honestly)[,:]?\s+", re.I)
+_SPLIT_ACTORS = frozenset({"we", "i", "they", "he", "she", "ill", "id", "im"})
+_UPDATE_PREFIX = re.compile(r"^[\w .'-]{0,30}?\b(?:update|recap|notes|summary|news)\s*[:\-]\s*", re.I)
+_TERM_LIKE = re.compile(r"[\d%$€£-]")
 _ELABORATION = re.compile(r"^they:(no-frame|.*:planned)$|^they:(speech|refuse)$")
 _THEIR_ASK = re.compile(r"\b(ask|request|demand|requirement|insistence|condition|clause|"
                         r"push|redline|objection)s?\b", re.I)
@@ -128,33 +150,39 @@ class Reader:
                         for t, ps in self.lex.help.topics.items()}
         yes = "|".join(re.escape(w) for w in sorted(self.lex.yes_words, key=len, reverse=True))
         self._non_items = [re.compile(p, flags) for p in self.lex.non_items]
+        self._their_signal = re.compile(self.lex.their_signal, flags)
         self._acceptance = re.compile(rf"^(?:(?:{yes})\b[\s,.!]*)+$", flags)
         self._trade = [m.lower() for m in sorted(self.lex.trade_markers, key=len, reverse=True)]
         self._conditions = sorted(self.lex.condition_markers, key=len, reverse=True)
         self._condition_re = re.compile(
             r"(?:^|,\s*|\s)(" + "|".join(re.escape(c) for c in self._conditions) + r")\s+", flags)
 
-    def reads_word_as_verb(self, word: str, reading: Reading) -> bool:
+    def reads_word_as_verb(self, word: str, args: str, reading: Reading) -> bool:
         """Whether ``reading`` came from taking a command word as a verb ("pick Z" -> give).
 
         A typed command that was rejected is read again only when the reading does not
         rest on that same word: "remind 25:00" is a bad time, not something said.
         """
-        frame_rule = not reading.rule.startswith(_NON_FRAME_RULES)
-        return frame_rule and self.clauses.is_frame_head(word)
+        if reading.rule.startswith(_NON_FRAME_RULES) or not self.clauses.is_frame_head(word):
+            return False
+        _, _, rest = reading.command.partition(" ")
+        return rest.strip().lower() == args.strip().lower()
 
     # -- the line ------------------------------------------------------------------------
     def read(self, line: str, ctx: ReadContext | None = None) -> Reading:
         """The reading of one plain line (never raises on odd input)."""
         ctx = ctx or ReadContext()
         text = straighten(line)
-        text = re.sub(r"^(?:call )?recap\s*[:\-]\s*", "", text, flags=re.I)
+        text = _UPDATE_PREFIX.sub("", text)
         if not text:
             return Reading("chat", rule="empty")
         sentences = [s for s in (x.strip(" \t") for x in _SENTENCE.split(text)) if s]
         if len(sentences) > 1:
             readings = [self._sentence(s, ctx) for s in sentences]
             moves = [r for r in readings if r.kind == "command"]
+            if any(r.rule != "they:no-frame" for r in moves):
+                # "priya called." in a recap is scene-setting, not a move of theirs
+                moves = [r for r in moves if r.rule != "they:no-frame"]
             if len(moves) > 1:
                 return Reading("recap", tuple(r.command for r in moves),
                                rule="recap:" + ",".join(r.rule for r in moves))
@@ -165,7 +193,7 @@ class Reader:
         return self._sentence(text, ctx)
 
     def _sentence(self, text: str, ctx: ReadContext) -> Reading:
-        bare = text.strip(" .!")
+        bare = _LEAD_FILLER.sub("", text.strip(" .!"))
         lowered = bare.lower()
         note = self._note(bare, lowered, ctx)
         if note is not None:
@@ -176,6 +204,9 @@ class Reader:
         trade = self._trade_reading(bare, ctx)
         if trade is not None:
             return trade
+        if _STARTS_CONDITION.match(bare):
+            # A condition we could not split into its two halves: ask, never guess a give.
+            return Reading("unclear", (f"say {bare}", f"they: {bare}"), rule="unclear:condition")
         parts = self._split_clauses(bare, ctx)
         if len(parts) > 1:
             return self._compound(parts, bare, ctx)
@@ -274,6 +305,8 @@ class Reader:
 
     # -- questions -----------------------------------------------------------------------
     def _is_question(self, text: str, lowered: str, clause: Clause) -> bool:
+        if any(p.search(lowered) for p in self._help_words):
+            return True  # "priya keeps pushing, how do i handle it": help, whoever it names
         if clause.side == "they" and clause.kind is not None and not clause.planned:
             return False  # "they asked if we can do net-90?" reports their move
         asks_help = any(p.search(lowered) for p in self._help_words)
@@ -296,7 +329,7 @@ class Reader:
     def _trade_reading(self, text: str, ctx: ReadContext) -> Reading | None:
         lowered = text.lower()
         swap = _SWAP.match(text)
-        if swap:
+        if swap and not _OUR_ASK.search(swap.group("give")):
             return Reading("command", (f"trade {swap.group('give')} for {swap.group('get')}",),
                            rule="trade:swap")
         for marker in self._trade:
@@ -335,6 +368,7 @@ class Reader:
         return clause.text
 
     def _conditional(self, text: str, ctx: ReadContext) -> Reading | None:
+        """Both halves of a conditional trade: "if they X, we Y", "Y as long as they X"."""
         m = self._condition_re.search(text)
         if not m:
             return None
@@ -342,28 +376,64 @@ class Reader:
         before, after = text[:m.start()].strip(" ,"), text[m.end():].strip(" ,.")
         if not after:
             return None
-        if not before:
-            # "if they take 3 years, we can do the training free"
-            cond, main = self._split_if(after, ctx)
-            if cond is None:
+        if before:
+            lead = self.clauses.read(before, before, 0, ctx.names)
+            if lead.kind == "speech" or (lead.side == "they" and lead.kind == "ask"):
+                # "morgan asked if I'd take equity": a question; "I said X if Y": speech
                 return None
+            main, cond = before, after
         else:
-            cond, main = after, before
-        cond_clause = self.clauses.read(cond, cond, 0, ctx.names)
-        main_clause = self.clauses.read(main, main, 0, ctx.names)
-        if cond_clause.negated or main_clause.negated:
-            return None
-        ours, theirs = (main_clause, cond_clause) if main_clause.side != "they" else (
-            cond_clause, main_clause)
-        if ours.side == "they" or theirs.side == "we":
-            return None
-        if theirs.side is None and theirs.kind is None and ours.side != "we":
-            return None
-        give = self._our_part(ours, ctx)
-        get = self._their_part(theirs)
+            split_cond, main = self._split_if(after, ctx)
+            # "only if he drops the relocation": a condition on their last request
+            cond = split_cond if split_cond is not None else after
+            if split_cond is None:
+                main = ""
+        give, get = self._halves(main, cond, ctx)
         if not give or not get:
             return None
         return Reading("command", (f"if we {give}, they {get}",), rule=f"if:{marker}")
+
+    def _halves(self, main: str, cond: str, ctx: ReadContext) -> tuple[str, str]:
+        """What we give and what we get, from the main clause and the condition."""
+        main_kind, main_text = self._half(main, ctx)
+        cond_kind, cond_text = self._half(cond, ctx)
+        if main_kind == "give" and cond_kind in ("get", "unknown"):
+            return main_text, cond_text
+        if cond_kind == "give" and main_kind == "get":
+            return cond_text, main_text  # "she'll do 99.95 if we go 3 yrs"
+        if main_kind == "none" and cond_kind == "get":
+            return self._their_request(ctx), cond_text
+        if main_kind == "unknown" and cond_kind == "get" and cond_text:
+            return main_text, cond_text  # "the 8% stands as long as mark commits to 3 yrs"
+        return "", ""
+
+    def _half(self, text: str, ctx: ReadContext) -> tuple[str, str]:
+        """One half of a conditional: ("give"|"get"|"unknown"|"none"|"negated", its words)."""
+        text = text.strip(" ,.")
+        if not text:
+            return "none", ""
+        clause = self.clauses.read(text, text, 0, ctx.names)
+        if clause.negated:
+            return "negated", ""
+        if clause.side == "we" and clause.kind in ("give", "accept", "reduce", "offer"):
+            return "give", clause.from_verb or clause.item
+        if clause.side == "we" and clause.kind == "get" and clause.item:
+            return "get", clause.item
+        if clause.side == "they":
+            if clause.kind in ("give", "accept") and clause.item:
+                return "get", clause.item
+            return "get", self._their_part(clause)
+        if _WE_DO.match(clause.text):
+            return "give", re.sub(_OUR_HELPERS, "", clause.text, flags=re.I)
+        fine = _FINE_ITEM.match(text) or _FREE_ITEM.match(text)
+        if fine:
+            item = fine.group("item") or fine.group("item2")
+            return "give", f"{item} free" if _FREE_ITEM.match(text) else item
+        happy = _HAPPY_TO.match(text)
+        if happy:
+            return "give", happy.group("rest")
+        # "we smile": ours, but no give we know of; never traded on a guess
+        return ("ours-unknown" if clause.side == "we" else "unknown"), text
 
     def _split_if(self, text: str, ctx: ReadContext) -> tuple[str | None, str]:
         """Split "they take 3 years(,) we can do X" into the condition and the main clause."""
@@ -373,8 +443,7 @@ class Reader:
             return cond.strip(), main.strip()
         tokens = tokenize(text)
         for i in range(1, len(tokens)):
-            side, _, _ = self.clauses.actor_at(tokens, i, ctx.names)
-            if side is not None and tokens[i].word not in {"them", "us", "him", "her"}:
+            if tokens[i].word in _SPLIT_ACTORS or tokens[i].word in ctx.names:
                 return text[:tokens[i].start].strip(), text[tokens[i].start:].strip()
         return None, text
 
@@ -430,8 +499,12 @@ class Reader:
             # "added 25 seats, dana was thrilled": the second clause only colours the first
             commands = moves
         if len(commands) == 2 and commands[0].command.startswith("give ") and (
-                commands[1].rule == "they:get"):
+                commands[1].rule == "they:get" or commands[1].command.startswith("give ")):
             commands = commands[:1]  # "caved on the title, he gets senior": one give
+        if (len(parts) == 2 and readings[0].kind == "unclear"
+                and readings[1].rule.endswith(":no-item")):
+            # "price lock thru 2027, gave it to them": the thing comes first
+            return Reading("command", (f"give {parts[0][0].strip(' ,')}",), rule="we:give:before")
         gives = [r.command[5:] for r in commands if r.command.startswith("give ")]
         gets = [r.command[4:] for r in commands if r.command.startswith("get ")]
         if len(gives) == 1 and len(gets) == 1:
@@ -467,6 +540,8 @@ class Reader:
             if kind in ("ask", "offer") and clause.item[:1] in {"'", '"'}:
                 return Reading("command", (f"say {clause.item.strip(chr(39) + chr(34))}",),
                                rule=rule + ":quoted")
+            if kind in ("give", "accept") and _PROPOSAL.match(clause.item):
+                return Reading("command", (f"offer {clause.item}",), rule=rule + ":proposal")
             if kind in ("give", "accept", "reduce"):
                 item = clause.item or self._their_request(ctx)
                 if not item:
@@ -489,11 +564,22 @@ class Reader:
             ask = self._our_last_offer(ctx)
             return Reading("command", (f"get {ask}",), rule=rule) if ask else Reading(
                 "chat", rule=rule + ":no-item")
+        if kind == "get" and clause.verb in ("have", "keep") and not clause.planned:
+            return Reading("command", (self._their_line(clause),), rule=rule)  # "they have X"
         if kind == "get" and not clause.negated and clause.item:
             return Reading("command", (f"give {clause.item}",), rule=rule)
         if kind == "reduce" and not clause.negated and _THEIR_ASK.search(clause.item):
             # "raj dropped the audit clause": they let go of something they wanted
             return Reading("command", (f"get {clause.item}",), rule=rule + ":their-ask")
+        if kind == "speech" and not clause.negated:
+            said = re.sub(r"^(?:that|us|me|them)\s+", "", clause.item, flags=re.I).strip(" '\"")
+            fine = _FINE_ITEM.match(said)
+            if fine:  # "alex said my 145k ask is fine": they accepted it
+                return Reading("command", (f"get {fine.group('item') or fine.group('item2')}",),
+                               rule=rule + ":accepts")
+            inner = self.clauses.read(said, said, 0, ctx.names)
+            if inner.side == "they" and inner.kind == "accept" and inner.item:
+                return Reading("command", (f"get {inner.item}",), rule=rule + ":accepts")
         if clause.planned:
             rule += ":planned"
         return Reading("command", (self._their_line(clause),), rule=rule)
@@ -512,7 +598,7 @@ class Reader:
         return f"they {clause.from_verb or clause.text}"
 
     def _non_item(self, item: str) -> bool:
-        return any(p.match(item.lower()) for p in self._non_items)
+        return any(p.search(item.lower()) for p in self._non_items)
 
     def _speech(self, clause: Clause, ctx: ReadContext, rule: str) -> Reading:
         if _OUR_PEOPLE.match(clause.item):
@@ -528,13 +614,22 @@ class Reader:
             return Reading("chat", rule=rule + ":no")
         if self._acceptance.match(lowered):
             return self._acceptance_reading(ctx)
+        conditional = self._conditional(said, ctx)
+        if conditional is not None:
+            return conditional  # "I said we can do 148 if he starts by may 15": our trade
         return Reading("command", (f"say {said}",), rule=rule)
 
     def _without_frame(self, clause: Clause, text: str, ctx: ReadContext) -> Reading:
         if clause.possessive == "they" or clause.side == "they":
-            return Reading("command", (f"they: {clause.text}" if clause.side != "they" or
-                                       clause.actor_named else f"they {clause.text}",),
-                           rule="they:no-frame")
+            m = _IT_IS.match(clause.text)
+            if not self._their_signal.search(clause.text.lower()):
+                return Reading("chat", rule="they:news")  # "lena's out till the 14th"
+            line = (f"they: {clause.text}" if clause.side != "they" or clause.actor_named
+                    else _they_text(clause.text))
+            return Reading("command", (line,), rule="they:no-frame")
+        m = _IT_IS.match(clause.text)
+        if m:
+            return Reading("command", (f"give {m.group('item')}",), rule="we:it-is")
         if clause.possessive == "we":
             m = re.match(r"^(?:our|my)\s+(?:new\s+|revised\s+|final\s+|latest\s+)?"
                          r"(?:offer|counter|counteroffer|proposal|quote|number|price|bid|ask)\s+"
@@ -562,7 +657,9 @@ class Reader:
             side, _, _ = self.clauses.actor_at(tokens, 0, ctx.names)
             if side == "they":
                 return Reading("command", (f"they: {clause.text}",), rule="they:from")
-        if clause.side is None and len(tokenize(clause.text)) <= 6 and clause.text:
+        words = len(tokenize(clause.text))
+        if clause.side is None and clause.text and (
+                2 <= words <= 6 or (words == 1 and _TERM_LIKE.search(clause.text))):
             return self._unclear(clause.text)
         return Reading("chat", rule="nothing")
 

@@ -17,9 +17,11 @@ from lemminflect import getLemma
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-",
                          "\u00a0": " "})
-_TOKEN = re.compile(r"[A-Za-z0-9$€£¥₹][\w$€£%.,/+&@-]*[\w%$]|[A-Za-z0-9$€£%]|'[a-z]+|[?!:;]",
-                    re.UNICODE)
+_TOKEN = re.compile(r"[A-Za-z0-9$€£¥₹](?:[\w$€£%.,/+&@-]|'(?=[A-Za-z]))*[\w%$]|[A-Za-z0-9$€£%]|"
+                    r"'[a-z]+|[?!:;]", re.UNICODE)
 _CONTRACTION = re.compile(r"^(?P<stem>.+?)(?P<tail>n't|'ve|'ll|'re|'m|'d|'s)$", re.I)
+# Words with an apostrophe that are one word: "ok'd" is "okayed", not "ok" + "would".
+_WHOLE = {"ok'd": "okd", "okay'd": "okd", "o.k.'d": "okd"}
 _STEMS = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is"}
 
 
@@ -60,6 +62,9 @@ def tokenize(text: str) -> list[Token]:
         while len(raw) > 1 and raw[-1] in ".,":
             raw = raw[:-1]
         lower = raw.lower()
+        if lower in _WHOLE:
+            tokens.append(Token(_WHOLE[lower], start, start + len(raw)))
+            continue
         split = _CONTRACTION.match(lower) if "'" in lower else None
         if split and split.group("stem").isalpha():
             stem, tail = split.group("stem"), split.group("tail")

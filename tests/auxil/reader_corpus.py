@@ -127,7 +127,7 @@ def run_case(engine: Engine, case: Case) -> Result:
     for line in case.before:
         engine.handle(line, space, NOW)
     outcome = engine.handle(case.text, space, NOW)
-    lines, got = reading_of(outcome)
+    lines, got = reading_of(outcome, case.text)
     warnings = {w.code for w in outcome.warnings} if isinstance(outcome, Reply) else set()
     expected = [r for r in case.read if r != "chat"] or ["chat"] if len(case.read) > 1 else case.read
     if len(case.read) > 1:
@@ -152,7 +152,7 @@ def run_case(engine: Engine, case: Case) -> Result:
     return Result(case, got, lines, warnings, correct, dangerous, false_alarms, missed, outcome)
 
 
-def reading_of(outcome: Outcome) -> tuple[list[str], list[str]]:
+def reading_of(outcome: Outcome, typed: str = "") -> tuple[list[str], list[str]]:
     """The canonical lines the engine read a plain line as, and their labels."""
     if isinstance(outcome, Rejection):
         if outcome.code == "unclear":
@@ -165,7 +165,7 @@ def reading_of(outcome: Outcome) -> tuple[list[str], list[str]]:
         return [], ["chat"]
     if read_as is None:
         # Run as a typed command: its own reading ("they want net-90" -> they).
-        return [], [label_of(outcome.command)]
+        return [typed], [label_of(outcome.command)]
     lines = [read_as] if isinstance(read_as, str) else list(read_as)
     return lines, [label_of(line) for line in lines]
 

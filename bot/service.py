@@ -8,7 +8,7 @@ becomes a clear rejection rather than a traceback.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TypeVar
 
@@ -51,6 +51,26 @@ class CoachService:
             return outcome, isinstance(outcome, Reply)
 
         return self.transaction(workspace_id, user_id, work, now, line=line)
+
+    def handle_batch(self, workspace_id: str, user_id: str, lines: Sequence[str], *,
+                     tz: str | None = None) -> Outcome:
+        """Run a confirmed call recap: every reading as one change, or nothing at all.
+
+        Args:
+            workspace_id: the workspace (``local`` in the terminal).
+            user_id: the user.
+            lines: the canonical command lines the recap reply listed (minus dropped ones).
+            tz: the user's IANA time zone when the front knows it.
+
+        """
+        now = self.clock()
+
+        def work(session: Session, user: UserRow) -> tuple[Outcome, bool]:
+            update_time_zone(session, user, tz, now)
+            outcome = self.engine.handle_batch(lines, SqlDealSpace(session, user), now)
+            return outcome, isinstance(outcome, Reply)
+
+        return self.transaction(workspace_id, user_id, work, now, line=" / ".join(lines))
 
     def transaction(
         self, workspace_id: str, user_id: str, work: Callable[[Session, UserRow], tuple[T, bool]],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -18,38 +19,123 @@ from rich.table import Table as RichTable
 
 from bot.clock import local_zone
 from bot.service import CoachService
-from flows.replies import Outcome, Rejection, Reply
+from flows.replies import CHAT, Outcome, Rejection, Reply
+from phrases import PhraseLibrary
 
 WORKSPACE = "local"
 QUIT_WORDS = {"quit", "exit", ":q", "bye"}
+YES_WORDS = {"y", "yes", "log all", "ok", "yep"}
+NO_WORDS = {"n", "no", "cancel", "none"}
 
 
-def plain_text(outcome: Outcome) -> str:
+@dataclass
+class TerminalSession:
+    """One person at the terminal: lines go to the coach, and short answers to its questions.
+
+    After a call recap the coach waits for `y` (log them all), a number (drop that one)
+    or `n`; after an unclear line, for the number of the reading meant. Slack asks the same
+    with buttons; here the question is remembered between two lines.
+    """
+
+    service: CoachService
+    user: str
+    zone: str | None = None
+    recap: list[str] = field(default_factory=list)
+    choices: list[str] = field(default_factory=list)
+
+    @property
+    def lib(self) -> PhraseLibrary:
+        """The phrase library, for the few sentences the terminal adds."""
+        return self.service.engine.lib
+
+    def send(self, line: str) -> Outcome:
+        """Answer one line: a reply to a pending question, or a new line for the coach."""
+        answer = " ".join(line.lower().split())
+        recap, choices = self.recap, self.choices
+        self.recap, self.choices = [], []
+        if recap:
+            if answer in YES_WORDS:
+                return self._remember(self.service.handle_batch(WORKSPACE, self.user, recap,
+                                                                tz=self.zone))
+            if answer in NO_WORDS:
+                return Reply(text=self.lib.reply("recap_cancelled"), command=CHAT)
+            if answer.isdigit() and 1 <= int(answer) <= len(recap):
+                left = [x for i, x in enumerate(recap, 1) if i != int(answer)]
+                if not left:
+                    return Reply(text=self.lib.reply("recap_cancelled"), command=CHAT)
+                self.recap = left
+                return Reply(text=self.lib.reply("recap_read", count=len(left)),
+                             command="recap", read_as=list(left))
+        if choices and answer.isdigit() and 1 <= int(answer) <= len(choices):
+            line = choices[int(answer) - 1]
+        return self._remember(self.service.handle(WORKSPACE, self.user, line, tz=self.zone))
+
+    def _remember(self, outcome: Outcome) -> Outcome:
+        if isinstance(outcome, Reply) and outcome.is_recap:
+            self.recap = outcome.recap_lines
+        elif isinstance(outcome, Rejection) and outcome.choices:
+            self.choices = list(outcome.choices)
+        return outcome
+
+    def read_as_label(self) -> str:
+        """How a reading is introduced, with ``{line}`` where the command goes."""
+        return self.lib.reply("read_as", line="{line}")
+
+    def hint(self) -> str:
+        """What the coach is waiting for, if anything."""
+        if self.recap:
+            return self.lib.reply("recap_confirm_terminal")
+        if self.choices:
+            return self.lib.reply("unclear_pick_terminal")
+        return ""
+
+
+def _numbered(lines: list[str] | tuple[str, ...]) -> list[str]:
+    return [f"  {i}. {line}" for i, line in enumerate(lines, 1)]
+
+
+def plain_text(outcome: Outcome, hint: str = "", read_as: str = "read as: {line}") -> str:
     """An outcome as plain text (for pipes and logs)."""
     if isinstance(outcome, Rejection):
         usage = f"\n  usage: {outcome.usage}" if outcome.usage else ""
-        return f"! {outcome.message}{usage}"
+        choices = "".join(f"\n{c}" for c in _numbered(outcome.choices))
+        return f"! {outcome.message}{usage}{choices}" + (f"\n{hint}" if hint else "")
     parts = []
     if outcome.deal:
         parts.append(f"[{outcome.deal} · {outcome.phase}]")
+    if isinstance(outcome.read_as, str):
+        parts.append(read_as.format(line=outcome.read_as))
     parts.append(outcome.full_text())
+    if outcome.is_recap:
+        parts.extend(_numbered(outcome.recap_lines))
     for warning in outcome.warnings:
         parts.append(f"WARNING {warning.code}: {warning.message}\n  -> {warning.suggestion}")
     parts.extend(f"  > {line}" for line in outcome.lines)
+    parts.append(hint)
     return "\n".join(p for p in parts if p)
 
 
-def print_rich(console: Console, outcome: Outcome) -> None:
+def print_rich(console: Console, outcome: Outcome, hint: str = "",
+               read_as: str = "read as: {line}") -> None:
     """An outcome in colour, with tables drawn as tables."""
     if isinstance(outcome, Rejection):
         console.print(f"[bold red]![/] {escape(outcome.message)}")
         if outcome.usage:
             console.print(f"  [dim]usage:[/] {escape(outcome.usage)}")
+        for line in _numbered(outcome.choices):
+            console.print(escape(line))
+        if hint:
+            console.print(f"[dim]{escape(hint)}[/]")
         return
     if outcome.deal:
         console.print(f"[bold cyan]{escape(outcome.deal)}[/] [dim]· {outcome.phase}[/]")
+    if isinstance(outcome.read_as, str):
+        console.print(f"[dim]{escape(read_as.format(line=outcome.read_as))}[/]")
     if outcome.text:
         console.print(escape(outcome.text))
+    if outcome.is_recap:
+        for line in _numbered(outcome.recap_lines):
+            console.print(escape(line))
     if outcome.table is not None:
         table = RichTable(*outcome.table.headers, show_lines=False, header_style="bold")
         for row in outcome.table.rows:
@@ -62,18 +148,20 @@ def print_rich(console: Console, outcome: Outcome) -> None:
         console.print(f"  [magenta]›[/] {escape(line)}")
     if outcome.next_steps:
         console.print(f"[dim]next: {escape(' | '.join(outcome.next_steps[:5]))}[/]")
+    if hint:
+        console.print(f"[dim]{escape(hint)}[/]")
 
 
 def run_piped(service: CoachService, user: str, stream: TextIO, out: TextIO,
               as_json: bool) -> int:
     """Answer every line of ``stream``; with ``as_json`` exactly one JSON object per line."""
-    zone = local_zone()
+    session = TerminalSession(service, user, local_zone())
     for raw in stream:
-        outcome = service.handle(WORKSPACE, user, raw.rstrip("\n"), tz=zone)
+        outcome = session.send(raw.rstrip("\n"))
         if as_json:
             out.write(json.dumps(outcome.to_json(), ensure_ascii=False) + "\n")
         else:
-            out.write(plain_text(outcome) + "\n\n")
+            out.write(plain_text(outcome, session.hint(), session.read_as_label()) + "\n\n")
         out.flush()
     return 0
 
@@ -81,7 +169,7 @@ def run_piped(service: CoachService, user: str, stream: TextIO, out: TextIO,
 def run_interactive(service: CoachService, user: str, history_file: Path) -> int:
     """A chat at the prompt, with line editing and history kept between sessions."""
     console = Console(highlight=False)
-    zone = local_zone()
+    session = TerminalSession(service, user, local_zone())
     _enable_history(history_file)
     console.print("[bold]dealcoach[/] - your negotiation coach. "
                   "Type [cyan]help[/] for commands, [cyan]quit[/] to leave.")
@@ -99,8 +187,8 @@ def run_interactive(service: CoachService, user: str, history_file: Path) -> int
             return 0
         if not line.strip():
             continue
-        outcome = service.handle(WORKSPACE, user, line, tz=zone)
-        print_rich(console, outcome)
+        outcome = session.send(line)
+        print_rich(console, outcome, session.hint(), session.read_as_label())
         if isinstance(outcome, Reply) and outcome.deal:
             prompt = f"{outcome.deal} ({outcome.phase})> "
 

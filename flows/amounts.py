@@ -393,7 +393,7 @@ def _to_amount(reading: _Reading, masked: str, text: str) -> Amount | None:
 
 
 def _is_weight(raw: str, before: str, after: str) -> bool:
-    """ "pounds" that weigh rather than pay: "12 pounds of paperwork", "lost 12 pounds"."""
+    """Whether "pounds" weigh rather than pay: "12 pounds of paperwork", "lost 12 pounds"."""
     if not re.search(r"pounds?\s*$", raw, re.IGNORECASE):
         return False
     return bool(_WEIGHT_AFTER.match(after) or _WEIGHT_BEFORE.search(before))

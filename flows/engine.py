@@ -177,22 +177,23 @@ class Engine:
     def _follow(self, reading: Reading, space: DealSpace, now: datetime) -> Outcome:
         """Run a reading as if typed, or answer it (recap, unclear, small talk)."""
         deal = space.active_deal()
-        context = dict(deal=deal.name if deal else None, phase=deal.phase if deal else None)
+        name, phase = (deal.name, deal.phase) if deal else (None, None)
         if reading.kind == "chat":
             key = "read_nothing" if reading.rule in NOTHING_READ else "read_chat"
-            return Reply(text=self.lib.reply(key), command=CHAT, **context)
+            return Reply(text=self.lib.reply(key), command=CHAT, deal=name, phase=phase)
         if reading.kind == "unclear":
             return Rejection(code="unclear", message=self.lib.reply("read_unclear"),
                              choices=reading.lines)
         if reading.kind == "recap":
             return Reply(text=self.lib.reply("recap_read", count=len(reading.lines)),
-                         command=RECAP, read_as=list(reading.lines), **context)
+                         command=RECAP, read_as=list(reading.lines), deal=name, phase=phase)
         word, args = split_line(reading.command)
         spec = resolve(word)
-        if spec is None or spec.name not in SAFE_COMMANDS or not args.strip() and word not in (
-                "status", "log", "faq"):
+        if spec is None or spec.name not in SAFE_COMMANDS or (not args.strip() and word not in (
+                "status", "log", "faq")):
             # Never run what the reader may not produce; a reader bug reads as nothing.
-            return Reply(text=self.lib.reply("read_nothing"), command=CHAT, **context)
+            return Reply(text=self.lib.reply("read_nothing"), command=CHAT, deal=name,
+                         phase=phase)
         outcome = self._execute([(spec, args)], space, now, label=reading.command)
         if isinstance(outcome, Reply):
             outcome.read_as = reading.command

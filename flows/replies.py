@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,6 +107,11 @@ class Reply:
         """A call recap read into several moves that wait for the user's confirmation."""
         return self.command == RECAP and isinstance(self.read_as, list)
 
+    @property
+    def recap_lines(self) -> list[str]:
+        """The readings of a call recap waiting for confirmation (empty otherwise)."""
+        return list(self.read_as) if self.is_recap and isinstance(self.read_as, list) else []
+
 
 @dataclass(frozen=True)
 class Rejection:
@@ -134,7 +140,7 @@ RECAP = "recap"
 CHAT = "chat"
 
 
-def merge_replies(replies: list[Reply]) -> Reply:
+def merge_replies(replies: Sequence[Reply]) -> Reply:
     """Several replies as one: texts joined, warnings by code once, the last deal and phase.
 
     Args:

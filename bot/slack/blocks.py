@@ -16,6 +16,7 @@ per-command cost low.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -42,6 +43,11 @@ STEP_ACTION = "deal_step"
 STEP_ACTION_PATTERN = re.compile(rf"^{STEP_ACTION}:\d+$")
 # A button that opens a form (bot.slack.modals) carries the form's callback id as its value.
 OPEN_FORM_ACTION = "open_form"
+# A call recap waiting for confirmation: its buttons carry the readings as a JSON list.
+RECAP_LOG_ACTION = "recap_log_all"
+RECAP_EDIT_ACTION = "recap_edit"
+RECAP_CANCEL_ACTION = "recap_cancel"
+UNDO_LINE = "undo"
 
 Block = dict[str, Any]
 
@@ -309,6 +315,8 @@ def reply_blocks(reply: Reply, labels: Labels | None = None, *, buttons: bool = 
     if reply.deal:
         phase = labels.phase(reply.phase)
         blocks.append(header(f"{reply.deal} · {phase}" if phase else reply.deal))
+    if isinstance(reply.read_as, str) and buttons:
+        blocks.append(read_as_block(reply.read_as))
     if reply.text.strip():
         blocks.extend(section(piece)
                       for piece in split_markup(with_mentions(reply.text, reply.people)))
@@ -319,9 +327,47 @@ def reply_blocks(reply: Reply, labels: Labels | None = None, *, buttons: bool = 
     if reply.table is not None and reply.table.headers:
         blocks.extend(table_blocks(reply.table, reply.people))
     actions = step_buttons(reply.next_steps) if buttons else None
+    if reply.is_recap:
+        blocks.extend(recap_blocks(reply.recap_lines, buttons=buttons))
+        actions = None
     if not blocks:
         blocks.append(section(escape("Done.")))
     return fit(blocks, limit, tail=[actions] if actions else [])
+
+
+def read_as_block(line: str) -> Block:
+    """How a plain line was read, with an Undo button beside it.
+
+    Args:
+        line: the canonical command the line was read as.
+
+    """
+    block = section(f"Read as: `{escape(truncate(line, 300))}`", block_id="read_as")
+    block["accessory"] = button("Undo", f"{STEP_ACTION}:90", UNDO_LINE)
+    return block
+
+
+def recap_blocks(lines: list[str], *, buttons: bool = True) -> list[Block]:
+    """A call recap's readings, numbered, with Log all / Edit / Cancel.
+
+    The buttons carry the readings themselves (Slack keeps no state for us); the engine
+    runs only the commands a reading may produce, whatever a click sends back.
+
+    Args:
+        lines: the canonical command lines, in order.
+        buttons: include the buttons.
+
+    """
+    listed = "\n".join(f"{i}. `{escape(line)}`" for i, line in enumerate(lines, 1))
+    blocks: list[Block] = [section(piece, block_id=None) for piece in split_markup(listed)]
+    value = json.dumps(lines)
+    if buttons and len(value) <= MAX_BUTTON_VALUE:
+        blocks.append({"type": "actions", "block_id": "recap", "elements": [
+            button("Log all", RECAP_LOG_ACTION, value, primary=True),
+            button("Edit", RECAP_EDIT_ACTION, value),
+            button("Cancel", RECAP_CANCEL_ACTION, "cancel"),
+        ]})
+    return blocks
 
 
 def rejection_blocks(rejection: Rejection) -> list[Block]:
@@ -331,10 +377,16 @@ def rejection_blocks(rejection: Rejection) -> list[Block]:
         rejection: the engine's rejection (nothing was stored).
 
     """
-    blocks = [section(truncate_markup(f":no_entry: {escape(rejection.message)}",
+    icon = ":thinking_face:" if rejection.choices else ":no_entry:"
+    blocks = [section(truncate_markup(f"{icon} {escape(rejection.message)}",
                                       MAX_SECTION_TEXT), block_id=f"rejection:{rejection.code}")]
     if rejection.usage:
         blocks.append(context(f"Usage: `{escape(rejection.usage)}`"))
+    choices = step_buttons(rejection.choices)
+    if choices is not None:
+        # Each button runs that reading as typed, so it means exactly what it says.
+        choices["block_id"] = "choices"
+        blocks.append(choices)
     return blocks
 
 

@@ -33,7 +33,7 @@ from bot.store.models import UserRow
 from bot.store.people import update_time_zone
 from bot.store.space import SqlDealSpace
 from flows.model import Deal
-from flows.replies import Outcome, Rejection, Reply
+from flows.replies import Outcome, Rejection, Reply, merge_replies
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -111,6 +111,30 @@ class SlackCoach:
             return turn, turn.accepted
 
         return self._guarded(workspace_id, user_id, line, work, now)
+
+    def run_batch(self, workspace_id: str, user_id: str, lines: Sequence[str], *,
+                  tz: str | None = None) -> Turn:
+        """Run a confirmed call recap as one change (one transaction, one undo).
+
+        Args:
+            workspace_id: the Slack team id.
+            user_id: the Slack user id.
+            lines: the readings the recap listed (a click sends them back; the engine runs
+                only commands a reading may produce).
+            tz: the user's IANA time zone from Slack, when looked up.
+
+        """
+        now = self.service.clock()
+
+        def work(session: Session, user: UserRow) -> tuple[Turn, bool]:
+            update_time_zone(session, user, tz, now)
+            outcome = self.engine.handle_batch(lines, SqlDealSpace(session, user), now)
+            turn = self._finish(session, workspace_id, user_id, outcome, now)
+            return turn, turn.accepted
+
+        result = self._guarded(workspace_id, user_id, " / ".join(lines), work, now)
+        assert result is not None
+        return result
 
     def run_all(self, workspace_id: str, user_id: str, lines: Sequence[tuple[str, str]], *,
                 tz: str | None = None, is_admin: bool = False) -> Turn | dict[str, Rejection]:
@@ -288,25 +312,6 @@ class SlackCoach:
             if user is None:
                 return [], None
             return SqlDealSpace(session, user).list_deals(), user.active_deal_id
-
-
-def merge_replies(replies: Sequence[Reply]) -> Reply:
-    """Several replies as one: texts joined, warnings by code once, the last deal and phase.
-
-    Args:
-        replies: at least one reply, in the order the lines ran.
-
-    """
-    last = replies[-1]
-    warnings = {w.code: w for r in replies for w in r.warnings}
-    steps = list(dict.fromkeys(s for r in replies for s in r.next_steps))
-    return Reply(
-        text="\n".join(r.text for r in replies if r.text),
-        deal=last.deal, phase=last.phase, warnings=list(warnings.values()),
-        lines=list(last.lines), table=last.table, next_steps=steps, command=last.command,
-        notices=[n for r in replies for n in r.notices],
-        people=list(dict.fromkeys(p for r in replies for p in r.people)),
-    )
 
 
 def labels_from_library(service: CoachService) -> Labels:

@@ -22,7 +22,7 @@ from bot.slack.coach import SlackCoach, Turn
 from bot.slack.home import home_view
 from bot.slack.home_team import load_team_home, team_home_blocks
 from bot.slack.outbox import send_now
-from bot.slack.people import who_for
+from bot.slack.people import needs_profile, who_for
 from bot.slack.settings import SlackSettings
 from bot.slack.sheets import send_deal_chart
 
@@ -150,6 +150,20 @@ class Front:
         who = who_for(client, user_id, line)
         return self.coach.run(workspace_id, user_id, line, event_id=event_id, tz=who.tz,
                               is_admin=who.is_admin)
+
+    def run_batch(self, client: WebClient, workspace_id: str, user_id: str,
+                  lines: list[str]) -> Turn:
+        """Run a confirmed call recap for a user (the zone looked up when a line needs it).
+
+        Args:
+            client: the request's Web API client (for ``users.info``).
+            workspace_id: the Slack team id.
+            user_id: the Slack user id.
+            lines: the readings to log, as one change.
+
+        """
+        who = who_for(client, user_id, next((li for li in lines if needs_profile(li)), ""))
+        return self.coach.run_batch(workspace_id, user_id, lines, tz=who.tz)
 
     # -- App Home ------------------------------------------------------------------------
     def publish_home(self, client: WebClient, workspace_id: str, user_id: str) -> bool:

@@ -8,6 +8,7 @@ stored zone and no admin rights.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
@@ -17,6 +18,8 @@ from flows.commands import resolve, split_line
 
 # Engine commands that read the user's zone or admin flag.
 PROFILE_COMMANDS = frozenset({"remind", "meeting", "team", "nudge"})
+_TIMEISH = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\btomorrow\b|\btmrw\b|\bnoon\b|"
+                      r"\d\s*(am|pm)\b|\d:\d\d|\bnext week\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,11 @@ def needs_profile(line: str) -> bool:
     """
     word, _ = split_line(line)
     spec = resolve(word)
-    return spec is not None and spec.name in PROFILE_COMMANDS
+    if spec is None:
+        # A plain line may be read as a meeting time ("next call thursday 2pm"): that
+        # needs the user's zone, like a typed `meeting`.
+        return bool(_TIMEISH.search(line))
+    return spec.name in PROFILE_COMMANDS
 
 
 def look_up(client: WebClient, user_id: str) -> Who:

@@ -212,8 +212,9 @@ class ClauseReader:
         from_verb = ""
         if frame is not None:
             item = self._item(text, tokens, after, gap, frame, names)
-            if frame.words in self._needs_amount and not (find_amounts(item) or _PERCENT.search(item)):
-                frame, item = None, ""
+            if frame.words in self._needs_amount and not (
+                    find_amounts(item) or _PERCENT.search(item)):
+                frame, item = None, ""  # "went to their office" is no price move
             from_verb = text[tokens[verb_at].start:].strip(" .!,;")
         if frame is None:
             from_verb = ""

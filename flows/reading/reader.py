@@ -73,7 +73,8 @@ _HAPPY_TO = re.compile(r"^(?:(?:we're|we are|i'm|i am)\s+)?(?:happy|willing|able
 _LEAD_FILLER = re.compile(r"^(?:if it helps|if that helps|to be fair|for what it's worth|fwiw|tbh|"
                           r"honestly)[,:]?\s+", re.I)
 _SPLIT_ACTORS = frozenset({"we", "i", "they", "he", "she", "ill", "id", "im"})
-_UPDATE_PREFIX = re.compile(r"^[\w .'-]{0,30}?\b(?:update|recap|notes|summary|news)\s*[:\-]\s*", re.I)
+_UPDATE_PREFIX = re.compile(r"^[\w .'-]{0,30}?\b(?:update|recap|notes|summary|news)\s*[:\-]\s*",
+                            re.I)
 _TERM_LIKE = re.compile(r"[\d%$€£-]")
 _ELABORATION = re.compile(r"^they:(no-frame|.*:planned)$|^they:(speech|refuse)$")
 _THEIR_ASK = re.compile(r"\b(ask|request|demand|requirement|insistence|condition|clause|"
@@ -446,22 +447,6 @@ class Reader:
             if tokens[i].word in _SPLIT_ACTORS or tokens[i].word in ctx.names:
                 return text[:tokens[i].start].strip(), text[tokens[i].start:].strip()
         return None, text
-
-    def _our_part(self, clause: Clause, ctx: ReadContext) -> str:
-        if clause.kind in ("give", "accept", "reduce", "offer") and clause.item:
-            return clause.from_verb if clause.kind != "accept" else clause.from_verb
-        if clause.kind is None:
-            if not _WE_DO.match(clause.text):
-                return ""  # "if they pay, we smile": no give of ours to trade
-            # "we can do the training free": keep the words after the subject and helpers
-            text = re.sub(r"^(?:we|i)\s+(?:(?:can|could|will|would|'ll|'d|are happy to|"
-                          r"can happily|might|may)\s+)*", "", clause.text, flags=re.I)
-            if re.fullmatch(r"(?:ok|okay|fine|yes|sure|agree|agreed)", text, flags=re.I):
-                return self._their_request(ctx)
-            return text
-        if clause.kind == "accept" and not clause.item:
-            return self._their_request(ctx)
-        return ""
 
     @staticmethod
     def _their_part(clause: Clause) -> str:

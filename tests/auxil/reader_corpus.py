@@ -26,8 +26,8 @@ CORPUS_DIR = Path(__file__).resolve().parents[1] / "flows" / "reader_corpus"
 HOLDOUT_DIR = CORPUS_DIR / "holdout"
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
-_COMMON = ["evidence analyst benchmark: $85-110k for comparable deals", "batna walk to the next best option",
-           "tradeable case study rights"]
+_COMMON = ["evidence analyst benchmark: $85-110k for comparable deals",
+           "batna walk to the next best option", "tradeable case study rights"]
 FIXTURES: dict[str, list[str]] = {
     "sales": ["new Acme renewal as sales",
               "counterparty Dana Reyes, procurement lead at Acme; CFO Mark Li signs above 100k",
@@ -129,14 +129,9 @@ def run_case(engine: Engine, case: Case) -> Result:
     outcome = engine.handle(case.text, space, NOW)
     lines, got = reading_of(outcome, case.text)
     warnings = {w.code for w in outcome.warnings} if isinstance(outcome, Reply) else set()
-    expected = [r for r in case.read if r != "chat"] or ["chat"] if len(case.read) > 1 else case.read
-    if len(case.read) > 1:
-        expected = [r for r in case.read if r != "chat"]
-        # A recap whose moves boil down to one is still read right as that one move.
-        got_cmp = got
-    else:
-        got_cmp = got
-    label_ok = got_cmp == expected
+    # In a recap, sentences that are only scene-setting ("rough call.") log nothing.
+    expected = [r for r in case.read if r != "chat"] if len(case.read) > 1 else case.read
+    label_ok = got == expected
     text = " ".join(lines).lower()
     has_ok = all(h.lower() in text for h in case.has) if case.read != ["chat"] else True
     if len(case.read) > 1:

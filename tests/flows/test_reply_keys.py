@@ -8,15 +8,18 @@ from pathlib import Path
 from flows.engine import default_library
 from flows.vocabulary import PHASES
 
-FLOWS = Path(__file__).resolve().parents[2] / "flows"
+ROOT = Path(__file__).resolve().parents[2]
+# The engine says most things; a front adds a few of its own (the terminal's prompts).
+SOURCES = (ROOT / "flows", ROOT / "bot")
 KEY = re.compile(r"""(?:\.say|\.reply)\(\s*["']([a-z_]+)["']""")
 LITERAL = re.compile(r"""["']([a-z_]+)["']""")
 
 
 def used_keys(pattern: re.Pattern[str] = KEY) -> set[str]:
     keys = set()
-    for path in FLOWS.rglob("*.py"):
-        keys.update(pattern.findall(path.read_text()))
+    for folder in SOURCES:
+        for path in folder.rglob("*.py"):
+            keys.update(pattern.findall(path.read_text()))
     # Built from the phase name: no_next_from_<phase> for phases with no forward move.
     keys.update({"no_next_from_review", "no_next_from_walked_away"})
     return keys

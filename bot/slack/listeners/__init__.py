@@ -9,7 +9,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack.front import Front
-from bot.slack.listeners import actions, commands, events, fixes, shortcuts, views
+from bot.slack.listeners import actions, commands, events, fixes, readings, shortcuts, views
 
 
 def register_all(app: App, front: Front) -> None:
@@ -20,5 +20,5 @@ def register_all(app: App, front: Front) -> None:
         front: the coach and delivery helpers the listeners share.
 
     """
-    for module in (commands, events, actions, fixes, shortcuts, views):
+    for module in (commands, events, actions, fixes, readings, shortcuts, views):
         module.register(app, front)

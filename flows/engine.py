@@ -114,7 +114,7 @@ class Engine:
             if spec.name == "they":
                 # "they threw in a reference call" is something we got, not a line of theirs
                 reading = self.read(text, space, now)
-                if reading.kind == "command" and reading.command.startswith(("get ", "give ")):
+                if reading.kind == "command" and reading.command.startswith("get "):
                     return self._follow(reading, space, now)
             outcome = self._execute([(spec, args)], space, now, label=text)
             if (isinstance(outcome, Rejection) and outcome.code == "bad_arguments"

@@ -100,6 +100,11 @@ class ClauseReader:
                                        _KIND_ORDER.index(f.kind)))
         assert set(lexicon.frames) <= set(FRAME_KINDS)
 
+    def is_give_verb(self, word: str) -> bool:
+        """Whether ``word`` is a form of a give, accept or reduce verb ("waived", "agreed")."""
+        frames = self._frames.get(verb_lemma(word.lower()), [])
+        return any(f.kind in ("give", "accept", "reduce") for f in frames)
+
     def is_frame_head(self, word: str) -> bool:
         """Whether ``word`` (or its lemma) starts a verb frame of the lexicon."""
         return word in self._frames or verb_lemma(word) in self._frames
@@ -341,7 +346,7 @@ class ClauseReader:
                 changed = True
             for phrase in self._tails:
                 n = phrase.length
-                if n <= len(body) - 1 and tuple(t.word for t in body[-n:]) == phrase.words:
+                if n <= len(body) and tuple(t.word for t in body[-n:]) == phrase.words:
                     del body[-n:]
                     changed = True
                     break

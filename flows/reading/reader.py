@@ -18,7 +18,7 @@ confidence becomes ``unclear`` with two or three concrete choices, never a guess
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
@@ -71,16 +71,29 @@ _FREE_ITEM = re.compile(r"^(?P<item>.+?)(?:'s| is) (?:free|on us|included|comped
 _HAPPY_TO = re.compile(r"^(?:(?:we're|we are|i'm|i am)\s+)?(?:happy|willing|able|glad|ok|okay|"
                        r"fine|prepared) to (?P<rest>.+)$", re.I)
 _LEAD_FILLER = re.compile(r"^(?:if it helps|if that helps|to be fair|for what it's worth|fwiw|tbh|"
-                          r"honestly)[,:]?\s+", re.I)
+                          r"honestly|long story short|long story but|ok long story but|"
+                          r"pursuant to [^,]{1,40},|further to [^,]{1,40},|as discussed,|"
+                          r"per [\w']+ (?:req|request|ask|wish|email),)[,:]?\s+", re.I)
 _SPLIT_ACTORS = frozenset({"we", "i", "they", "he", "she", "ill", "id", "im"})
 _UPDATE_PREFIX = re.compile(r"^[\w .'-]{0,30}?\b(?:update|recap|notes|summary|news)\s*[:\-]\s*",
                             re.I)
 _TERM_LIKE = re.compile(r"[\d%$€£-]")
-_ELABORATION = re.compile(r"^they:(no-frame|.*:planned)$|^they:(speech|refuse)$")
+_THEY_MAY_HAVE = re.compile(r"\b(?:can|could|may|get to)\s+(?:have|keep)\b", re.I)
+_AND_GOT = re.compile(r",?\s+(?:and\s+)?(?:we\s+|i\s+)?(?:got|secured|won|landed)\s+(?P<get>.+)$",
+                      re.I)
+_PASSIVE = re.compile(
+    r"^(?P<item>(?!(?:we|i|they|he|she|it|that|this)\b)[\w$€£%.,/' -]{2,60}?)\s+(?:was|were|got|"
+    r"has been|have been|had been|is|are|'s|is being|are being)\s+(?:now |finally |already |just |"
+    r"also |eventually )?(?P<verb>[a-z]+(?:ed|en)|cut|agreed|dropped|paid|given|taken|comped|"
+    r"okayed|ok'd)\b(?P<rest>.*)$", re.I)
+_BY = re.compile(r"\bby (?P<who>.+)$", re.I)
+_OUR_SIDE = re.compile(r"\b(?:from|on) (?:our|my) (?:side|end)\b|\bby (?:us|me)\b", re.I)
+_THEIR_SIDE = re.compile(r"\b(?:from|on) their (?:side|end)\b", re.I)
+_ELABORATION = re.compile(r"^they:(no-frame|.*:planned|.*:negated|.*:bare)$|^they:(speech|refuse)$")
 _THEIR_ASK = re.compile(r"\b(ask|request|demand|requirement|insistence|condition|clause|"
                         r"push|redline|objection)s?\b", re.I)
-_OUR_PEOPLE = re.compile(r"^(my|our) (boss|manager|vp|team|cfo|ceo|legal|finance|director|"
-                         r"lead|head|wife|husband|partner)\b", re.I)
+_OUR_PEOPLE = re.compile(r"^(?:(?:my|our) (?:boss|manager|vp|team|cfo|ceo|legal|finance|director|"
+                         r"lead|head|wife|husband|partner)|myself|ourselves)\b", re.I)
 _SWAP = re.compile(
     r"^(?:(?:we|i)\s+)?(?:just\s+)?(?:swapped|swap|traded|trade|exchanged|gave up|give up|"
     r"dropped|drop|gave|give)\s+(?P<give>.+?)\s+for\s+(?P<get>(?:an? |the |their |more |"
@@ -153,6 +166,7 @@ class Reader:
         self._non_items = [re.compile(p, flags) for p in self.lex.non_items]
         self._their_signal = re.compile(self.lex.their_signal, flags)
         self._acceptance = re.compile(rf"^(?:(?:{yes})\b[\s,.!]*)+$", flags)
+        self._leading_yes = re.compile(rf"^(?:(?:{yes})\b[\s,.!]*)+(?=\S)", flags)
         self._trade = [m.lower() for m in sorted(self.lex.trade_markers, key=len, reverse=True)]
         self._conditions = sorted(self.lex.condition_markers, key=len, reverse=True)
         self._condition_re = re.compile(
@@ -179,7 +193,13 @@ class Reader:
             return Reading("chat", rule="empty")
         sentences = [s for s in (x.strip(" \t") for x in _SENTENCE.split(text)) if s]
         if len(sentences) > 1:
-            readings = [self._sentence(s, ctx) for s in sentences]
+            readings = []
+            for sentence in sentences:
+                reading = self._sentence(sentence, ctx)
+                readings.append(reading)
+                if reading.command.startswith("they"):
+                    ctx = replace(ctx, last_move=Move(kind="they", text=reading.command[4:].lstrip(
+                        ": ")))
             moves = [r for r in readings if r.kind == "command"]
             if any(r.rule != "they:no-frame" for r in moves):
                 # "priya called." in a recap is scene-setting, not a move of theirs
@@ -462,8 +482,9 @@ class Reader:
         start = 0
         for m in _CLAUSE_JOIN.finditer(text):
             right = text[m.end():]
-            tokens = tokenize(right[:40])
-            side, _, _ = self.clauses.actor_at(tokens, 0, ctx.names) if tokens else (None, 0, 0)
+            tokens = tokenize(right[:60])
+            at = self.clauses.skip_fillers(tokens, 0) if tokens else 0
+            side, _, _ = self.clauses.actor_at(tokens, at, ctx.names) if tokens else (None, 0, 0)
             if side is None:
                 continue
             piece = text[start:m.start()]
@@ -477,8 +498,18 @@ class Reader:
 
     def _compound(self, parts: list[tuple[str, Clause]], text: str,
                   ctx: ReadContext) -> Reading:
-        readings = [self._from_clause(c, t, ctx) for t, c in parts]
+        readings = []
+        for piece, clause in parts:
+            reading = self._from_clause(clause, piece, ctx)
+            readings.append(reading)
+            if reading.command.startswith("they"):
+                # "so Jo pushes on start date and I say fine": yes grants what was just asked
+                ctx = replace(ctx, last_move=Move(kind="they", text=reading.command[4:].lstrip(
+                    ": ")))
         commands = [r for r in readings if r.kind == "command"]
+        if any(r.rule.endswith("+ask") for r in commands):
+            # "Jo pushes on start date and I say fine": the give already names their ask
+            commands = [r for r in commands if not r.command.startswith("they")]
         moves = [r for r in commands if not _ELABORATION.match(r.rule)]
         if moves and len(moves) < len(commands):
             # "added 25 seats, dana was thrilled": the second clause only colours the first
@@ -489,7 +520,9 @@ class Reader:
         if (len(parts) == 2 and readings[0].kind == "unclear"
                 and readings[1].rule.endswith(":no-item")):
             # "price lock thru 2027, gave it to them": the thing comes first
-            return Reading("command", (f"give {parts[0][0].strip(' ,')}",), rule="we:give:before")
+            verb = "get" if readings[1].rule.startswith("they:") else "give"
+            return Reading("command", (f"{verb} {parts[0][0].strip(' ,')}",),
+                           rule=f"{verb}:thing-before")
         gives = [r.command[5:] for r in commands if r.command.startswith("give ")]
         gets = [r.command[4:] for r in commands if r.command.startswith("get ")]
         if len(gives) == 1 and len(gets) == 1:
@@ -528,10 +561,23 @@ class Reader:
             if kind in ("give", "accept") and _PROPOSAL.match(clause.item):
                 return Reading("command", (f"offer {clause.item}",), rule=rule + ":proposal")
             if kind in ("give", "accept", "reduce"):
-                item = clause.item or self._their_request(ctx)
-                if not item:
+                if clause.item[:4].lower() in ("and ", "then"):
+                    # "I just caved and knocked another 3% off": the second verb has the thing
+                    again = self.clauses.read("we " + clause.item.split(" ", 1)[1], "", 0,
+                                              ctx.names)
+                    if again.kind is not None and again.item:
+                        return self._from_clause(again, text, ctx)
+                got = _AND_GOT.search(clause.item)
+                if got and clause.item[:got.start()].strip():
+                    return Reading("command", (
+                        f"trade {clause.item[:got.start()].strip()} for {got.group('get')}",),
+                        rule=rule + ":and-got")
+                if clause.item:
+                    return Reading("command", (f"give {clause.item}",), rule=rule)
+                ask = self._their_request(ctx)
+                if not ask:
                     return Reading("chat", rule=rule + ":no-item")
-                return Reading("command", (f"give {item}",), rule=rule)
+                return Reading("command", (f"give {ask}",), rule=rule + "+ask")
             if kind == "get":
                 if not clause.item:
                     return Reading("chat", rule=rule + ":no-item")
@@ -549,7 +595,8 @@ class Reader:
             ask = self._our_last_offer(ctx)
             return Reading("command", (f"get {ask}",), rule=rule) if ask else Reading(
                 "chat", rule=rule + ":no-item")
-        if kind == "get" and clause.verb in ("have", "keep") and not clause.planned:
+        if kind == "get" and clause.verb in ("have", "keep") and not _THEY_MAY_HAVE.search(
+                clause.text):
             return Reading("command", (self._their_line(clause),), rule=rule)  # "they have X"
         if kind == "get" and not clause.negated and clause.item:
             return Reading("command", (f"give {clause.item}",), rule=rule)
@@ -567,6 +614,10 @@ class Reader:
                 return Reading("command", (f"get {inner.item}",), rule=rule + ":accepts")
         if clause.planned:
             rule += ":planned"
+        elif clause.negated:
+            rule += ":negated"
+        elif not clause.item:
+            rule += ":bare"  # "Dana asked": scene-setting beside a move of ours
         return Reading("command", (self._their_line(clause),), rule=rule)
 
     @staticmethod
@@ -599,6 +650,16 @@ class Reader:
             return Reading("chat", rule=rule + ":no")
         if self._acceptance.match(lowered):
             return self._acceptance_reading(ctx)
+        yes = self._leading_yes.match(said)
+        if yes:
+            # "I go, sure, we'll train their reps for free" / "I say fine, Monday week"
+            rest = said[yes.end():]
+            inner = self.clauses.read(rest, rest, 0, ctx.names)
+            if inner.side in ("we", None) and inner.kind in ("give", "accept") and inner.item:
+                return Reading("command", (f"give {inner.item}",), rule=rule + ":yes-and")
+            ask = self._their_request(ctx)
+            if ask:
+                return Reading("command", (f"give {ask}",), rule=rule + ":yes+ask")
         conditional = self._conditional(said, ctx)
         if conditional is not None:
             return conditional  # "I said we can do 148 if he starts by may 15": our trade
@@ -625,14 +686,29 @@ class Reader:
                                rule="we:our-offer")
         m = re.match(r"^(?P<item>.+?)\s+(?:is|are|was|were|'s)\s+(?:fine|ok|okay|good|"
                      r"acceptable|agreed|approved|a go|locked|locked in|sorted|settled|done)\s+"
-                     r"(?:with|for|by)\s+(?P<who>.+)$", clause.text, flags=re.I)
+                     r"(?P<prep>with|w/?|for|by)\s+(?P<who>.+)$", clause.text, flags=re.I)
         if m:
             tokens = tokenize(m.group("who"))
             side, _, _ = self.clauses.actor_at(tokens, 0, ctx.names)
-            if side == "they":
+            if side == "they" and m.group("prep").lower() != "for":
                 return Reading("command", (f"get {m.group('item')}",), rule="they:fine-with")
-            if side == "we":
+            if side == "we" or (side == "they" and m.group("prep").lower() == "for"):
+                # "fine with us", or "approved for Sam" (we approved it for them)
                 return Reading("command", (f"give {m.group('item')}",), rule="we:fine-with")
+        passive = _PASSIVE.match(clause.text)
+        if passive and self.clauses.is_give_verb(passive.group("verb")):
+            by_them = _BY.search(passive.group("rest") or "")
+            side_by = None
+            if by_them:
+                tokens = tokenize(by_them.group("who"))
+                side_by, _, _ = self.clauses.actor_at(tokens, 0, ctx.names)
+            item, rest = passive.group("item"), passive.group("rest") or ""
+            if side_by == "they" or _THEIR_SIDE.search(rest):
+                return Reading("command", (f"get {item}",), rule="passive:by-them")
+            if side_by == "we" or _OUR_SIDE.search(rest):
+                return Reading("command", (f"give {item}",), rule="passive:by-us")
+            # "the training got dropped": by whom? Ask rather than log the wrong side.
+            return Reading("unclear", (f"give {item}", f"get {item}"), rule="unclear:passive")
         m = re.match(r"^(?:new\s+|revised\s+|latest\s+)?(?:counter|counteroffer|offer|quote|"
                      r"proposal|ask|request|number|email|note|reply|response|pushback|"
                      r"redline|redlines|feedback)\s+(?:from|by)\s+(?P<rest>.+)$",

@@ -441,9 +441,7 @@ class Reader:
         if clause.side == "we" and clause.kind == "get" and clause.item:
             return "get", clause.item
         if clause.side == "they":
-            if clause.kind in ("give", "accept") and clause.item:
-                return "get", clause.item
-            return "get", self._their_part(clause)
+            return "get", self._their_part(clause)  # "they take 3 years": their action
         if _WE_DO.match(clause.text):
             return "give", re.sub(_OUR_HELPERS, "", clause.text, flags=re.I)
         fine = _FINE_ITEM.match(text) or _FREE_ITEM.match(text)

@@ -7,6 +7,7 @@ walk-away point, and which checks apply to which kind of line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -45,9 +46,13 @@ class Detectors:
 
     # -- our own lines -------------------------------------------------------------------
     def check_our_line(self, deal: Deal, text: str, *, is_offer: bool) -> list[Finding]:
-        """Pitfalls in a line we are about to say (``say``) or an offer we make (``offer``)."""
+        """Pitfalls in a line we are about to say (``say``) or an offer we make (``offer``).
+
+        The walk-away check of a said line is :meth:`past_walkaway`, which the handlers
+        run on every line kind; here it runs for offers only, as it always has.
+        """
         findings: list[Finding] = []
-        amounts = find_amounts(text)
+        amounts = our_amounts(text)
         reveal = self.reveals_walkaway(deal, text, amounts)
         if reveal is not None:
             findings.append(Finding("overshare_walkaway", {"phrase": reveal}))
@@ -58,35 +63,54 @@ class Detectors:
         if split is not None:
             findings.append(Finding("split_the_difference", {"phrase": split}))
         if is_offer:
-            below = self.below_walkaway(deal, amounts)
+            below = self.past_walkaway(deal, text)
             if below is not None:
                 findings.append(below)
         else:
-            concession = self._hit("concession_offer", text)
-            if concession is not None and self._hit("conditional", text) is None:
-                findings.append(Finding("one_way_concession", {"item": concession}))
+            given = self.one_way_give(text)
+            if given is not None:
+                findings.append(Finding("one_way_concession", {"item": given}))
         return findings
 
+    def one_way_give(self, text: str) -> str | None:
+        """What a line gives away when it asks nothing back, else None.
+
+        Clause by clause: a give ("you can have the extra seats") with a condition ("if
+        you sign") or a clause naming what comes back ("so we get the 3-year term", "and
+        you give us the case study") is a trade; a give on its own is a one-way concession.
+        The clause that gives is blanked before looking for the ask, so the same words
+        never count as both halves.
+        """
+        line = normalise(text)
+        given = self._lib.detector("concession_offer").search(line)
+        if given is None:
+            return None
+        if self._lib.detector("conditional").search(line) is not None:
+            return None
+        at = line.find(given)
+        rest = line[:at] + " , " + line[at + len(given):] if at >= 0 else line
+        if self._lib.detector("asks_back").search(rest) is not None:
+            return None
+        return given
+
     def reveals_walkaway(self, deal: Deal, text: str, amounts: list[Amount]) -> str | None:
-        """The phrase that gives away the floor: a bottom-line announcement or the figure."""
-        announced = self._hit("bottom_line", text)
+        """The phrase that gives away the floor: a bottom line, a floor in words, the figure."""
+        announced = self._hit("bottom_line", text) or self._hit("stated_floor", text)
         if announced is not None:
             return announced
         floor = deal.walkaway
         if floor is None or floor.amount is None or floor.amount == 0:
             return None
-        for amount in amounts:
-            if not _same_currency(amount, floor):
-                continue
-            if abs(amount.value - floor.amount) <= floor.amount * _REVEAL_TOLERANCE:
-                return amount.text
+        for figure in _figures(text, amounts, floor):
+            if abs(figure.value - floor.amount) <= floor.amount * _REVEAL_TOLERANCE:
+                return figure.text
         return None
 
     # -- their lines ---------------------------------------------------------------------
     def check_their_line(self, deal: Deal, text: str) -> list[Finding]:
         """Tactics and numbers in what the other side said."""
         findings: list[Finding] = []
-        amounts = find_amounts(text)
+        amounts = their_amounts(text)
         if amounts and self._hit("not_an_anchor", text) and not self._hit("budget_cap", text):
             amounts = []  # a figure about them (revenue, funding), not a number on the table
         figure = headline(amounts)
@@ -100,28 +124,65 @@ class Detectors:
         unbundling = self._hit("unbundling", text)
         if unbundling is not None:
             findings.append(Finding("unbundling", {"phrase": unbundling}))
-        below = self.below_walkaway(deal, amounts)
+        findings.extend(self.their_tactics(text))
+        below = self._worst(deal, _figures(text, amounts, deal.walkaway))
         if below is not None:
             findings.append(below)
+        return findings
+
+    def their_tactics(self, text: str) -> list[Finding]:
+        """Their hard line, split, rival offer and cherry-picking, each with its words."""
+        findings: list[Finding] = []
+        # Their ultimatums use the words ours do ("final offer", "or we walk"), plus deadlines.
+        hard = self._hit("their_hard_line", text) or self._hit("hard_line_tone", text)
+        if hard is not None:
+            findings.append(Finding("their_hard_line", {"phrase": hard}))
+        split = self._hit("their_split", text) or self._hit("split_the_difference", text)
+        if split is not None:
+            findings.append(Finding("their_split", {"phrase": split}))
+        rival = self._hit("competitor_claim", text)
+        if rival is not None:
+            findings.append(Finding("competitor_claim", {"phrase": rival}))
+        mix = self._hit("their_cherry_pick", text)
+        if mix is not None:
+            findings.append(Finding("their_cherry_pick", {"phrase": mix}))
         return findings
 
     # -- numbers -------------------------------------------------------------------------
     @staticmethod
     def below_walkaway(deal: Deal, amounts: list[Amount]) -> Finding | None:
         """A finding when the line's headline figure is worse than the numeric walk-away."""
-        floor = deal.walkaway
         figure = headline(amounts)
-        if floor is None or floor.amount is None or figure is None:
+        floor = deal.walkaway
+        if floor is None or figure is None or _is_share(floor):
             return None
-        if not _same_currency(figure, floor):
+        return Detectors._worst(deal, [figure] if _same_currency(figure, floor) else [])
+
+    def past_walkaway(self, deal: Deal, text: str) -> Finding | None:
+        """The worst figure of ours in ``text`` when it is past the walk-away, else None.
+
+        Every figure counts, not just the largest: "120k for three years or 85k for one"
+        offers 85k. Figures that belong to the other side ("your 80k", "their 40k"),
+        discounts ("5k off") and per-unit prices are not our number for the deal.
+        """
+        return self._worst(deal, _figures(text, our_amounts(text), deal.walkaway))
+
+    @staticmethod
+    def _worst(deal: Deal, figures: list[Amount]) -> Finding | None:
+        floor = deal.walkaway
+        if floor is None or floor.amount is None or not figures:
             return None
-        worse = figure.value < floor.amount if floor.direction == "min" else (
-            figure.value > floor.amount)
+        if floor.direction == "max":
+            figure = max(figures, key=lambda a: a.value)
+            worse = figure.value > floor.amount
+        else:
+            figure = min(figures, key=lambda a: a.value)
+            worse = figure.value < floor.amount
         if not worse:
             return None
         return Finding("below_walkaway", {
-            "amount": figure.formatted(),
-            "walkaway": floor.formatted(),
+            "amount": _shown(figure),
+            "walkaway": walkaway_label(floor),
             "direction": floor.direction or "min",
         })
 
@@ -135,6 +196,136 @@ class Detectors:
         return self._hit("governance_deferred", text)
 
 
+# -- whose figure is it ------------------------------------------------------------------
+# Words right before a figure that say whose it is. In a line of theirs, "our budget" is
+# theirs (they speak), but "their 40k" next to "our 48.6k" is a narrator telling them apart.
+_THEIRS_BEFORE = re.compile(
+    r"\b(?:their|his|her|they(?:'re| are)?|you(?:'re| are)?|your|you(?: have)? (?:offered|"
+    r"quoted|proposed|said|asked for|came back (?:at|with))|they (?:offered|quoted|proposed|"
+    r"said|asked for|came back (?:at|with)|want|wanted)|he|she|(?:he|she) (?:offered|said|wants))"
+    r"(?:\s+(?:own|original|first|last|latest|new|current|proposed|counter|offer|number|figure|"
+    r"price|quote|bid|ask|budget|cap|of|at|was|is|for))*\s*[$€£]?$", re.I)
+_OURS_BEFORE = re.compile(
+    r"\b(?:our|my|we(?:'re| are)?|i(?:'m| am)?|we (?:offered|quoted|proposed|said|asked for)|"
+    r"i (?:offered|quoted|proposed|said|asked for))"
+    r"(?:\s+(?:own|original|first|last|latest|new|current|proposed|counter|offer|number|figure|"
+    r"price|quote|bid|ask|budget|of|at|was|is|for))*\s*[$€£]?$", re.I)
+# A figure that is taken off a price, not the price: "5k off", "a discount of 10k".
+_DISCOUNT_AFTER = re.compile(
+    r"^\s*(?:off|discount|rebate|credit|reduction|less|cheaper|lower|higher|more|extra|"
+    r"signing bonus|bonus|relocation|stipend|allowance|budget for|towards|toward|"
+    r"of (?:credit|discount)|in (?:credits?|discounts?))\b", re.I)
+_DISCOUNT_BEFORE = re.compile(
+    r"\b(?:discount|rebate|credit|reduction|knock|knocked|take|took|shave|shaved|cut|"
+    r"drop(?:ped)?|lower(?:ed)?|reduce[sd]?|bonus|stipend|allowance|extra|another|additional"
+    r"|gap|difference|delta|down by|up by|by)\s+(?:of\s+|by\s+|it\s+|off\s+|an?\s+)?"
+    r"(?:another\s+|extra\s+)?[$€£]?$", re.I)
+_PERCENT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b|pct\b)", re.I)
+# Shares that are not the deal's share: a discount, uptime, growth, a chance.
+_NOT_SHARE_AFTER = re.compile(
+    r"^\s*(?:off|discount|rebate|uptime|availability|sla|of (?:the )?(?:time|uptime|cases|"
+    r"tickets|calls|users|seats)|faster|slower|more|less|fewer|growth|increase|decrease|"
+    r"raise|bump|uplift|cheaper|lower|higher|reduction|credit|penalty|interest|tax|vat|"
+    r"chance|sure|certain|confident|of (?:our|the|their) (?:team|customers|users|staff))\b",
+    re.I)
+
+
+def _owner(text: str, start: int) -> str:
+    """Whose figure starts at ``start``: "ours", "theirs" or "" when the words don't say."""
+    before = text[max(0, start - 40):start]
+    if _THEIRS_BEFORE.search(before):
+        return "theirs"
+    if _OURS_BEFORE.search(before):
+        return "ours"
+    return ""
+
+
+def _discount(text: str, start: int, end: int) -> bool:
+    return bool(_DISCOUNT_AFTER.match(text[end:end + 30])
+                or _DISCOUNT_BEFORE.search(text[max(0, start - 30):start]))
+
+
+def _spans(text: str, amounts: list[Amount]) -> list[tuple[Amount, int, int]]:
+    """Each amount with where it stands in ``text`` (in order, so repeats find their own)."""
+    spans, at = [], 0
+    for amount in amounts:
+        start = text.find(amount.text, at)
+        if start < 0:
+            start = text.find(amount.text)
+        end = start + len(amount.text) if start >= 0 else 0
+        spans.append((amount, max(start, 0), end))
+        at = max(end, at)
+    return spans
+
+
+def our_amounts(text: str) -> list[Amount]:
+    """The money figures of a line of ours, without the ones it quotes from the other side."""
+    spans = _spans(text, find_amounts(text))
+    return [a for a, start, _ in spans if _owner(text, start) != "theirs"]
+
+
+def their_amounts(text: str) -> list[Amount]:
+    """The money figures of a line of theirs, attributed to the side that said them.
+
+    "Between our 48.6k and their 40k" is a narrator's line: the figure marked as theirs
+    is their number. With no such mark, a figure marked "your" is ours, quoted back.
+    """
+    spans = _spans(text, find_amounts(text))
+    owners = [(a, _owner(text, start), text[max(0, start - 12):start].lower())
+              for a, start, _ in spans]
+    marked = [a for a, owner, before in owners
+              if owner == "theirs" and not re.search(r"\byou(?:'re| are)?\b|\byour\b", before)]
+    if marked and any(owner == "ours" for _, owner, _ in owners):
+        return marked
+    return [a for a, owner, before in owners
+            if not (owner == "theirs" and re.search(r"\byour\b|\byou\b", before))]
+
+
+def _figures(text: str, amounts: list[Amount], floor: Walkaway | None) -> list[Amount]:
+    """The figures of a line that a walk-away can be compared with.
+
+    A share walk-away (``walkaway 20%``) is compared with the line's percentages; a money
+    walk-away with its whole (not per-unit) money figures in the same currency. Discounts
+    and other amounts taken off a price are never the deal's figure.
+    """
+    if floor is None or floor.amount is None:
+        return []
+    if _is_share(floor):
+        shares = []
+        for m in _PERCENT.finditer(text):
+            if _NOT_SHARE_AFTER.match(text[m.end():m.end() + 30]):
+                continue
+            if _owner(text, m.start()) == "theirs" and amounts is not None and _quoting(text):
+                continue
+            shares.append(Amount(value=Decimal(m.group(1)), currency="%", text=m.group(0)))
+        return shares
+    spans = _spans(text, amounts)
+    return [a for a, start, end in spans
+            if not a.per_unit and _same_currency(a, floor) and not _discount(text, start, end)]
+
+
+def _quoting(text: str) -> bool:
+    """Whether a line of ours quotes their figure (so that figure is not our offer)."""
+    return bool(re.search(r"\b(?:your|their|you|they)\b", text, re.I))
+
+
+def _is_share(floor: Walkaway) -> bool:
+    return floor.currency == "%"
+
+
+def _shown(amount: Amount) -> str:
+    return f"{amount.value.normalize():f}%" if amount.currency == "%" else amount.formatted()
+
+
+def walkaway_label(floor: Walkaway) -> str:
+    """The walk-away as a person reads it: ``$90,000``, ``20%`` or its text."""
+    if floor.amount is not None and _is_share(floor):
+        return f"{floor.amount.normalize():f}%"
+    return floor.formatted()
+
+
 def _same_currency(amount: Amount, floor: Walkaway) -> bool:
-    # A figure without a currency is read in the deal's currency.
+    # A figure without a currency is read in the deal's currency; a share is no money.
+    if _is_share(floor):
+        return amount.currency == "%"
     return amount.currency is None or floor.currency is None or amount.currency == floor.currency

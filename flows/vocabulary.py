@@ -38,6 +38,10 @@ WARNING_VARS: Final[dict[str, tuple[str, ...]]] = {
     "price_pushback": ("phrase",),
     "unbundling": ("phrase",),
     "below_walkaway": ("amount", "walkaway", "direction"),
+    "their_hard_line": ("phrase",),
+    "their_split": ("phrase",),
+    "competitor_claim": ("phrase",),
+    "their_cherry_pick": ("phrase",),
     "too_many_bundles": ("count",),
     "bundles_not_equivalent": ("low", "high"),
     "cherry_picking": ("labels",),
@@ -63,6 +67,12 @@ DETECTORS: Final = (
     "conditional",
     "measurable",
     "not_an_anchor",
+    "stated_floor",
+    "asks_back",
+    "their_hard_line",
+    "their_split",
+    "competitor_claim",
+    "their_cherry_pick",
 )
 
 # Script topics the engine refers to by name (the library may add more).
@@ -83,6 +93,10 @@ TOPICS: Final = (
     "walkaway",
     "debrief",
     "improve",
+    "hardball_reply",
+    "split_reply",
+    "competitor_reply",
+    "cherry_pick_reply",
 )
 
 # Facts a template line may use. The walk-away point and the BATNA are deliberately not

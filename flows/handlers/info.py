@@ -91,7 +91,7 @@ def handle_pitfalls(turn: Turn, args: str) -> None:
     )
 
 
-@command("playbook", "context", needs_deal=False)
+@command("playbook", needs_deal=False)
 def handle_playbook(turn: Turn, args: str) -> None:
     """How a negotiation runs in a context (the active deal's, or the one named)."""
     wanted = args.strip().lower() or (turn.deal.context if turn.deal else "sales")

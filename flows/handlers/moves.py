@@ -57,6 +57,13 @@ def _log(turn: Turn, move: Move) -> None:
     deal.last_move_at = turn.now
 
 
+def _check_numbers(turn: Turn, text: str) -> None:
+    """The walk-away check on every figure of a line of ours, whatever its kind."""
+    below = Detectors(turn.lib).past_walkaway(turn.active, text)
+    if below is not None:
+        turn.warn(below.code, **below.values)
+
+
 def _check_trade(turn: Turn, give: str, get: str, move: Move) -> None:
     if move.give_us is not None and move.get_us is not None and move.give_us - move.get_us >= 2:
         turn.warn("uneven_trade", give=give, get=get, give_us=move.give_us, get_us=move.get_us)
@@ -70,6 +77,7 @@ def handle_give(turn: Turn, args: str) -> None:
     us, them = _values(deal, text, scores)
     streak = deal.one_way_streak + 1
     turn.warn("one_way_concession", item=text)
+    _check_numbers(turn, text)
     if streak >= 2:
         turn.warn("reciprocity_stalled", count=streak)
     move = Move(kind="give", item=_issue_name(deal, text), give=text, give_us=us, give_them=them)
@@ -89,6 +97,7 @@ def handle_get(turn: Turn, args: str) -> None:
     text, scores = _item(args, "get")
     deal = turn.touch()
     us, them = _values(deal, text, scores)
+    _check_numbers(turn, text)
     give = turn.space.last_unpaired_give(deal)
     deal.one_way_streak = 0
     deal.last_get = text
@@ -116,6 +125,7 @@ def _log_trade(turn: Turn, give: str, get: str, trigger: str, scores: dict[str, 
                 give_them=give_them, get_us=get_us, get_them=get_them, trigger=trigger,
                 paired=True)
     _check_trade(turn, give, get, move)
+    _check_numbers(turn, f"{give} ; {get}")
     _log(turn, move)
     deal = turn.touch()
     deal.one_way_streak = 0
@@ -169,7 +179,9 @@ def handle_offer(turn: Turn, args: str) -> None:
         turn.add_script("anchor", limit=1)
 
 
-_THEIR_TOPICS = {"their_anchor": "anchor", "price_pushback": "objection", "unbundling": "objection"}
+_THEIR_TOPICS = {"their_anchor": "anchor", "price_pushback": "objection", "unbundling": "objection",
+                 "their_hard_line": "hardball_reply", "their_split": "split_reply",
+                 "competitor_claim": "competitor_reply", "their_cherry_pick": "cherry_pick_reply"}
 
 
 @command("they", "heard")
@@ -193,6 +205,7 @@ def handle_say(turn: Turn, args: str) -> None:
     """Check a line before saying it (nothing is logged)."""
     text, _ = _item(args, "line")
     _apply(turn, Detectors(turn.lib).check_our_line(turn.active, text, is_offer=False))
+    _check_numbers(turn, text)
     turn.say("say_checked", warned=bool(turn.warnings))
 
 

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from flows.amounts import amount_problem, find_amounts, read_number
 from flows.commands import BadArguments, command
+from flows.detectors import walkaway_label
 from flows.model import IssueScore, Walkaway
 from flows.turn import Turn, require_text
-from flows.vocabulary import MINIMUM_CONTEXTS
+from flows.vocabulary import CONTEXTS, MINIMUM_CONTEXTS
 from flows.when import format_local, parse_when
 
-_SCORE = re.compile(r"\b(us|them)\s*[=:]\s*(\S+)", re.I)
+# "us=5", and "us: 5" only with a score after it: "they told us: no way" is a sentence.
+_SCORE = re.compile(r"\b(us|them)(?:\s*=\s*|\s*:\s*(?=\d(?![\w.,%$€£-])))(\S+)", re.I)
 _MIN_WORDS = re.compile(
     r"\b(min|minimum|at least|no less than|not below|floor|lowest)\b", re.I)
 _MAX_WORDS = re.compile(
     r"\b(max|maximum|at most|no more than|not above|ceiling|cap|up to|highest)\b", re.I)
+_DIRECTION_ONLY = re.compile(r"^\s*(min|minimum|max|maximum)\s*$", re.I)
+# A share as a walk-away ("walkaway 20%", "min a 15% revenue share"): one figure, numeric.
+_SHARE = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b)", re.I)
 
 
 def parse_scores(args: str) -> tuple[str, dict[str, int]]:
@@ -53,7 +59,10 @@ def parse_walkaway(text: str, context: str) -> Walkaway:
         except ValueError as exc:
             raise BadArguments(str(exc)) from None
     if value is None:
-        return Walkaway(text=text)
+        shares = _SHARE.findall(text)
+        if len(shares) != 1 or Decimal(shares[0]) > 100:
+            return Walkaway(text=text)
+        value, currency = Decimal(shares[0]), "%"
     if _MIN_WORDS.search(text):
         direction = "min"
     elif _MAX_WORDS.search(text):
@@ -80,12 +89,47 @@ def handle_batna(turn: Turn, args: str) -> None:
 def handle_walkaway(turn: Turn, args: str) -> None:
     """Record the walk-away point; an amount in it makes it numeric."""
     deal = turn.active
-    walkaway = parse_walkaway(require_text(args, "walk-away point"), deal.context)
+    text = require_text(args, "walk-away point")
+    only = _DIRECTION_ONLY.match(text)
+    if only:
+        # "walkaway max": the same point, protected the other way (a candidate's minimum).
+        _turn_direction(turn, "min" if only.group(1).lower().startswith("min") else "max")
+        return
+    walkaway = parse_walkaway(text, deal.context)
     turn.touch().walkaway = walkaway
     if walkaway.amount is None:
         turn.say("walkaway_saved_text")
     else:
-        turn.say("walkaway_saved", amount=walkaway.formatted(), direction=walkaway.direction)
+        turn.say("walkaway_saved", amount=walkaway_label(walkaway), direction=walkaway.direction)
+
+
+def _turn_direction(turn: Turn, direction: str) -> None:
+    current = turn.active.walkaway
+    if current is None or current.amount is None:
+        raise BadArguments("Set a walk-away amount first, e.g. `walkaway min 130k`; "
+                           "`walkaway min` or `walkaway max` then turns its direction.")
+    current.direction = direction  # type: ignore[assignment]
+    if not (_MIN_WORDS.search(current.text) or _MAX_WORDS.search(current.text)):
+        # Written into the text too, so a later `context` change keeps the chosen direction.
+        current.text = f"{direction} {current.text}"
+    turn.touch()
+    turn.say("walkaway_saved", amount=walkaway_label(current), direction=direction)
+
+
+@command("context")
+def handle_context(turn: Turn, args: str) -> None:
+    """Change the deal's context; a walk-away set without min/max follows the new default."""
+    word = args.strip().lower()
+    if word not in CONTEXTS:
+        raise BadArguments(f"Name one of {', '.join(CONTEXTS)}: `context hiring`.")
+    deal = turn.touch()
+    deal.context = word
+    walkaway = deal.walkaway
+    if walkaway is not None and walkaway.amount is not None and not (
+            _MIN_WORDS.search(walkaway.text) or _MAX_WORDS.search(walkaway.text)):
+        walkaway.direction = "min" if word in MINIMUM_CONTEXTS else "max"
+    direction = walkaway.direction if walkaway is not None and walkaway.amount is not None else ""
+    turn.say("context_changed", context=word, direction=direction or "")
 
 
 @command("issue")

@@ -151,13 +151,55 @@ def test_their_lines(transcript: Transcript) -> None:
     they we have a fixed budget this year -> setup ! their_anchor
     they that's too expensive -> setup ! price_pushback
     they can you do better on price? -> setup ! price_pushback
-    they a competitor quoted us something cheaper -> setup ! price_pushback
+    they a competitor quoted us something cheaper -> setup ! competitor_claim price_pushback
     they drop the training but keep the price -> setup ! unbundling
     they we don't need support, same price though -> setup ! unbundling
     they we want to start in March -> setup
     they the price is fine, timing is the issue -> setup
     they we have 20,000 users across 3 regions -> setup
     they we have 200 users across 3 regions -> setup
+    """)
+
+
+def test_their_tactics(transcript: Transcript) -> None:
+    transcript.run(PREPARED + """
+    they this is our best and final, sign by Friday or it's off -> setup ! their_hard_line
+    they the deal is dead unless you match it by Friday -> setup ! their_hard_line
+    they why don't we just split the difference? -> setup ! their_split
+    they Globex will do it for less -> setup ! competitor_claim
+    they your price from option A with the support from option B -> setup ! their_cherry_pick
+    they the final offer deadline is Friday -> setup
+    """)
+
+
+def test_walkaway_on_every_line_kind(transcript: Transcript) -> None:
+    transcript.run(IN_MIDGAME + """
+    walkaway 45k -> midgame
+    say ok fine, 44k it is -> midgame ! one_way_concession below_walkaway
+    if we go to 43k, they sign for two years -> midgame ! below_walkaway
+    trade 40k for a 3-year term -> midgame ! below_walkaway
+    give a 5k discount on year one -> midgame ! one_way_concession
+    say your 40k is too low for this scope -> midgame
+    they told us: 50k is the cap -> midgame ! their_anchor
+    """)
+
+
+def test_share_walkaways_and_direction(transcript: Transcript) -> None:
+    transcript.run("""
+    new Initech co-sell as partnership -> setup
+    walkaway 20% -> setup
+    say take 18% or leave it -> setup ! hard_line_tone below_walkaway
+    say we'd take 25% of the revenue -> setup
+    they 10% off the list price -> setup ! price_pushback
+    new Hooli offer as hiring -> setup
+    walkaway 130k -> setup
+    they we can do 135k base -> setup ! their_anchor below_walkaway
+    walkaway min -> setup
+    they we can do 125k base -> setup ! their_anchor below_walkaway
+    context sales -> setup
+    walkaway max -> setup
+    context partnership -> setup
+    context retail -> error bad_arguments
     """)
 
 

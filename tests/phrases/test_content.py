@@ -232,6 +232,10 @@ SAMPLE_WARNING_VALUES: dict[str, list[dict[str, Any]]] = {
     "their_anchor": [{"amount": "$350,000"}, {"amount": ""}],
     "price_pushback": [{"phrase": "too expensive"}],
     "unbundling": [{"phrase": "just the licence"}],
+    "their_hard_line": [{"phrase": "best and final"}],
+    "their_split": [{"phrase": "meet us halfway"}],
+    "competitor_claim": [{"phrase": "Globex will do it for less"}],
+    "their_cherry_pick": [{"phrase": "your price from option A with the support from option B"}],
     "below_walkaway": [
         {"amount": "$70,000", "walkaway": "$80,000", "direction": "min"},
         {"amount": "$90,000", "walkaway": "$80,000", "direction": "max"},

@@ -114,7 +114,8 @@ class Engine:
             if spec.name == "they":
                 # "they threw in a reference call" is something we got, not a line of theirs
                 reading = self.read(text, space, now)
-                if reading.kind == "command" and reading.command.startswith("get "):
+                if reading.kind == "command" and reading.command.startswith(
+                        ("get ", "trade ", "if ")):
                     return self._follow(reading, space, now)
             outcome = self._execute([(spec, args)], space, now, label=text)
             if (isinstance(outcome, Rejection) and outcome.code == "bad_arguments"
@@ -210,8 +211,9 @@ class Engine:
         # Journals the call as one undoable change.
         record = Recorder(space, deal, label=label, now=now)
         turns: list[Turn] = []
-        for spec, args in steps:
-            deal = space.active_deal()
+        for step, (spec, args) in enumerate(steps):
+            if step:  # later steps see what the earlier ones wrote
+                deal = space.active_deal()
             if spec.needs_deal and deal is None:
                 return self._reject("no_active_deal", "new", self.lib.reply("no_active_deal"),
                                     command=spec.name)

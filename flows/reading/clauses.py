@@ -28,6 +28,8 @@ _POSSESSIVE_OURS = ("our", "my")
 _VERBS_AFTER_GAP = frozenset({"keep", "have", "push", "move", "take", "use", "pay",
                               "start", "skip", "defer", "bring", "add", "extend", "know"})
 _PERCENT = re.compile(r"\d\s*%")
+_BE = frozenset({"'re", "are", "is", "was", "were", "'s", "am", "'m", "been", "be", "being"})
+_PARTICIPLE = re.compile(r"^(?:[a-z]+(?:ed|en)|done|gone|set|cut|put|shut|given|taken|paid)$")
 # Helper words that can also be the main verb ("they can have X", "we had to keep X").
 _MAIN_VERB_HELPERS = frozenset({"have", "had", "has", "do", "did", "does"})
 # Roles that stand alone as a subject ("procurement wants", "legal pushed back").
@@ -194,6 +196,9 @@ class ClauseReader:
             else:
                 break
         frame, verb_at, after, gap = self._frame(tokens, i)
+        if (frame is not None and helpers and tokens[helpers[-1]].word in _BE
+                and _PARTICIPLE.match(tokens[verb_at].word)):
+            frame = None  # "we're done", "it was dropped": a state, not something we did
         if frame is None and helpers and tokens[helpers[-1]].word in _MAIN_VERB_HELPERS:
             # "they can have premium support": "have" is the verb here, not a helper
             frame, verb_at, after, gap = self._frame(tokens, helpers[-1])
@@ -327,8 +332,9 @@ class ClauseReader:
         i = 0
         while i < len(body):
             end = longest_at(body, i, self._datives)
-            if end is None and body[i].word in names:
-                end = i + 1
+            if end is None and body[i].word in names and not (
+                    i + 1 < len(body) and body[i + 1].word == "'s"):
+                end = i + 1  # "gave dana a call", not "countered raj's draft"
             if end is None and body[i].word in {"the", "their"}:
                 end = self._role_actor(body, i)
             if end is None or end >= len(body):

@@ -44,13 +44,13 @@ _WORDS = re.compile(r"[a-z0-9%$-]+")
 _MEETING_WORDS = re.compile(
     r"\b(call|meeting|sync|chat|catch[- ]?up|check[- ]?in|reconven\w*|regroup\w*|"
     r"follow(?:ing)?[- ]?up|circle back|touch base|back on|debrief|interview|qbr|session|"
-    r"demo|walk through|go over|meet|meeting|talk again|speak again)\b")
+    r"demo|walk[- ]?through|go over|meet|meeting|talk again|speak again|round|call back)\b")
 _HAS_DAY_OR_TIME = re.compile(
     r"\b(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\w*\b|\btomorrow\b|\btmrw\b|"
     r"\d\s*(am|pm)\b|\d:\d\d|\bnext week\b|\b\d{1,2}(st|nd|rd|th)\b|\bnoon\b")
-_WE_DO = re.compile(r"^(?:we|i)\s+(?:(?:can|could|will|'ll|would|'d|are happy to|can happily|"
-                    r"might|may)\s+)*(?:do|go|make|run|pay|cover|offer|include|extend|sign|"
-                    r"commit|start|take|move|drop|add|throw|waive|accept|give|relocate|"
+_WE_DO = re.compile(r"^(?:we|i)(?:'ll|'d)?\s+(?:(?:can|could|will|'ll|would|'d|are happy to|"
+                    r"can happily|might|may)\s+)*(?:do|go|make|run|pay|cover|offer|include|"
+                    r"extend|sign|commit|start|take|move|drop|add|throw|waive|accept|give|relocate|"
                     r"ok|okay|fine|yes|sure|agree|agreed)\b", re.I)
 _NON_FRAME_RULES = ("note:", "if:", "trade:", "help:", "they:no-frame", "they:from", "recap",
                     "dialogue:")
@@ -64,8 +64,8 @@ _FINE_ITEM = re.compile(r"^(?P<item>.+?)\s+(?:is|are|'s)\s+(?:fine|ok|okay|good|
                         r"workable|agreed)\b(?:\s+(?:w|with|for|by)\s+(?:us|me))?[.!]*$|"
                         r"^(?P<item2>.+?)\s+works(?:\s+for\s+.+)?[.!]*$", re.I)
 _OUR_ASK = re.compile(r"\b(?:ask|request|demand|requirement)$", re.I)
-_OUR_HELPERS = (r"^(?:we|i)\s+(?:(?:can|could|will|'ll|would|'d|are happy to|am happy to|"
-                r"can happily|might|may)\s+)*")
+_OUR_HELPERS = (r"^(?:we|i)(?:'ll|'d)?\s+(?:(?:can|could|will|'ll|would|'d|are happy to|"
+                r"am happy to|can happily|might|may)\s+)*")
 _FREE_ITEM = re.compile(r"^(?P<item>.+?)(?:'s| is) (?:free|on us|included|comped)$|^(?P<item2>)$",
                         re.I)
 _HAPPY_TO = re.compile(r"^(?:(?:we're|we are|i'm|i am)\s+)?(?:happy|willing|able|glad|ok|okay|"
@@ -73,7 +73,34 @@ _HAPPY_TO = re.compile(r"^(?:(?:we're|we are|i'm|i am)\s+)?(?:happy|willing|able
 _LEAD_FILLER = re.compile(r"^(?:if it helps|if that helps|to be fair|for what it's worth|fwiw|tbh|"
                           r"honestly|long story short|long story but|ok long story but|"
                           r"pursuant to [^,]{1,40},|further to [^,]{1,40},|as discussed,|"
-                          r"per [\w']+ (?:req|request|ask|wish|email),)[,:]?\s+", re.I)
+                          r"per [\w']+ (?:req|request|ask|wish|email),|just between us,?|"
+                          r"between us,?|for my notes:?|private:|privately,?|fyi only:?)[,:]?\s+",
+                          re.I)
+_TERM_CLAUSE = re.compile(
+    r"^(?P<cond>.+?)\s+(?P<main>(?:the|our|my|your|their)\s+[\w%$.'-]+(?:\s+[\w%$.'-]+){0,3}\s+"
+    r"(?:is|are|stands|holds|goes|steps|moves|drops|stays|comes|becomes|applies|kicks in)\b.*)$",
+    re.I)
+_SWAPPED = re.compile(r"^(?:(?:we|i)\s+)?(?:just\s+)?(?:swapped|traded|exchanged)\s+"
+                      r"(?P<give>.+?)\s+for\s+(?P<get>.+)$", re.I)
+_ENDS_WITH_SAYING = re.compile(r"\b(?:says|said|say|goes|went|told (?:us|me)|was like|is like|"
+                               r"replied|wrote)\s*$", re.I)
+_BARE_HOUR = re.compile(r"\b(at|@)\s+(\d{1,2})\b(?![:.]\d|\s*(?:am|pm|h\b|%|k\b))", re.I)
+
+
+def _business_hour(m: re.Match[str]) -> str:
+    hour = int(m.group(2))
+    if 1 <= hour <= 7:
+        return f"{m.group(1)} {hour}pm"
+    if 8 <= hour <= 11:
+        return f"{m.group(1)} {hour}am"
+    return m.group(0)
+
+
+_CONDITION_INSIDE = re.compile(r"\b(?:if|as long as|so long as|provided|on condition)\s+(?:we|i)\b",
+                               re.I)
+_ASKING = re.compile(r"\b(?:want|wants|need|needs|ask|asks|asking|asked|request|requests|require|"
+                     r"requires|insist|insists|demand|demands|expect|expects|push|pushing|"
+                     r"looking for|hoping for|would like|'d like)\b", re.I)
 _SPLIT_ACTORS = frozenset({"we", "i", "they", "he", "she", "ill", "id", "im"})
 _UPDATE_PREFIX = re.compile(r"^[\w .'-]{0,30}?\b(?:update|recap|notes|summary|news)\s*[:\-]\s*",
                             re.I)
@@ -91,15 +118,24 @@ _OUR_SIDE = re.compile(r"\b(?:from|on) (?:our|my) (?:side|end)\b|\bby (?:us|me)\
 _THEIR_SIDE = re.compile(r"\b(?:from|on) their (?:side|end)\b", re.I)
 _ELABORATION = re.compile(r"^they:(no-frame|.*:planned|.*:negated|.*:bare)$|^they:(speech|refuse)$")
 _THEIR_ASK = re.compile(r"\b(ask|request|demand|requirement|insistence|condition|clause|"
-                        r"push|redline|objection)s?\b", re.I)
+                        r"push|redline|objection|charge|fee|indemnity|penalty|surcharge|minimum|"
+                        r"liability|exclusivity|non-compete|clawback|cliff|markup|uplift|increase)"
+                        r"s?\b", re.I)
 _OUR_PEOPLE = re.compile(r"^(?:(?:my|our) (?:boss|manager|vp|team|cfo|ceo|legal|finance|director|"
                          r"lead|head|wife|husband|partner)|myself|ourselves)\b", re.I)
 _SWAP = re.compile(
     r"^(?:(?:we|i)\s+)?(?:just\s+)?(?:swapped|swap|traded|trade|exchanged|gave up|give up|"
-    r"dropped|drop|gave|give)\s+(?P<give>.+?)\s+for\s+(?P<get>(?:an? |the |their |more |"
-    r"extra |higher |longer |bigger |better )?.*?\b(?:more|extra|higher|longer|commit|"
-    r"commitment|term|case study|reference|logo|prepay|prepayment|upfront|signature|rsus?|"
-    r"equity|base|title|yr|yrs|years?|months?)\b.*)$", re.I)
+    r"dropped|drop|gave|give|accepted|accept|agreed to|took|take)\s+(?P<give>.+?)\s+for\s+"
+    r"(?P<get>(?:an? |the |their |more |extra |higher |longer |bigger |better )?.*?\b(?:more|"
+    r"extra|higher|longer|commit|commitment|term|case study|reference|logo|prepay|prepayment|"
+    r"upfront|signature|rsus?|equity|base|title|yr|yrs|years?|months?|uptime|sla|credits?|"
+    r"discount|seats|support|training|net-\d+)\b.*|.*\d.*)$", re.I)
+_NOUN_TRADE = re.compile(
+    r"^(?P<give>[^,]{2,40}?) for (?P<get>(?:a|an|the|their|\d)[^,]*?\b(?:commit|commitment|term|"
+    r"yr|yrs|years?|case study|reference|logo|prepay|prepayment|upfront|csm|support|sla)\b"
+    r"[^,]*)(?:,.*)?$", re.I)
+_FOR_US = re.compile(r"\b(?:us|our|for us)\b", re.I)
+_BUDGET = re.compile(r"\bbudget\b.*\b(?:capped|cap|limit|max|frozen|tight|only|is)\b", re.I)
 _FROM_THEM = re.compile(r"^\S*\s*(?:\w+\s+)?(?:from|by)\s", re.I)
 _QUESTION_WORDS = frozenset({"the", "a", "an", "i", "we", "to", "do", "should", "what", "how",
                              "can", "could", "would", "is", "are", "for", "of", "me", "them",
@@ -222,6 +258,10 @@ class Reader:
         clause = self.clauses.read(bare, bare, 0, ctx.names)
         if self._is_question(bare, lowered, clause):
             return self._help(lowered)
+        if clause.side != "we":
+            when = self._meeting_time(bare, lowered, ctx, anywhere=True)
+            if when:  # "Mark can do Monday 11:30 for the sign-off call"
+                return Reading("command", (f"meeting {when}",), rule="note:meeting-anywhere")
         trade = self._trade_reading(bare, ctx)
         if trade is not None:
             return trade
@@ -272,16 +312,26 @@ class Reader:
                                rule="note:they")
         return None
 
-    def _meeting_time(self, text: str, lowered: str, ctx: ReadContext) -> str:
-        """The time in a line about a meeting ("regroup monday 10am"), if it has one."""
+    def _meeting_time(self, text: str, lowered: str, ctx: ReadContext, *,
+                      anywhere: bool = False) -> str:
+        """The time in a line about a meeting ("regroup monday 10am"), if it has one.
+
+        By default only the end of the line is looked at; ``anywhere`` also finds "Mark can
+        do Monday 11:30 for the sign-off call". A bare hour is read in business hours ("at
+        3" is 15:00), as people mean it for a meeting.
+        """
         if ctx.now is None or not _MEETING_WORDS.search(lowered):
             return ""
-        words = text.split()
-        for size in range(min(5, len(words)), 0, -1):
-            tail = " ".join(words[-size:]).strip(" .!,")
-            if _HAS_DAY_OR_TIME.search(tail.lower()) and self._is_time(tail, ctx):
-                return tail
-        return ""
+        words = [w.strip(" .!,;") for w in _BARE_HOUR.sub(_business_hour, text).split()]
+        starts = range(len(words)) if anywhere else range(max(0, len(words) - 5), len(words))
+        best = ""
+        for start in starts:
+            for size in range(min(5, len(words) - start), 0, -1):
+                window = " ".join(w for w in words[start:start + size] if w)
+                if (anywhere or start + size == len(words)) and len(window) > len(best) and (
+                        _HAS_DAY_OR_TIME.search(window.lower()) and self._is_time(window, ctx)):
+                    best = window
+        return best
 
     def _is_time(self, when: str, ctx: ReadContext) -> bool:
         if ctx.now is None:
@@ -320,8 +370,10 @@ class Reader:
         if move is None or move.kind != "they" or not move.text:
             return ""
         clause = self.clauses.read(move.text, move.text, 0, ctx.names)
-        if clause.kind in ("ask", "offer") and clause.item:
-            return clause.item
+        if clause.kind in ("ask", "offer", "get") and clause.item:
+            return clause.item  # "want net-90" -> net-90; "Sam keeps the stipend" -> the stipend
+        if clause.kind == "speech" or not _ASKING.search(move.text):
+            return ""  # "Jo says, split it": words, not a request to grant with a yes
         return move.text
 
     # -- questions -----------------------------------------------------------------------
@@ -349,8 +401,12 @@ class Reader:
     # -- trades --------------------------------------------------------------------------
     def _trade_reading(self, text: str, ctx: ReadContext) -> Reading | None:
         lowered = text.lower()
-        swap = _SWAP.match(text)
-        if swap and not _OUR_ASK.search(swap.group("give")):
+        swap = _SWAPPED.match(text)
+        if swap is None:
+            swap = _SWAP.match(text)
+            if swap and _OUR_ASK.search(swap.group("give")):
+                swap = None  # "we dropped our ask for a case study": we let the ask go
+        if swap:
             return Reading("command", (f"trade {swap.group('give')} for {swap.group('get')}",),
                            rule="trade:swap")
         for marker in self._trade:
@@ -421,11 +477,12 @@ class Reader:
         if main_kind == "give" and cond_kind in ("get", "unknown"):
             return main_text, cond_text
         if cond_kind == "give" and main_kind == "get":
-            return cond_text, main_text  # "she'll do 99.95 if we go 3 yrs"
+            return "", ""  # "she'll do 99.95 if we go 3 yrs": their conditional offer
         if main_kind == "none" and cond_kind == "get":
             return self._their_request(ctx), cond_text
         if main_kind == "unknown" and cond_kind == "get" and cond_text:
-            return main_text, cond_text  # "the 8% stands as long as mark commits to 3 yrs"
+            # "the 8% stands as long as mark commits to 3 yrs"
+            return f"agree that {main_text}", cond_text
         return "", ""
 
     def _half(self, text: str, ctx: ReadContext) -> tuple[str, str]:
@@ -464,6 +521,9 @@ class Reader:
         for i in range(1, len(tokens)):
             if tokens[i].word in _SPLIT_ACTORS or tokens[i].word in ctx.names:
                 return text[:tokens[i].start].strip(), text[tokens[i].start:].strip()
+        terms = _TERM_CLAUSE.match(text)
+        if terms:  # "he starts in May the bonus is his"
+            return terms.group("cond"), terms.group("main")
         return None, text
 
     @staticmethod
@@ -483,8 +543,11 @@ class Reader:
             tokens = tokenize(right[:60])
             at = self.clauses.skip_fillers(tokens, 0) if tokens else 0
             side, _, _ = self.clauses.actor_at(tokens, at, ctx.names) if tokens else (None, 0, 0)
-            if side is None:
-                continue
+            left = text[start:m.start()]
+            said = self.clauses.read(left, left, 0, ctx.names)
+            if side is None or _ENDS_WITH_SAYING.search(left) or (
+                    said.kind == "speech" and said.side == "we"):
+                continue  # "so Raj says, we need X" / "told priya ..., so we need X": one speech
             piece = text[start:m.start()]
             if piece.strip():
                 parts.append((piece, self.clauses.read(piece, piece, 0, ctx.names)))
@@ -504,7 +567,15 @@ class Reader:
                 # "so Jo pushes on start date and I say fine": yes grants what was just asked
                 ctx = replace(ctx, last_move=Move(kind="they", text=reading.command[4:].lstrip(
                     ": ")))
+        readings = [
+            Reading("command", (f"get {_strip_pronoun(parts[i][1].text)}",), rule="they:for-us")
+            if r.rule == "they:no-frame" and _FOR_US.search(parts[i][1].text)
+            and any(x.command.startswith("give ") for x in readings) else r
+            for i, r in enumerate(readings)]
         commands = [r for r in readings if r.kind == "command"]
+        if (len(commands) == 2 and commands[0].rule.startswith("they:ask")
+                and commands[1].rule.startswith("we:speech")):
+            commands = commands[1:]  # "alex asked my expectations and i said ...": our answer
         if any(r.rule.endswith("+ask") for r in commands):
             # "Jo pushes on start date and I say fine": the give already names their ask
             commands = [r for r in commands if not r.command.startswith("they")]
@@ -585,6 +656,8 @@ class Reader:
                 return Reading("chat", rule=rule + ":no-item")
             return Reading("command", (f"offer {clause.item}",), rule=rule)
         # their side
+        if kind in ("give", "accept") and _CONDITION_INSIDE.search(clause.item):
+            return Reading("command", (self._their_line(clause),), rule=rule + ":conditional")
         if kind in ("give", "accept") and not clause.negated and not clause.planned:
             if clause.item and self._non_item(clause.item):
                 return Reading("chat", rule=rule + ":figure-of-speech")
@@ -658,12 +731,15 @@ class Reader:
             ask = self._their_request(ctx)
             if ask:
                 return Reading("command", (f"give {ask}",), rule=rule + ":yes+ask")
-        conditional = self._conditional(said, ctx)
+        conditional = None if clause.planned else self._conditional(said, ctx)
         if conditional is not None:
             return conditional  # "I said we can do 148 if he starts by may 15": our trade
         return Reading("command", (f"say {said}",), rule=rule)
 
     def _without_frame(self, clause: Clause, text: str, ctx: ReadContext) -> Reading:
+        when = self._meeting_time(clause.text, clause.text.lower(), ctx, anywhere=True)
+        if when:
+            return Reading("command", (f"meeting {when}",), rule="note:meeting-anywhere")
         if clause.possessive == "they" or clause.side == "they":
             m = _IT_IS.match(clause.text)
             if not self._their_signal.search(clause.text.lower()):
@@ -716,6 +792,13 @@ class Reader:
             side, _, _ = self.clauses.actor_at(tokens, 0, ctx.names)
             if side == "they":
                 return Reading("command", (f"they: {clause.text}",), rule="they:from")
+        noun_trade = _NOUN_TRADE.match(clause.text)
+        if noun_trade and clause.side is None:
+            return Reading("command", (
+                f"trade {noun_trade.group('give')} for {noun_trade.group('get')}",),
+                rule="trade:noun-for-noun")
+        if clause.side is None and _BUDGET.search(clause.text):
+            return Reading("command", (f"they: {clause.text}",), rule="they:budget")
         words = len(tokenize(clause.text))
         if clause.side is None and clause.text and (
                 2 <= words <= 6 or (words == 1 and _TERM_LIKE.search(clause.text))):
@@ -734,3 +817,7 @@ def _they_text(text: str) -> str:
     """Their line as a `they` command: a leading pronoun dropped, a name kept after a colon."""
     stripped = re.sub(r"^(?:they|he|she)\s+", "", text.strip(), flags=re.I)
     return f"they {stripped}" if stripped != text.strip() else f"they: {text.strip()}"
+
+
+def _strip_pronoun(text: str) -> str:
+    return re.sub(r"^(?:they|he|she)\s+", "", text.strip(), flags=re.I)

@@ -19,7 +19,7 @@ from rich.table import Table as RichTable
 
 from bot.clock import local_zone
 from bot.service import CoachService
-from flows.replies import CHAT, Outcome, Rejection, Reply
+from flows.replies import CHAT, RECAP, Outcome, Rejection, Reply
 from phrases import PhraseLibrary
 
 WORKSPACE = "local"
@@ -42,6 +42,8 @@ class TerminalSession:
     zone: str | None = None
     recap: list[str] = field(default_factory=list)
     choices: list[str] = field(default_factory=list)
+    # The deal and phase the pending recap was read for, to show again with what is left.
+    recap_deal: tuple[str | None, str | None] = (None, None)
 
     @property
     def lib(self) -> PhraseLibrary:
@@ -64,8 +66,9 @@ class TerminalSession:
                 if not left:
                     return Reply(text=self.lib.reply("recap_cancelled"), command=CHAT)
                 self.recap = left
+                deal, phase = self.recap_deal
                 return Reply(text=self.lib.reply("recap_read", count=len(left)),
-                             command="recap", read_as=list(left))
+                             command=RECAP, read_as=list(left), deal=deal, phase=phase)
         if choices and answer.isdigit() and 1 <= int(answer) <= len(choices):
             line = choices[int(answer) - 1]
         return self._remember(self.service.handle(WORKSPACE, self.user, line, tz=self.zone))
@@ -73,6 +76,7 @@ class TerminalSession:
     def _remember(self, outcome: Outcome) -> Outcome:
         if isinstance(outcome, Reply) and outcome.is_recap:
             self.recap = outcome.recap_lines
+            self.recap_deal = (outcome.deal, outcome.phase)
         elif isinstance(outcome, Rejection) and outcome.choices:
             self.choices = list(outcome.choices)
         return outcome

@@ -25,13 +25,15 @@ from bot.slack.outbox import send_now
 from bot.slack.people import needs_profile, who_for
 from bot.slack.settings import SlackSettings
 from bot.slack.sheets import send_deal_chart
+from flows.replies import CHAT, RECAP
 
 log = logging.getLogger(__name__)
 
-# Commands that only read: no need to refresh the Home tab after them.
+# Commands that only read: no need to refresh the Home tab after them. A plain line read
+# as small talk, or a call recap still waiting for its Log all, stores nothing either.
 READ_ONLY_COMMANDS = frozenset({
     "help", "faq", "pitfalls", "playbook", "ethics", "method", "script", "status", "log",
-    "meso", "deals", "checklist", "say",
+    "meso", "deals", "checklist", "say", CHAT, RECAP,
 })
 SHARE_WORD = "share"
 # The engine command whose text reply the front completes with a chart.

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -110,3 +111,116 @@ def test_plain_text_rendering() -> None:
         "[Acme · midgame]\nLogged.\na\n-\n1\nWARNING one_way_concession: m\n  -> s\n  > say this")
     assert plain_text(Rejection("bad_arguments", "No.", "give <item>")) == (
         "! No.\n  usage: give <item>")
+
+
+# -- plain language ------------------------------------------------------------------------
+RECAP = ("Recap: we threw in free installation. They agreed to a three-year term. "
+         "We gave them net-60.")
+RECAP_READINGS = ["give free installation", "get a three-year term", "give net-60"]
+
+
+def chat_json(tmp_path: Path, lines: list[str], db: str = "r.db") -> list[dict[str, Any]]:
+    """Pipe ``lines`` to ``chat --json`` and return one object per line."""
+    result = chat(tmp_path, "".join(f"{line}\n" for line in lines), "--json",
+                  "--db", str(tmp_path / db), "--user", "ann")
+    assert result.returncode == 0, result.stderr
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(objects) == len(lines)
+    return objects
+
+
+def test_piped_plain_lines_print_the_reading(tmp_path: Path) -> None:
+    stdin = "new Acme\nwe threw in free installation\ngive training\n"
+    result = chat(tmp_path, stdin, "--db", str(tmp_path / "p.db"))
+    assert result.returncode == 0, result.stderr
+    replies = result.stdout.split("\n\n")
+    read = replies[1].splitlines()
+    assert read[0] == "[Acme · setup]"
+    assert read[1] == "Read as: give free installation"
+    assert "WARNING one_way_concession" in replies[1]
+    assert "Read as" not in replies[0] + replies[2]  # typed commands are not "read"
+
+
+def test_json_has_read_as_for_a_plain_line_only(tmp_path: Path) -> None:
+    objects = chat_json(tmp_path, ["new Acme", "we threw in free installation",
+                                   "give training", "walk away figure is 88k", "log"])
+    assert objects[1]["read_as"] == "give free installation"
+    assert [w["code"] for w in objects[1]["warnings"]] == ["one_way_concession"]
+    assert "read_as" not in objects[0] and "read_as" not in objects[2]
+    assert objects[3]["read_as"] == "walkaway 88k" and objects[3]["phase"] == "setup"
+    assert "read_as" not in objects[4]
+    assert "free installation" in objects[4]["text"] and "training" in objects[4]["text"]
+
+
+def test_an_unclear_line_offers_choices_and_a_number_runs_that_one(tmp_path: Path) -> None:
+    objects = chat_json(tmp_path, ["new Acme", "net-60", "2", "status"])
+    error = objects[1]["error"]
+    assert error["code"] == "unclear"
+    choices = error["choices"]
+    assert 2 <= len(choices) <= 3 and all("net-60" in c for c in choices)
+    assert "moves          0 logged" in chat_json(tmp_path, ["new Acme", "net-60", "status"],
+                                                  db="unclear.db")[2]["text"]
+    # "2" is the second choice run as typed: the same answer as typing it.
+    typed = chat_json(tmp_path, ["new Acme", choices[1]], db="typed.db")[1]
+    assert {k: objects[2][k] for k in ("deal", "phase", "text", "warnings")} == {
+        k: typed[k] for k in ("deal", "phase", "text", "warnings")}
+    assert "moves          1 logged" in objects[3]["text"]
+
+
+def test_a_number_after_a_line_that_was_not_unclear_is_just_a_line(tmp_path: Path) -> None:
+    objects = chat_json(tmp_path, ["new Acme", "net-60", "give training", "2", "log"])
+    assert objects[2]["text"].startswith("Logged the give: training")
+    assert "error" in objects[3]  # the choices were forgotten: "2" alone means nothing
+    assert "net-60" not in objects[4]["text"]
+
+
+def test_a_recap_then_y_logs_every_reading(tmp_path: Path) -> None:
+    objects = chat_json(tmp_path, ["new Acme", RECAP, "log", "y", "log"])
+    assert objects[1]["read_as"] == RECAP_READINGS
+    assert (objects[1]["deal"], objects[1]["phase"]) == ("Acme", "setup")
+    assert "empty" in objects[2]["text"]  # "log" is not a yes: nothing logged, recap gone
+    objects = chat_json(tmp_path, ["new Acme", RECAP, "y", "log"], db="y.db")
+    assert objects[2]["read_as"] == RECAP_READINGS
+    log = objects[3]["text"]
+    assert all(item in log for item in ("free installation", "three-year term", "net-60"))
+
+
+def test_a_recap_then_a_number_drops_that_reading(tmp_path: Path) -> None:
+    objects = chat_json(tmp_path, ["new Acme", RECAP, "2", "y", "log"])
+    left = [RECAP_READINGS[0], RECAP_READINGS[2]]
+    assert objects[2]["read_as"] == left and objects[2]["deal"] == "Acme"
+    assert objects[3]["read_as"] == left
+    log = objects[4]["text"]
+    assert "free installation" in log and "net-60" in log
+    assert "three-year term" not in log
+
+
+def test_a_recap_then_n_logs_nothing(tmp_path: Path) -> None:
+    objects = chat_json(tmp_path, ["new Acme", RECAP, "n", "y", "log"])
+    assert "error" not in objects[2] and "read_as" not in objects[2]
+    assert objects[3]["error"]["code"] == "unknown_command"  # no recap waits any more
+    assert "empty" in objects[4]["text"]
+
+
+def test_one_undo_takes_back_a_plain_line_or_a_whole_recap(tmp_path: Path) -> None:
+    objects = chat_json(tmp_path, ["new Acme", "give training",
+                                   "we threw in free installation", "undo", "log",
+                                   RECAP, "y", "undo", "log"])
+    assert "Undid `give free installation`" in objects[3]["text"]
+    assert "read_as" not in objects[3]
+    assert "training" in objects[4]["text"] and "free installation" not in objects[4]["text"]
+    assert "Undid" in objects[7]["text"]
+    log = objects[8]["text"]
+    assert "training" in log
+    assert not any(item in log for item in ("free installation", "three-year term", "net-60"))
+
+
+def test_plain_text_shows_the_reading_and_the_recap_list() -> None:
+    read = Reply(text="Logged.", deal="Acme", phase="setup", read_as="give training")
+    assert plain_text(read, read_as="Read as: {line}") == (
+        "[Acme · setup]\nRead as: give training\nLogged.")
+    recap = Reply(text="I read 2 moves.", command="recap", read_as=["give a", "get b"])
+    assert plain_text(recap, "y / number / n") == (
+        "I read 2 moves.\n  1. give a\n  2. get b\ny / number / n")
+    unclear = Rejection("unclear", "Which?", choices=("give x", "get x"))
+    assert plain_text(unclear, "pick one") == "! Which?\n  1. give x\n  2. get x\npick one"

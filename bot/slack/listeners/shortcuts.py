@@ -1,7 +1,8 @@
 """The message shortcut "Log as their move": any message, logged as a ``they`` line.
 
 The message text is analysed like ``/deal they <text>`` (their anchor, price push-back,
-unbundling...) and logged to the user's active deal; the coach's answer comes back
+unbundling...) and logged to the user's active deal; the engine still reads the rest, so
+"they threw in a reference call" is logged as what we got. The coach's answer comes back
 ephemerally in the channel where the shortcut was used.
 """
 
@@ -50,10 +51,18 @@ def run_their_move(front: Front, shortcut: dict[str, Any], context: BoltContext,
     workspace, user = workspace_of(context, shortcut), shortcut["user"]["id"]
     channel = (shortcut.get("channel") or {}).get("id")
     text = unescape((shortcut.get("message") or {}).get("text") or "").strip()
-    # A long message is still worth logging: keep its start rather than reject it.
-    line = f"they {text}"[: MAX_LINE - 1]
+    # A long message is still worth logging: keep its start rather than reject it. A
+    # message that already names them ("they threw in a reference call") keeps its own
+    # `they`: doubled, the rest would no longer be read.
+    line = (text if _names_them(text) else f"they {text}")[: MAX_LINE - 1]
     turn = front.coach.run(workspace, user, line)
     assert turn is not None
     front.respond(shortcut.get("response_url"), turn.message, client=client, channel=channel,
                   user=user)
     front.after_turn(client, workspace, user, turn)
+
+
+def _names_them(text: str) -> bool:
+    """Whether the message itself starts with ``they`` (any case), the speaker we fix."""
+    words = text.split(maxsplit=1)
+    return len(words) == 2 and words[0].lower() == "they"

@@ -112,10 +112,12 @@ class Engine:
         spec = resolve(word)
         if spec is not None and not reads_as_prose(spec.name, word, args):
             if spec.name == "they":
-                # "they threw in a reference call" is something we got, not a line of theirs
+                # "they threw in a reference call" is something we got, not a line of theirs;
+                # several sentences are a recap to confirm, not one long line of theirs
                 reading = self.read(text, space, now)
-                if reading.kind == "command" and reading.command.startswith(
-                        ("get ", "trade ", "if ")):
+                ours = reading.kind == "command" and reading.command.startswith(
+                    ("get ", "trade ", "if "))
+                if reading.kind == "recap" or ours:
                     return self._follow(reading, space, now)
             outcome = self._execute([(spec, args)], space, now, label=text)
             if (isinstance(outcome, Rejection) and outcome.code == "bad_arguments"
@@ -127,7 +129,7 @@ class Engine:
                     return self._follow(reading, space, now)
             return outcome
         reading = self.read(text, space, now)
-        guess = suggest(word) if spec is None else None
+        guess = suggest(word) if spec is None and not self.reader.knows(word) else None
         single = " " not in text
         if reading.kind in ("chat", "unclear") and (
                 (reading.rule == "nothing" and (guess or single))

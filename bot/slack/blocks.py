@@ -384,8 +384,11 @@ def rejection_blocks(rejection: Rejection) -> list[Block]:
         blocks.append(context(f"Usage: `{escape(rejection.usage)}`"))
     choices = step_buttons(rejection.choices)
     if choices is not None:
-        # Each button runs that reading as typed, so it means exactly what it says.
+        # Each button runs that reading as typed, so it means exactly what it says; none is
+        # styled as the main one, so a one-way give is never the nudged default.
         choices["block_id"] = "choices"
+        for element in choices["elements"]:
+            element.pop("style", None)
         blocks.append(choices)
     return blocks
 

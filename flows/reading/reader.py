@@ -25,7 +25,7 @@ from typing import Literal
 from flows.amounts import find_amounts
 from flows.model import Deal, Move
 from flows.reading.clauses import Clause, ClauseReader
-from flows.reading.words import straighten, tokenize
+from flows.reading.words import straighten, tokenize, verb_lemma
 from flows.when import parse_when
 from phrases.lexicon import ReaderLexicon, load_reader_lexicon
 
@@ -200,6 +200,10 @@ class Reader:
                         for t, ps in self.lex.help.topics.items()}
         yes = "|".join(re.escape(w) for w in sorted(self.lex.yes_words, key=len, reverse=True))
         self._non_items = [re.compile(p, flags) for p in self.lex.non_items]
+        self._known = frozenset(
+            w for group in (self.lex.fillers, self.lex.we_actors, self.lex.they_actors,
+                            self.lex.datives, self.lex.empty_items, self.lex.yes_words)
+            for phrase in group for w in phrase.split()) | {"the", "a", "an", "and", "but"}
         self._their_signal = re.compile(self.lex.their_signal, flags)
         self._acceptance = re.compile(rf"^(?:(?:{yes})\b[\s,.!]*)+$", flags)
         self._leading_yes = re.compile(rf"^(?:(?:{yes})\b[\s,.!]*)+(?=\S)", flags)
@@ -207,6 +211,10 @@ class Reader:
         self._conditions = sorted(self.lex.condition_markers, key=len, reverse=True)
         self._condition_re = re.compile(
             r"(?:^|,\s*|\s)(" + "|".join(re.escape(c) for c in self._conditions) + r")\s+", flags)
+
+    def knows(self, word: str) -> bool:
+        """Whether ``word`` is an everyday word of the lexicon ("the", "we"), never a typo."""
+        return word in self._known
 
     def reads_word_as_verb(self, word: str, args: str, reading: Reading) -> bool:
         """Whether ``reading`` came from taking a command word as a verb ("pick Z" -> give).
@@ -494,7 +502,8 @@ class Reader:
         if clause.negated:
             return "negated", ""
         if clause.side == "we" and clause.kind in ("give", "accept", "reduce", "offer"):
-            return "give", clause.from_verb or clause.item
+            # "if we offered net-60" reads as the trade it proposes: "if we offer net-60"
+            return "give", _base_form(clause.from_verb) or clause.item
         if clause.side == "we" and clause.kind == "get" and clause.item:
             return "get", clause.item
         if clause.side == "they":
@@ -821,3 +830,12 @@ def _they_text(text: str) -> str:
 
 def _strip_pronoun(text: str) -> str:
     return re.sub(r"^(?:they|he|she)\s+", "", text.strip(), flags=re.I)
+
+
+def _base_form(phrase: str) -> str:
+    """A verb phrase with its first word in the base form ("offered net-60" -> "offer net-60")."""
+    first, _, rest = phrase.partition(" ")
+    if not first:
+        return phrase
+    lemma = verb_lemma(first.lower())
+    return f"{lemma} {rest}".strip() if lemma != first.lower() else phrase

@@ -16,11 +16,12 @@ This module is pure: the store only keeps entries and tells which moves a call t
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, fields
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from flows.changes import JournalEntry
 from flows.model import Deal, Move
 
 if TYPE_CHECKING:
@@ -34,49 +35,6 @@ LABEL_MAX = 200
 # its own writes must not become the next thing to undo), commands that switch which deal
 # is active, and commands about people rather than the deal.
 NOT_JOURNALED = frozenset({"undo", "new", "use", "team", "remind", "nudge"})
-
-
-@dataclass
-class JournalEntry:
-    """One undoable change to one deal."""
-
-    deal_id: int
-    label: str
-    # The deal before the change, as made by :func:`deal_state` (JSON-ready).
-    state: dict[str, Any]
-    added_moves: list[int]
-    # Moves the change altered, as they were before (JSON-ready, see :func:`move_document`).
-    moves_before: list[dict[str, Any]]
-    created_at: datetime
-    id: int | None = None
-
-
-@dataclass
-class MoveChanges:
-    """What the calls on a space did to the logs since it was last asked.
-
-    Stores fill this in from ``add_move`` and ``save_move``: only they know how a move
-    looked before it was saved over.
-    """
-
-    added: dict[int, list[int]] = field(default_factory=dict)
-    before: dict[int, dict[int, Move]] = field(default_factory=dict)
-
-    def note_added(self, deal_id: int, move_id: int) -> None:
-        """A move was appended to the deal's log."""
-        self.added.setdefault(deal_id, []).append(move_id)
-
-    def note_saved(self, deal_id: int, stored: Move) -> None:
-        """A move is about to be overwritten; ``stored`` is how it looks now."""
-        assert stored.id is not None
-        # The first save in a call holds the state to go back to; later ones do not.
-        self.before.setdefault(deal_id, {}).setdefault(stored.id, copy.deepcopy(stored))
-
-    def of_deal(self, deal_id: int) -> tuple[list[int], list[Move]]:
-        """The deal's added move ids, and the before-state of moves it changed but did not add."""
-        added = list(self.added.get(deal_id, []))
-        changed = [m for i, m in self.before.get(deal_id, {}).items() if i not in added]
-        return added, changed
 
 
 # -- snapshots -------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import itertools
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from flows.journal import JournalEntry, MoveChanges
+from flows.changes import JournalEntry, MoveChanges
 from flows.model import Deal, Move, MoveKind, Nudge
 from flows.schedule import Reminder
 from flows.storage import Profile

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
+from flows.changes import JournalEntry, MoveChanges
 from flows.model import Deal, Move, MoveKind, Nudge
 from flows.schedule import Reminder
-
-if TYPE_CHECKING:
-    from flows.journal import JournalEntry, MoveChanges
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.store.mapping import utc
 from bot.store.models import JournalRow
-from flows.journal import JournalEntry
+from flows.changes import JournalEntry
 
 # Journal rows are written and read with plain statements, never kept in the session, so
 # a delete has no loaded objects to bring in line (and skips the look-up that would cost).

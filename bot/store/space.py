@@ -11,7 +11,7 @@ from bot.store import journal
 from bot.store.mapping import copy_move, deal_of, move_of, reminder_of, utc
 from bot.store.models import DealRow, MoveRow, NudgeRow, ReminderRow, UserRow
 from bot.store.teams import SqlTeams
-from flows.journal import JournalEntry, MoveChanges
+from flows.changes import JournalEntry, MoveChanges
 from flows.model import Deal, Move, MoveKind, Nudge
 from flows.schedule import Reminder
 from flows.storage import Profile

@@ -216,9 +216,10 @@ _DISCOUNT_AFTER = re.compile(
     r"signing bonus|bonus|relocation|stipend|allowance|budget for|towards|toward|"
     r"of (?:credit|discount)|in (?:credits?|discounts?))\b", re.I)
 _DISCOUNT_BEFORE = re.compile(
-    r"\b(?:discount|rebate|credit|reduction|knock|knocked|take|took|shave|shaved|cut|"
+    r"\b(?:discount|rebate|credit|reduction|knock|knocked|shave|shaved|cut|"
     r"drop(?:ped)?|lower(?:ed)?|reduce[sd]?|bonus|stipend|allowance|extra|another|additional"
-    r"|gap|difference|delta|down by|up by|by)\s+(?:of\s+|by\s+|it\s+|off\s+|an?\s+)?"
+    r"|gap|difference|delta|down by|up by|by|split(?: the)?|halves on|go halves on)"
+    r"\s+(?:of\s+|by\s+|it\s+|off\s+|an?\s+)?"
     r"(?:another\s+|extra\s+)?[$€£]?$", re.I)
 _PERCENT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b|pct\b)", re.I)
 # Shares that are not the deal's share: a discount, uptime, growth, a chance.

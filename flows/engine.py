@@ -115,8 +115,11 @@ class Engine:
                 # "they threw in a reference call" is something we got, not a line of theirs;
                 # several sentences are a recap to confirm, not one long line of theirs
                 reading = self.read(text, space, now)
-                ours = reading.kind == "command" and reading.command.startswith(
-                    ("get ", "trade ", "if "))
+                # Only a thing they did ("threw in", "agreed to"); "they Take it or leave
+                # it" is their line, with its tactic to flag.
+                ours = reading.kind == "command" and (
+                    reading.command.startswith(("trade ", "if "))
+                    or (reading.command.startswith("get ") and reading.rule.endswith(":past")))
                 if reading.kind == "recap" or ours:
                     return self._follow(reading, space, now)
             outcome = self._execute([(spec, args)], space, now, label=text)

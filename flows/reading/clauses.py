@@ -28,6 +28,15 @@ _POSSESSIVE_OURS = ("our", "my")
 _VERBS_AFTER_GAP = frozenset({"keep", "have", "push", "move", "take", "use", "pay",
                               "start", "skip", "defer", "bring", "add", "extend", "know"})
 _PERCENT = re.compile(r"\d\s*%")
+_PERFECT = frozenset({"have", "has", "had", "'ve", "'d"})
+
+
+def _is_past(word: str) -> bool:
+    """Whether a verb form tells of something done ("threw", "agreed"), not said or planned."""
+    lemma = verb_lemma(word)
+    return lemma != word and not word.endswith(("s", "ing"))
+
+
 _BE = frozenset({"'re", "are", "is", "was", "were", "'s", "am", "'m", "been", "be", "being"})
 _PARTICIPLE = re.compile(r"^(?:[a-z]+(?:ed|en)|done|gone|set|cut|put|shut|given|taken|paid)$")
 # Helper words that can also be the main verb ("they can have X", "we had to keep X").
@@ -60,6 +69,8 @@ class Clause:
     verb: str = ""
     # "their budget ...", "our offer ...": a possessive subject, no verb frame needed.
     possessive: Side | None = None
+    # Told as done ("threw in", "have agreed"), not as said ("take it or leave it").
+    past: bool = False
 
 
 @dataclass(frozen=True)
@@ -231,7 +242,10 @@ class ClauseReader:
         return Clause(side=side, kind=frame.kind if frame else None, item=item,
                       from_verb=from_verb, text=text[start:].strip(" .!,;"), planned=planned,
                       negated=negated, actor_named=named, possessive=possessive,
-                      verb=frame.words[0] if frame else "")
+                      verb=frame.words[0] if frame else "",
+                      past=frame is not None and (
+                          _is_past(tokens[verb_at].word)
+                          or any(tokens[h].word in _PERFECT for h in helpers)))
 
     def _skip_aux(self, tokens: Sequence[Token], i: int) -> int:
         while i < len(tokens):

@@ -300,7 +300,9 @@ class Reader:
             if clause.item and self._non_item(clause.item):
                 return Reading("chat", rule=rule + ":figure-of-speech")
             if clause.item:
-                return Reading("command", (f"get {clause.item}",), rule=rule)
+                # ":past" marks a thing they did, which a typed `they` line may become
+                return Reading("command", (f"get {clause.item}",),
+                               rule=rule + (":past" if clause.past else ""))
             ask = self._our_last_offer(ctx)
             return Reading("command", (f"get {ask}",), rule=rule) if ask else Reading(
                 "chat", rule=rule + ":no-item")
@@ -311,7 +313,8 @@ class Reader:
             return Reading("command", (f"give {clause.item}",), rule=rule)
         if kind == "reduce" and not clause.negated and _THEIR_ASK.search(clause.item):
             # "raj dropped the audit clause": they let go of something they wanted
-            return Reading("command", (f"get {clause.item}",), rule=rule + ":their-ask")
+            done = ":past" if clause.past else ""
+            return Reading("command", (f"get {clause.item}",), rule=f"{rule}:their-ask{done}")
         if kind == "speech" and not clause.negated:
             said = re.sub(r"^(?:that|us|me|them)\s+", "", clause.item, flags=re.I).strip(" '\"")
             fine = FINE_ITEM.match(said)

@@ -370,6 +370,9 @@ class ClauseReader:
                     del body[-n:]
                     changed = True
                     break
+        if len(body) > 2 and body[-2].word in {"w", "with", "to", "for"} and (
+                body[-1].word in names or body[-1].word in {"them", "him", "her"}):
+            del body[-2:]  # "net-60 to dana", "net 60 w dana": who, not what
         if not body:
             return ""
         item = text[body[0].start:body[-1].end].strip(" ,.;:!-")

@@ -175,11 +175,11 @@ class NoteReader:
         """Whether the line asks for help or a line to say, rather than logging a move."""
         if any(p.search(lowered) for p in self._help_words):
             return True  # "priya keeps pushing, how do i handle it": help, whoever it names
+        starts = any(p.match(lowered) for p in self._help_starts)
+        if starts and text.rstrip().endswith("?"):
+            return True  # "what if they ask for net-90?": a question, whoever it names
         if clause.side == "they" and clause.kind is not None and not clause.planned:
             return False  # "they asked if we can do net-90?" reports their move
-        asks_help = any(p.search(lowered) for p in self._help_words)
-        if asks_help:
-            return True
         if text.rstrip().endswith("?"):
             return True
         starts = any(p.match(lowered) for p in self._help_starts)

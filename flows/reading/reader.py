@@ -55,8 +55,9 @@ _LEAD_FILLER = re.compile(r"^(?:if it helps|if that helps|to be fair|for what it
                           r"honestly|long story short|long story but|ok long story but|"
                           r"pursuant to [^,]{1,40},|further to [^,]{1,40},|as discussed,|"
                           r"per [\w']+ (?:req|request|ask|wish|email),|just between us,?|"
-                          r"between us,?|for my notes:?|private:|privately,?|fyi only:?)[,:]?\s+",
-                          re.I)
+                          r"between us,?|for my notes:?|private:|privately,?|fyi only:?|"
+                          r"\d{1,2}(?::\d\d)?\s*(?:am|pm)?\s*(?:call|meeting|sync|chat)?\s*:)"
+                          r"[,:]?\s+", re.I)
 _STARTS_CONDITION = re.compile(r"^(?:if|only if|as long as|so long as|provided|providing|"
                                r"assuming|unless|should they)\b", re.I)
 

@@ -17,6 +17,8 @@ from lemminflect import getLemma
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-",
                          "\u00a0": " "})
+_EMOJI = re.compile(r":[a-z0-9_+-]{2,40}:")
+_MENTION = re.compile(r"(?:^|\s)(?:<@[A-Z0-9]+>|@[\w.-]+)(?:\s+fyi\b)?", re.I)
 _TOKEN = re.compile(r"[A-Za-z0-9$€£¥₹](?:[\w$€£%.,/+&@-]|'(?=[A-Za-z]))*[\w%$]|[A-Za-z0-9$€£%]|"
                     r"'[a-z]+|[?!:;]", re.UNICODE)
 _CONTRACTION = re.compile(r"^(?P<stem>.+?)(?P<tail>n't|'ve|'ll|'re|'m|'d|'s)$", re.I)
@@ -26,8 +28,14 @@ _STEMS = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is"}
 
 
 def straighten(text: str) -> str:
-    """Straight quotes and dashes, single spaces: the text every span refers to."""
-    return " ".join(text.translate(_QUOTES).split())
+    """Straight quotes and dashes, single spaces, no emoji codes or @-mentions of colleagues.
+
+    This is the text every span refers to. ":sweat_smile:" and "@jamie fyi" colour a line
+    but never say who did what.
+    """
+    text = _EMOJI.sub(" ", text.translate(_QUOTES))
+    text = _MENTION.sub(" ", text)
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)

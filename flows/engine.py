@@ -91,7 +91,14 @@ class Engine:
 
     def __init__(self, library: PhraseLibrary | None = None, reader: Reader | None = None):
         self.lib = library or default_library()
-        self.reader = reader or default_reader()
+        self._reader = reader
+
+    @property
+    def reader(self) -> Reader:
+        """The plain-language reader, built on first use (typed commands never need it)."""
+        if self._reader is None:
+            self._reader = default_reader()
+        return self._reader
 
     def handle(self, line: str, space: DealSpace, now: datetime) -> Outcome:
         """Run one line for one user.

@@ -35,6 +35,8 @@ MAX_HEADER_TEXT = 150
 MAX_BUTTON_TEXT = 75
 MAX_BUTTON_VALUE = 2000
 MAX_BUTTONS = 5
+# The widest cell a code-block table shows; longer cells are cut there and listed in full.
+MAX_TABLE_CELL = 60
 # The notification text shown in push notifications and by clients that cannot draw blocks.
 MAX_FALLBACK_TEXT = 3000
 # Every "likely next step" button shares this action_id prefix; the suffix keeps ids unique
@@ -105,14 +107,18 @@ def plain(text: str, limit: int) -> dict[str, Any]:
 
 
 def section(text: str, block_id: str | None = None) -> Block:
-    """A section for escaped markup of at most 3000 characters.
+    """A section for escaped markup; longer than 3000 characters, it is cut with "…".
+
+    Every section the app sends is built here, so none can exceed Slack's limit; builders
+    with long text split it first (:func:`sections`), so nothing is cut in practice.
 
     Args:
         text: escaped markup.
         block_id: a stable id, if the block needs one.
 
     """
-    block: Block = {"type": "section", "text": mrkdwn(text)}
+    block: Block = {"type": "section",
+                    "text": mrkdwn(truncate_markup(text, MAX_SECTION_TEXT) or " ")}
     if block_id:
         block["block_id"] = block_id
     return block
@@ -126,6 +132,16 @@ def context(text: str) -> Block:
 
     """
     return {"type": "context", "elements": [mrkdwn(truncate_markup(text, MAX_SECTION_TEXT))]}
+
+
+def sections(text: str) -> list[Block]:
+    """Escaped markup of any length as as many sections as it takes (split on lines).
+
+    Args:
+        text: escaped markup.
+
+    """
+    return [section(piece) for piece in split_markup(text)]
 
 
 def header(text: str) -> Block:
@@ -152,7 +168,7 @@ def button(label: str, action_id: str, value: str, *, primary: bool = False) -> 
         "type": "button",
         "text": plain(label, MAX_BUTTON_TEXT),
         "action_id": action_id,
-        "value": value[:MAX_BUTTON_VALUE],
+        "value": value[:MAX_BUTTON_VALUE],  # callers keep values short; this only guards
     }
     if primary:
         element["style"] = "primary"
@@ -231,6 +247,10 @@ def split_markup(text: str, limit: int = MAX_SECTION_TEXT) -> list[str]:
 def table_blocks(table: Table, people: Iterable[str] = ()) -> list[Block]:
     """A table as monospaced code blocks; long tables repeat the header in each block.
 
+    A cell wider than :data:`MAX_TABLE_CELL` is cut with "…" in the table (a code block
+    is unreadable once a row wraps), and the cut cells follow the table in full, one line
+    each, named by their row and column, so nothing the user typed is lost.
+
     Args:
         table: headers and rows (cells may hold user text).
         people: user ids whose ``@<id>`` in a cell becomes a mention (the team's reps).
@@ -239,7 +259,9 @@ def table_blocks(table: Table, people: Iterable[str] = ()) -> list[Block]:
     people = list(people)
     if people and any(f"@{p}" in cell for row in table.rows for cell in row for p in people):
         return _listed_rows(table, people)
-    lines = table.as_text().split("\n")
+    narrow = Table([truncate(h, MAX_TABLE_CELL) for h in table.headers],
+                   [[truncate(cell, MAX_TABLE_CELL) for cell in row] for row in table.rows])
+    lines = narrow.as_text().split("\n")
     head = [escape(line) for line in lines[:2]]
     rows = [with_mentions(line, people) for line in lines[2:]]
     budget = MAX_SECTION_TEXT - len("```\n\n```")
@@ -252,7 +274,15 @@ def table_blocks(table: Table, people: Iterable[str] = ()) -> list[Block]:
             current = list(head)
         current.append(row)
     chunks.append(current)
-    return [section("```\n" + "\n".join(chunk) + "\n```") for chunk in chunks]
+    blocks = [section("```\n" + "\n".join(chunk) + "\n```") for chunk in chunks]
+    cut = [f"• *{escape(truncate(row[0], MAX_TABLE_CELL))}* · {escape(head)}: "
+           f"{with_mentions(cell, people)}"
+           for row in table.rows
+           for head, cell in zip(table.headers, row, strict=True)
+           if len(cell) > MAX_TABLE_CELL]
+    if cut:
+        blocks.extend(sections("_In full:_\n" + "\n".join(cut)))
+    return blocks
 
 
 def _listed_rows(table: Table, people: list[str]) -> list[Block]:
@@ -264,7 +294,7 @@ def _listed_rows(table: Table, people: list[str]) -> list[Block]:
                  for i, (head, cell) in enumerate(zip(table.headers, row, strict=True))
                  if cell not in ("", "-")]
         lines.append("• " + " · ".join(cells))
-    return [section(piece) for piece in split_markup("\n".join(lines))]
+    return sections("\n".join(lines))
 
 
 # -- replies ------------------------------------------------------------------------------
@@ -290,9 +320,12 @@ def step_buttons(steps: Iterable[str]) -> Block | None:
         steps: command lines such as ``next``, ``get training`` or ``script opening``.
 
     """
+    # A click carries at most 2000 characters back; a longer line cut short would run a
+    # different command, so it gets no button (the user can still type it).
+    usable = dict.fromkeys(s for s in steps if s.strip() and len(s) <= MAX_BUTTON_VALUE)
     elements = [
         button(step, f"{STEP_ACTION}:{i}", step, primary=i == 0)
-        for i, step in enumerate(list(dict.fromkeys(s for s in steps if s.strip()))[:MAX_BUTTONS])
+        for i, step in enumerate(list(usable)[:MAX_BUTTONS])
     ]
     if not elements:
         return None
@@ -318,12 +351,15 @@ def reply_blocks(reply: Reply, labels: Labels | None = None, *, buttons: bool = 
     if isinstance(reply.read_as, str) and buttons:
         blocks.append(read_as_block(reply.read_as))
     if reply.text.strip():
-        blocks.extend(section(piece)
-                      for piece in split_markup(with_mentions(reply.text, reply.people)))
-    blocks.extend(warning_block(w, labels) for w in reply.warnings)
+        blocks.extend(sections(with_mentions(reply.text, reply.people)))
+    # One block a warning code (block ids must not repeat within a message).
+    firsts: dict[str, WarningItem] = {}
+    for warning in reply.warnings:
+        firsts.setdefault(warning.code, warning)
+    blocks.extend(warning_block(w, labels) for w in firsts.values())
     if reply.lines:
         quoted = "\n".join(f"> {escape(line)}" for line in reply.lines)
-        blocks.extend(section(piece) for piece in split_markup(quoted))
+        blocks.extend(sections(quoted))
     if reply.table is not None and reply.table.headers:
         blocks.extend(table_blocks(reply.table, reply.people))
     actions = step_buttons(reply.next_steps) if buttons else None
@@ -359,9 +395,13 @@ def recap_blocks(lines: list[str], *, buttons: bool = True) -> list[Block]:
 
     """
     listed = "\n".join(f"{i}. `{escape(line)}`" for i, line in enumerate(lines, 1))
-    blocks: list[Block] = [section(piece, block_id=None) for piece in split_markup(listed)]
+    blocks: list[Block] = sections(listed)
     value = json.dumps(lines)
-    if buttons and len(value) <= MAX_BUTTON_VALUE:
+    if buttons and len(value) > MAX_BUTTON_VALUE:
+        # Slack carries at most 2000 characters back with a click: too long to log in one.
+        blocks.append(context(escape(
+            "Too long to log with one click: send these lines one at a time.")))
+    elif buttons:
         blocks.append({"type": "actions", "block_id": "recap", "elements": [
             button("Log all", RECAP_LOG_ACTION, value, primary=True),
             button("Edit", RECAP_EDIT_ACTION, value),

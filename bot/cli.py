@@ -12,10 +12,20 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.settings import SettingsError, database_settings
+
+
+class Stopped(Exception):
+    """The command cannot go on: the database file was removed, replaced or made unwritable."""
+
+    def __init__(self, message: str, *, unsafe_to_close: bool = False):
+        super().__init__(message)
+        # SQLite would end the process with SIGBUS closing the file (see DatabaseFileChanged).
+        self.unsafe_to_close = unsafe_to_close
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,6 +95,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_remind(args)
         return _chat(args)
+    except Stopped as exc:
+        code = _fail(str(exc))
+        if exc.unsafe_to_close:
+            # Leave without closing the database: SQLite's checkpoint on close would write
+            # through a memory map of a file that can no longer be written (SIGBUS).
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        return code
     except SettingsError as exc:
         return _fail(str(exc))
     except SQLAlchemyError as exc:
@@ -99,12 +118,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _open_database(args: argparse.Namespace, *, prepare: bool = True):  # type: ignore[no-untyped-def]
-    from bot.store.database import Database
+    from bot.store.database import Database, DatabaseFileChanged
 
     settings = database_settings(getattr(args, "db", None))
     database = Database(settings.url)
     if prepare:
-        database.prepare(embedded_default=settings.embedded_default)
+        try:
+            database.prepare(embedded_default=settings.embedded_default)
+        except DatabaseFileChanged as exc:
+            raise Stopped(str(exc), unsafe_to_close=exc.unsafe_to_close) from exc
     return database
 
 
@@ -121,7 +143,6 @@ def _db(args: argparse.Namespace) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
-    from bot.service import CoachService
     from bot.settings import default_database_path
     from bot.store.database import SchemaOutOfDate
     from bot.terminal import is_interactive, run_interactive, run_piped
@@ -130,7 +151,7 @@ def _chat(args: argparse.Namespace) -> int:
         database = _open_database(args)
     except SchemaOutOfDate as exc:
         return _fail(str(exc))
-    service = CoachService(database)
+    service = _chat_service(database)
     user = getattr(args, "user", None) or _login_name()
     from flows.team import MAX_USER_ID
 
@@ -141,6 +162,32 @@ def _chat(args: argparse.Namespace) -> int:
         return run_piped(service, user, sys.stdin, sys.stdout, getattr(args, "json", False))
     history = default_database_path().parent / "history"
     return run_interactive(service, user, history)
+
+
+def _chat_service(database: Any) -> Any:
+    """The coach for the terminal chat (see ``ChatService``)."""
+    from bot.service import CoachService
+    from bot.store.database import DatabaseFileChanged
+    from flows.replies import Rejection
+
+    class ChatService(CoachService):
+        """The coach for one person at the terminal: a lost database file ends the chat.
+
+        The Slack server answers each command that cannot be saved and goes on; a chat
+        whose file was removed or replaced would only answer "nothing was saved" to every
+        line, so it stops with the reason instead (exit code 2).
+        """
+
+        def transaction(self, *args: Any, **kwargs: Any) -> Any:
+            result = super().transaction(*args, **kwargs)
+            if isinstance(result, Rejection) and result.code == "storage_unavailable":
+                try:
+                    self.database.check_file()
+                except DatabaseFileChanged as exc:
+                    raise Stopped(str(exc), unsafe_to_close=exc.unsafe_to_close) from exc
+            return result
+
+    return ChatService(database)
 
 
 def _configure_logging(*, to_file: bool) -> None:

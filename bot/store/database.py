@@ -3,11 +3,19 @@
 SQLite (the embedded default) serialises writers with ``BEGIN IMMEDIATE`` and a busy
 timeout; PostgreSQL locks the user's row ``FOR UPDATE``. Either way two commands for the
 same user run one after the other, so neither loses the other's update.
+
+A SQLite file is guarded at the start of every transaction: if it was removed or replaced
+since the first connection opened it (an open connection would go on writing to the
+unlinked file, and everything would be gone at exit), or it can no longer be written
+(read-only, or made immutable - where SQLite's memory-mapped files may end the process
+with SIGBUS), the transaction does not start and :class:`DatabaseFileChanged` says why.
+A removed or replaced file stays an error for the life of the :class:`Database`.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,7 +37,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 RETRIES = 4
 # The newest migration. Kept as a constant so start-up need not import Alembic just to
 # compare revisions; a test checks it against the migration scripts.
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -37,6 +45,19 @@ if TYPE_CHECKING:
 
 class StorageUnavailable(Exception):
     """The database could not be reached or kept failing; nothing was written."""
+
+
+class DatabaseFileChanged(StorageUnavailable):
+    """The SQLite file was removed, replaced or made unwritable; nothing was written.
+
+    ``unsafe_to_close`` is set when SQLite's shared-memory or WAL file cannot be written:
+    closing the connection would checkpoint through a memory map of that file, which
+    ends the process with SIGBUS, so a command-line front exits without closing it.
+    """
+
+    def __init__(self, message: str, *, unsafe_to_close: bool = False):
+        super().__init__(message)
+        self.unsafe_to_close = unsafe_to_close
 
 
 class SchemaOutOfDate(Exception):
@@ -66,8 +87,16 @@ class Database:
         else:
             kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=10)
         self.engine: Engine = create_engine(url, **kwargs)
+        # The guarded SQLite file, its (device, inode) when first opened, and a removal or
+        # replacement once seen (it stays an error: the data written since is elsewhere).
+        self.path: Path | None = None
+        self._file_id: tuple[int, int] | None = None
+        self.file_error: str | None = None
         if self.is_sqlite:
-            _tune_sqlite(self.engine)
+            database = self.engine.url.database
+            if database not in (None, "", ":memory:") and "mode=memory" not in url:
+                self.path = Path(database).expanduser().resolve()
+            _tune_sqlite(self.engine, self)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     # -- schema --------------------------------------------------------------------------
@@ -176,6 +205,72 @@ class Database:
         """Close every pooled connection."""
         self.engine.dispose()
 
+    # -- the SQLite file guard -----------------------------------------------------------
+    def _opened(self, info: dict[str, Any]) -> None:
+        """Remember which file a new connection opened (the first one fixes the file)."""
+        if self.path is None:
+            return
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return  # checked again when a transaction begins
+        file_id = (stat.st_dev, stat.st_ino)
+        if self._file_id is None:
+            self._file_id = file_id
+        info["dealcoach_file_id"] = file_id
+
+    def check_file(self, info: dict[str, Any] | None = None) -> None:
+        """Raise :class:`DatabaseFileChanged` unless the SQLite file is still the one opened.
+
+        Args:
+            info: the connection's info dict (which file it opened), when known.
+
+        Raises:
+            DatabaseFileChanged: the file was removed or replaced, or cannot be written.
+
+        """
+        if self.path is None:
+            return
+        if self.file_error is None:
+            self.file_error = self._file_problem(info or {})
+            if self.file_error is not None:
+                log.error("database file guard: %s", self.file_error)
+                raise DatabaseFileChanged(self.file_error)
+            unwritable = self._unwritable()
+            if unwritable:
+                message = (f"The database file {unwritable[0]} cannot be written (read-only "
+                           "or immutable), so nothing was saved. Make it writable again.")
+                log.error("database file guard: %s", message)
+                raise DatabaseFileChanged(message,
+                                          unsafe_to_close=unwritable[-1] != self.path)
+            return
+        raise DatabaseFileChanged(self.file_error)
+
+    def _file_problem(self, info: dict[str, Any]) -> str | None:
+        assert self.path is not None
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return (f"The database file {self.path} was removed while dealcoach was "
+                    "running, so nothing more can be saved. Restore it, or restart "
+                    "dealcoach to start a new one.")
+        except OSError as exc:
+            return f"The database file {self.path} cannot be read: {exc.strerror}."
+        now = (stat.st_dev, stat.st_ino)
+        opened = info.get("dealcoach_file_id")
+        if now != self._file_id or (opened is not None and now != opened):
+            return (f"The database file {self.path} was replaced while dealcoach was "
+                    "running, so nothing more is saved to it. Restart dealcoach to use "
+                    "the new file.")
+        return None
+
+    def _unwritable(self) -> list[Path]:
+        """Which of the database file, its WAL and its shared-memory file cannot be written."""
+        assert self.path is not None
+        # access() reports an immutable or read-only file as not writable, even for root.
+        return [path for path in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm"))
+                if path.exists() and not os.access(path, os.W_OK)]
+
 
 def _ensure_parent(url: str) -> None:
     path = url.split(":///", 1)[-1].split("?", 1)[0]
@@ -183,11 +278,11 @@ def _ensure_parent(url: str) -> None:
         Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
-def _tune_sqlite(engine: Engine) -> None:
+def _tune_sqlite(engine: Engine, database: Database) -> None:
     """Take pysqlite's transaction handling over so writers queue instead of failing."""
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
         # SQLAlchemy's documented recipe: let us emit BEGIN ourselves.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -197,9 +292,12 @@ def _tune_sqlite(engine: Engine) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        database._opened(record.info)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        # Never write to a file that is no longer the database (see the module docstring).
+        database.check_file(connection.info)
         # IMMEDIATE takes the write lock up front: no deadlock between two readers that
         # both later want to write.
         connection.exec_driver_sql("BEGIN IMMEDIATE")

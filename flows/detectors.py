@@ -15,6 +15,7 @@ from typing import Any
 from flows.amounts import Amount, find_amounts, headline
 from flows.model import Deal, Walkaway
 from phrases import PhraseLibrary
+from phrases.schema import CompiledDetector
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
@@ -82,12 +83,14 @@ class Detectors:
         never count as both halves.
         """
         line = normalise(text)
-        given = self._lib.detector("concession_offer").search(line)
+        given = _first_hit(self._lib.detector("concession_offer"), line)
         if given is None:
             return None
         if self._lib.detector("conditional").search(line) is not None:
             return None
         at = line.find(given)
+        if at >= 0 and _negated(line, at):
+            return None
         rest = line[:at] + " , " + line[at + len(given):] if at >= 0 else line
         if self._lib.detector("asks_back").search(rest) is not None:
             return None
@@ -194,6 +197,45 @@ class Detectors:
     def deferral(self, text: str) -> str | None:
         """The words that put governance off ("later", "TBD", "we'll see"), if any."""
         return self._hit("governance_deferred", text)
+
+
+def _first_hit(detector: CompiledDetector, line: str) -> str | None:
+    """The detector's earliest match in ``line`` (the longest on a tie), else None.
+
+    ``search`` reports the first pattern in list order; a give is the first give in the
+    line, so "happy to pay upfront for a 5% discount" gives "pay upfront", not the discount
+    it asks for.
+    """
+    if detector.search(line) is None:
+        return None
+    hits = [m for group in detector.require[:1] for m in (p.search(line) for p in group) if m]
+    if not hits:
+        return None
+    best = min(hits, key=lambda m: (m.start(), -m.end()))
+    return str(best.group(0))
+
+
+# -- negation ----------------------------------------------------------------------------
+# A give is no give when its own clause negates it before the verb: "we're not giving away
+# the training", "there's no way I'm giving up the equity", "we can't let the fee slide".
+_CLAUSE_START = re.compile(r"[,;:.!?]\s|\s(?:but|and|so|though|although|while)\s")
+_NEGATION = re.compile(
+    r"(?:n't|\bnot|\bnever|\bno way|\bcannot|\bno longer|\bnor|\bneither|\brather not|"
+    r"\bunable to|\bin no position to)\b")
+
+
+# Negative words that do not negate a give: "I don't mind giving you the seats".
+_NOT_NEGATING = re.compile(r"\b(?:don't|do not|wouldn't|would not) mind\b|"
+                           r"\bno (?:problem|worries)\b|\bnot a problem\b|\bnot at all\b|"
+                           r"\bwhy not\b")
+
+
+def _negated(line: str, at: int) -> bool:
+    """Whether the clause that ends at ``at`` (the start of a give) negates it."""
+    before = line[:at]
+    starts = [m.end() for m in _CLAUSE_START.finditer(before)]
+    clause = before[starts[-1]:] if starts else before
+    return bool(_NEGATION.search(_NOT_NEGATING.sub(" ", clause[-40:])))
 
 
 # -- whose figure is it ------------------------------------------------------------------

@@ -28,6 +28,7 @@ _POSSESSIVE_OURS = ("our", "my")
 _VERBS_AFTER_GAP = frozenset({"keep", "have", "push", "move", "take", "use", "pay",
                               "start", "skip", "defer", "bring", "add", "extend", "know"})
 _PERCENT = re.compile(r"\d\s*%")
+_DETERMINERS = frozenset({"the", "a", "an", "our", "their", "my", "his", "her", "this", "that"})
 _PERFECT = frozenset({"have", "has", "had", "'ve", "'d"})
 
 
@@ -151,7 +152,10 @@ class ClauseReader:
     def _role_actor(self, tokens: Sequence[Token], i: int) -> int | None:
         """The end of a role phrase ("the new procurement guy", "hiring manager") at ``i``."""
         j = i + 1 if i < len(tokens) and tokens[i].word in {"the", "their", "his", "her"} else i
-        for k in range(j, min(j + 4, len(tokens))):
+        # With an article, a few modifiers may come first ("the new procurement guy"); without
+        # one, only a compound ("hiring manager") - else "told tom our board" is an actor.
+        reach = 4 if j > i else 2
+        for k in range(j, min(j + reach, len(tokens))):
             word = tokens[k].word
             if word in self._roles:
                 nxt = tokens[k + 1] if k + 1 < len(tokens) else None
@@ -309,6 +313,8 @@ class ClauseReader:
                 # The rest may come a few words later: "knocked 5% off", "let them keep".
                 for j in range(k + 1, min(k + 7, len(tokens)) + 1):
                     if tuple(t.word for t in tokens[j:j + len(rest)]) == rest:
+                        if all(t.word in _DETERMINERS for t in tokens[k:j]):
+                            continue  # "did the free training": "the" alone is no thing
                         return j + len(rest), (k, j)
                 return None
             if k >= len(tokens) or (tokens[k].word != word and tokens[k].lemma != word):

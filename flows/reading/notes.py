@@ -163,11 +163,15 @@ class NoteReader:
             return Reading("command", (f"walkaway {direction} {rest}",), rule="note:walkaway")
         return Reading("command", (f"walkaway {rest}",), rule="note:walkaway")
 
+    def their_request_of(self, ctx: ReadContext) -> str:
+        """What their last line asked for (see :func:`their_request`)."""
+        return their_request(self.clauses, ctx)
+
     def acceptance_reading(self, ctx: ReadContext) -> Reading:
         """A bare yes: the give of what they last asked for, or small talk if they asked none."""
         ask = their_request(self.clauses, ctx)
         if ask:
-            return Reading("command", (f"give {ask}",), rule="dialogue:yes-to-their-ask")
+            return Reading("command", (f"give {ask}",), rule="dialogue:yes-to-their-ask+ask")
         return Reading("chat", rule="dialogue:yes-without-ask")
 
     # -- questions -----------------------------------------------------------------------

@@ -31,7 +31,7 @@ from flows.reading.frameless import FramelessReader, they_text
 from flows.reading.notes import NoteReader, their_request
 from flows.reading.readings import ReadContext, Reading
 from flows.reading.trades import FINE_ITEM, TradeReader
-from flows.reading.words import straighten, tokenize
+from flows.reading.words import is_word, straighten, tokenize
 from phrases.lexicon import ReaderLexicon, load_reader_lexicon
 
 # Commands the reader may produce. Anything that switches deals, moves a phase or reaches
@@ -50,7 +50,9 @@ _NON_FRAME_RULES = ("note:", "if:", "trade:", "help:", "they:no-frame", "they:fr
 # sentence that opens with a condition but is no trade is asked about, never guessed.
 _UPDATE_PREFIX = re.compile(r"^[\w .'-]{0,30}?\b(?:update|recap|notes|summary|news)\s*[:\-]\s*",
                             re.I)
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=\S)|\n+|(?<=\w)\s+-\s+(?=\w)")
+_SENTENCE = re.compile(r"(?<!\bincl\.)(?<!\bapprox\.)(?<!\bvs\.)(?<!\betc\.)(?<!\be\.g\.)"
+                       r"(?<!\bi\.e\.)(?<!\bno\.)(?<!\bmr\.)(?<!\bms\.)(?<!\bdr\.)"
+                       r"(?<=[.!?;])\s+(?=\S)|\n+|(?<=\w)\s+-\s+(?=\w)")
 _LEAD_FILLER = re.compile(r"^(?:if it helps|if that helps|to be fair|for what it's worth|fwiw|tbh|"
                           r"honestly|long story short|long story but|ok long story but|"
                           r"pursuant to [^,]{1,40},|further to [^,]{1,40},|as discussed,|"
@@ -63,6 +65,7 @@ _STARTS_CONDITION = re.compile(r"^(?:if|only if|as long as|so long as|provided|p
 
 # Compound clauses: where one sentence joins two moves, and when the second only colours
 # the first.
+_IT_IS_TAIL = re.compile(r"^[^,]{1,40}\bit is[.!]*$", re.I)
 _CLAUSE_JOIN = re.compile(r",?\s+(?:and|but|so|then|and then|while|whereas|plus)\s+|,\s+|;\s+")
 _ENDS_WITH_SAYING = re.compile(r"\b(?:says|said|say|goes|went|told (?:us|me)|was like|is like|"
                                r"replied|wrote)\s*$", re.I)
@@ -104,8 +107,8 @@ class Reader:
             for phrase in group for w in phrase.split()) | {"the", "a", "an", "and", "but"}
 
     def knows(self, word: str) -> bool:
-        """Whether ``word`` is an everyday word of the lexicon ("the", "we"), never a typo."""
-        return word in self._known
+        """Whether ``word`` is a real word ("the", "net"), so never a typo of a command."""
+        return word in self._known or is_word(word)
 
     def reads_word_as_verb(self, word: str, args: str, reading: Reading) -> bool:
         """Whether ``reading`` came from taking a command word as a verb ("pick Z" -> give).
@@ -136,9 +139,10 @@ class Reader:
                     ctx = replace(ctx, last_move=Move(kind="they", text=reading.command[4:].lstrip(
                         ": ")))
             moves = [r for r in readings if r.kind == "command"]
-            if any(r.rule != "they:no-frame" for r in moves):
+            if any(not _ELABORATION.match(r.rule) and r.rule != "they:no-frame" for r in moves):
                 # "priya called." in a recap is scene-setting, not a move of theirs
-                moves = [r for r in moves if r.rule != "they:no-frame"]
+                moves = [r for r in moves if r.rule != "they:no-frame"
+                         and not (_ELABORATION.match(r.rule) and r.rule.startswith("they:news"))]
             if len(moves) > 1:
                 return Reading("recap", tuple(r.command for r in moves),
                                rule="recap:" + ",".join(r.rule for r in moves))
@@ -184,6 +188,8 @@ class Reader:
             side, _, _ = self.clauses.actor_at(tokens, at, ctx.names) if tokens else (None, 0, 0)
             left = text[start:m.start()]
             said = self.clauses.read(left, left, 0, ctx.names)
+            if side is None and _IT_IS_TAIL.match(right):
+                side = "we"  # "they wanted net 60 so net 60 it is": our yes to it
             if side is None or _ENDS_WITH_SAYING.search(left) or (
                     said.kind == "speech" and said.side == "we"):
                 continue  # "so Raj says, we need X" / "told priya ..., so we need X": one speech
@@ -266,7 +272,7 @@ class Reader:
             if kind in ("ask", "offer") and clause.item[:1] in {"'", '"'}:
                 return Reading("command", (f"say {clause.item.strip(chr(39) + chr(34))}",),
                                rule=rule + ":quoted")
-            if kind in ("give", "accept") and _PROPOSAL.match(clause.item):
+            if kind in ("give", "accept", "reduce") and _PROPOSAL.match(clause.item):
                 return Reading("command", (f"offer {clause.item}",), rule=rule + ":proposal")
             if kind in ("give", "accept", "reduce"):
                 if clause.item[:4].lower() in ("and ", "then"):
@@ -295,6 +301,11 @@ class Reader:
                 return Reading("chat", rule=rule + ":no-item")
             return Reading("command", (f"offer {clause.item}",), rule=rule)
         # their side
+        if clause.item[:4].lower() == "and " and not clause.negated:
+            # "Dana came back and agreed to the 3% uplift": the second verb says what moved
+            again = self.clauses.read("they " + clause.item[4:], "", 0, ctx.names)
+            if again.kind is not None and again.item:
+                return self._from_clause(again, text, ctx)
         if kind in ("give", "accept") and _CONDITION_INSIDE.search(clause.item):
             return Reading("command", (self._their_line(clause),), rule=rule + ":conditional")
         if kind in ("give", "accept") and not clause.negated and not clause.planned:
@@ -312,6 +323,10 @@ class Reader:
             return Reading("command", (self._their_line(clause),), rule=rule)  # "they have X"
         if kind == "get" and not clause.negated and clause.item:
             return Reading("command", (f"give {clause.item}",), rule=rule)
+        if kind == "get" and not clause.negated and not clause.planned:
+            ask = self._notes.their_request_of(ctx)
+            if ask:  # "the agent wanted a 2k bump and, well, he got it"
+                return Reading("command", (f"give {ask}",), rule=rule + "+ask")
         if kind == "reduce" and not clause.negated and _THEIR_ASK.search(clause.item):
             # "raj dropped the audit clause": they let go of something they wanted
             done = ":past" if clause.past else ""
@@ -356,6 +371,10 @@ class Reader:
                       flags=re.I).strip(" \"'")
         said = re.sub(r"^(?:that)\s+", "", said, flags=re.I).strip(" \"'")
         if not said:
+            # "we said yes": the item was only the yes (a word that is no thing by itself)
+            spoken = clause.from_verb.partition(" ")[2].strip(" .!,").lower()
+            if spoken and self._notes.acceptance.match(spoken):
+                return self._notes.acceptance_reading(ctx)
             return Reading("chat", rule=rule + ":nothing-said")
         lowered = said.lower()
         if re.fullmatch(r"(no|nope|no way|not yet|we can't|we cannot|we'll pass|"

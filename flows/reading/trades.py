@@ -15,6 +15,9 @@ from flows.reading.readings import ReadContext, Reading
 from flows.reading.words import tokenize, verb_lemma
 from phrases.lexicon import ReaderLexicon
 
+# "- gave: onboarding / - got: 3yr": a trade written as two bullets
+_BULLETS = re.compile(r"^-?\s*(?:we\s+)?(?:gave|give|given)\s*:\s*(?P<give>[^/]+?)\s*/\s*-?\s*"
+                      r"(?:we\s+)?(?:got|get|gotten)\s*:\s*(?P<get>.+)$", re.I)
 _SWAPPED = re.compile(r"^(?:(?:we|i)\s+)?(?:just\s+)?(?:swapped|traded|exchanged)\s+"
                       r"(?P<give>.+?)\s+for\s+(?P<get>.+)$", re.I)
 # "gave X for <something that reads as a term>": a swap only when the right side is a term,
@@ -66,7 +69,7 @@ class TradeReader:
     def read(self, text: str, ctx: ReadContext) -> Reading | None:
         """The trade a sentence names with both its halves, or None."""
         lowered = text.lower()
-        swap = _SWAPPED.match(text)
+        swap = _SWAPPED.match(text) or _BULLETS.match(text)
         if swap is None:
             swap = _SWAP.match(text)
             if swap and _OUR_ASK.search(swap.group("give")):
@@ -161,6 +164,8 @@ class TradeReader:
         if clause.side == "we" and clause.kind in ("give", "accept", "reduce", "offer"):
             # "if we offered net-60" reads as the trade it proposes: "if we offer net-60"
             return "give", _base_form(clause.from_verb) or clause.item
+        if clause.side == "we" and clause.kind == "refuse" and clause.item and not clause.negated:
+            return "give", clause.from_verb  # "we can hold the price at 98k" is what we offer
         if clause.side == "we" and clause.kind == "get" and clause.item:
             return "get", clause.item
         if clause.side == "they":

@@ -13,10 +13,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from lemminflect import getLemma
+from lemminflect import getAllLemmas, getLemma
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-",
                          "\u00a0": " "})
+_TRIPLED = re.compile(r"([a-z])\1{2,}")
 _EMOJI = re.compile(r":[a-z0-9_+-]{2,40}:")
 _MENTION = re.compile(r"(?:^|\s)(?:<@[A-Z0-9]+>|@[\w.-]+)(?:\s+fyi\b)?", re.I)
 _TOKEN = re.compile(r"[A-Za-z0-9$€£¥₹](?:[\w$€£%.,/+&@-]|'(?=[A-Za-z]))*[\w%$]|[A-Za-z0-9$€£%]|"
@@ -52,6 +53,11 @@ class Token:
         return verb_lemma(self.word)
 
 
+def is_word(word: str) -> bool:
+    """Whether ``word`` is an English word lemminflect knows ("net" is; "gvie" is not)."""
+    return bool(getAllLemmas(word.lower())) if word.isalpha() else False
+
+
 @functools.lru_cache(maxsize=8192)
 def verb_lemma(word: str) -> str:
     """The verb lemma of ``word`` (lemminflect's data ships in its wheel; no download)."""
@@ -69,7 +75,7 @@ def tokenize(text: str) -> list[Token]:
         # A trailing full stop or comma ends a sentence or clause, not the word.
         while len(raw) > 1 and raw[-1] in ".,":
             raw = raw[:-1]
-        lower = raw.lower()
+        lower = _TRIPLED.sub(r"\1\1", raw.lower())  # "agreeed" is "agreed" typed fast
         if lower in _WHOLE:
             tokens.append(Token(_WHOLE[lower], start, start + len(raw)))
             continue

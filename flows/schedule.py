@@ -46,6 +46,10 @@ Days = Literal["weekdays", "daily"]
 # How far back latest_due looks: a week of downtime plus a day of slack. Anything older is
 # stale enough that nobody wants the reminder any more.
 _CATCH_UP_WINDOW = timedelta(days=8)
+# A reminder sent within this long of falling due is on time, whatever the hour.
+ON_TIME = timedelta(minutes=15)
+# A reminder caught up late is sent only before this local time (working hours).
+CATCH_UP_UNTIL = time(20)
 
 
 @dataclass(frozen=True)
@@ -281,10 +285,12 @@ def latest_due(reminder: Reminder, at_or_before: datetime) -> datetime | None:
 
 
 def still_useful(due: datetime, now: datetime, tz: str) -> bool:
-    """Whether a missed reminder is still worth sending.
+    """Whether a reminder that fell due is (still) worth sending now.
 
-    It is when it has fallen due and it is still the same local day as when it did: a prep
-    reminder for yesterday's meetings is noise.
+    On time (within :data:`ON_TIME` of falling due) it always is, whatever hour the user
+    chose. A late one - caught up after downtime - is sent only the same local day and
+    within working hours (before :data:`CATCH_UP_UNTIL` local time): a prep reminder for
+    yesterday's meetings is noise, and nobody wants this morning's prep DM at 22:35.
 
     Args:
         due: The instant the reminder fell due (aware).
@@ -294,7 +300,11 @@ def still_useful(due: datetime, now: datetime, tz: str) -> bool:
     """
     _require_aware(due, "due")
     _require_aware(now, "now")
-    return now >= due and local_date(now, tz) == local_date(due, tz)
+    if now < due or local_date(now, tz) != local_date(due, tz):
+        return False
+    if now - due <= ON_TIME:
+        return True
+    return now.astimezone(zone(tz)).time() < CATCH_UP_UNTIL
 
 
 _CLOCK = re.compile(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
@@ -71,6 +72,7 @@ def build_app(settings: SlackSettings, service: CoachService, *,
     options: dict[str, Any] = {}
     if settings.oauth:
         installation_store, options = _oauth_options(settings, service, client)
+    quiet_slack_logs()
     app = App(
         name="dealcoach",
         client=client,
@@ -80,13 +82,59 @@ def build_app(settings: SlackSettings, service: CoachService, *,
         request_verification_enabled=settings.signing_secret is not None,
         # auth.test at start-up: a wrong token fails here, not on the first command.
         token_verification_enabled=not settings.oauth,
-        logger=logging.getLogger("dealcoach.slack.bolt"),
+        logger=logging.getLogger(BOLT_LOGGER),
         **options,
     )
     front = Front(coach=SlackCoach(service), settings=settings,
                   installation_store=installation_store)
     register_all(app, front)
     return app
+
+
+# Loggers of slack_sdk that write request and response bodies (tokens, user text) at DEBUG.
+SLACK_SDK_LOGGERS = (
+    "slack_sdk.web.base_client", "slack_sdk.web.legacy_base_client", "slack_sdk.webhook.client",
+    "slack_sdk.socket_mode.builtin.client", "slack_sdk.socket_mode.client",
+    "slack_sdk.oauth.installation_store.sqlalchemy", "slack_sdk.oauth.state_store.sqlalchemy",
+    "slack_sdk.oauth.token_rotation.rotator", "slack_bolt.oauth.oauth_flow",
+)
+BOLT_LOGGER = "dealcoach.slack.bolt"
+AUTHORIZE_LOGGER = "dealcoach.slack.authorize"
+_TOKEN = re.compile(r"\bxox[a-z]-[A-Za-z0-9-]+|\bxapp-[A-Za-z0-9-]+")
+_BODY = re.compile(r"(body\s*[:=]\s*).*", re.I | re.S)
+_DICT = re.compile(r"\(\{.*\}\)", re.S)
+
+
+class NoSecrets(logging.Filter):
+    """Keep tokens and what users typed out of the logs, at every level.
+
+    slack_sdk logs whole requests and responses at DEBUG (the OAuth answer carries the bot
+    and user tokens); Bolt logs the body of a rejected request at INFO and of an unhandled
+    one at WARNING. Those DEBUG records are dropped; any other record loses its tokens and
+    request bodies.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Drop or clean one record."""
+        if record.levelno <= logging.DEBUG and record.name.startswith("slack_"):
+            return False
+        message = record.getMessage()
+        cleaned = _DICT.sub("({...})", _BODY.sub(r"\1(not logged)", _TOKEN.sub("xox?-…", message)))
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
+def quiet_slack_logs() -> None:
+    """Put :class:`NoSecrets` on Bolt's and slack_sdk's loggers (once).
+
+    Bolt copies the filters of the logger the app is given to every logger it makes for
+    its middleware and listeners, so the app's logger is filtered before the app is built.
+    """
+    for name in (BOLT_LOGGER, AUTHORIZE_LOGGER, *SLACK_SDK_LOGGERS):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, NoSecrets) for f in logger.filters):
+            logger.addFilter(NoSecrets())
 
 
 def _oauth_options(settings: SlackSettings, service: CoachService,
@@ -120,7 +168,7 @@ def _oauth_options(settings: SlackSettings, service: CoachService,
         client_id=settings.client_id, client_secret=settings.client_secret,
         installation_store=store, bot_only=True, client=client,
         token_rotation_expiration_minutes=TOKEN_ROTATION_MINUTES,
-        logger=logging.getLogger("dealcoach.slack.authorize"),
+        logger=logging.getLogger(AUTHORIZE_LOGGER),
     )
     return store, {"oauth_settings": oauth_settings, "authorize": authorize,
                    "installation_store": store, "installation_store_bot_only": True,

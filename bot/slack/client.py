@@ -2,8 +2,8 @@
 
 ``slack_sdk`` retries only connection errors by default. Ours also:
 
-* wait out a 429 for as long as ``Retry-After`` says (up to a cap, so a worker thread is
-  never parked for minutes), then try again;
+* wait out a 429 for as long as ``Retry-After`` says, up to a bound (30 s, so a worker
+  thread is never parked for minutes), then try again;
 * retry transient server errors (500, 502, 503, 504) with backoff - a load balancer in
   front of Slack answers 502/504, not only the 500/503 slack_sdk's own handler knows.
 
@@ -14,6 +14,8 @@ Every client the app makes goes through :func:`web_client`, so every one of them
 from __future__ import annotations
 
 import logging
+import random
+import time
 from typing import Any
 
 from slack_sdk import WebClient
@@ -33,31 +35,41 @@ from bot.slack.safe import guard
 log = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 10
-# Longer waits are not worth holding a listener thread for: the call fails and is logged.
-MAX_RETRY_AFTER_SECONDS = 30
+# The longest a 429's Retry-After is waited out before trying again: longer waits are
+# not worth holding a listener thread for.
+MAX_RETRY_AFTER_SECONDS = 30.0
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
 # Read methods take query arguments: Slack accepts JSON bodies only on (most) write methods.
 QUERY_METHODS = frozenset({"users.info", "conversations.history"})
 
 
 class RateLimitRetry(RateLimitErrorRetryHandler):
-    """Honour a 429's ``Retry-After``, unless it asks for more than ``max_wait`` seconds."""
+    """Honour a 429's ``Retry-After``, waiting at most ``max_wait`` seconds before retrying.
 
-    def __init__(self, max_retry_count: int = 2, max_wait: int = MAX_RETRY_AFTER_SECONDS):
+    A longer ``Retry-After`` is waited out up to the bound and then tried again (it is
+    logged); only when the retries are used up does the call fail.
+    """
+
+    def __init__(self, max_retry_count: int = 2, max_wait: float | None = None):
         super().__init__(max_retry_count=max_retry_count)
         self.max_wait = max_wait
 
-    def _can_retry(self, *, state: RetryState, request: HttpRequest,
-                   response: HttpResponse | None = None,
-                   error: Exception | None = None) -> bool:
-        if response is None or response.status_code != 429:
-            return False
-        wait = _retry_after(response)
-        if wait is not None and wait > self.max_wait:
-            log.warning("Slack asked us to wait %ss before retrying %s; giving up instead",
-                        wait, request.url)
-            return False
-        return True
+    def prepare_for_next_attempt(self, *, state: RetryState, request: HttpRequest,
+                                 response: HttpResponse | None = None,
+                                 error: Exception | None = None) -> None:
+        """Sleep for ``Retry-After`` (at most the bound), then let the client try again."""
+        if response is None:
+            raise error or RuntimeError("a 429 retry without a response")
+        bound = MAX_RETRY_AFTER_SECONDS if self.max_wait is None else self.max_wait
+        asked = _retry_after(response)
+        wait = 1.0 if asked is None else float(asked)
+        if wait > bound:
+            log.warning("Slack asked us to wait %ss before retrying %s; waiting %ss instead",
+                        asked, _method(request.url), bound)
+            wait = bound
+        state.next_attempt_requested = True
+        time.sleep(wait + random.random() * min(1.0, bound / 10))
+        state.increment_current_attempt()
 
 
 class TransientServerErrorRetry(RetryHandler):
@@ -70,13 +82,29 @@ class TransientServerErrorRetry(RetryHandler):
 
 
 def _retry_after(response: HttpResponse) -> int | None:
-    for name, values in response.headers.items():
+    return retry_after(response.headers)
+
+
+def retry_after(headers: Any) -> int | None:
+    """The ``Retry-After`` seconds of a Slack answer's headers, if any.
+
+    Args:
+        headers: a mapping of header names to a value or a list of values.
+
+    """
+    for name, values in dict(headers or {}).items():
         if name.lower() == "retry-after" and values:
+            value = values[0] if isinstance(values, list | tuple) else values
             try:
-                return int(values[0])
+                return int(value)
             except ValueError:
                 return None
     return None
+
+
+def _method(url: str) -> str:
+    """The API method of a Web API URL (never the query, which may carry arguments)."""
+    return url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
 
 
 def retry_handlers() -> list[RetryHandler]:

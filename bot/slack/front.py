@@ -177,13 +177,17 @@ class Front:
             user_id: whose Home tab.
 
         """
-        deals, active = self.coach.deals(workspace_id, user_id)
-        lib = self.coach.engine.lib
-        people = load_team_home(self.coach.database, lib, workspace_id, user_id,
-                                self.coach.service.clock())
-        view = home_view(deals, active, self.coach.labels, lib,
-                         extra=team_home_blocks(people, self.coach.labels, lib))
-        return call(client, "views.publish", user_id=user_id, view=view) is not None
+        try:
+            deals, active = self.coach.deals(workspace_id, user_id)
+            lib = self.coach.engine.lib
+            people = load_team_home(self.coach.database, lib, workspace_id, user_id,
+                                    self.coach.service.clock())
+            view = home_view(deals, active, self.coach.labels, lib,
+                             extra=team_home_blocks(people, self.coach.labels, lib))
+            return call(client, "views.publish", user_id=user_id, view=view) is not None
+        except Exception as exc:  # the reply went out already; a stale Home tab is no error
+            log.error("the Home tab of %s was not refreshed: %s", user_id, type(exc).__name__)
+            return False
 
     def after_turn(self, client: WebClient, workspace_id: str, user_id: str,
                    turn: Turn, *, dm_channel: str | None = None) -> None:

@@ -6,7 +6,8 @@ a 5xx or never came, or the worker holding it died) the sender looks in the DM f
 message carrying that row's id, and records it as sent instead of posting again.
 
 * A 429 is not an ambiguous answer (Slack did nothing), so the client waits out
-  ``Retry-After`` and tries again at once; a longer wait reschedules the row.
+  ``Retry-After`` (up to 30 s) and tries again; a 429 that outlasts the retries
+  reschedules the row no sooner than its ``Retry-After``.
 * A 5xx or a lost connection may or may not have posted: the row is rescheduled with
   backoff, and the next attempt checks the DM first.
 * Anything else (the user left, the app was removed) fails the row with the reason.
@@ -25,7 +26,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.slack.client import TIMEOUT_SECONDS, RateLimitRetry
+from bot.slack.client import TIMEOUT_SECONDS, RateLimitRetry, retry_after
 from bot.slack.notices import render_delivery
 from bot.slack.safe import guard
 from bot.store.database import Database
@@ -130,7 +131,10 @@ class Sender:
             status = exc.response.status_code
             error = str(exc.response.get("error") or f"HTTP {status}")
             if status == 429 or status >= 500:
-                self._retry(item, channel, error, stats)
+                # Slack still says wait: the row comes back no sooner than it asked.
+                wait = retry_after(getattr(exc.response, "headers", None)) if status == 429 \
+                    else None
+                self._retry(item, channel, error, stats, at_least=wait)
             else:
                 self._finish(item, channel, None, error, stats)
             return
@@ -168,9 +172,11 @@ class Sender:
         return ""
 
     def _retry(self, item: Outgoing, channel: str | None, error: str,
-               stats: SendStats) -> None:
+               stats: SendStats, *, at_least: int | None = None) -> None:
         now = self.clock()
         wait = min(BACKOFF_BASE * (2 ** (item.attempts - 1)), BACKOFF_MAX)
+        if at_least:
+            wait = min(max(wait, timedelta(seconds=at_least)), BACKOFF_MAX)
         log.warning("delivery %s to %s: %s; retrying in %ss", item.id, item.user_id, error,
                     int(wait.total_seconds()))
         stats.add("retried")

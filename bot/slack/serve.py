@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 DEFAULT_PORT = 3000
+# Slack's requests are a few kilobytes; anything over this is refused unread.
+MAX_BODY_BYTES = 1024 * 1024
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -42,15 +44,17 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 def wsgi_application(app: App, database: Database | None = None) -> WsgiApp:
     """The WSGI application: Bolt on ``/slack/events`` (and OAuth paths), plus ``/healthz``.
 
+    Before Bolt sees a request, two checks answer what Bolt would not: a body over
+    :data:`MAX_BODY_BYTES` is refused with 413 before it is read, and a request timestamp
+    that is not a number gets 400 (Bolt's signature check raised on it, a 500).
+
     Args:
         app: the Bolt app.
         database: checked by the health endpoint, so a replica that lost its database
             leaves the load balancer's rotation.
 
     """
-    from slack_bolt.adapter.wsgi import SlackRequestHandler
-
-    bolt = SlackRequestHandler(app, path=EVENTS_PATH)
+    bolt: WsgiApp = _request_handler(app)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in (
@@ -62,9 +66,65 @@ def wsgi_application(app: App, database: Database | None = None) -> WsgiApp:
                             ("Content-Length", str(len(body))),
                             ("Cache-Control", "no-store")])
             return [body]
+        refusal = _refusal(environ)
+        if refusal is not None:
+            status, text = refusal
+            body = text.encode()
+            start_response(status, [("Content-Type", "text/plain; charset=utf-8"),
+                                    ("Content-Length", str(len(body)))])
+            return [body]
         return bolt(environ, start_response)
 
     return application
+
+
+def _refusal(environ: dict[str, Any]) -> tuple[str, str] | None:
+    """Why a request is refused before Bolt reads it (status line and body), or None."""
+    if environ.get("REQUEST_METHOD") != "POST":
+        return None
+    length = str(environ.get("CONTENT_LENGTH") or "0").strip()
+    if not length.isdigit():
+        return "400 Bad Request", "bad Content-Length\n"
+    if int(length) > MAX_BODY_BYTES:
+        # Slack's payloads are a few kilobytes: never read a body this size into memory.
+        return "413 Content Too Large", "request body too large\n"
+    timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP")
+    if timestamp is not None and not str(timestamp).strip().isdigit():
+        return "400 Bad Request", "bad X-Slack-Request-Timestamp\n"
+    return None
+
+
+def _request_handler(app: App) -> Any:
+    """Bolt's WSGI adapter, with form bodies parsed even when they contain "payload".
+
+    Bolt reads any form body containing the word ``payload`` as an interactivity payload,
+    so ``/deal payload terms net-60`` reached no listener (a 404). A form body without a
+    ``payload`` field is parsed as the plain form it is; the signature is checked on the
+    raw body either way.
+    """
+    from urllib.parse import parse_qsl
+
+    from slack_bolt import BoltRequest, BoltResponse
+    from slack_bolt.adapter.wsgi import SlackRequestHandler
+    from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+    from slack_bolt.context import BoltContext
+    from slack_bolt.request.internals import build_context
+
+    class Handler(SlackRequestHandler):
+        def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+            raw = request.get_body()
+            bolt_request = BoltRequest(body=raw, query=request.query_string,
+                                       headers=request.get_headers())
+            if (not bolt_request.body and "payload" in raw
+                    and bolt_request.content_type != "application/json"
+                    and not raw.startswith("{")):
+                form = dict(parse_qsl(raw, keep_blank_values=True))
+                if "payload" not in form:
+                    bolt_request.body = form
+                    bolt_request.context = build_context(BoltContext({}), form)
+            return self.app.dispatch(bolt_request)
+
+    return Handler(app, path=EVENTS_PATH)
 
 
 def _database_answers(database: Database | None) -> bool:

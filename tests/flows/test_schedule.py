@@ -259,7 +259,8 @@ def test_latest_due_none_when_nothing_recent() -> None:
 def test_still_useful_uses_local_date_not_utc_date() -> None:
     tz = "Pacific/Auckland"
     due = utc(2026, 3, 1, 19, 0)  # Monday 08:00 NZDT
-    assert still_useful(due, utc(2026, 3, 2, 10, 0), tz)  # Monday 23:00 NZDT
+    assert still_useful(due, utc(2026, 3, 2, 6, 30), tz)  # Monday 19:30 NZDT
+    assert not still_useful(due, utc(2026, 3, 2, 10, 0), tz)  # Monday 23:00: after hours
     assert not still_useful(due, utc(2026, 3, 2, 11, 30), tz)  # Tuesday 00:30 NZDT
     assert not still_useful(due, utc(2026, 3, 1, 18, 0), tz)  # not due yet
 
@@ -439,3 +440,20 @@ def test_latest_due_properties(reminder: Reminder, now: datetime) -> None:
         assert next_due(reminder, latest) > now
     upcoming = next_due(reminder, now)
     assert latest_due(reminder, upcoming) == upcoming
+
+
+def test_a_missed_reminder_is_caught_up_only_within_working_hours() -> None:
+    tz = "Europe/London"
+    morning = utc(2026, 6, 2, 7, 0)  # Tuesday 08:00 BST
+    assert still_useful(morning, utc(2026, 6, 2, 18, 59), tz)  # 19:59 BST
+    assert not still_useful(morning, utc(2026, 6, 2, 19, 0), tz)  # 20:00 BST
+    assert not still_useful(morning, utc(2026, 6, 2, 21, 35), tz)  # 22:35 BST
+    assert not still_useful(morning, utc(2026, 6, 2, 22, 59), tz)  # 23:59 BST
+
+
+def test_a_late_evening_reminder_on_time_is_still_sent() -> None:
+    tz = "Europe/London"
+    evening = utc(2026, 6, 2, 20, 0)  # a reminder the user set for 21:00 BST
+    assert still_useful(evening, evening, tz)
+    assert still_useful(evening, utc(2026, 6, 2, 20, 10), tz)  # a worker tick late
+    assert not still_useful(evening, utc(2026, 6, 2, 20, 30), tz)  # caught up after 20:00

@@ -88,6 +88,16 @@ def test_catch_up_after_downtime_the_same_day_but_not_the_next(database: Databas
     assert next_due(database, "U1") == datetime(2026, 11, 25, 13, 0, tzinfo=UTC)
 
 
+def test_a_reminder_missed_all_day_is_not_caught_up_in_the_evening(
+        database: Database) -> None:
+    rep_with_gaps(database, "U1", "America/New_York", MONDAY_0600)  # 08:00 EST = 13:00 UTC
+    # Every worker was down from before 08:00 until 22:35 New York time.
+    stats = Planner(database).run(datetime(2026, 11, 24, 3, 35, tzinfo=UTC))
+    assert (stats.claimed, stats.queued, stats.missed) == (1, 0, 1)
+    assert deliveries(database) == []
+    assert next_due(database, "U1") == datetime(2026, 11, 24, 13, 0, tzinfo=UTC)
+
+
 def test_weekends_are_skipped_in_the_users_calendar(database: Database) -> None:
     # Friday 27 Nov, 18:00 UTC; Kolkata is UTC+5:30 and it is already Friday night there.
     rep_with_gaps(database, "U1", "Asia/Kolkata", datetime(2026, 11, 27, 18, tzinfo=UTC),

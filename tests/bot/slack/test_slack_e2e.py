@@ -237,10 +237,13 @@ def test_a_reply_the_response_url_refuses_goes_out_as_an_ephemeral_post(
 
 
 def test_a_post_that_keeps_failing_is_logged_not_lost_silently(
-        running: Running, caplog: pytest.LogCaptureFixture) -> None:
+        running: Running, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     slack, fake = running.slack, running.fake
-    # A Retry-After longer than we hold a thread for: no retry, an error in the log.
-    fake.fail_next("chat.postMessage", 429, retry_after=120)
+    # A Retry-After longer than we hold a thread for is waited out up to the bound (made
+    # short here), twice; a third 429 is an error in the log.
+    monkeypatch.setattr("bot.slack.client.MAX_RETRY_AFTER_SECONDS", 0.1)
+    fake.fail_next("chat.postMessage", 429, times=3, retry_after=120)
     slack.dm("new Acme", event_id="Ev-lost")
     _wait_for_log(caplog, "was not delivered")
     assert any("chat.postMessage failed: ratelimited" in r.getMessage()

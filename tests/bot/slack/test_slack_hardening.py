@@ -1,0 +1,131 @@
+"""The smaller findings of issue 12 (finding 9), over signed HTTP against the fake Slack.
+
+Malformed timestamps and oversized bodies are refused before Bolt reads them, a slash
+command may say "payload", a 429 is waited out up to a bound, a failed ``users.info``
+is said, logs carry no tokens or user text, the Home refresh never raises.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+from unittest.mock import patch
+
+import pytest
+from slack_harness import Running, as_text, ask
+
+from bot.slack import client as slack_client
+from bot.slack.app import NoSecrets, quiet_slack_logs
+from bot.slack.serve import MAX_BODY_BYTES
+
+
+def _post(running: Running, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+    request = urllib.request.Request(running.slack.url, data=body, method="POST",
+                                     headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+def test_a_malformed_timestamp_is_a_400_not_a_500(running: Running,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    status, body = _post(running, b"text=hi", {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": "abc", "X-Slack-Signature": "v0=00"})
+    assert status == 400 and "Timestamp" in body
+    assert "Traceback" not in caplog.text
+
+
+def test_a_body_over_the_cap_is_refused_unread(running: Running) -> None:
+    read: list[int] = []
+
+    class Body:
+        """A request body that records how much of it the server read."""
+
+        def __init__(self, size: int) -> None:
+            self.left = size
+
+        def read(self, n: int = -1) -> bytes:
+            n = self.left if n < 0 else min(n, self.left)
+            self.left -= n
+            read.append(n)
+            return b"x" * n
+
+    from bot.slack.serve import _refusal
+
+    environ: dict[str, Any] = {"REQUEST_METHOD": "POST", "PATH_INFO": "/slack/events",
+                               "CONTENT_LENGTH": str(MAX_BODY_BYTES + 1),
+                               "wsgi.input": Body(MAX_BODY_BYTES + 1)}
+    assert _refusal(environ) == ("413 Content Too Large", "request body too large\n")
+    assert read == []
+    status, _ = _post(running, b"x" * (MAX_BODY_BYTES + 10), {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=00"})
+    assert status == 413
+
+
+def test_a_slash_command_may_say_payload(running: Running) -> None:
+    ask(running, "new Acme")
+    answer = ask(running, "give payload terms")
+    assert "payload terms" in as_text(answer)
+
+
+def test_a_long_retry_after_is_waited_out_up_to_the_bound(
+        running: Running, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(slack_client, "MAX_RETRY_AFTER_SECONDS", 0.2)
+    running.fake.fail_next("users.info", 429, retry_after=60)
+    running.fake.set_person("U1", tz="Europe/Paris")
+    start = time.monotonic()
+    answer = ask(running, "remind 08:30")
+    assert time.monotonic() - start < 20
+    assert "Europe/Paris" in as_text(answer)
+    assert [c.status for c in running.fake.of("users.info", ok_only=False)] == [429, 200]
+
+
+def test_a_failed_users_info_says_the_zone_is_unknown(running: Running) -> None:
+    running.fake.fail_next("users.info", 500, times=3, retry_after=None)
+    answer = ask(running, "remind 08:30")
+    text = as_text(answer)
+    assert "08:30" in text and "know your time zone" in text
+
+
+def test_the_home_refresh_after_a_command_never_raises(running: Running,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    from bot.slack.coach import SlackCoach
+
+    ask(running, "new Acme")
+    with patch.object(SlackCoach, "deals", side_effect=RuntimeError("db down")):
+        answer = ask(running, "give training")
+        time.sleep(0.3)
+    assert "training" in as_text(answer)
+    assert "was not refreshed" in caplog.text and "Traceback" not in caplog.text
+
+
+def test_no_token_or_user_text_in_slack_logs(caplog: pytest.LogCaptureFixture) -> None:
+    quiet_slack_logs()
+    caplog.set_level(logging.DEBUG)
+    sdk = logging.getLogger("slack_sdk.web.base_client")
+    sdk.debug("Received the following response - status: 200, body: "
+              '{"access_token": "xoxb-123-456-abc", "authed_user": {"access_token": "xoxp-9"}}')
+    bolt = logging.getLogger("dealcoach.slack.bolt")
+    bolt.info("Invalid request signature detected (signature: v0=1, timestamp: 1, "
+              "body: text=SECRET-USER-TEXT)")
+    bolt.warning("Unhandled request ({'type': None, 'value': 'SECRET-USER-TEXT'})\n---\nhint")
+    bolt.error("token xoxb-1-2-3 refused")
+    assert "xoxb-" not in caplog.text and "xoxp-" not in caplog.text
+    assert "SECRET-USER-TEXT" not in caplog.text
+    assert "Invalid request signature detected" in caplog.text
+    assert isinstance(bolt.filters[0], NoSecrets)
+
+
+def test_a_rejected_request_logs_no_body(running: Running,
+                                         caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    sent = running.slack.command("give SECRET-USER-TEXT", secret="wrong")
+    assert sent.status == 401
+    assert "SECRET-USER-TEXT" not in caplog.text

@@ -7,7 +7,10 @@ database and engine itself:
 * the Events API ``event_id`` of a DM, so a retried delivery finds it and does nothing
   (recording it afterwards would leave a window where a retry acts twice; recording it
   before, in its own transaction, would drop the message if the command then failed);
-* the rendered reply, for ``/deal share``.
+* the rendered reply, for ``/deal share``;
+* the request's inbox row (:mod:`bot.slack.inbox`), moved to ``committed`` with the reply,
+  so a request whose worker dies runs again exactly when its turn did not commit. The
+  claim comes from the listener's thread; without one (a test's bare app) there is none.
 
 Like the service, it never raises for bad input or a database that keeps failing.
 """
@@ -19,7 +22,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -27,7 +30,14 @@ from sqlalchemy.orm import Session
 
 from bot.service import CoachService
 from bot.slack.blocks import Labels, Message, render
-from bot.slack.models import SlackEventRow, SlackLastReplyRow
+from bot.slack.inbox import InboxDropped, current_claim
+from bot.slack.models import (
+    InboxClaim,
+    SlackEventRow,
+    SlackLastReplyRow,
+    commit_turn,
+    store_reply,
+)
 from bot.slack.outbox import queue_notices
 from bot.store.models import UserRow
 from bot.store.people import update_time_zone
@@ -224,7 +234,12 @@ class SlackCoach:
 
     def _guarded(self, workspace_id: str, user_id: str, line: str,
                  work: Callable[[Session, UserRow], tuple[T, bool]], now: datetime) -> T | Turn:
+        claim = current_claim()
+        if claim is not None:
+            work = _from_inbox(claim, work)
         result = self.service.transaction(workspace_id, user_id, work, now, line=line)
+        if result is _DROPPED:
+            raise InboxDropped(claim.key if claim is not None else "")
         # Work never returns a bare rejection, so one here is the service's failure reply.
         return self._failed(result) if isinstance(result, Rejection) else result
 
@@ -312,6 +327,34 @@ class SlackCoach:
             if user is None:
                 return [], None
             return SqlDealSpace(session, user).list_deals(), user.active_deal_id
+
+
+_DROPPED: Any = object()
+
+
+def _from_inbox(claim: InboxClaim, work: Callable[[Session, UserRow], tuple[T, bool]],
+                ) -> Callable[[Session, UserRow], tuple[T, bool]]:
+    """``work`` run for an inbox request: its row is committed with the turn, or nothing is.
+
+    The turn runs in a savepoint, so a rejected line still marks the row (the user has
+    their answer; replaying it would only answer again) while its own writes roll back.
+    """
+
+    def inboxed(session: Session, user: UserRow) -> tuple[T, bool]:
+        if not commit_turn(session, claim):
+            return _DROPPED, False  # another worker holds the request now
+        savepoint = session.begin_nested()
+        result, commit = work(session, user)
+        if commit:
+            savepoint.commit()
+        else:
+            savepoint.rollback()
+        if isinstance(result, Turn):
+            store_reply(session, claim, {"text": result.message.text,
+                                         "blocks": result.message.blocks})
+        return result, True
+
+    return inboxed
 
 
 def labels_from_library(service: CoachService) -> Labels:

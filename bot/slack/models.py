@@ -3,6 +3,11 @@
 * ``slack_events``: Events API deliveries already acted on. Slack retries a delivery it
   thinks failed with the same ``event_id``; the id is recorded in the same transaction as
   the command it triggered, so a retry finds it and does nothing.
+* ``slack_inbox``: every Slack request that asks for work (a DM, a slash command, a
+  button, a form, a shortcut), written in one short transaction before it is
+  acknowledged and keyed so a repeat finds it (:mod:`bot.slack.inbox`). The turn it
+  causes moves its row to ``committed`` in the turn's own transaction; a row whose
+  worker died is taken over when its lease runs out. The functions below are its SQL.
 * ``slack_last_replies``: each user's last reply as rendered, for ``/deal share``. It
   lives in the database, not in memory, so ``share`` works whichever app replica the
   command lands on and survives restarts.
@@ -21,7 +26,10 @@ This module must not import slack_sdk or slack_bolt: the migrations load it.
 
 from __future__ import annotations
 
-from datetime import datetime
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from threading import Event
 from typing import Any
 
 from sqlalchemy import (
@@ -34,10 +42,17 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    delete,
     func,
+    or_,
+    select,
+    update,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from bot.store.database import Database
+from bot.store.mapping import utc
 from bot.store.models import Base
 
 
@@ -50,6 +65,268 @@ class SlackEventRow(Base):
     workspace_id: Mapped[str] = mapped_column(String(64))
     # Indexed: pruning deletes by age.
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+# Inbox row states: received and not yet acted on; the turn committed (its reply may not
+# have gone out yet); finished; given up on after MAX_INBOX_ATTEMPTS.
+PENDING, COMMITTED, DONE, FAILED = "pending", "committed", "done", "failed"
+MAX_INBOX_ATTEMPTS = 5
+KEY_LENGTH = 80
+
+
+class SlackInboxRow(Base):
+    """A Slack request that asks for work, from before its ack until it is finished."""
+
+    __tablename__ = "slack_inbox"
+    __table_args__ = (Index("ix_slack_inbox_status_lease", "status", "lease_until"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # ev:<event_id>, cmd:<trigger_id>, or act:/view:/sc: and a hash of the stable payload.
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    workspace_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    content_type: Mapped[str] = mapped_column(String(100))
+    # The raw request body; cleared once the row is done (it holds the user's text).
+    body: Mapped[str | None] = mapped_column(Text, nullable=True)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer)
+    lease_token: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The turn's rendered reply ({"text", "blocks"}), kept until it is known to be posted.
+    reply: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # The acknowledgement body (a form's errors or result view), answered to a repeat.
+    ack_body: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+@dataclass
+class InboxClaim:
+    """A request's hold on its inbox row: only the holder of the lease may act on it."""
+
+    id: int
+    key: str
+    kind: str
+    workspace_id: str
+    token: str
+    attempts: int
+    body: str = ""
+    content_type: str = ""
+    status: str = PENDING
+    # Set when the listener finished with this claim (the sweeper waits on it).
+    finished: Event = field(default_factory=Event, repr=False, compare=False)
+    # The reply could not be posted: leave the row committed for the sweeper to post.
+    unsent: bool = False
+
+
+@dataclass(frozen=True)
+class Received:
+    """What :func:`receive_request` found: a claim to act on, or a repeat to only ack."""
+
+    claim: InboxClaim | None
+    # For a repeat: the first delivery's stored acknowledgement body, if any.
+    ack_body: str | None = None
+    status: str = PENDING
+
+
+def _token() -> str:
+    return uuid.uuid4().hex
+
+
+def receive_request(database: Database, *, key: str, workspace_id: str, kind: str,
+                    content_type: str, body: str, now: datetime, lease: timedelta,
+                    window: timedelta | None) -> Received:
+    """Write a request to the inbox before it is acknowledged (one short transaction).
+
+    Args:
+        database: the store.
+        key: what makes a repeat of this request (see :mod:`bot.slack.inbox`).
+        workspace_id: the Slack team id.
+        kind: ``event``, ``command``, ``action``, ``view`` or ``shortcut``.
+        content_type: the request's content type, for replaying the body.
+        body: the raw request body.
+        now: the current time.
+        lease: how long this request has to finish before another worker takes it over.
+        window: for payload-hash keys, how long a repeat counts as the same request (None:
+            for ever, for event ids and trigger ids).
+
+    Returns:
+        A claim for a new request (or one whose earlier holder died), else the repeat's
+        status and stored acknowledgement.
+
+    """
+    key = key[:KEY_LENGTH]
+    token = _token()
+    values = {"key": key, "workspace_id": workspace_id[:64], "kind": kind,
+              "content_type": content_type[:100], "body": body, "status": PENDING,
+              "attempts": 1, "lease_token": token, "lease_until": now + lease,
+              "received_at": now}
+    with database.session() as session:
+        new_id = _insert(session, database, values)
+        if new_id is None:
+            row = session.scalar(select(SlackInboxRow).where(SlackInboxRow.key == key))
+            if row is None:  # pruned between the two statements: treat as new
+                new_id = _insert(session, database, values)
+            elif (window is not None and row.status in (DONE, FAILED)
+                  and (utc(row.received_at) or now) < now - window):
+                # The same button pressed again later on purpose: retire the old row.
+                session.execute(update(SlackInboxRow).where(SlackInboxRow.id == row.id)
+                                .values(key=f"{key}#{row.id}"))
+                new_id = _insert(session, database, values)
+            elif row.status == PENDING and (utc(row.lease_until) or now) < now:
+                # A repeat of a request whose worker died before acting: take it over.
+                attempts = row.attempts + 1  # read first: the update refreshes the row
+                taken = session.execute(
+                    update(SlackInboxRow)
+                    .where(SlackInboxRow.id == row.id, SlackInboxRow.status == PENDING,
+                           SlackInboxRow.lease_token == row.lease_token)
+                    .values(lease_token=token, lease_until=now + lease,
+                            attempts=SlackInboxRow.attempts + 1))
+                if getattr(taken, "rowcount", 0) == 1:
+                    return Received(InboxClaim(row.id, key, kind, workspace_id, token,
+                                               attempts, row.body or body,
+                                               row.content_type))
+                return Received(None, None, row.status)
+            else:
+                return Received(None, row.ack_body, row.status)
+        if new_id is None:
+            return Received(None, None, PENDING)
+        return Received(InboxClaim(new_id, key, kind, workspace_id, token, 1, body,
+                                   content_type))
+
+
+def _insert(session: Session, database: Database, values: dict[str, Any]) -> int | None:
+    dialect = sqlite if database.is_sqlite else postgresql
+    result = session.execute(
+        dialect.insert(SlackInboxRow).values(**values)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(SlackInboxRow.id))  # RETURNING: drivers disagree on rowcount for INSERT
+    row = result.first()
+    return int(row.id) if row is not None else None
+
+
+def commit_turn(session: Session, claim: InboxClaim) -> bool:
+    """In a turn's transaction: mark the row committed; False when the claim was lost.
+
+    A request whose lease another worker took over must not act: that worker does. The
+    first turn of a request moves the row from pending; a second turn of the same request
+    (a fix button switches deals, then runs the step) finds it committed under its own
+    lease.
+
+    Args:
+        session: the turn's open session (it holds the user's lock).
+        claim: the request's claim.
+
+    """
+    result = session.execute(
+        update(SlackInboxRow)
+        .where(SlackInboxRow.id == claim.id, SlackInboxRow.lease_token == claim.token,
+               SlackInboxRow.status.in_((PENDING, COMMITTED)))
+        .values(status=COMMITTED))
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def store_reply(session: Session, claim: InboxClaim, reply: dict[str, Any]) -> None:
+    """In the turn's transaction: keep the rendered reply until it is known to be posted.
+
+    Args:
+        session: the turn's open session.
+        claim: the request's claim.
+        reply: ``{"text", "blocks"}``.
+
+    """
+    session.execute(update(SlackInboxRow).where(SlackInboxRow.id == claim.id)
+                    .values(reply=reply))
+
+
+def finish_request(database: Database, claim: InboxClaim, now: datetime, *,
+                   ack_body: str | None = None, failed: bool = False) -> bool:
+    """Mark a claimed row done (or failed); the body and reply are dropped.
+
+    Args:
+        database: the store.
+        claim: the request's claim; a claim another worker took over changes nothing.
+        now: the current time.
+        ack_body: the acknowledgement body, answered again to a repeat of the request.
+        failed: the listener raised: keep the row as failed, never retried.
+
+    Returns:
+        Whether the row was still this claim's.
+
+    """
+    with database.session() as session:
+        result = session.execute(
+            update(SlackInboxRow)
+            .where(SlackInboxRow.id == claim.id, SlackInboxRow.lease_token == claim.token,
+                   SlackInboxRow.status.in_((PENDING, COMMITTED)))
+            .values(status=FAILED if failed else DONE, finished_at=now, body=None,
+                    reply=None, lease_until=None,
+                    ack_body=ack_body[:20000] if ack_body else None))
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+
+@dataclass(frozen=True)
+class Unfinished:
+    """A row the sweeper took over: replay it (pending) or post its reply (committed)."""
+
+    claim: InboxClaim
+    reply: dict[str, Any] | None
+
+
+def claim_unfinished(database: Database, now: datetime, lease: timedelta,
+                     limit: int = 20) -> tuple[list[Unfinished], int]:
+    """Take over rows whose lease ran out: acknowledged, but their worker never finished.
+
+    PostgreSQL skips rows another sweeper is claiming (``FOR UPDATE SKIP LOCKED``); SQLite
+    has one writer at a time. Rows tried :data:`MAX_INBOX_ATTEMPTS` times are failed.
+
+    Args:
+        database: the store.
+        now: the current time.
+        lease: the new lease.
+        limit: at most this many rows.
+
+    Returns:
+        The rows now held by the caller, and how many were given up on.
+
+    """
+    with database.session() as session:
+        query = (select(SlackInboxRow)
+                 .where(SlackInboxRow.status.in_((PENDING, COMMITTED)),
+                        or_(SlackInboxRow.lease_until.is_(None),
+                            SlackInboxRow.lease_until < now))
+                 .order_by(SlackInboxRow.id).limit(limit))
+        if not database.is_sqlite:
+            query = query.with_for_update(skip_locked=True)
+        taken: list[Unfinished] = []
+        given_up = 0
+        for row in session.scalars(query).all():
+            if row.attempts >= MAX_INBOX_ATTEMPTS:
+                row.status, row.finished_at, row.body, row.lease_until = FAILED, now, None, None
+                given_up += 1
+                continue
+            token = _token()
+            row.lease_token, row.lease_until = token, now + lease
+            row.attempts += 1
+            taken.append(Unfinished(
+                InboxClaim(row.id, row.key, row.kind, row.workspace_id, token, row.attempts,
+                           row.body or "", row.content_type, row.status),
+                dict(row.reply) if row.reply else None))
+        return taken, given_up
+
+
+def prune_inbox(database: Database, before: datetime) -> int:
+    """Delete finished rows received before ``before``; the number deleted.
+
+    Args:
+        database: the store.
+        before: rows received earlier than this go (repeats come within minutes).
+
+    """
+    with database.session() as session:
+        result = session.execute(delete(SlackInboxRow).where(
+            SlackInboxRow.status.in_((DONE, FAILED)), SlackInboxRow.received_at < before))
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 class SlackLastReplyRow(Base):

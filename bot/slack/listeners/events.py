@@ -2,11 +2,13 @@
 
 A DM runs the same commands as ``/deal`` without the ``/deal``; a scoring sheet shared in
 the DM is analysed (:mod:`bot.slack.sheets`). Slack redelivers an event when it did not
-see our 200 in time (``X-Slack-Retry-Num`` counts the attempts); the ``event_id`` is
-recorded in the same transaction as the command, so a retry of a delivery we acted on
-does nothing. A retry is not dropped on the header alone: if the first delivery never
-reached the database (a crash, a deploy), the retry is the user's only copy of the
-message.
+see our 200 in time (``X-Slack-Retry-Num`` counts the attempts). The inbox
+(:mod:`bot.slack.inbox`) wrote the delivery down before the ack, keyed by its
+``event_id``, so a retry of it is only acknowledged; the ``event_id`` is also recorded in
+the same transaction as the command. A retry is not dropped on the header alone: if the
+first delivery never reached the database, the retry is the user's only copy of the
+message. The reply carries its inbox row in its metadata, so a replay after a crash
+never posts it twice.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from slack_sdk import WebClient
 
 from bot.slack.blocks import Message, escape, section, unescape
 from bot.slack.front import SHARE_WORD, Front, workspace_of
+from bot.slack.inbox import post_dm_reply
 from bot.slack.sheets import FILE_SHARE, handle_file_share
 
 log = logging.getLogger(__name__)
@@ -106,7 +109,7 @@ def handle_direct_message(front: Front, event: dict[str, Any], body: dict[str, A
     if turn is None:
         log.info("dropped a repeated delivery of %s", body.get("event_id"))
         return
-    if not front.post(client, channel, turn.message):
+    if not post_dm_reply(client, channel, turn.message):
         log.error("the reply to %s's DM (%s) was not delivered", user, body.get("event_id"))
     front.after_turn(client, workspace, user, turn, dm_channel=channel)
 

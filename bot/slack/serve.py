@@ -291,7 +291,8 @@ def http_application(settings: SlackSettings, db_arg: str | None = None) -> Wsgi
         from bot.slack.worker import start_in_background
 
         start_in_background(settings, service.database)
-    return wsgi_application(build_app(settings, service), service.database)
+    from bot.slack.inbox import start_sweeper  # finishes requests a dead worker acknowledged
+    return wsgi_application(start_sweeper(build_app(settings, service)), service.database)
 
 
 def gunicorn_app() -> WsgiApp:

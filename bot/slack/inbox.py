@@ -34,6 +34,7 @@ import json
 import logging
 import re
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,12 +52,15 @@ from bot.slack.blocks import Message
 from bot.slack.client import call, post_to_response_url
 from bot.slack.models import (
     COMMITTED,
+    PENDING,
     InboxClaim,
     Unfinished,
     claim_unfinished,
     finish_request,
     prune_inbox,
     receive_request,
+    record_ack,
+    stored_ack,
 )
 from bot.slack.sender import ClientFor
 from bot.slack.settings import SlackSettings
@@ -73,6 +77,7 @@ LEASE = timedelta(seconds=20)
 SWEEP_SECONDS = 5.0
 # A second identical click or submission this soon after the first is the same request.
 DEDUPE_WINDOW = timedelta(seconds=10)
+REPEAT_WAIT_SECONDS = 2.0
 KEEP_FINISHED = timedelta(days=1)
 PRUNE_EVERY = timedelta(hours=1)
 HISTORY_PAGE = 100
@@ -129,12 +134,28 @@ class Inbox:
             return next()
         if received.claim is None:
             log.info("a repeated %s request acted on once (%s)", kind, received.status)
-            if received.ack_body:
-                return BoltResponse(status=200, body=received.ack_body,
+            ack_body = received.ack_body
+            if kind == "view" and not ack_body:
+                ack_body = self._first_answer(key)
+            if ack_body:
+                return BoltResponse(status=200, body=ack_body,
                                     headers={"content-type": "application/json"})
             return BoltResponse(status=200, body="")
         req.context[CLAIM] = received.claim
         return next()
+
+    def _first_answer(self, key: str) -> str | None:
+        """Wait briefly for the first submission's answer, to give the repeat the same one.
+
+        Slack waits 3 seconds for a form's ack; the first submission acks well within that.
+        """
+        deadline = time.monotonic() + REPEAT_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            found = stored_ack(self.database, key)
+            if found is None or found[1] or found[0] not in (PENDING, COMMITTED):
+                return found[1] if found else None
+            time.sleep(0.05)
+        return None
 
     # -- after the listener --------------------------------------------------------------
     def settle(self, request: BoltRequest) -> None:
@@ -285,6 +306,26 @@ def inbox_of(app: App) -> Inbox | None:
 
     """
     return _INBOXES.get(app)
+
+
+def remember_form_answer(database: Database, answer: dict[str, Any]) -> None:
+    """Keep the acknowledgement of the form submission being run, for its repeats.
+
+    Called right after ``ack``: a second submission of the same form then gets the same
+    answer (the same errors, or the same result view) instead of running again.
+
+    Args:
+        database: the store.
+        answer: the acknowledgement's payload (``response_action`` and the rest).
+
+    """
+    claim = current_claim()
+    if claim is None or claim.kind != "view":
+        return
+    try:
+        record_ack(database, claim, json.dumps(answer))
+    except Exception as exc:  # a repeat then just closes the form
+        log.warning("inbox %s: the form's answer was not kept: %s", claim.id, exc)
 
 
 # -- replies that can be found again ----------------------------------------------------

@@ -265,6 +265,36 @@ def finish_request(database: Database, claim: InboxClaim, now: datetime, *,
         return bool(getattr(result, "rowcount", 0) == 1)
 
 
+def record_ack(database: Database, claim: InboxClaim, ack_body: str) -> None:
+    """Keep a form's acknowledgement as soon as it is sent, for a repeat of the submission.
+
+    Args:
+        database: the store.
+        claim: the request's claim.
+        ack_body: the acknowledgement's JSON.
+
+    """
+    with database.session() as session:
+        session.execute(update(SlackInboxRow)
+                        .where(SlackInboxRow.id == claim.id,
+                               SlackInboxRow.lease_token == claim.token)
+                        .values(ack_body=ack_body[:20000]))
+
+
+def stored_ack(database: Database, key: str) -> tuple[str, str | None] | None:
+    """The status and stored acknowledgement of the row under ``key``, if there is one.
+
+    Args:
+        database: the store.
+        key: the inbox key.
+
+    """
+    with database.session() as session:
+        found = session.execute(select(SlackInboxRow.status, SlackInboxRow.ack_body)
+                                .where(SlackInboxRow.key == key[:KEY_LENGTH])).first()
+        return (found[0], found[1]) if found is not None else None
+
+
 @dataclass(frozen=True)
 class Unfinished:
     """A row the sweeper took over: replay it (pending) or post its reply (committed)."""

@@ -2,8 +2,9 @@
 
 A submission is checked and run before it is acknowledged, because inline errors can
 only travel in the acknowledgement (``response_action: errors``); the lines run in one
-short transaction, well inside Slack's 3 seconds. On success the modal turns into the
-coach's answer (``response_action: update``) and the Home tab is refreshed.
+short transaction, well inside Slack's 3 seconds. The answer is kept in the inbox, so the
+same form submitted twice logs once and gets the same answer twice. On success the modal
+turns into the coach's answer (``response_action: update``) and the Home tab is refreshed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from slack_sdk import WebClient
 from bot.slack.blocks import OPEN_FORM_ACTION
 from bot.slack.client import call
 from bot.slack.front import Front, workspace_of
+from bot.slack.inbox import remember_form_answer
 from bot.slack.modals import FORMS, FieldErrors, Form, inline_errors, result_view
 from bot.slack.safe import guard
 
@@ -87,13 +89,21 @@ def handle_submission(front: Front, form: Form, ack: Ack, body: dict[str, Any],
     try:
         lines = form.lines(values)
     except FieldErrors as exc:
-        ack(**guard({"response_action": "errors", "errors": exc.errors}))
+        _answer(front, ack, {"response_action": "errors", "errors": exc.errors})
         return
     result = front.coach.run_all(workspace, user, lines)
     if isinstance(result, dict):
-        ack(**guard({"response_action": "errors", "errors": inline_errors(form, result)}))
+        _answer(front, ack, {"response_action": "errors",
+                             "errors": inline_errors(form, result)})
         return
-    # The acknowledgement is a payload Slack parses too: the same last check as any call.
-    ack(**guard({"response_action": "update",
-                 "view": result_view(form.title, result.message)}))
+    _answer(front, ack, {"response_action": "update",
+                         "view": result_view(form.title, result.message)})
     front.after_turn(client, workspace, user, result)
+
+
+def _answer(front: Front, ack: Ack, answer: dict[str, Any]) -> None:
+    """Acknowledge a submission, and keep the answer for a repeat of it (a double submit)."""
+    # The acknowledgement is a payload Slack parses too: the same last check as any call.
+    checked = guard(answer)
+    ack(**checked)
+    remember_form_answer(front.coach.database, checked)

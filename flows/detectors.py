@@ -45,6 +45,22 @@ class Detectors:
     def _hit(self, name: str, text: str) -> str | None:
         return self._lib.detector(name).search(normalise(text))
 
+    def _hard_line(self, text: str, names: tuple[str, ...]) -> str | None:
+        """The first hard-line wording of ``names`` in ``text``, unless an exception says none.
+
+        Either side's hard-line exceptions apply ("not a take it or leave it offer", "no rush").
+
+        Ultimatums, deadlines and refusals to move read the same from either side, so our
+        lines are checked with their deadline wording too, and their lines with the floor
+        wording ("that's as low as we can go") that is their hard line.
+        """
+        line = normalise(text)
+        if any(p.search(line) for name in ("hard_line_tone", "their_hard_line")
+               for p in self._lib.detector(name).unless):
+            return None
+        return next((hit for hit in (self._lib.detector(n).search(line) for n in names) if hit),
+                    None)
+
     # -- our own lines -------------------------------------------------------------------
     def check_our_line(self, deal: Deal, text: str, *, is_offer: bool) -> list[Finding]:
         """Pitfalls in a line we are about to say (``say``) or an offer we make (``offer``).
@@ -57,7 +73,7 @@ class Detectors:
         reveal = self.reveals_walkaway(deal, text, amounts)
         if reveal is not None:
             findings.append(Finding("overshare_walkaway", {"phrase": reveal}))
-        tone = self._hit("hard_line_tone", text)
+        tone = self._hard_line(text, ("hard_line_tone", "their_hard_line"))
         if tone is not None:
             findings.append(Finding("hard_line_tone", {"phrase": tone}))
         split = self._hit("split_the_difference", text)
@@ -137,7 +153,7 @@ class Detectors:
         """Their hard line, split, rival offer and cherry-picking, each with its words."""
         findings: list[Finding] = []
         # Their ultimatums use the words ours do ("final offer", "or we walk"), plus deadlines.
-        hard = self._hit("their_hard_line", text) or self._hit("hard_line_tone", text)
+        hard = self._hard_line(text, ("their_hard_line", "hard_line_tone", "bottom_line"))
         if hard is not None:
             findings.append(Finding("their_hard_line", {"phrase": hard}))
         split = self._hit("their_split", text) or self._hit("split_the_difference", text)

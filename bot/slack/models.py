@@ -161,6 +161,16 @@ def receive_request(database: Database, *, key: str, workspace_id: str, kind: st
               "content_type": content_type[:100], "body": body, "status": PENDING,
               "attempts": 1, "lease_token": token, "lease_until": now + lease,
               "received_at": now}
+    if not database.is_sqlite:
+        # The common case, a new request, in one round trip: it is on the ack's path.
+        with database.engine.connect().execution_options(
+                isolation_level="AUTOCOMMIT") as conn:
+            first = conn.execute(postgresql.insert(SlackInboxRow).values(**values)
+                                 .on_conflict_do_nothing(index_elements=["key"])
+                                 .returning(SlackInboxRow.id)).first()
+        if first is not None:
+            return Received(InboxClaim(int(first.id), key, kind, workspace_id, token, 1, body,
+                                       content_type))
     with database.session() as session:
         new_id = _insert(session, database, values)
         if new_id is None:

@@ -91,7 +91,9 @@ class CoachService:
                 "Please try again in a moment.",
             )
         except Exception:  # a bug: log it for us, show the user a sentence, not a trace
-            log.exception("command failed for %s/%s: %r", workspace_id, user_id, line[:200])
+            # The command word only: what the user wrote after it stays out of the logs.
+            log.exception("command failed for %s/%s: %r", workspace_id, user_id,
+                          line.split(" ", 1)[0][:40])
             return Rejection(
                 code="internal_error",
                 message="Something went wrong on my side and nothing was saved. "

@@ -214,9 +214,10 @@ def _run_socket_mode(settings: SlackSettings, service: CoachService) -> int:
     from slack_sdk.errors import SlackApiError, SlackClientError
 
     from bot.slack.app import build_app
+    from bot.slack.inbox import start_sweeper  # Socket Mode finishes stranded requests too
     from bot.slack.worker import start_in_background
 
-    app = build_app(settings, service)
+    app = start_sweeper(build_app(settings, service))
     handler = SocketModeHandler(app, app_token=settings.app_token)
     try:
         handler.connect()  # type: ignore[no-untyped-call]

@@ -14,7 +14,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.slack.blocks import unescape
+from bot.slack.blocks import Message, escape, section, unescape
 from bot.slack.front import SHARE_WORD, Front, workspace_of
 from bot.slack.listeners.views import open_form
 from bot.slack.modals import BUNDLE, FORMS, MOVE, PREPARE
@@ -42,7 +42,13 @@ def register(app: App, front: Front) -> None:
         ack()
         # `/deal prepare`, `/deal move`, `/deal bundle`: a form, while the trigger is fresh.
         form = FORMS.get(FORM_WORDS.get(body.get("text", "").strip().lower(), ""))
-        if form is not None and open_form(client, body.get("trigger_id"), form):
+        if form is not None:
+            if not open_form(client, body.get("trigger_id"), form):
+                # Slack would not open the form: say so, rather than read the word as a line
+                note = front.coach.engine.lib.reply("form_not_opened")
+                front.respond(body.get("response_url"), Message(note, [section(escape(note))]),
+                              client=client, channel=body.get("channel_id"),
+                              user=body.get("user_id"))
             return
         run_slash_command(front, body, context, client)
 

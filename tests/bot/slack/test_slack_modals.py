@@ -170,3 +170,11 @@ def test_the_home_tab_form_buttons_open_forms(running: Running) -> None:
     })
     (call,) = running.fake.wait_for("views.open")
     assert call.body["view"]["callback_id"] == PREPARE
+
+
+def test_slash_deal_prepare_says_so_when_the_form_cannot_open(running: Running) -> None:
+    running.fake.answer("views.open", lambda body: {"ok": False, "error": "expired_trigger_id"})
+    running.slack.command("prepare", response_name="r")
+    (call,) = running.fake.wait_for("r")
+    assert "wouldn't open the form" in call.body["text"]
+    assert "don't know the command" not in str(call.body)

@@ -43,8 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     for name, text in (("upgrade", "apply pending migrations"),
-                       ("current", "show the schema revision")):
+                       ("current", "show the schema revision"),
+                       ("encrypt-tokens", "encrypt installed Slack tokens stored in plain text "
+                        "with DEALCOACH_SECRET_KEY")):
         _add_db(db_sub.add_parser(name, help=text))
+    db_sub.add_parser("new-key", help="print a new random key for DEALCOACH_SECRET_KEY")
 
     analyze = sub.add_parser("analyze", help="analyse a scoring sheet (CSV or YAML)")
     analyze.add_argument("sheet", help="path to the sheet (.csv, .yaml or .yml)")
@@ -131,6 +134,13 @@ def _open_database(args: argparse.Namespace, *, prepare: bool = True):  # type: 
 
 
 def _db(args: argparse.Namespace) -> int:
+    if args.db_command == "new-key":
+        from bot.slack.token_crypto import new_key
+
+        print(new_key())
+        return 0
+    if args.db_command == "encrypt-tokens":
+        return _encrypt_tokens(args)
     database = _open_database(args, prepare=False)
     if args.db_command == "upgrade":
         database.upgrade()
@@ -139,6 +149,27 @@ def _db(args: argparse.Namespace) -> int:
         current, head = database.current_revision(), database.head_revision()
         state = "up to date" if current == head else f"needs upgrade to {head}"
         print(f"Schema {current or 'none'} ({state}).")
+    return 0
+
+
+def _encrypt_tokens(args: argparse.Namespace) -> int:
+    from bot.slack.token_crypto import SECRET_KEY_VARIABLE, cipher_from_key, encrypt_stored_tokens
+
+    cipher = cipher_from_key(os.environ.get(SECRET_KEY_VARIABLE))
+    if cipher is None:
+        raise SettingsError(f"{SECRET_KEY_VARIABLE} is not set: set the key to encrypt the "
+                            "installed Slack tokens with (`dealcoach db new-key` makes one).")
+    from bot.store.database import SchemaOutOfDate
+
+    try:
+        database = _open_database(args)
+    except SchemaOutOfDate as exc:
+        raise SettingsError(str(exc)) from exc
+    try:
+        done = encrypt_stored_tokens(database.engine, cipher)
+    finally:
+        database.dispose()
+    print(f"Encrypted {done} installed Slack token(s); all are now encrypted.")
     return 0
 
 

@@ -179,16 +179,34 @@ def _oauth_options(settings: SlackSettings, service: CoachService,
 def installation_store(settings: SlackSettings, engine: Engine) -> SQLAlchemyInstallationStore:
     """slack_sdk's installation store on our database (tables from our migrations).
 
+    With ``DEALCOACH_SECRET_KEY`` set its tokens are encrypted at rest
+    (:mod:`bot.slack.token_crypto`); the key is checked against the stored tokens here, so
+    a wrong or missing one stops start-up with one sentence.
+
     Args:
-        settings: OAuth settings (with the client id).
+        settings: OAuth settings (with the client id and the secret key, if any).
         engine: the database engine.
+
+    Raises:
+        SettingsError: the key is malformed, wrong, or missing for encrypted tokens.
 
     """
     from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 
     from bot.slack.models import BOTS_TABLE, INSTALLATIONS_TABLE
+    from bot.slack.token_crypto import (
+        EncryptedInstallationStore,
+        check_stored_tokens,
+        cipher_from_key,
+    )
 
     assert settings.client_id is not None
-    return SQLAlchemyInstallationStore(
-        client_id=settings.client_id, engine=engine, bots_table_name=BOTS_TABLE,
-        installations_table_name=INSTALLATIONS_TABLE)
+    cipher = cipher_from_key(settings.secret_key)
+    check_stored_tokens(engine, cipher)
+    if cipher is None:
+        return SQLAlchemyInstallationStore(
+            client_id=settings.client_id, engine=engine, bots_table_name=BOTS_TABLE,
+            installations_table_name=INSTALLATIONS_TABLE)
+    return EncryptedInstallationStore(
+        cipher=cipher, client_id=settings.client_id, engine=engine,
+        bots_table_name=BOTS_TABLE, installations_table_name=INSTALLATIONS_TABLE)

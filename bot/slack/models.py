@@ -386,6 +386,9 @@ class SlackLastReplyRow(Base):
 INSTALLATIONS_TABLE = "slack_installations"
 BOTS_TABLE = "slack_bots"
 OAUTH_STATES_TABLE = "slack_oauth_states"
+# The token columns are wider than slack_sdk's 200: a rotating token (about 160 characters)
+# encrypted with DEALCOACH_SECRET_KEY (bot/slack/token_crypto.py) takes about 320.
+TOKEN_LENGTH = 1000
 
 slack_installations = Table(
     INSTALLATIONS_TABLE,
@@ -398,16 +401,16 @@ slack_installations = Table(
     Column("enterprise_url", String(200)),
     Column("team_id", String(32)),
     Column("team_name", String(200)),
-    Column("bot_token", String(200)),
+    Column("bot_token", String(TOKEN_LENGTH)),
     Column("bot_id", String(32)),
     Column("bot_user_id", String(32)),
     Column("bot_scopes", String(1000)),
-    Column("bot_refresh_token", String(200)),
+    Column("bot_refresh_token", String(TOKEN_LENGTH)),
     Column("bot_token_expires_at", DateTime),
     Column("user_id", String(32), nullable=False),
-    Column("user_token", String(200)),
+    Column("user_token", String(TOKEN_LENGTH)),
     Column("user_scopes", String(1000)),
-    Column("user_refresh_token", String(200)),
+    Column("user_refresh_token", String(TOKEN_LENGTH)),
     Column("user_token_expires_at", DateTime),
     Column("incoming_webhook_url", String(200)),
     Column("incoming_webhook_channel", String(200)),
@@ -430,11 +433,11 @@ slack_bots = Table(
     Column("enterprise_name", String(200)),
     Column("team_id", String(32)),
     Column("team_name", String(200)),
-    Column("bot_token", String(200)),
+    Column("bot_token", String(TOKEN_LENGTH)),
     Column("bot_id", String(32)),
     Column("bot_user_id", String(32)),
     Column("bot_scopes", String(1000)),
-    Column("bot_refresh_token", String(200)),
+    Column("bot_refresh_token", String(TOKEN_LENGTH)),
     Column("bot_token_expires_at", DateTime),
     Column("is_enterprise_install", Boolean, default=False, nullable=False),
     Column("installed_at", DateTime, nullable=False, default=func.now()),

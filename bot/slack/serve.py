@@ -158,6 +158,10 @@ def run_serve(args: argparse.Namespace) -> int:
         settings = SlackSettings.from_env()
         service = open_service(getattr(args, "db", None))
         _check_token(settings)
+        if settings.oauth:  # a wrong or missing DEALCOACH_SECRET_KEY stops here
+            from bot.slack.token_crypto import check_stored_tokens, cipher_from_key
+
+            check_stored_tokens(service.database.engine, cipher_from_key(settings.secret_key))
     except (SettingsError, SchemaOutOfDate) as exc:
         print(f"dealcoach: {exc}", file=sys.stderr)
         return 2

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from bot.settings import SettingsError
@@ -58,6 +58,8 @@ class SlackSettings:
     client_id: str | None = None
     client_secret: str | None = None
     api_url: str = DEFAULT_API_URL
+    # DEALCOACH_SECRET_KEY: a Fernet key that encrypts installed tokens at rest (OAuth).
+    secret_key: str | None = field(default=None, repr=False)
 
     @property
     def socket_mode(self) -> bool:
@@ -93,6 +95,7 @@ class SlackSettings:
             client_id=get("SLACK_CLIENT_ID"),
             client_secret=get("SLACK_CLIENT_SECRET"),
             api_url=normalise_api_url(get("SLACK_API_URL") or DEFAULT_API_URL),
+            secret_key=get("DEALCOACH_SECRET_KEY"),
         )
         settings.check()
         return settings
@@ -135,6 +138,10 @@ class SlackSettings:
                 "SLACK_APP_TOKEN must be an app-level token starting with xapp- "
                 "(Basic Information > App-Level Tokens, scope connections:write)."
             )
+        if self.secret_key is not None:
+            from bot.slack.token_crypto import cipher_from_key
+
+            cipher_from_key(self.secret_key)  # a malformed key stops start-up here
         if not self.socket_mode and not self.signing_secret:
             raise SettingsError(
                 "SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify requests "

@@ -14,6 +14,7 @@ import pytest
 
 pytest.importorskip("greenlet", reason="slack_sdk's SQLAlchemy stores need greenlet")
 
+from cryptography.fernet import Fernet
 from slack_harness import SECRET, Running
 from sqlalchemy import MetaData, func, select
 
@@ -23,10 +24,18 @@ from bot.slack import models
 from bot.slack.app import build_app
 from bot.slack.serve import wsgi_application
 from bot.slack.settings import BOT_SCOPES, SlackSettings
+from bot.slack.token_crypto import TOKEN_COLUMNS, is_encrypted
 from bot.store.database import Database
 from bot.store.models import Base
 
 CLIENT_ID = "111.222"
+KEY = Fernet.generate_key().decode()
+
+
+@pytest.fixture(params=[None, KEY], ids=["plain", "encrypted"])
+def secret_key(request: pytest.FixtureRequest) -> str | None:
+    """Every OAuth test runs with tokens in plain text and encrypted (DEALCOACH_SECRET_KEY)."""
+    return request.param  # type: ignore[no-any-return]
 
 
 def test_our_table_declarations_match_slack_sdks() -> None:
@@ -41,7 +50,9 @@ def test_our_table_declarations_match_slack_sdks() -> None:
         ours = Base.metadata.tables[name]
 
         def shape(t: Any) -> list[tuple[Any, ...]]:
-            return [(c.name, repr(c.type), c.nullable, c.primary_key) for c in t.columns]
+            # Our token columns are wider (they hold encrypted tokens); the rest is theirs.
+            return [(c.name, "token" if c.name in TOKEN_COLUMNS else repr(c.type),
+                     c.nullable, c.primary_key) for c in t.columns]
 
         assert shape(ours) == shape(table), name
         assert {(i.name, tuple(c.name for c in i.columns)) for i in ours.indexes} == \
@@ -69,10 +80,12 @@ def _access(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def oauth_running(fake_slack: FakeSlack, slack_database: Database) -> Iterator[Running]:
+def oauth_running(fake_slack: FakeSlack, slack_database: Database,
+                  secret_key: str | None) -> Iterator[Running]:
     fake_slack.answer("oauth.v2.access", _access)
     settings = SlackSettings(client_id=CLIENT_ID, client_secret="client-secret",
-                             signing_secret=SECRET, api_url=fake_slack.api_url)
+                             signing_secret=SECRET, api_url=fake_slack.api_url,
+                             secret_key=secret_key)
     service = CoachService(slack_database)
     app = build_app(settings, service)
     with serve_wsgi(wsgi_application(app, slack_database)) as base_url:
@@ -111,7 +124,17 @@ def _bots(database: Database, team: str) -> int:
                                .where(models.slack_bots.c.team_id == team)) or 0)
 
 
-def test_install_then_each_workspace_uses_its_own_token(oauth_running: Running) -> None:
+def _raw_tokens(database: Database) -> list[str]:
+    """Every token value as the database holds it."""
+    with database.engine.connect() as conn:
+        return [value for table in (models.slack_installations, models.slack_bots)
+                for row in conn.execute(select(*(table.c[n] for n in TOKEN_COLUMNS
+                                                 if n in table.c)))
+                for value in row if value is not None]
+
+
+def test_install_then_each_workspace_uses_its_own_token(oauth_running: Running,
+                                                        secret_key: str | None) -> None:
     slack, fake = oauth_running.slack, oauth_running.fake
     _install(oauth_running, "T9")
     _install(oauth_running, "T10")
@@ -126,6 +149,12 @@ def test_install_then_each_workspace_uses_its_own_token(oauth_running: Running) 
     slack.command("deals", team="T10", response_name="d")
     assert "Acme" in str(fake.wait_for("d")[0].body)
     assert oauth_running.service.handle("T11", "U1", "deals").text.count("Acme") == 0  # type: ignore[union-attr]
+    raw = _raw_tokens(oauth_running.database)
+    assert len(raw) == 4  # each workspace's bot token, in its installation and its bot row
+    if secret_key is None:
+        assert sorted(raw) == ["xoxb-T10", "xoxb-T10", "xoxb-T9", "xoxb-T9"]
+    else:
+        assert all(is_encrypted(value) and "xoxb-T" not in value for value in raw)
 
 
 def test_a_workspace_that_never_installed_is_told_and_nothing_is_stored(
@@ -138,7 +167,8 @@ def test_a_workspace_that_never_installed_is_told_and_nothing_is_stored(
     assert "Acme" not in oauth_running.service.handle("T404", "U1", "deals").text  # type: ignore[union-attr]
 
 
-def test_an_expiring_token_is_rotated_before_use(oauth_running: Running) -> None:
+def test_an_expiring_token_is_rotated_before_use(oauth_running: Running,
+                                                 secret_key: str | None) -> None:
     slack, fake = oauth_running.slack, oauth_running.fake
     _install(oauth_running, "T8")
     slack.command("new Acme", team="T8", response_name="r")
@@ -148,6 +178,10 @@ def test_an_expiring_token_is_rotated_before_use(oauth_running: Running) -> None
     assert refresh[0].body["refresh_token"] == "xoxe-1"
     (publish,) = fake.wait_for("views.publish")
     assert publish.token == "xoxb-rotated"
+    if secret_key is not None:  # the rotated token and its refresh token are saved encrypted
+        raw = _raw_tokens(oauth_running.database)
+        assert raw and all(is_encrypted(value) and "xox" not in value[:3] for value in raw)
+        assert not any(t in v for v in raw for t in ("xoxb-rotated", "xoxe-2", "xoxb-T8"))
 
 
 def test_uninstall_and_revocation_clean_up(oauth_running: Running) -> None:
@@ -170,7 +204,7 @@ def test_uninstall_and_revocation_clean_up(oauth_running: Running) -> None:
 
 
 def test_the_reminder_worker_rotates_an_expiring_token_before_sending(
-        oauth_running: Running) -> None:
+        oauth_running: Running, secret_key: str | None) -> None:
     from datetime import UTC, datetime
 
     from bot.slack.worker import ReminderWorker, workspace_clients
@@ -184,7 +218,7 @@ def test_the_reminder_worker_rotates_an_expiring_token_before_sending(
         for line in ("new Acme", "remind 08:00"):
             setup.handle(team, "U1", line, tz="Europe/London")
     settings = SlackSettings(client_id=CLIENT_ID, client_secret="client-secret",
-                             signing_secret=SECRET, api_url=fake.api_url)
+                             signing_secret=SECRET, api_url=fake.api_url, secret_key=secret_key)
     worker = ReminderWorker(database, workspace_clients(settings, database),
                             lambda: datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
     assert worker.tick().sent.sent == 2

@@ -105,8 +105,8 @@ class Detectors:
         if self._lib.detector("conditional").search(line) is not None:
             return None
         at = line.find(given)
-        if at >= 0 and _negated(line, at):
-            return None
+        if at >= 0 and (_negated(line, at) or _THEIR_GIVE_BEFORE.search(line[max(0, at - 60):at])):
+            return None  # "whether they'd throw in training": their give, asked about
         rest = line[:at] + " , " + line[at + len(given):] if at >= 0 else line
         if self._lib.detector("asks_back").search(rest) is not None:
             return None
@@ -279,6 +279,11 @@ _DISCOUNT_BEFORE = re.compile(
     r"|gap|difference|delta|down by|up by|by|split(?: the)?|halves on|go halves on)"
     r"\s+(?:of\s+|by\s+|it\s+|off\s+|an?\s+)?"
     r"(?:another\s+|extra\s+)?[$€£]?$", re.I)
+# The give belongs to the other side when their subject stands right before it in its
+# clause ("whether Globex would throw in", "they'd throw in"), not to us.
+_THEIR_GIVE_BEFORE = re.compile(
+    r"(?:\b(?:they|he|she)(?:'d|'ll| would| will| could| can| might| may)?"
+    r"|\bwhether\b[^,.;!?]*|\bwould (?:they|you|he|she)\b[^,.;!?]*)\s*$")
 _PERCENT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b|pct\b)", re.I)
 # Shares that are not the deal's share: a discount, uptime, growth, a chance.
 _NOT_SHARE_AFTER = re.compile(

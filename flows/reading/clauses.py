@@ -72,6 +72,8 @@ class Clause:
     possessive: Side | None = None
     # Told as done ("threw in", "have agreed"), not as said ("take it or leave it").
     past: bool = False
+    # The actor had it done to them ("we were given X").
+    passive: bool = False
 
 
 @dataclass(frozen=True)
@@ -211,9 +213,13 @@ class ClauseReader:
             else:
                 break
         frame, verb_at, after, gap = self._frame(tokens, i)
+        passive = False
         if (frame is not None and helpers and tokens[helpers[-1]].word in _BE
                 and _PARTICIPLE.match(tokens[verb_at].word)):
-            frame = None  # "we're done", "it was dropped": a state, not something we did
+            if side is None:
+                frame = None  # "it was dropped": a state, and nobody says who did it
+            else:
+                passive = True  # "we were given X", "Initech was handed Y"
         if frame is None and helpers and tokens[helpers[-1]].word in _MAIN_VERB_HELPERS:
             # "they can have premium support": "have" is the verb here, not a helper
             frame, verb_at, after, gap = self._frame(tokens, helpers[-1])
@@ -247,6 +253,7 @@ class ClauseReader:
                       from_verb=from_verb, text=text[start:].strip(" .!,;"), planned=planned,
                       negated=negated, actor_named=named, possessive=possessive,
                       verb=frame.words[0] if frame else "",
+                      passive=passive and frame is not None,
                       past=frame is not None and (
                           _is_past(tokens[verb_at].word)
                           or any(tokens[h].word in _PERFECT for h in helpers)))
@@ -328,6 +335,8 @@ class ClauseReader:
             return self._trim(text, list(tokens[after:]), names)
         start, end = gap
         tail = frame.words[frame.words.index("{x}") + 1:]
+        if tail[0] == "into":
+            return self._trim(text, list(tokens[after:]), names)  # "talked Dana into X"
         if tail[0] in _VERBS_AFTER_GAP:
             # "let them keep X": the gap is who, the thing comes after the second verb
             body = list(tokens[after:]) if tail[0] in {"keep", "have"} else list(

@@ -65,6 +65,7 @@ _STARTS_CONDITION = re.compile(r"^(?:if|only if|as long as|so long as|provided|p
 
 # Compound clauses: where one sentence joins two moves, and when the second only colours
 # the first.
+_REPORTED_QUESTION = re.compile(r"^(?:whether|if|how|why|what|when)\b", re.I)
 _IT_IS_TAIL = re.compile(r"^[^,]{1,40}\bit is[.!]*$", re.I)
 _CLAUSE_JOIN = re.compile(r",?\s+(?:and|but|so|then|and then|while|whereas|plus)\s+|,\s+|;\s+")
 _ENDS_WITH_SAYING = re.compile(r"\b(?:says|said|say|goes|went|told (?:us|me)|was like|is like|"
@@ -252,6 +253,10 @@ class Reader:
         return self._from_clause(parts[0][1], text, ctx)
 
     def _from_clause(self, clause: Clause, text: str, ctx: ReadContext) -> Reading:
+        if clause.passive and not clause.negated:
+            passive = self._passive(clause)
+            if passive is not None:
+                return passive
         kind, side = clause.kind, clause.side
         if kind is None:
             return self._frameless.read(clause, text, ctx)
@@ -269,6 +274,9 @@ class Reader:
                 return Reading("command", (f"say {clause.text}",), rule=rule + ":planned")
             if clause.item and self._non_item(clause.item):
                 return Reading("chat", rule=rule + ":figure-of-speech")
+            if kind in ("ask", "offer") and _REPORTED_QUESTION.match(clause.item):
+                # "I asked Dana whether they'd cough up a case study": our words, not an offer
+                return Reading("command", (f"say {clause.item}",), rule=rule + ":question")
             if kind in ("ask", "offer") and clause.item[:1] in {"'", '"'}:
                 return Reading("command", (f"say {clause.item.strip(chr(39) + chr(34))}",),
                                rule=rule + ":quoted")
@@ -347,6 +355,23 @@ class Reader:
         elif not clause.item:
             rule += ":bare"  # "Dana asked": scene-setting beside a move of ours
         return Reading("command", (self._their_line(clause),), rule=rule)
+
+    def _passive(self, clause: Clause) -> Reading | None:
+        """Something done to one side: "we were given X" is a get, "Initech was handed Y" ours."""
+        kind, item = clause.kind, clause.item
+        rule = f"passive:{clause.side}:{kind}"
+        if not item:
+            return None
+        if clause.side == "we":
+            if kind in ("give", "accept"):
+                return Reading("command", (f"get {item}",), rule=rule)
+            if kind == "get":
+                return Reading("command", (f"give {item}",), rule=rule)  # talked into it
+            if kind in ("ask", "offer"):
+                return Reading("command", (f"they: {clause.text}",), rule=rule)
+        if clause.side == "they" and kind in ("give", "accept"):
+            return Reading("command", (f"give {item}",), rule=rule)
+        return None
 
     @staticmethod
     def _our_last_offer(ctx: ReadContext) -> str:

@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from auxil.reader_corpus import NOW, fresh_space
+from auxil.reader_corpus import NOW, corpus_entries, fresh_space
 from flows.engine import Engine
 from flows.replies import Reply
 
@@ -49,15 +47,11 @@ class Case:
 
 def load_cases(directory: Path = CORPUS_DIR) -> list[Case]:
     """Every case in the ``*.yaml`` files of ``directory`` (not its subfolders)."""
-    cases: list[Case] = []
-    for path in sorted(directory.glob("*.yaml")):
-        for raw in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
-            cases.append(Case(text=str(raw["text"]), deal=str(raw["deal"]),
-                              command=str(raw.get("command", "say")),
-                              warn=[str(c) for c in raw.get("warn") or []],
-                              quiet=[str(c) for c in raw.get("quiet") or []],
-                              source=path.name))
-    return cases
+    return [Case(text=str(raw["text"]), deal=str(raw["deal"]),
+                 command=str(raw.get("command", "say")),
+                 warn=[str(c) for c in raw.get("warn") or []],
+                 quiet=[str(c) for c in raw.get("quiet") or []], source=source)
+            for source, raw in corpus_entries(directory)]
 
 
 def raised(engine: Engine, case: Case) -> set[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import functools
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -73,16 +74,22 @@ class Case:
     source: str = ""
 
 
+def corpus_entries(directory: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each raw case of the ``*.yaml`` files of ``directory`` (not its subfolders), by file."""
+    for path in sorted(directory.glob("*.yaml")):
+        for raw in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            yield path.name, raw
+
+
 def load_cases(directory: Path = CORPUS_DIR) -> list[Case]:
     """Every case in the ``*.yaml`` files of ``directory`` (not its subfolders)."""
     cases: list[Case] = []
-    for path in sorted(directory.glob("*.yaml")):
-        for raw in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
-            read = raw["read"] if isinstance(raw["read"], list) else [raw["read"]]
-            cases.append(Case(text=str(raw["text"]), deal=raw["deal"], read=[str(r) for r in read],
-                              has=[str(h) for h in raw.get("has") or []],
-                              warn=list(raw.get("warn") or []), quiet=list(raw.get("quiet") or []),
-                              before=[str(b) for b in raw.get("before") or []], source=path.name))
+    for source, raw in corpus_entries(directory):
+        read = raw["read"] if isinstance(raw["read"], list) else [raw["read"]]
+        cases.append(Case(text=str(raw["text"]), deal=raw["deal"], read=[str(r) for r in read],
+                          has=[str(h) for h in raw.get("has") or []],
+                          warn=list(raw.get("warn") or []), quiet=list(raw.get("quiet") or []),
+                          before=[str(b) for b in raw.get("before") or []], source=source))
     return cases
 
 

@@ -118,7 +118,7 @@ class Engine:
         word, args = split_line(text)
         spec = resolve(word)
         if spec is not None and not reads_as_prose(spec.name, word, args):
-            if spec.name == "they":
+            if spec.name == "they" and self.reader.may_tell_of_a_move(args):
                 # "they threw in a reference call" is something we got, not a line of theirs;
                 # several sentences are a recap to confirm, not one long line of theirs
                 reading = self.read(text, space, now)

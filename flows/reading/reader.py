@@ -31,7 +31,7 @@ from flows.reading.frameless import FramelessReader, they_text
 from flows.reading.notes import NoteReader, their_request
 from flows.reading.readings import ReadContext, Reading
 from flows.reading.trades import FINE_ITEM, TradeReader
-from flows.reading.words import is_word, straighten, tokenize
+from flows.reading.words import is_word, straighten, tokenize, verb_lemma
 from phrases.lexicon import ReaderLexicon, load_reader_lexicon
 
 # Commands the reader may produce. Anything that switches deals, moves a phase or reaches
@@ -106,6 +106,17 @@ class Reader:
             w for group in (self.lex.fillers, self.lex.we_actors, self.lex.they_actors,
                             self.lex.datives, self.lex.empty_items, self.lex.yes_words)
             for phrase in group for w in phrase.split()) | {"the", "a", "an", "and", "but"}
+
+    def may_tell_of_a_move(self, text: str) -> bool:
+        """Whether a typed `they` line is worth reading: a past verb up front, or a recap.
+
+        A cheap first look ("threw in", "agreed", several sentences) that spares most of
+        their lines a full reading.
+        """
+        if _SENTENCE.search(text):
+            return True
+        words = [t.word for t in tokenize(text[:60])][:4]
+        return any(verb_lemma(w) != w and not w.endswith(("s", "ing")) for w in words)
 
     def knows(self, word: str) -> bool:
         """Whether ``word`` is a real word ("the", "net"), so never a typo of a command."""

@@ -26,6 +26,7 @@ from flows.commands import (
     suggest,
 )
 from flows.journal import Recorder
+from flows.model import Deal
 from flows.reading import (
     READ_WHEN_REJECTED,
     SAFE_COMMANDS,
@@ -121,24 +122,24 @@ class Engine:
             if spec.name == "they" and self.reader.may_tell_of_a_move(args):
                 # "they threw in a reference call" is something we got, not a line of theirs;
                 # several sentences are a recap to confirm, not one long line of theirs
-                reading = self.read(text, space, now)
+                reading, deal = self._read(text, space, now)
                 # Only a thing they did ("threw in", "agreed to"); "they Take it or leave
                 # it" is their line, with its tactic to flag.
                 ours = reading.kind == "command" and (
                     reading.command.startswith(("trade ", "if "))
                     or (reading.command.startswith("get ") and reading.rule.endswith(":past")))
                 if reading.kind == "recap" or ours:
-                    return self._follow(reading, space, now)
+                    return self._follow(reading, space, now, deal)
             outcome = self._execute([(spec, args)], space, now, label=text)
             if (isinstance(outcome, Rejection) and outcome.code == "bad_arguments"
                     and spec.name in READ_WHEN_REJECTED):
                 # The rejected command wrote nothing, so reading the line instead is safe.
-                reading = self.read(text, space, now)
+                reading, deal = self._read(text, space, now)
                 if reading.kind in ("command", "recap") and not self.reader.reads_word_as_verb(
                         word, args, reading):
-                    return self._follow(reading, space, now)
+                    return self._follow(reading, space, now, deal)
             return outcome
-        reading = self.read(text, space, now)
+        reading, deal = self._read(text, space, now)
         guess = suggest(word) if spec is None and not self.reader.knows(word) else None
         single = " " not in text
         if reading.kind in ("chat", "unclear") and (
@@ -147,7 +148,7 @@ class Engine:
             # A lone word we cannot read, or a near-typo of a command: say so plainly.
             return self._reject("unknown_command", guess or "help",
                                 self.lib.reply("unknown_command", word=word[:40], guess=guess))
-        return self._follow(reading, space, now)
+        return self._follow(reading, space, now, deal)
 
     def handle_batch(self, lines: Sequence[str], space: DealSpace, now: datetime) -> Outcome:
         """Run confirmed readings (a call recap) as one change: all of them, or none.
@@ -179,17 +180,25 @@ class Engine:
     # -- reading -------------------------------------------------------------------------
     def read(self, text: str, space: DealSpace, now: datetime) -> Reading:
         """How the reader understands ``text`` for this user's active deal."""
+        return self._read(text, space, now)[0]
+
+    def _read(self, text: str, space: DealSpace,
+              now: datetime) -> tuple[Reading, Deal | None]:
+        """The reading, and the active deal it was read against (loaded once per turn)."""
         deal = space.active_deal()
         last = None
         if deal is not None and deal.moves_count:
             recent = space.recent_moves(deal, 1)
             last = recent[-1] if recent else None
         ctx = context_for(deal, last, now, space.profile().tz, self.reader.lex)
-        return self.reader.read(text, ctx)
+        return self.reader.read(text, ctx), deal
 
-    def _follow(self, reading: Reading, space: DealSpace, now: datetime) -> Outcome:
-        """Run a reading as if typed, or answer it (recap, unclear, small talk)."""
-        deal = space.active_deal()
+    def _follow(self, reading: Reading, space: DealSpace, now: datetime,
+                deal: Deal | None) -> Outcome:
+        """Run a reading as if typed, or answer it (recap, unclear, small talk).
+
+        ``deal`` is the active deal the line was read against, so it is not loaded again.
+        """
         name, phase = (deal.name, deal.phase) if deal else (None, None)
         if reading.kind == "chat":
             key = "read_nothing" if reading.rule in NOTHING_READ else "read_chat"
@@ -207,7 +216,7 @@ class Engine:
             # Never run what the reader may not produce; a reader bug reads as nothing.
             return Reply(text=self.lib.reply("read_nothing"), command=CHAT, deal=name,
                          phase=phase)
-        outcome = self._execute([(spec, args)], space, now, label=reading.command)
+        outcome = self._execute([(spec, args)], space, now, label=reading.command, deal=deal)
         if isinstance(outcome, Reply):
             outcome.read_as = reading.command
             return outcome
@@ -217,9 +226,13 @@ class Engine:
 
     # -- running -------------------------------------------------------------------------
     def _execute(self, steps: Sequence[tuple[CommandSpec, str]], space: DealSpace,
-                 now: datetime, *, label: str) -> Outcome:
-        """Run commands in order as one journaled change; the first rejection stops it."""
-        deal = space.active_deal()
+                 now: datetime, *, label: str, deal: Deal | None = None) -> Outcome:
+        """Run commands in order as one journaled change; the first rejection stops it.
+
+        ``deal``: the active deal when the caller has just loaded it (else it is loaded).
+        """
+        if deal is None:
+            deal = space.active_deal()
         # Journals the call as one undoable change.
         record = Recorder(space, deal, label=label, now=now)
         turns: list[Turn] = []

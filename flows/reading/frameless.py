@@ -50,7 +50,6 @@ class FramelessReader:
         if when:
             return Reading("command", (f"meeting {when}",), rule="note:meeting-anywhere")
         if clause.possessive == "they" or clause.side == "they":
-            m = _IT_IS.match(clause.text)
             if not self._their_signal.search(clause.text.lower()):
                 return Reading("chat", rule="they:news")  # "lena's out till the 14th"
             line = (f"they: {clause.text}" if clause.side != "they" or clause.actor_named

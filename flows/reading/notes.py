@@ -186,7 +186,6 @@ class NoteReader:
             return False  # "they asked if we can do net-90?" reports their move
         if text.rstrip().endswith("?"):
             return True
-        starts = any(p.match(lowered) for p in self._help_starts)
         return starts and (clause.kind is None or clause.planned or clause.side is None)
 
     def help(self, lowered: str) -> Reading:

@@ -25,6 +25,8 @@ _CONDITIONAL = re.compile(
 )
 _TRADE = re.compile(r"^(?P<give>.+?)\s+(?:for|in exchange for|in return for)\s+(?P<get>.+)$", re.I)
 LOG_DEFAULT, LOG_MAX = 20, 200
+# The trigger cell of a trade made conditional with `if we <X>, they <Y>`.
+CONDITIONAL = "conditional"
 NUDGES_SHOWN = 5
 
 
@@ -213,6 +215,29 @@ def _values_cell(us: int | None, them: int | None) -> str:
     return f"{us if us is not None else '?'}/{them if them is not None else '?'}"
 
 
+def _item_cell(move: Move) -> str:
+    """The mapped issue a move is about; "-" when that would only repeat what was traded."""
+    item = move.item.strip()
+    if not item or item.lower() in (move.give.strip().lower(), move.get.strip().lower()):
+        return "-"
+    return item
+
+
+def _trigger_cell(move: Move) -> str:
+    """The trigger or contingency; an `if we X, they Y` trade is conditional on its get."""
+    if not move.trigger:
+        return "-"
+    return CONDITIONAL if move.trigger == f"if we {move.give}" else move.trigger
+
+
+def _concession_cells(move: Move) -> list[str]:
+    """One fact a column: issue, give, get, each side's value, trigger."""
+    return [_item_cell(move), move.give or "-", move.get or "-",
+            _values_cell(move.give_us, move.give_them) if move.give else "-",
+            _values_cell(move.get_us, move.get_them) if move.get else "-",
+            _trigger_cell(move)]
+
+
 def _say_nudges(turn: Turn, deal: Deal) -> None:
     """Managers' nudges belong to the deal's history, next to the moves."""
     nudges = turn.space.nudges(deal, NUDGES_SHOWN)
@@ -239,16 +264,19 @@ def handle_log(turn: Turn, args: str) -> None:
         turn.say("log_empty")
         turn.suggest("give", "get", "trade")
         return
-    headers = ["#", "item", "we give", "we get", "value give us/them", "value get us/them",
+    headers = ["#", "item", "we give", "we get", "give value us/them", "get value us/them",
                "trigger"]
+    if show_all:
+        # Offers and their lines are no concessions: their words go in a column of their own.
+        headers = ["#", "move", *headers[1:], "said"]
     rows = []
     for m in moves:
-        if m.kind in CONCESSION_KINDS:
-            rows.append([str(m.seq), m.item or m.get, m.give or "-", m.get or "-",
-                         _values_cell(m.give_us, m.give_them) if m.give else "-",
-                         _values_cell(m.get_us, m.get_them) if m.get else "-",
-                         m.trigger or "-"])
+        if m.kind not in CONCESSION_KINDS:
+            cells = ["-"] * (len(headers) - 3)
+            rows.append([str(m.seq), m.kind, *cells, m.text or "-"])
+        elif show_all:
+            rows.append([str(m.seq), m.kind, *_concession_cells(m), "-"])
         else:
-            rows.append([str(m.seq), f"{m.kind}: {m.text}", "-", "-", "-", "-", "-"])
+            rows.append([str(m.seq), *_concession_cells(m)])
     turn.table = Table(headers, rows)
     turn.say("log_shown", shown=len(moves), total=deal.moves_count, open=deal.unpaired_gives)

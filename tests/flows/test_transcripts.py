@@ -367,10 +367,48 @@ def test_log_shows_pairs_and_values(transcript: Transcript) -> None:
     """)
     log_reply, log_all = outcomes[-3], outcomes[-2]
     assert isinstance(log_reply, Reply) and log_reply.table is not None
-    assert log_reply.table.rows == [["1", "payment terms", "payment terms", "price", "2/4", "5/3",
-                                     "-"]]
+    assert log_reply.table.headers == ["#", "item", "we give", "we get", "give value us/them",
+                                       "get value us/them", "trigger"]
+    # The give is the issue itself: the item column does not say it twice.
+    assert log_reply.table.rows == [["1", "-", "payment terms", "price", "2/4", "5/3", "-"]]
     assert isinstance(log_all, Reply) and log_all.table is not None
-    assert [r[1] for r in log_all.table.rows] == ["payment terms", "offer: 100k for 2 years"]
+    assert log_all.table.headers == ["#", "move", "item", "we give", "we get",
+                                     "give value us/them", "get value us/them", "trigger", "said"]
+    assert log_all.table.rows == [
+        ["1", "give", "-", "payment terms", "price", "2/4", "5/3", "-", "-"],
+        ["2", "offer", "-", "-", "-", "-", "-", "-", "100k for 2 years"]]
+
+
+def test_the_log_holds_one_fact_a_column(transcript: Transcript) -> None:
+    outcomes = transcript.run(IN_MIDGAME + """
+    get a reference call
+    give net-60 payment terms
+    get a 3-year term
+    give onboarding help
+    if we upgrade the support tier, they sign by Friday
+    trade training for a case study
+    they our budget is capped at 80k
+    log
+    log all
+    """)
+    log_reply, log_all = outcomes[-2], outcomes[-1]
+    assert isinstance(log_reply, Reply) and log_reply.table is not None
+    assert log_reply.table.rows == [
+        ["1", "-", "-", "a reference call", "-", "?/?", "-"],
+        # The issue the give is about, when it is not the give itself.
+        ["2", "payment terms", "net-60 payment terms", "a 3-year term", "2/4", "?/?", "-"],
+        ["3", "-", "onboarding help", "-", "?/?", "-", "-"],
+        # A conditional trade: the condition is its get, not a second copy of the give.
+        ["4", "support tier", "upgrade the support tier", "sign by Friday", "1/4", "?/?",
+         "conditional"],
+        ["5", "-", "training", "a case study", "?/?", "?/?", "-"],
+    ]
+    for row in log_reply.table.rows:
+        words = [cell.lower() for cell in (*row[1:4], row[-1]) if cell != "-"]
+        assert len(words) == len(set(words)), f"a fact shown twice in {row}"
+    assert isinstance(log_all, Reply) and log_all.table is not None
+    said = {row[1]: row[-1] for row in log_all.table.rows}
+    assert said["they"] == "our budget is capped at 80k" and said["give"] == "-"
 
 
 def test_scripts_fill_in_the_deal(transcript: Transcript) -> None:

@@ -20,6 +20,11 @@ def exit_gaps(deal: Deal) -> list[Gap]:
     return check(deal) if check else []
 
 
+def every_gap(deal: Deal) -> list[Gap]:
+    """Every phase's gaps that ``deal`` has now, whatever its phase (a nudge's gap, say)."""
+    return [*_setup_gaps(deal), *_first_move_gaps(deal), *_close_gaps(deal)]
+
+
 def _setup_gaps(deal: Deal) -> list[Gap]:
     gaps: list[Gap] = []
     if not deal.batna:

@@ -190,6 +190,12 @@ class MemoryDealSpace:
                 return copy.deepcopy(move)
         return None
 
+    def unpaired_gives(self, deal: Deal, limit: int) -> list[Move]:
+        """The latest unpaired gives, newest first."""
+        assert deal.id is not None
+        found = [m for m in reversed(self._moves[deal.id]) if m.is_unpaired_give]
+        return [copy.deepcopy(m) for m in found[:max(limit, 0)]]
+
     def recent_moves(
         self, deal: Deal, limit: int, kinds: tuple[MoveKind, ...] | None = None
     ) -> list[Move]:

@@ -130,6 +130,10 @@ class DealSpace(Protocol):
         """The most recent give with nothing received for it yet."""
         ...
 
+    def unpaired_gives(self, deal: Deal, limit: int) -> list[Move]:
+        """The latest ``limit`` gives with nothing received for them yet, newest first."""
+        ...
+
     def recent_moves(
         self, deal: Deal, limit: int, kinds: tuple[MoveKind, ...] | None = None
     ) -> list[Move]:

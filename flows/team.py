@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flows.commands import BadArguments
-from flows.gaps import exit_gaps
+from flows.gaps import every_gap, exit_gaps
 from flows.model import ACTIVE_PHASES, Deal, Move
 from phrases import PhraseLibrary
 
@@ -117,6 +117,16 @@ def deal_health(owner: str, deal: Deal, now: datetime, oldest_give: Move | None,
         safeguards=safeguards, governance=governance, exit_path=exit_path,
         unpaired_gives=deal.unpaired_gives, days_idle=idle, violations=tuple(violations),
     )
+
+
+def gap_open(deal: Deal, gap: str) -> bool:
+    """Whether ``gap`` (a nudge's: a warning or policy code) is still open on ``deal``."""
+    if gap in (POLICY_GIVE_GET, "unreciprocated_concessions"):
+        return deal.unpaired_gives > 0
+    if gap == POLICY_SIGN_SAFE:
+        return not (any(c.sound for c in deal.safeguards)
+                    and any(c.sound for c in deal.governance) and deal.exits)
+    return any(code == gap for code, _ in every_gap(deal))
 
 
 def watched(health: DealHealth) -> bool:

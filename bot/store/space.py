@@ -117,6 +117,17 @@ class SqlDealSpace:
         )
         return move_of(row) if row else None
 
+    def unpaired_gives(self, deal: Deal, limit: int) -> list[Move]:
+        """The latest unpaired gives, newest first (by the same index)."""
+        rows = self._session.scalars(
+            select(MoveRow)
+            .where(MoveRow.deal_id == deal.id, MoveRow.kind == "give",
+                   MoveRow.paired.is_(False))
+            .order_by(MoveRow.seq.desc())
+            .limit(max(limit, 0))
+        ).all()
+        return [move_of(r) for r in rows]
+
     def recent_moves(
         self, deal: Deal, limit: int, kinds: tuple[MoveKind, ...] | None = None
     ) -> list[Move]:

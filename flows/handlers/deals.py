@@ -8,12 +8,21 @@ import re
 from flows.commands import BadArguments, UnknownDeal, command
 from flows.gaps import exit_gaps
 from flows.handlers.phases import introduce_phase
-from flows.model import Deal
+from flows.model import ACTIVE_PHASES, Deal
 from flows.replies import Table
+from flows.team import FIXES, gap_open, gap_title
 from flows.turn import Turn
 from flows.vocabulary import CONTEXTS, DEFAULT_CONTEXT
 
 MAX_NAME = 60
+# How many unanswered gives `status` names (it counts them all).
+GIVES_SHOWN = 3
+# With nothing open, what each phase asks for next (status's buttons).
+PHASE_STEPS: dict[str, tuple[str, ...]] = {
+    "setup": ("next",), "first_move": ("meso", "next"), "midgame": ("log", "next"),
+    "close": ("signed",), "review": ("debrief",), "walked_away": ("debrief", "back"),
+}
+_OPTIONAL = re.compile(r"\s*\[[^\]]*\]")
 _AS_CONTEXT = re.compile(r"^(?P<name>.+?)\s+as\s+(?:an?\s+)?(?P<ctx>[\w-]+)(?:\s+deal)?$", re.I)
 
 
@@ -88,7 +97,7 @@ def handle_use(turn: Turn, args: str) -> None:
 
 @command("status", "summary", "show")
 def handle_status(turn: Turn, args: str) -> None:
-    """Summarise the active deal and what is still open in its phase."""
+    """What is open now (unanswered gives, the latest nudge, gaps), the next step, the deal."""
     deal = turn.active
     rows = [
         ["context", deal.context],
@@ -110,8 +119,63 @@ def handle_status(turn: Turn, args: str) -> None:
         ["exit path", str(len(deal.exits))],
     ]
     turn.table = Table(["", deal.name], rows)
+    phase = turn.lib.phase(deal.phase).title
+    gives = turn.space.unpaired_gives(deal, GIVES_SHOWN) if deal.unpaired_gives else []
+    if gives:
+        turn.say("status_gives", count=deal.unpaired_gives, items=[m.give for m in gives],
+                 done=deal.phase not in ACTIVE_PHASES)
+    nudged = _say_nudge(turn, deal)
     gaps = exit_gaps(deal)
+    # The gives were just listed; a close gap about them is counted once, as a give.
+    others = [code for code, _ in gaps if not (gives and code == "unreciprocated_concessions")]
+    if others:
+        turn.say("status_open", count=len(others), phase=phase,
+                 besides=deal.unpaired_gives if gives else 0)
+    else:
+        turn.say("status_clear", phase=phase, besides=bool(gives) or nudged is not None)
     for code, values in gaps:
         turn.warn(code, **values)
-    turn.say("status_open" if gaps else "status_clear", count=len(gaps))
+    _say_next(turn, deal, gives[0].give if gives else "",
+              [code for code, _ in gaps] + ([nudged] if nudged else []))
     turn.suggest("checklist", "script")
+
+
+def _say_nudge(turn: Turn, deal: Deal) -> str | None:
+    """The latest manager's nudge on the deal and its fix; its gap when still open."""
+    latest = turn.space.nudges(deal, 1)
+    if not latest:
+        return None
+    nudge = latest[-1]
+    still_open = gap_open(deal, nudge.gap)
+    fix = FIXES[nudge.gap][1] if nudge.gap in FIXES else ""
+    turn.people.append(nudge.manager_id)
+    turn.say("status_nudge", manager=nudge.manager_id, day=f"{nudge.created_at:%Y-%m-%d}",
+             gap=gap_title(turn.lib, nudge.gap), note=nudge.message, open=still_open,
+             fix=_usage(turn, fix) if fix else "")
+    return nudge.gap if still_open else None
+
+
+def _say_next(turn: Turn, deal: Deal, give: str, gaps: list[str]) -> None:
+    """The one next step, and its command as the first button.
+
+    A give's get comes first (value handed over for free), then the phase's first gap in
+    checklist order, then the gap of a manager's open nudge; with none, what the phase
+    asks for.
+    """
+    gap = next((code for code in gaps if code in FIXES), None)
+    step, title, usage = "phase", "", ""
+    if give and deal.phase in ACTIVE_PHASES:
+        step, usage = "get", _usage(turn, "get")
+        turn.suggest("get")
+    elif gap is not None:
+        fix = FIXES[gap][1]
+        step, title, usage = "gap", gap_title(turn.lib, gap), _usage(turn, fix)
+        turn.suggest(fix)
+    else:
+        turn.suggest(*PHASE_STEPS.get(deal.phase, ()))
+    turn.say("status_next", step=step, item=give, title=title, usage=usage, phase=deal.phase)
+
+
+def _usage(turn: Turn, command_name: str) -> str:
+    """A command as one types it, without its optional parts: `get <item>`."""
+    return _OPTIONAL.sub("", turn.lib.command_help(command_name).usage).strip()

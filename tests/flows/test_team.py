@@ -486,6 +486,39 @@ def test_a_nudge_shows_in_the_reps_log_of_that_deal_only(office: Office) -> None
     assert "Nudges" not in office.ok("rep", "log").text
 
 
+def test_a_nudge_shows_in_the_reps_status_with_its_fix(office: Office) -> None:
+    """As reported: after a nudge, status said nothing was open with two gives unanswered."""
+    office.script("rep", "new Acme\nnext anyway\nnext anyway\ngive net-60 payment terms\n"
+                         "give free training")
+    office.join("mgr", "rep")
+    office.ok("mgr", "nudge @rep Acme ask for the term")
+    status = office.ok("rep", "status")
+    title = gap_title(office.engine.lib, "unreciprocated_concessions")
+    lines = status.text.split("\n")
+    assert lines[0] == "2 gives still wait for a get: free training; net-60 payment terms."
+    assert lines[1] == (f'Latest nudge, from @mgr on 2026-11-23: {title} ("ask for the term"). '
+                        "Fix: `get <item>`.")
+    assert "left open" not in status.text
+    assert lines[-1].startswith('Next: ask for something back for "free training"')
+    assert status.next_steps[0] == "get" and "mgr" in status.people
+    office.script("rep", "get a 3-year term\nget a case study")
+    status = office.ok("rep", "status")
+    assert "You've fixed it since." in status.text and "wait for a get" not in status.text
+    assert status.text.split("\n")[-2] == "Nothing in Midgame is left open."
+
+
+def test_an_open_nudge_is_the_next_step_when_the_phase_has_none(office: Office) -> None:
+    office.script("rep", "new Acme\nnext anyway\nbundle A price=95k term=3y\nnext")
+    office.join("mgr", "rep")
+    nudge = nudge_notice(office.ok("mgr", "nudge @rep Acme"))
+    assert nudge.gap == "no_safeguards"
+    status = office.ok("rep", "status")
+    title = gap_title(office.engine.lib, "no_safeguards")
+    assert "Fix: `safeguard <text>`." in status.text
+    assert status.text.endswith(f'Next: fix "{title}" with `safeguard <text>`.')
+    assert status.next_steps[0] == "safeguard"
+
+
 def test_the_most_costly_gap_is_nudged_first(office: Office) -> None:
     office.script("rep", CLOSE_WITH_A_GIVE.format(name="Acme"))
     office.join("mgr", "rep")

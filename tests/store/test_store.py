@@ -48,12 +48,25 @@ def test_a_deal_survives_round_trips(database: Database) -> None:
     assert table["issues"] == "price (5/3), onboarding (2/4)"
     log = svc.handle("T1", "U1", "log all")
     assert isinstance(log, Reply) and log.table is not None
-    assert [r[1:4] for r in log.table.rows] == [
-        ["onboarding", "onboarding", "price"], ["offer: 100k", "-", "-"]]
+    assert [[r[1], *r[3:5], r[-1]] for r in log.table.rows] == [
+        ["give", "onboarding", "price", "-"], ["offer", "-", "-", "100k"]]
     with database.session() as session:
         move = session.scalars(select(MoveRow).order_by(MoveRow.seq)).first()
         assert move is not None and move.created_at.replace(tzinfo=UTC) == NOW
         assert move.warnings == ["one_way_concession"]
+
+
+def test_status_names_the_unanswered_gives_newest_first(database: Database) -> None:
+    svc = service_for(database)
+    for line in ("new Acme", "give training", "give net-60", "get a 3-year term",
+                 "give a free seat", "give onboarding"):
+        assert isinstance(svc.handle("T1", "U1", line), Reply), line
+    for line in ("new Other", "give not mine"):  # another user's give is not theirs
+        assert isinstance(svc.handle("T1", "U2", line), Reply), line
+    status = svc.handle("T1", "U1", "status")
+    assert isinstance(status, Reply)
+    assert status.text.split("\n")[0] == (
+        "3 gives still wait for a get: onboarding; a free seat; training.")
 
 
 def test_everything_is_scoped_by_workspace_and_user(database: Database) -> None:

@@ -279,7 +279,7 @@ def _show(turn: Turn) -> None:
     rows = team_view(turn.space.team(), profile.user_id, turn)
     headers = ["rep", "deal", "phase", "open gaps", "safeguards", "open gives", "idle days",
                "policy"]
-    turn.table = Table(headers, [_row(h) for h in rows])
+    turn.table = Table(headers, [_row(turn, h) for h in rows])
     turn.people.extend(members)
     turn.say("team_shown", manager=manager or "", members=len(members), deals=len(rows),
              nudges=sum(1 for h in rows if h.nudge_gap))
@@ -317,12 +317,14 @@ def team_view(team: TeamDirectory, manager: str, turn: Turn) -> list[DealHealth]
     return rows
 
 
-def _row(health: DealHealth) -> list[str]:
+def _row(turn: Turn, health: DealHealth) -> list[str]:
+    """One deal as the manager reads it: phase, gap and policy titles, never codes."""
     return [
-        f"@{health.owner}", health.deal, health.phase, ", ".join(health.gaps) or "-",
+        f"@{health.owner}", health.deal, turn.lib.phase(health.phase).title,
+        ", ".join(gap_title(turn.lib, code) for code in health.gaps) or "-",
         f"{health.coverage}/3", str(health.unpaired_gives),
         "-" if health.days_idle is None else str(health.days_idle),
-        ", ".join(health.violations) or "-",
+        ", ".join(gap_title(turn.lib, code) for code in health.violations) or "-",
     ]
 
 

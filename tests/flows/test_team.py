@@ -151,7 +151,7 @@ def test_a_rep_sees_their_manager_and_nobody_else_sees_the_team(office: Office) 
 
     view = office.ok("mgr", "team")
     assert view.table is not None
-    assert [row[:3] for row in view.table.rows] == [["@rep", "Acme renewal", "close"]]
+    assert [row[:3] for row in view.table.rows] == [["@rep", "Acme renewal", "Close"]]
     assert "nudge @rep Acme renewal" in view.next_steps
 
 
@@ -170,8 +170,8 @@ def test_the_team_view_never_shows_a_reps_words(office: Office) -> None:
     view = office.ok("mgr", "team", now=later)
     assert view.table is not None and len(view.table.rows) == 1
     row = dict(zip(view.table.headers, view.table.rows[0], strict=True))
-    assert row["phase"] == "close" and row["open gives"] == "1"
-    assert row["policy"] == POLICY_GIVE_GET
+    assert row["phase"] == "Close" and row["open gives"] == "1"
+    assert row["policy"] == gap_title(office.engine.lib, POLICY_GIVE_GET)
     nudged = office.ok("mgr", "nudge @rep Acme renewal", now=later)
 
     for reply in (view, nudged):
@@ -307,7 +307,7 @@ def test_give_get_is_breached_after_n_hours_by_the_oldest_open_give(office: Offi
 
     assert policy_cell(24) == "-"  # exactly N hours is still within
     # The newest give is 5 hours old; the oldest, 25: that one breaches.
-    assert policy_cell(25) == POLICY_GIVE_GET
+    assert policy_cell(25) == gap_title(office.engine.lib, POLICY_GIVE_GET)
     office.ok("mgr", "team policy give-get 48")
     assert policy_cell(25) == "-"
     office.ok("mgr", "team policy give-get 24")
@@ -349,7 +349,7 @@ def test_sign_safe_flags_a_signature_without_safeguards(office: Office) -> None:
     view = office.ok("mgr", "team")
     assert view.table is not None
     assert [(r[1], r[2], r[4], r[-1]) for r in view.table.rows] == [
-        ("Bare", "review", "0/3", POLICY_SIGN_SAFE)]
+        ("Bare", "Review", "0/3", gap_title(office.engine.lib, POLICY_SIGN_SAFE))]
     notice = nudge_notice(office.ok("mgr", "nudge @rep Bare"))
     assert notice.gap == POLICY_SIGN_SAFE
     assert "Signed without safeguards" in notice.text

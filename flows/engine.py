@@ -36,6 +36,7 @@ from flows.reading import (
     reads_as_prose,
 )
 from flows.replies import CHAT, RECAP, Outcome, Rejection, Reply, merge_replies
+from flows.rewrite import better_line
 from flows.storage import DealSpace
 from flows.turn import Turn
 from flows.vocabulary import (
@@ -137,7 +138,7 @@ class Engine:
                 reading, deal = self._read(text, space, now)
                 if reading.kind in ("command", "recap") and not self.reader.reads_word_as_verb(
                         word, args, reading):
-                    return self._follow(reading, space, now, deal)
+                    return self._follow(reading, space, now, deal, text=text)
             return outcome
         reading, deal = self._read(text, space, now)
         guess = suggest(word) if spec is None and not self.reader.knows(word) else None
@@ -148,7 +149,7 @@ class Engine:
             # A lone word we cannot read, or a near-typo of a command: say so plainly.
             return self._reject("unknown_command", guess or "help",
                                 self.lib.reply("unknown_command", word=word[:40], guess=guess))
-        return self._follow(reading, space, now, deal)
+        return self._follow(reading, space, now, deal, text=text)
 
     def handle_batch(self, lines: Sequence[str], space: DealSpace, now: datetime) -> Outcome:
         """Run confirmed readings (a call recap) as one change: all of them, or none.
@@ -194,10 +195,11 @@ class Engine:
         return self.reader.read(text, ctx), deal
 
     def _follow(self, reading: Reading, space: DealSpace, now: datetime,
-                deal: Deal | None) -> Outcome:
+                deal: Deal | None, *, text: str = "") -> Outcome:
         """Run a reading as if typed, or answer it (recap, unclear, small talk).
 
-        ``deal`` is the active deal the line was read against, so it is not loaded again.
+        ``deal`` is the active deal the line was read against, so it is not loaded again;
+        ``text`` the line as typed, which a one-way give read from it is rewritten from.
         """
         name, phase = (deal.name, deal.phase) if deal else (None, None)
         if reading.kind == "chat":
@@ -219,6 +221,9 @@ class Engine:
         outcome = self._execute([(spec, args)], space, now, label=reading.command, deal=deal)
         if isinstance(outcome, Reply):
             outcome.read_as = reading.command
+            if spec.name == "give" and deal is not None and text and any(
+                    w.code == "one_way_concession" for w in outcome.warnings):
+                outcome.better_line = better_line(self.lib, deal, text, item=args)
             return outcome
         return replace(outcome, message=self.lib.reply("read_as_rejected",
                                                        line=reading.command,

@@ -76,6 +76,8 @@ class Reply:
     notices: list[Notice] = field(default_factory=list)
     # User ids the reply names as ``@<id>`` (see Notice.people).
     people: list[str] = field(default_factory=list)
+    # The user's own risky line said the method's way (flows.rewrite); fronts offer it.
+    better_line: str | None = None
     # How a plain line was read: the canonical command, or the list of a call recap
     # (``command == "recap"``: not yet run, the front asks to confirm). None when typed.
     read_as: str | list[str] | None = None
@@ -100,6 +102,8 @@ class Reply:
         }
         if self.read_as is not None:
             doc["read_as"] = self.read_as
+        if self.better_line is not None:
+            doc["better_line"] = self.better_line
         return doc
 
     @property
@@ -154,6 +158,7 @@ def merge_replies(replies: Sequence[Reply]) -> Reply:
         text="\n".join(r.text for r in replies if r.text),
         deal=last.deal, phase=last.phase, warnings=list(warnings.values()),
         lines=list(last.lines), table=last.table, next_steps=steps, command=last.command,
+        better_line=next((r.better_line for r in reversed(replies) if r.better_line), None),
         notices=[n for r in replies for n in r.notices],
         people=list(dict.fromkeys(p for r in replies for p in r.people)),
     )

@@ -29,6 +29,8 @@ class Turn:
     warnings: list[WarningItem] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     table: Table | None = None
+    # The user's risky line said the method's way (see flows.rewrite).
+    better_line: str | None = None
     next_steps: list[str] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     people: list[str] = field(default_factory=list)
@@ -84,6 +86,7 @@ class Turn:
             warnings=list(self.warnings),
             lines=list(self.lines),
             table=self.table,
+            better_line=self.better_line,
             next_steps=list(self.next_steps),
             command=self.command,
             notices=list(self.notices),

@@ -29,6 +29,7 @@ from phrases.schema import (
     PhaseText,
     Pitfall,
     Playbook,
+    Rewrites,
     Topic,
     WarningText,
 )
@@ -66,6 +67,7 @@ class _Sections:
     commands: dict[str, CommandHelp] = field(default_factory=dict)
     replies: dict[str, str] = field(default_factory=dict)
     guides: Guides | None = None
+    rewrites: Rewrites | None = None
 
 
 class PhraseLibrary:
@@ -167,6 +169,12 @@ class PhraseLibrary:
         """Ethics, debrief prompts, the tradeables library and other method material."""
         assert self._s.guides is not None  # checked at load
         return self._s.guides
+
+    @property
+    def rewrites(self) -> Rewrites:
+        """Templates for a better version of the rep's own line (render with :meth:`render`)."""
+        assert self._s.rewrites is not None  # checked at load
+        return self._s.rewrites
 
 
 def _tidy(text: str) -> str:
@@ -278,6 +286,11 @@ def _merge(
             raise PhraseLibraryError(f"{filename}: guides: defined twice")
         compile_all("guides", _model_strings(parsed.guides), frozenset())
         into.guides = parsed.guides
+    if parsed.rewrites is not None:
+        if into.rewrites is not None:
+            raise PhraseLibraryError(f"{filename}: rewrites: defined twice")
+        compile_all("rewrites", _model_strings(parsed.rewrites), Rewrites.VARS)
+        into.rewrites = parsed.rewrites
 
     compiled = {}
     for key, detector in (parsed.detectors or {}).items():
@@ -342,6 +355,10 @@ def _check_complete(s: _Sections, vocab: Vocabulary) -> None:
     _missing("default_topics", vocab.phases, s.default_topics)
     if s.guides is None:
         raise PhraseLibraryError("guides: missing")
+    if s.rewrites is None:
+        raise PhraseLibraryError("rewrites: missing")
+    _missing("rewrites.asks", vocab.contexts, s.rewrites.asks)
+    _missing("rewrites.levers", vocab.contexts, s.rewrites.levers)
     if not s.faq:
         raise PhraseLibraryError("faq: missing")
     for phase, names in s.default_topics.items():

@@ -7,6 +7,7 @@ and checks which variables they use, so the models here only describe the shape.
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -147,6 +148,31 @@ class Guides(_Strict):
     price_tactics: dict[str, str]
 
 
+class Rewrites(_Strict):
+    """Templates for the better version of a rep's own risky line (``flows/rewrite.py``).
+
+    ``asks`` and ``levers`` are keyed by deal context, plus ``candidate`` for the side of a
+    hiring deal that is looking for the job.
+    """
+
+    # The variables a rewrite template may use; anything else fails the load.
+    VARS: ClassVar[frozenset[str]] = frozenset(
+        {"line", "ask", "issue", "item", "figure", "subject", "levers", "give", "i", "hiring"})
+
+    give: str
+    give_made: str
+    ask_issue: str
+    asks: dict[str, str]
+    firm_figure: str
+    firm_kept: str
+    firm_open: str
+    levers: dict[str, str]
+    rationale: str
+    split_figure: str
+    split_item: str
+    split_trade: str
+
+
 class LibraryFile(_Strict):
     """One YAML file: any subset of the sections below."""
 
@@ -161,3 +187,4 @@ class LibraryFile(_Strict):
     commands: dict[str, CommandHelp] | None = None
     replies: dict[str, str] | None = None
     guides: Guides | None = None
+    rewrites: Rewrites | None = None

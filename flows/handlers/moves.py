@@ -15,6 +15,7 @@ from flows.detectors import Detectors, Finding
 from flows.handlers.prep import parse_scores
 from flows.model import CONCESSION_KINDS, Deal, IssueScore, Move
 from flows.replies import Table
+from flows.rewrite import RISKY, better_line
 from flows.team import gap_title
 from flows.turn import Turn, require_text
 
@@ -208,6 +209,8 @@ def handle_say(turn: Turn, args: str) -> None:
     text, _ = _item(args, "line")
     _apply(turn, Detectors(turn.lib).check_our_line(turn.active, text, is_offer=False))
     _check_numbers(turn, text)
+    if any(w.code in RISKY for w in turn.warnings):
+        turn.better_line = better_line(turn.lib, turn.active, text)
     turn.say("say_checked", warned=bool(turn.warnings))
 
 

@@ -26,6 +26,8 @@ WORKSPACE = "local"
 QUIT_WORDS = {"quit", "exit", ":q", "bye"}
 YES_WORDS = {"y", "yes", "log all", "ok", "yep"}
 NO_WORDS = {"n", "no", "cancel", "none"}
+# Typed after a reply that offers a better line: check that line as the user's own.
+INSTEAD_WORDS = {"instead", "use instead", "use that instead"}
 
 
 @dataclass
@@ -44,6 +46,8 @@ class TerminalSession:
     choices: list[str] = field(default_factory=list)
     # The deal and phase the pending recap was read for, to show again with what is left.
     recap_deal: tuple[str | None, str | None] = (None, None)
+    # The better version of the user's last line the coach offered (Reply.better_line).
+    better: str = ""
 
     @property
     def lib(self) -> PhraseLibrary:
@@ -53,6 +57,9 @@ class TerminalSession:
     def send(self, line: str) -> Outcome:
         """Answer one line: a reply to a pending question, or a new line for the coach."""
         answer = " ".join(line.lower().split())
+        better, self.better = self.better, ""
+        if better and answer in INSTEAD_WORDS:
+            line = f"say {better}"  # the better line, checked and shown as the user's own
         recap, choices = self.recap, self.choices
         self.recap, self.choices = [], []
         if recap:
@@ -74,6 +81,7 @@ class TerminalSession:
         return self._remember(self.service.handle(WORKSPACE, self.user, line, tz=self.zone))
 
     def _remember(self, outcome: Outcome) -> Outcome:
+        self.better = (outcome.better_line or "") if isinstance(outcome, Reply) else ""
         if isinstance(outcome, Reply) and outcome.is_recap:
             self.recap = outcome.recap_lines
             self.recap_deal = (outcome.deal, outcome.phase)
@@ -91,6 +99,8 @@ class TerminalSession:
             return self.lib.reply("recap_confirm_terminal")
         if self.choices:
             return self.lib.reply("unclear_pick_terminal")
+        if self.better:
+            return self.lib.reply("better_line_terminal", line=self.better, more=False)
         return ""
 
 

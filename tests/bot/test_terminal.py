@@ -224,3 +224,23 @@ def test_plain_text_shows_the_reading_and_the_recap_list() -> None:
         "I read 2 moves.\n  1. give a\n  2. get b\ny / number / n")
     unclear = Rejection("unclear", "Which?", choices=("give x", "get x"))
     assert plain_text(unclear, "pick one") == "! Which?\n  1. give x\n  2. get x\npick one"
+
+
+BETTER = "If you can move on term length, we can throw in the onboarding."
+
+
+def test_a_risky_line_offers_a_better_one_and_instead_checks_it(tmp_path: Path) -> None:
+    lines = ["new Acme", "issue term length us=4 them=1", "say we can throw in the onboarding",
+             "instead", "instead", "log"]
+    result = chat(tmp_path, "".join(f"{line}\n" for line in lines), "--db",
+                  str(tmp_path / "b.db"))
+    assert result.returncode == 0, result.stderr
+    replies = result.stdout.split("\n\n")
+    assert f"Try instead: {BETTER}" in replies[2]
+    assert "Type `instead` to check it as your line" in replies[2]
+    assert "That line reads well" in replies[3] and "Try instead" not in replies[3]
+    assert replies[4].startswith("! ")  # nothing pending any more: `instead` is no command
+    objects = chat_json(tmp_path, lines, db="b.json.db")
+    assert objects[2]["better_line"] == BETTER
+    assert objects[3]["warnings"] == [] and "better_line" not in objects[3]
+    assert "log" in objects[5]["text"].lower() and "onboarding" not in objects[5]["text"]

@@ -50,6 +50,9 @@ RECAP_LOG_ACTION = "recap_log_all"
 RECAP_EDIT_ACTION = "recap_edit"
 RECAP_CANCEL_ACTION = "recap_cancel"
 UNDO_LINE = "undo"
+# A better version of the user's risky line, with "Use this instead": it runs `say <line>`.
+BETTER_LINE_BLOCK = "better_line"
+BETTER_LINE_ACTION = f"{STEP_ACTION}:91"
 
 Block = dict[str, Any]
 
@@ -360,6 +363,8 @@ def reply_blocks(reply: Reply, labels: Labels | None = None, *, buttons: bool = 
     if reply.lines:
         quoted = "\n".join(f"> {escape(line)}" for line in reply.lines)
         blocks.extend(sections(quoted))
+    if reply.better_line:
+        blocks.append(better_line_block(reply.better_line, buttons=buttons))
     if reply.table is not None and reply.table.headers:
         blocks.extend(table_blocks(reply.table, reply.people))
     actions = step_buttons(reply.next_steps) if buttons else None
@@ -380,6 +385,25 @@ def read_as_block(line: str) -> Block:
     """
     block = section(f"Read as: `{escape(truncate(line, 300))}`", block_id="read_as")
     block["accessory"] = button("Undo", f"{STEP_ACTION}:90", UNDO_LINE)
+    return block
+
+
+def better_line_block(line: str, *, buttons: bool = True) -> Block:
+    """The user's risky line said the method's way, with a "Use this instead" button.
+
+    The click runs ``say <line>`` like a next-step button, so the line is checked and
+    answered as the user's own. Slack carries at most 2000 characters back with a click:
+    a line too long for that gets no button rather than a cut one (the user can copy it).
+
+    Args:
+        line: the better line (user text, escaped here; the button value is never parsed).
+        buttons: include the button (not in a reply shared to a channel).
+
+    """
+    block = section(f"*Try instead:* {escape(line)}", block_id=BETTER_LINE_BLOCK)
+    value = f"say {line}"
+    if buttons and len(value) <= MAX_BUTTON_VALUE:
+        block["accessory"] = button("Use this instead", BETTER_LINE_ACTION, value)
     return block
 
 

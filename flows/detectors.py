@@ -14,6 +14,7 @@ from typing import Any
 
 from flows.amounts import Amount, find_amounts, headline
 from flows.model import Deal, Walkaway
+from flows.safeguards import SafeguardReading, read_safeguard
 from phrases import PhraseLibrary
 from phrases.schema import CompiledDetector
 
@@ -87,6 +88,27 @@ class Detectors:
             given = self.one_way_give(text)
             if given is not None:
                 findings.append(Finding("one_way_concession", {"item": given}))
+        findings.extend(self.ethics_flags(text))
+        return findings
+
+    def ethics_flags(self, text: str) -> list[Finding]:
+        """Ethics checks on our line: a pressuring deadline, a rival as leverage, a hidden term.
+
+        The coach cannot know whether a deadline or a rival is real, so these are checks,
+        worded as such. A sentence that is a question, reports what they said ("they said
+        the offer expires Friday") or names their own deadline or offer ("your offer
+        expires") is theirs to answer for, not ours; each detector's ``unless`` (a reason
+        given, "no rush", a term disclosed) clears the whole line.
+        """
+        line = normalise(text)
+        findings = []
+        for code in ETHICS_CODES:
+            detector = self._lib.detector(code)
+            if any(p.search(line) for p in detector.unless):
+                continue
+            hit = next((h for s in _sentences(line) if (h := _our_hit(detector, s))), None)
+            if hit is not None:
+                findings.append(Finding(code, {"phrase": hit}))
         return findings
 
     def one_way_give(self, text: str) -> str | None:
@@ -206,9 +228,21 @@ class Detectors:
         })
 
     # -- clauses -------------------------------------------------------------------------
+    def read_safeguard(self, text: str) -> SafeguardReading:
+        """The measurable trigger and the remedy a safeguard names (see flows/safeguards.py)."""
+        lib = self._lib
+        return read_safeguard(normalise(text), labels=lib.detector("number_label"),
+                              conditions=lib.detector("safeguard_condition"),
+                              quantities=lib.detector("measurable"),
+                              remedies=lib.detector("safeguard_remedy"))
+
     def is_measurable(self, text: str) -> bool:
-        """Whether a safeguard names a trigger one can check: a number, share, threshold or date."""
-        return self._hit("measurable", text) is not None
+        """Whether a safeguard names a trigger one can check: a number, share, threshold or date.
+
+        A label's number is none ("P1", "SOC 2", "v2"), nor is the size of the remedy
+        ("a 10% credit if service is bad" has no trigger).
+        """
+        return self.read_safeguard(text).trigger is not None
 
     def deferral(self, text: str) -> str | None:
         """The words that put governance off ("later", "TBD", "we'll see"), if any."""
@@ -229,6 +263,35 @@ def _first_hit(detector: CompiledDetector, line: str) -> str | None:
         return None
     best = min(hits, key=lambda m: (m.start(), -m.end()))
     return str(best.group(0))
+
+
+# -- ethics ------------------------------------------------------------------------------
+ETHICS_CODES = ("false_deadline", "invented_alternative", "hidden_terms")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# Their words reported by us: "they said the offer expires Friday", "you mentioned".
+_THEY_SAID = re.compile(
+    r"\b(?:they|he|she|you|their \w+|your \w+)(?: \w+)? (?:said|say|says|told|tell|tells|"
+    r"mentioned|mention|claim|claims|claimed|insist|insists|insisted|warned|wrote|reckon|"
+    r"reckons|think|thinks|hinted)\b")
+_THEIRS_RIGHT_BEFORE = re.compile(r"\b(?:your|their|his|her)\s+$")
+
+
+def _sentences(line: str) -> list[str]:
+    return [s for s in _SENTENCE_END.split(line) if s]
+
+
+def _our_hit(detector: CompiledDetector, sentence: str) -> str | None:
+    """The detector's words in ``sentence`` when they are ours to answer for, else None."""
+    if sentence.rstrip().endswith("?"):
+        return None
+    hit = detector.search(sentence)
+    if hit is None:
+        return None
+    at = sentence.find(hit)
+    before = sentence[max(0, at - 12):at]
+    if _THEY_SAID.search(sentence[:at]) or _THEIRS_RIGHT_BEFORE.search(before):
+        return None
+    return hit
 
 
 # -- negation ----------------------------------------------------------------------------

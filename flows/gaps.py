@@ -51,7 +51,7 @@ def _close_gaps(deal: Deal) -> list[Gap]:
         gaps.append(("no_safeguards", {}))
     if not any(c.sound for c in deal.governance):
         gaps.append(("no_governance", {}))
-    if not deal.exits:
+    if not any(c.sound for c in deal.exits):
         gaps.append(("no_exit_path", {}))
     if deal.unpaired_gives:
         gaps.append(("unreciprocated_concessions", {"count": deal.unpaired_gives}))

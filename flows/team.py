@@ -98,7 +98,7 @@ def deal_health(owner: str, deal: Deal, now: datetime, oldest_give: Move | None,
     """
     safeguards = any(c.sound for c in deal.safeguards)
     governance = any(c.sound for c in deal.governance)
-    exit_path = bool(deal.exits)
+    exit_path = any(c.sound for c in deal.exits)
     violations: list[str] = []
     hours = policies.get(POLICY_GIVE_GET)
     if (POLICY_GIVE_GET in policies and hours is not None and oldest_give is not None
@@ -125,7 +125,8 @@ def gap_open(deal: Deal, gap: str) -> bool:
         return deal.unpaired_gives > 0
     if gap == POLICY_SIGN_SAFE:
         return not (any(c.sound for c in deal.safeguards)
-                    and any(c.sound for c in deal.governance) and deal.exits)
+                    and any(c.sound for c in deal.governance)
+                    and any(c.sound for c in deal.exits))
     return any(code == gap for code, _ in every_gap(deal))
 
 

@@ -45,12 +45,17 @@ WARNING_VARS: Final[dict[str, tuple[str, ...]]] = {
     "too_many_bundles": ("count",),
     "bundles_not_equivalent": ("low", "high"),
     "cherry_picking": ("labels",),
-    "vague_safeguard": ("text",),
-    "governance_deferred": ("phrase",),
+    # missing: "trigger", "remedy" or "both"; part: "governance" or "exit".
+    "vague_safeguard": ("text", "missing"),
+    "governance_deferred": ("phrase", "part"),
     "no_safeguards": (),
     "no_governance": (),
     "no_exit_path": (),
     "unreciprocated_concessions": ("count",),
+    # Ethics flags on our own lines: checks, since the coach cannot know what is true.
+    "false_deadline": ("phrase",),
+    "invented_alternative": ("phrase",),
+    "hidden_terms": ("phrase",),
 }
 WARNING_CODES: Final = tuple(WARNING_VARS)
 
@@ -66,6 +71,9 @@ DETECTORS: Final = (
     "concession_offer",
     "conditional",
     "measurable",
+    "number_label",
+    "safeguard_condition",
+    "safeguard_remedy",
     "not_an_anchor",
     "stated_floor",
     "asks_back",
@@ -73,6 +81,9 @@ DETECTORS: Final = (
     "their_split",
     "competitor_claim",
     "their_cherry_pick",
+    "false_deadline",
+    "invented_alternative",
+    "hidden_terms",
 )
 
 # Script topics the engine refers to by name (the library may add more).

@@ -10,15 +10,22 @@ from flows.turn import Turn, require_text
 
 @command("safeguard", "contingency", "sla")
 def handle_safeguard(turn: Turn, args: str) -> None:
-    """Add a contingent term; it should have a measurable trigger and a remedy."""
+    """Add a contingent term; it needs a measurable trigger and a remedy.
+
+    A vague one is kept (it is still the user's note) but not counted as sound; the reply
+    says which half is missing and offers the question that fills it in.
+    """
     text = require_text(args, "safeguard")
-    measurable = Detectors(turn.lib).is_measurable(text)
-    if not measurable:
-        turn.warn("vague_safeguard", text=text)
-    turn.touch().safeguards.append(Clause(text=text, sound=measurable))
-    turn.say("safeguard_added", sound=measurable, count=len(turn.active.safeguards))
-    if measurable:
-        turn.add_script("safeguard", limit=1)
+    reading = Detectors(turn.lib).read_safeguard(text)
+    missing = reading.missing
+    if missing:
+        turn.warn("vague_safeguard", text=text, missing=missing)
+    turn.touch().safeguards.append(Clause(text=text, sound=not missing))
+    turn.say("safeguard_added", missing=missing, count=len(turn.active.safeguards))
+    if reading.trigger is None:
+        turn.lines.append(turn.lib.reply("safeguard_ask_trigger"))
+    if reading.remedy is None:
+        turn.lines.append(turn.lib.reply("safeguard_ask_remedy"))
 
 
 @command("governance", "cadence")
@@ -27,16 +34,20 @@ def handle_governance(turn: Turn, args: str) -> None:
     text = require_text(args, "governance")
     deferral = Detectors(turn.lib).deferral(text)
     if deferral is not None:
-        turn.warn("governance_deferred", phrase=deferral)
+        turn.warn("governance_deferred", phrase=deferral, part="governance")
     turn.touch().governance.append(Clause(text=text, sound=deferral is None))
     turn.say("governance_added", sound=deferral is None)
 
 
 @command("exit", "offramp", "termination")
 def handle_exit(turn: Turn, args: str) -> None:
-    """Add an exit path that does not destroy value already created."""
-    turn.touch().exits.append(Clause(text=require_text(args, "exit path")))
-    turn.say("exit_added")
+    """Add an exit path that does not destroy value already created; "TBD" is no exit path."""
+    text = require_text(args, "exit path")
+    deferral = Detectors(turn.lib).deferral(text)
+    if deferral is not None:
+        turn.warn("governance_deferred", phrase=deferral, part="exit")
+    turn.touch().exits.append(Clause(text=text, sound=deferral is None))
+    turn.say("exit_added", sound=deferral is None)
 
 
 @command("debrief", "lesson", "retro")

@@ -619,7 +619,7 @@ def test_below_walkaway_values(detectors: Detectors) -> None:
     assert anchor.values == {"amount": "$80,000"}
 
 
-# -- vague_safeguard (is_measurable) -----------------------------------------------------
+# -- vague_safeguard (read_safeguard: a measurable trigger and a remedy) -----------------
 MEASURABLE = [
     "if uptime < 99.9% in a month, 10% service credit",
     "credit of 5% when response time exceeds four hours",
@@ -627,19 +627,25 @@ MEASURABLE = [
     "price review if CPI rises above three percent",
     "refund if go-live slips past March 31",
     "penalty if delivery is later than the end of Q2",
-    "fee holiday if the API error rate crosses the agreed threshold",
     "renegotiate if volume doubles",
     "service credits when resolution takes longer than a week",
     "exit right if key staff change before December",
     "rebate if fewer than 150 users are active by day 60",
-    "discount drops by half if adoption stalls",
     "Credits if monthly uptime falls below the SLA target of 99.5%",
     "escalate to exec sponsors after three missed milestones",
     "we refund the pilot fee if NPS is under thirty by end of quarter",
     "penalty per day of delay after Friday",
     "10% credit for every hour of downtime over the monthly allowance",
     "credit if support response exceeds one business day",
+    "more than 3 P1 incidents in a month",
+    "uptime below 99.9%",
+    "a response within 4 hours",
+    "if volume passes 10,000 seats",
+    "go-live by 31 March",
+    "if the SOC 2 report is more than 30 days late",
 ]
+# No trigger one can check: a label's number, a threshold without its figure, the
+# remedy's own size, words like "promptly" or "significant".
 VAGUE = [
     "credits if service is bad",
     "we'll make it right if things go wrong",
@@ -663,6 +669,45 @@ VAGUE = [
     "refund if we miss the go-live",
     "price locked unless usage grows significantly",
     "if delivery slips, a credit",
+    "respond promptly to P1 incidents",
+    "credits if the SOC2 report has findings",
+    "termination right if the v2 API is late",
+    "a bonus if the Q3 roadmap ships",
+    "priority for tier 1 tickets",
+    "fee holiday if the API error rate crosses the agreed threshold",
+    "discount drops by half if adoption stalls",
+    "a 10% credit if the service is unreliable",
+    "refund the full fee within 10 days if the launch slips",
+]
+WITH_REMEDY = [
+    "10% service credit",
+    "a refund of the setup fee",
+    "Acme may terminate without penalty",
+    "the per-seat price falls to $35",
+    "escalation to the VP of support",
+    "the implementation fee is waived",
+    "we withhold 10% of the next payment",
+    "liquidated damages of $1,000 a day",
+    "the revenue share moves to 20%",
+    "the base goes up 5k",
+    "I can leave with three months' severance",
+    "either side can exit",
+    "a retention bonus",
+    "a one-month fee holiday",
+]
+WITHOUT_REMEDY = [
+    "uptime of 99.9% each month",
+    "respond within 4 hours",
+    "we'll make it right",
+    "a remedy applies",
+    "a fair adjustment",
+    "we review the deal",
+    "no penalties apply",
+    "quarterly business reviews",
+    "delivery by 15 February",
+    "at least 25 referrals a quarter",
+    "we'll look into it",
+    "the team will raise a ticket",
 ]
 
 
@@ -674,6 +719,32 @@ def test_measurable_safeguard(detectors: Detectors, line: str) -> None:
 @pytest.mark.parametrize("line", VAGUE, ids=_ids(VAGUE))
 def test_vague_safeguard(detectors: Detectors, line: str) -> None:
     assert not detectors.is_measurable(line)
+
+
+@pytest.mark.parametrize("line", WITH_REMEDY, ids=_ids(WITH_REMEDY))
+def test_safeguard_remedy(detectors: Detectors, line: str) -> None:
+    assert detectors.read_safeguard(line).remedy is not None
+
+
+@pytest.mark.parametrize("line", WITHOUT_REMEDY, ids=_ids(WITHOUT_REMEDY))
+def test_no_safeguard_remedy(detectors: Detectors, line: str) -> None:
+    assert detectors.read_safeguard(line).remedy is None
+
+
+@pytest.mark.parametrize(("line", "missing", "trigger", "remedy"), [
+    ("If uptime falls below 99.9% in a month, a 10% service credit applies.", "",
+     "99.9%", "service credit"),
+    ("Respond promptly to P1 incidents.", "both", None, None),
+    ("10% credit if service is bad", "trigger", None, "credit"),
+    ("Uptime of 99.9% measured monthly", "remedy", "99.9%", None),
+    ("Terminate on 30 days' notice if delivery slips", "trigger", None, "terminate"),
+])
+def test_safeguard_reading(detectors: Detectors, line: str, missing: str, trigger: str | None,
+                           remedy: str | None) -> None:
+    reading = detectors.read_safeguard(line)
+    assert reading.missing == missing
+    for want, got in ((trigger, reading.trigger), (remedy, reading.remedy)):
+        assert (got is None) if want is None else (got is not None and want in got)
 
 
 # -- governance_deferred ------------------------------------------------------------------
@@ -743,6 +814,55 @@ def test_governance_not_deferred(detectors: Detectors, line: str) -> None:
     assert detectors.deferral(line) is None
 
 
+# -- ethics flags on our own lines (issue 11) -----------------------------------------
+# Checks, not verdicts: the coach cannot know whether a deadline or a rival is real.
+ETHICS = [
+    ("the price is only valid until 5pm today", "false_deadline"),
+    ("this offer expires at midnight", "false_deadline"),
+    ("sign by Friday or the discount is gone", "false_deadline"),
+    ("we have another buyer lined up", "invented_alternative"),
+    ("two other companies are ready to sign", "invented_alternative"),
+    ("I have a competing offer on the table", "invented_alternative"),
+    ("it auto-renews, don't worry about that", "hidden_terms"),
+    ("no need to read the fine print", "hidden_terms"),
+    ("let's leave the renewal clause out of the summary", "hidden_terms"),
+]
+NOT_ETHICS = [
+    ("their deadline is Friday", "false_deadline"),
+    ("they said the offer expires Friday", "false_deadline"),
+    ("your offer is only valid until Friday, isn't it", "false_deadline"),
+    ("budget closes on the 30th so we need to decide by then", "false_deadline"),
+    ("the price is only valid until Friday because our price list changes on Monday",
+     "false_deadline"),
+    ("is the offer only valid until Friday?", "false_deadline"),
+    ("we're also talking to other vendors", "invented_alternative"),
+    ("we don't have another buyer lined up", "invented_alternative"),
+    ("they claim another vendor will do it for less", "invented_alternative"),
+    ("renewal is automatic unless either side gives 60 days notice - want me to walk you "
+     "through it?", "hidden_terms"),
+    ("don't worry about the timeline, we can start when you're ready", "hidden_terms"),
+    ("we never hide fees: the setup fee is on page one", "hidden_terms"),
+]
+
+
+@pytest.mark.parametrize(("line", "code"), ETHICS, ids=[x for x, _ in ETHICS])
+def test_ethics_flag(detectors: Detectors, line: str, code: str) -> None:
+    assert code in said(detectors, line)
+    assert code in offered(detectors, line)
+    assert code not in heard(detectors, line)  # their lines are theirs to answer for
+
+
+@pytest.mark.parametrize(("line", "code"), NOT_ETHICS, ids=[x for x, _ in NOT_ETHICS])
+def test_no_ethics_flag(detectors: Detectors, line: str, code: str) -> None:
+    assert code not in said(detectors, line)
+
+
+def test_ethics_flag_quotes_the_words(detectors: Detectors) -> None:
+    findings = detectors.ethics_flags("Honestly? This offer expires at midnight.")
+    assert [(f.code, f.values) for f in findings] == [
+        ("false_deadline", {"phrase": "offer expires at midnight"})]
+
+
 # -- lines that are fine get no warning at all ----------------------------------------
 FINE_SAID = [
     "How did you arrive at that number?",
@@ -804,6 +924,7 @@ def test_corpus_sizes() -> None:
         "unbundling": (UNBUNDLING, NOT_UNBUNDLING),
         "below_walkaway": ([b for b in BELOW if b[2]], [b for b in BELOW if not b[2]]),
         "measurable": (MEASURABLE, VAGUE),
+        "safeguard_remedy": (WITH_REMEDY, WITHOUT_REMEDY),
         "governance_deferred": (DEFERRED, NOT_DEFERRED),
     }
     for name, (positives, negatives) in corpora.items():

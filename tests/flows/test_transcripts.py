@@ -144,6 +144,17 @@ def test_said_lines(transcript: Transcript) -> None:
     """)
 
 
+def test_said_lines_checked_for_ethics(transcript: Transcript) -> None:
+    transcript.run(PREPARED + """
+    say the price is only valid until 5pm today -> setup ! false_deadline hard_line_tone
+    say our budget closes on the 30th so we need to decide by then -> setup
+    say we have another buyer lined up -> setup ! invented_alternative
+    say we're also talking to other vendors -> setup
+    say it auto-renews, don't worry about that -> setup ! hidden_terms
+    say it renews each year unless you give 60 days notice; want me to walk you through it? -> setup
+    """)
+
+
 def test_their_lines(transcript: Transcript) -> None:
     transcript.run(PREPARED + """
     they our budget is capped at $80k -> setup ! their_anchor below_walkaway
@@ -244,6 +255,7 @@ def test_close_and_signature(transcript: Transcript) -> None:
     transcript.run(IN_CLOSE + """
     signed -> close ! no_safeguards no_governance no_exit_path
     safeguard credits if service is bad -> close ! vague_safeguard
+    safeguard 99.9% monthly uptime -> close ! vague_safeguard
     signed -> close ! no_safeguards no_governance no_exit_path
     safeguard if uptime < 99.9% in a month, 10% service credit -> close
     governance we'll work out reviews later -> close ! governance_deferred
@@ -251,6 +263,8 @@ def test_close_and_signature(transcript: Transcript) -> None:
     governance quarterly business review; changes by written change request -> close
     governance notice no later than 30 days before any change -> close
     give a free month -> close ! one_way_concession
+    signed -> close ! no_exit_path unreciprocated_concessions
+    exit TBD -> close ! governance_deferred
     signed -> close ! no_exit_path unreciprocated_concessions
     exit either side may end with 90 days notice
     signed -> close ! unreciprocated_concessions

@@ -243,8 +243,14 @@ SAMPLE_WARNING_VALUES: dict[str, list[dict[str, Any]]] = {
     "too_many_bundles": [{"count": 5}],
     "bundles_not_equivalent": [{"low": "A", "high": "C"}],
     "cherry_picking": [{"labels": "A and C"}, {"labels": ["A", "C"]}],
-    "vague_safeguard": [{"text": "reasonable uptime"}],
-    "governance_deferred": [{"phrase": "we'll see later"}],
+    "vague_safeguard": [{"text": "reasonable uptime", "missing": "both"},
+                        {"text": "respond promptly to P1 incidents", "missing": "trigger"},
+                        {"text": "99.9% uptime each month", "missing": "remedy"}],
+    "governance_deferred": [{"phrase": "we'll see later", "part": "governance"},
+                            {"phrase": "TBD", "part": "exit"}],
+    "false_deadline": [{"phrase": "only valid until 5pm today"}],
+    "invented_alternative": [{"phrase": "another buyer lined up"}],
+    "hidden_terms": [{"phrase": "don't worry about that"}],
     "unreciprocated_concessions": [{"count": 1}, {"count": 3}],
 }
 
@@ -270,6 +276,16 @@ def test_warning_wording_follows_its_values(lib: PhraseLibrary) -> None:
     assert "below" in floor and "above" in ceiling
     capped, _ = lib.warning("their_anchor", amount="")
     assert "without" in capped
+    # A vague safeguard says which half is missing, in plain words.
+    halves = {m: lib.warning("vague_safeguard", text="x", missing=m)
+              for m in ("trigger", "remedy", "both")}
+    assert "nothing to measure" in halves["trigger"][0] and "P1" in halves["trigger"][1]
+    assert "what happens then" in halves["remedy"][0] and "credit" in halves["remedy"][1]
+    assert "neither" in halves["both"][0]
+    exit_put_off, exit_fix = lib.warning("governance_deferred", phrase="TBD", part="exit")
+    assert "exit path" in exit_put_off and "notice period" in exit_fix
+    review_put_off, _ = lib.warning("governance_deferred", phrase="later", part="governance")
+    assert "governance" in review_put_off
 
 
 # Codes that are deliberately in no pitfall's list: none. Every code the engine raises

@@ -13,23 +13,40 @@ from pathlib import Path
 from typing import Any
 
 from auxil.reader_corpus import NOW, corpus_entries, fresh_space
+from flows.detectors import Detectors
 from flows.engine import Engine
 from flows.replies import Reply
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "flows" / "detector_corpus"
 HOLDOUT_DIR = CORPUS_DIR / "holdout"
-COMMANDS = frozenset({"say", "they", "offer", "give", "get", "trade", "if"})
+COMMANDS = frozenset({"say", "they", "offer", "give", "get", "trade", "if", "safeguard", "exit"})
 # The codes the corpus is about, and what "good enough" means for each family.
+# missing_trigger and missing_remedy are corpus-only: which half of a vague safeguard is
+# missing, read with the check the safeguard handler uses (the warning carries it in words).
 CODES = ("one_way_concession", "split_the_difference", "their_split", "hard_line_tone",
          "their_hard_line", "overshare_walkaway", "competitor_claim", "their_cherry_pick",
-         "below_walkaway")
+         "below_walkaway", "vague_safeguard", "missing_trigger", "missing_remedy",
+         "governance_deferred", "false_deadline", "invented_alternative", "hidden_terms")
 FAMILIES = {
     "splits": ("split_the_difference", "their_split"),
     "hard_lines": ("hard_line_tone", "their_hard_line"),
     "stated_floors": ("overshare_walkaway",),
     "one_way_concessions": ("one_way_concession",),
+    "vague_safeguards": ("vague_safeguard",),
+    "safeguard_triggers": ("missing_trigger",),
+    "safeguard_remedies": ("missing_remedy",),
+    "deferred_exits": ("governance_deferred",),
+    "false_deadlines": ("false_deadline",),
+    "invented_alternatives": ("invented_alternative",),
+    "hidden_terms": ("hidden_terms",),
 }
-F1_TARGETS = {"splits": 0.8, "hard_lines": 0.8, "stated_floors": 0.8, "one_way_concessions": 0.7}
+# The close checks and the ethics flags of issue 11 (items 5 and 9).
+NEW_FAMILIES = ("vague_safeguards", "safeguard_triggers", "safeguard_remedies", "deferred_exits",
+                "false_deadlines", "invented_alternatives", "hidden_terms")
+F1_TARGETS = {"splits": 0.8, "hard_lines": 0.8, "stated_floors": 0.8, "one_way_concessions": 0.7,
+              **dict.fromkeys(NEW_FAMILIES, 0.85)}
+# The held-out set is never tuned to; these families must still clear a looser floor there.
+HOLDOUT_F1_FLOOR = 0.65
 PRECISION_TARGET = 0.8
 
 
@@ -55,10 +72,19 @@ def load_cases(directory: Path = CORPUS_DIR) -> list[Case]:
 
 
 def raised(engine: Engine, case: Case) -> set[str]:
-    """The warning codes the engine raises for ``case`` on a fresh fixture deal."""
+    """The warning codes the engine raises for ``case`` on a fresh fixture deal.
+
+    A vague safeguard also names its missing half or halves (``missing_trigger``,
+    ``missing_remedy``), read with the handler's own check.
+    """
     space = fresh_space(engine, case.deal)
     outcome = engine.handle(f"{case.command} {case.text}", space, NOW)
-    return {w.code for w in outcome.warnings} if isinstance(outcome, Reply) else set()
+    codes = {w.code for w in outcome.warnings} if isinstance(outcome, Reply) else set()
+    if case.command == "safeguard" and "vague_safeguard" in codes:
+        missing = Detectors(engine.lib).read_safeguard(case.text).missing
+        codes |= {f"missing_{half}" for half in ("trigger", "remedy")
+                  if missing in (half, "both")}
+    return codes
 
 
 def score(cases: list[Case], results: list[set[str]]) -> dict[str, Any]:

@@ -29,10 +29,15 @@ class PhaseText(_Strict):
 
 
 class Topic(_Strict):
-    """Template lines on one topic; ``lines`` maps ``all`` or a context to templates."""
+    """Template lines on one topic; ``lines`` maps ``all`` or a context to templates.
+
+    ``keywords`` are the words a request for the topic may use (``script <words>``),
+    matched on content words and lemmas by :mod:`flows.matching`.
+    """
 
     phase: str
     about: str
+    keywords: list[str] = Field(min_length=1)
     lines: dict[str, list[str]]
 
 

@@ -23,7 +23,6 @@ live in ``phrases/rewrites.yaml``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from flows.amounts import find_amounts
 from flows.detectors import Detectors, normalise
@@ -40,9 +39,11 @@ MAX_LINE = 400
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 # Where one clause ends and the next begins: sentence ends, commas, dashes, "but"/"so".
 _CLAUSE_END = re.compile(r"\s*(?:[.;:!?]+\s+|,\s+|\s-\s+)|\s+(?=(?:but|so|otherwise)\s)", re.I)
+# A clause that is only a condition once its threat is cut ("if you can't sign this week").
+_CONDITION_ONLY = re.compile(r"^(?:if|unless|when|once|until|before|after|as long as)\b", re.I)
 _LEAD = re.compile(r"^(?:(?:ok|okay|fine|alright|all right|sure|yes|yeah|yep|look|listen|"
                    r"honestly|well|so|but|and|then|tell you what|to be honest|frankly|"
-                   r"otherwise|or)\b[,.!:]?\s*)+", re.I)
+                   r"otherwise|or|you win|deal|done)\b[,.!:]?\s*)+", re.I)
 _TAIL = re.compile(r"(?:[,;]?\s*\b(?:no problem|no worries|if that helps|if it helps|"
                    r"if you like|if you'd like|honestly|to be honest|frankly|then)\b)+$", re.I)
 # What is left of a clause once an ultimatum is cut out of it: words that dangle.
@@ -102,7 +103,7 @@ def better_line(lib: PhraseLibrary, deal: Deal, text: str, *, item: str | None =
         candidates = [writer.give_made(item)]
     else:
         candidates = [writer.rewrite(detectors, force_give=item is not None),
-                      writer.template_only()]
+                      writer.fallback(codes)]
     for candidate in candidates:
         if candidate and _passes(detectors, deal, candidate):
             return candidate
@@ -131,11 +132,11 @@ class _Writer:
     # -- the whole line ---------------------------------------------------------------
     def rewrite(self, detectors: Detectors, *, force_give: bool) -> str | None:
         """Each risky clause changed, the rest kept; None when nothing usable is left."""
-        kept: list[str] = []
+        kept: list[tuple[str, str]] = []  # (the words joining it to the one before, clause)
         figures: list[str] = []
         objects: list[str] = []
         seen: set[str] = set()
-        for clause in _clauses(self.line):
+        for joint, clause in _clauses(self.line):
             found = {f.code: f for f in detectors.check_our_line(self.deal, clause,
                                                                    is_offer=False)}
             if FLOOR in found:
@@ -143,9 +144,9 @@ class _Writer:
             elif HARD in found:
                 seen.add(HARD)
                 rest = _tidy(_cut(clause, str(found[HARD].values["phrase"])), cut=True)
-                if rest and not _DEADLINE.search(rest) and not detectors.check_our_line(
-                        self.deal, rest, is_offer=False):
-                    kept.append(rest)
+                if (rest and not _DEADLINE.search(rest) and not _CONDITION_ONLY.match(rest)
+                        and not detectors.check_our_line(self.deal, rest, is_offer=False)):
+                    kept.append((joint, rest))
                 else:
                     figures.extend(_figures(clause))
             elif SPLIT in found:
@@ -153,14 +154,13 @@ class _Writer:
                 figures.extend(_figures(clause))
                 objects.extend(_split_objects(clause))
             else:
-                kept.append(clause)
+                kept.append((joint, clause))
         if HARD in seen:
             # "120k is final" passes our checks but is the same ultimatum in other words.
-            kept = [_tidy(_FINAL.sub("", k), cut=True) for k in kept]
+            kept = [(j, _tidy(_FINAL.sub("", k), cut=True)) for j, k in kept]
         # A clause that is only a figure ("120k") is the figure, not a sentence.
-        figures.extend(f for k in kept if _only_figure(k) for f in _figures(k))
-        kept = [k for k in kept if k and not _only_figure(k)]
-        body = _join(kept)
+        figures.extend(f for _, k in kept if _only_figure(k) for f in _figures(k))
+        body = _join([(j, k) for j, k in kept if k and not _only_figure(k)])
         if HARD in seen and not figures and _figure_phrase(body):
             figures, body = [body], ""  # "115k for three years" is the figure to stand by
         sentences: list[str] = []
@@ -173,19 +173,33 @@ class _Writer:
             sentences.append(self.split(figures[:1], objects[:1]))
         elif HARD in seen and (figures or body):
             sentences.append(self.firm(figures[:1], kept=bool(body and _figures(body))))
-        if FLOOR in seen and not sentences:
+        if FLOOR in seen and not figures and not _figures(body):
+            # The floor was the line's number: say where the number comes from instead.
             sentences.append(self.render(self.rw.rationale))
         if HARD in seen and not sentences:
             sentences.append(self.render(self.rw.firm_open))
         return _finish(sentences)
 
-    def template_only(self) -> str | None:
-        """A line from our templates alone: the fallback when the rep's words will not do."""
-        return _finish([self.render(self.rw.firm_open)])
+    def fallback(self, codes: set[str]) -> str | None:
+        """A line from our templates alone, when the rep's words will not do.
+
+        Only for a hard line (firm but open) or a floor (the rationale): a give or a split
+        without the rep's words is no better version of their line.
+        """
+        if HARD in codes:
+            return _finish([self.render(self.rw.firm_open)])
+        if FLOOR in codes:
+            return _finish([self.render(self.rw.rationale)])
+        return None
 
     # -- each move --------------------------------------------------------------------
     def give(self, body: str) -> str:
-        """A give tied to an ask: "If you can <ask>, <the rep's give>"."""
+        """A give tied to an ask: "If you can <ask>, <the rep's give>".
+
+        A give told as done ("we threw in training for free") asks for the return after it.
+        """
+        if _past(body):
+            return self.render(self.rw.give_past, line=body, ask=self.ask())
         if _NO_SUBJECT.match(body):
             subject = "I'm" if self.i else "we're"
             body = f"{subject} {body[0].lower()}{body[1:]}"
@@ -267,18 +281,27 @@ def _clean(text: str) -> str:
     return line
 
 
-def _clauses(line: str) -> list[str]:
-    """The line's clauses, without the words that only join them."""
-    pieces = [p for p in _CLAUSE_END.split(line.rstrip(" .!?")) if p and p.strip()]
-    return [c for c in (_tidy(p) for p in pieces) if c]
+def _clauses(line: str) -> list[tuple[str, str]]:
+    """The line's clauses, each with the words that joined it to the one before."""
+    text = line.rstrip(" .!?")
+    found: list[tuple[str, str]] = []
+    joint, at = "", 0
+    for match in _CLAUSE_END.finditer(text):
+        found.append((joint, text[at:match.start()]))
+        joint, at = match.group(0), match.end()
+    found.append((joint, text[at:]))
+    return [(j, c) for j, c in ((j, _tidy(c, lead=False)) for j, c in found) if c]
 
 
-def _tidy(clause: str, *, cut: bool = False) -> str:
-    """A clause without fillers at either end; ``cut``: nor the joins a cut left dangling."""
+def _tidy(clause: str, *, cut: bool = False, lead: bool = True) -> str:
+    """A clause without fillers at either end.
+
+    ``lead``: nor its opening "ok" or "but"; ``cut``: nor the joins a cut left dangling.
+    """
     text = clause.strip(" ,;:-.!?")
     for _ in range(3):
         before = text
-        text = _TAIL.sub("", _LEAD.sub("", text)).strip(" ,;:-.!?")
+        text = _TAIL.sub("", _LEAD.sub("", text) if lead else text).strip(" ,;:-.!?")
         if cut:
             text = _DANGLING.sub("", text).strip(" ,;:-.!?")
         if text == before:
@@ -328,8 +351,13 @@ def _split_objects(clause: str) -> list[str]:
     return [o for o in objects if not _NOT_AN_OBJECT.search(o)]
 
 
-def _join(clauses: Iterable[str]) -> str:
-    return ", ".join(c for c in clauses if c)
+def _join(clauses: list[tuple[str, str]]) -> str:
+    """Kept clauses joined as the rep joined them; the first without its opening filler."""
+    if not clauses:
+        return ""
+    first = _tidy(clauses[0][1])
+    rest = "".join(f"{joint or ', '}{clause}" for joint, clause in clauses[1:])
+    return f"{first}{rest}" if first else _tidy(rest)
 
 
 def _lower_first(text: str) -> str:

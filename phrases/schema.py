@@ -165,6 +165,7 @@ class Rewrites(_Strict):
         {"line", "ask", "issue", "item", "figure", "subject", "levers", "give", "i", "hiring"})
 
     give: str
+    give_past: str
     give_made: str
     ask_issue: str
     asks: dict[str, str]

@@ -84,6 +84,10 @@ def test_without_a_mapped_ask_the_sides_own_ask_is_used(engine: Engine) -> None:
 
 
 def test_a_hard_line_keeps_its_figure_and_invites_the_other_issues(engine: Engine) -> None:
+    # A threat cut out of its condition leaves no dangling "if you can't sign this week".
+    assert better_line(engine.lib, _deal(engine), "if you can't sign this week we'll walk") == (
+        "If part of this doesn't work for you, tell me which part, and let's look at the whole "
+        "package together.")
     deal = _deal(engine)
     assert better_line(engine.lib, deal, "take it or leave it, 120k is final") == (
         "120k is where we are on price; if payment terms or training can move, tell me "
@@ -98,6 +102,9 @@ def test_a_floor_goes_with_its_number_and_the_rest_stays(engine: Engine) -> None
     deal = _deal(engine)
     line = better_line(engine.lib, deal, "We can do 100k, but that's our floor.")
     assert line is not None and "100k" in line and "floor" not in line
+    rest = better_line(engine.lib, deal, "our bottom line is 95k but we'd love to close this")
+    assert rest is not None and rest.startswith("We'd love to close this. Our number comes from")
+    assert "95" not in rest
     alone = better_line(engine.lib, deal, "our walk-away is 90k")
     assert alone is not None and "90" not in alone and alone.startswith("Our number comes from")
     candidate = better_line(engine.lib, _deal(engine, "candidate"), "I won't go under 130k.")
@@ -109,8 +116,8 @@ def test_a_split_becomes_a_trade_across_issues(engine: Engine) -> None:
     assert better_line(engine.lib, deal, "Let's meet in the middle at 105k.") == (
         "We can look at 105k if you can commit to a longer term.")
     item = better_line(engine.lib, deal, "how about we split the implementation cost 50/50?")
-    assert item == ("If you can move on price, we can look again at how the implementation "
-                    "cost is divided.")
+    assert item == ("If you can move on price, we can look again at how we divide the "
+                    "implementation cost.")
     plain = better_line(engine.lib, deal, "let's just split the difference")
     assert plain == ("Let's look for a trade instead: if you can move on price, we can look "
                      "at payment terms.")
@@ -120,6 +127,24 @@ def test_a_give_already_made_asks_for_the_return_now(engine: Engine) -> None:
     deal = _deal(engine)
     assert better_line(engine.lib, deal, "we threw in onboarding", item="onboarding") == (
         "We have put onboarding on the table; in return, could you move on price?")
+    # Said as done in a `say` line: the rep's words, then the ask.
+    assert better_line(engine.lib, deal, "we threw in training for free") == (
+        "We threw in training for free; in return, could you move on price?")
+
+
+def test_a_give_keeps_the_reps_own_joins_and_drops_only_fillers(engine: Engine) -> None:
+    deal = _deal(engine)
+    assert better_line(engine.lib, deal, "ok ok, fine, we're happy to include training, free "
+                       "of charge, and we'll waive setup too, no problem") == (
+        "If you can move on price, we're happy to include training, free of charge, and "
+        "we'll waive setup too.")
+    assert better_line(engine.lib, deal, "happy to cover the travel if that helps") == (
+        "If you can move on price, we're happy to cover the travel.")
+
+
+def test_a_give_past_the_walkaway_gets_no_better_line(engine: Engine) -> None:
+    # 85k is below the 90k floor: no wording makes that line one to say.
+    assert better_line(engine.lib, _deal(engine), "We can do 85k.") is None
 
 
 def test_fine_odd_and_long_lines_get_no_better_line(engine: Engine) -> None:

@@ -52,7 +52,8 @@ _DANGLING = re.compile(r"^(?:[,:;-]|\b(?:or|and|but|so|then|is|are|it's|that's|t
                        r"it's|that's|this is|that is)\b)$", re.I)
 # Finality said about a figure that our checks let pass: "120k is final", "110k stays firm".
 _FINAL = re.compile(r"\s*\b(?:(?:is|are|'s|stays|remains)\s+(?:final|firm|fixed|set in stone|"
-                    r"not moving|non-?negotiable)\b|(?:is|'s) it$)", re.I)
+                    r"not moving|non-?negotiable)\b|(?:is|'s) it$|(?:and )?not a (?:point|penny|"
+                    r"cent|dollar|euro|pound|day|percent) (?:more|less|lower|higher)\b)", re.I)
 _PERCENT = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d+)?\s?%(?!\s*(?:off|discount))")
 _PRICE_WORDS = re.compile(r"\b(?:price|pricing|fees?|rates?|costs?|salary|base|pay|comp|"
                           r"compensation|budget|share|discount|revenue|equity|bonus)\b", re.I)
@@ -60,7 +61,8 @@ _I = re.compile(r"\b(?:i|i'm|i'll|i'd|i've|me|my|mine)\b")
 _WE = re.compile(r"\b(?:we|we're|we'll|we'd|we've|us|our|ours)\b")
 # The thing a split shares out: "split the implementation cost 50/50".
 _SPLIT_OBJECT = re.compile(
-    r"\b(?:split|share|divide)\s+(?:the (?:difference|gap|diff) on\s+)?"
+    r"\b(?:(?:split|share|divide)\s+(?:the (?:difference|gap|diff) on\s+)?|"
+    r"(?:halfway|half way|in the middle|partway) on\s+)"
     r"(?P<obj>(?:the|our|your|this|that|those|these)\s+[\w-]+(?:\s+(?!(?:50|fifty|evenly|"
     r"equally|down|in|between|with|and|at|for|on)\b)[\w-]+){0,2})", re.I)
 _VERBISH = re.compile(r"\b(?:we|i|you|they|he|she|it|this|that|is|are|was|were|be|can|could|"

@@ -92,6 +92,9 @@ def test_a_hard_line_keeps_its_figure_and_invites_the_other_issues(engine: Engin
     assert better_line(engine.lib, deal, "take it or leave it, 120k is final") == (
         "120k is where we are on price; if payment terms or training can move, tell me "
         "and let's look at the whole package together.")
+    assert better_line(engine.lib, deal, "18% and not a point more, or we walk.") == (
+        "18% is where we are on price; if payment terms or training can move, tell me and "
+        "let's look at the whole package together.")
     bare = _deal(engine, issues=[])
     assert better_line(engine.lib, bare, "110k, take it or leave it") == (
         "110k is where we are on the number; if the term or the scope can move, tell me "
@@ -118,6 +121,9 @@ def test_a_split_becomes_a_trade_across_issues(engine: Engine) -> None:
     item = better_line(engine.lib, deal, "how about we split the implementation cost 50/50?")
     assert item == ("If you can move on price, we can look again at how we divide the "
                     "implementation cost.")
+    halfway = better_line(engine.lib, deal, "We'll meet you halfway on the support hours.")
+    assert halfway == ("If you can move on price, we can look again at how we divide the "
+                       "support hours.")
     plain = better_line(engine.lib, deal, "let's just split the difference")
     assert plain == ("Let's look for a trade instead: if you can move on price, we can look "
                      "at payment terms.")

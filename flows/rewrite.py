@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 
 from flows.amounts import find_amounts
-from flows.detectors import Detectors, normalise
+from flows.detectors import Detectors, Finding, normalise
 from flows.model import Deal, IssueScore
 from flows.reading.words import is_word, verb_lemma
 from phrases import PhraseLibrary
@@ -48,13 +48,16 @@ _TAIL = re.compile(r"(?:[,;]?\s*\b(?:no problem|no worries|if that helps|if it h
                    r"if you like|if you'd like|honestly|to be honest|frankly|then)\b)+$", re.I)
 # What is left of a clause once an ultimatum is cut out of it: words that dangle.
 _DANGLING = re.compile(r"^(?:[,:;-]|\b(?:or|and|but|so|then|is|are|it's|that's|this is|"
-                       r"that is)\b)\s*|\s*(?:[,:;-]|\b(?:or|and|but|so|then|is|are|was|"
+                       r"that is|at|of)\b)\s*|\s*(?:[,:;-]|\b(?:or|and|but|so|then|is|are|was|"
                        r"it's|that's|this is|that is)\b)$", re.I)
 # Finality said about a figure that our checks let pass: "120k is final", "110k stays firm".
 _FINAL = re.compile(r"\s*\b(?:(?:is|are|'s|stays|remains)\s+(?:final|firm|fixed|set in stone|"
                     r"not moving|non-?negotiable)\b|(?:is|'s) it$|(?:and )?not a (?:point|penny|"
-                    r"cent|dollar|euro|pound|day|percent) (?:more|less|lower|higher)\b)", re.I)
+                    r"cent|dollar|euro|pound|day|percent) (?:more|less|lower|higher)\b|"
+                    r"(?:is|'s) (?:the|our|my) (?:max|maximum|limit|ceiling|most|cap|top|minimum|"
+                    r"floor)\b)", re.I)
 _PERCENT = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d+)?\s?%(?!\s*(?:off|discount))")
+_DISCOUNT = re.compile(r"\d\s?%\s*(?:off|discount)\b|\b(?:discount|rebate)\b", re.I)
 _PRICE_WORDS = re.compile(r"\b(?:price|pricing|fees?|rates?|costs?|salary|base|pay|comp|"
                           r"compensation|budget|share|discount|revenue|equity|bonus)\b", re.I)
 _I = re.compile(r"\b(?:i|i'm|i'll|i'd|i've|me|my|mine)\b")
@@ -74,6 +77,15 @@ _DEADLINE = re.compile(r"\b(?:by|before|until|till)\s+(?:\w+\s+)?(?:monday|tuesd
                        r"eod|eow|cob|end of|the end of|\d)", re.I)
 # A give said with no subject ("happy to cover your relocation") gets one after the ask.
 _NO_SUBJECT = re.compile(r"^(?:happy|glad|willing|prepared|able|ready) to\b", re.I)
+_ENDS_IN_CONDITION = re.compile(r"\b(?:if|unless|when|provided)$", re.I)
+# Words that carry meaning (a figure counts): a remnant needs two to stand as a clause.
+_CONTENT_WORD = re.compile(r"(?<![\w'])(?!(?:a|an|the|our|my|your|their|this|that|it|we|i|"
+                           r"you|they|is|are|at|of|to|for|on|in|and|or|but)\b)[\w$€£%.,'-]+",
+                           re.I)
+# A secret told aside, which only ever introduces what should stay unsaid.
+_ASIDE = re.compile(r"^(?:just |strictly |honestly )?(?:off the record|between (?:us|you and me|"
+                    r"ourselves|the two of us)|confidentially|in confidence|entre nous|"
+                    r"if i'm honest|to be frank)$", re.I)
 _THREAT_TAIL = re.compile(r"^(?:or|otherwise|else|unless|if)\b", re.I)
 _NOT_AN_OBJECT = re.compile(r"\b(?:difference|gap|diff|delta|middle|rest|lot)$", re.I)
 _NOT_PAST = frozenset({"are", "is", "am", "be", "have", "do", "can", "will", "shall", "may",
@@ -129,7 +141,8 @@ class _Writer:
         ours = bool(_WE.search(self.low))
         # "I" when the rep speaks for themselves, or is the candidate and says no "we".
         self.i = not ours and (bool(_I.search(self.low)) or self.side == "candidate")
-        self.has_figure = bool(_figures(line))
+        # A figure is about the price, and so is a discount ("5% off"): never ask for price.
+        self.has_figure = bool(_figures(line) or _DISCOUNT.search(line))
 
     # -- the whole line ---------------------------------------------------------------
     def rewrite(self, detectors: Detectors, *, force_give: bool) -> str | None:
@@ -138,9 +151,14 @@ class _Writer:
         figures: list[str] = []
         objects: list[str] = []
         seen: set[str] = set()
-        for joint, clause in _clauses(self.line):
+        spans = self._spans(detectors)
+        for joint, clause, start, end in _clauses(self.line):
             found = {f.code: f for f in detectors.check_our_line(self.deal, clause,
                                                                    is_offer=False)}
+            # A phrase across clauses ("off the record, we're authorised up to 118k") marks
+            # every clause it touches.
+            found.update({code: finding for code, finding, (a, b) in spans
+                          if code not in found and a < end and start < b})
             if FLOOR in found:
                 seen.add(FLOOR)  # the floor goes, its number with it
             elif HARD in found:
@@ -157,6 +175,9 @@ class _Writer:
                 objects.extend(_split_objects(clause))
             else:
                 kept.append((joint, clause))
+        if FLOOR in seen:
+            # "Off the record," only ever introduced the floor.
+            kept = [(j, k) for j, k in kept if not _ASIDE.match(k)]
         if HARD in seen:
             # "120k is final" passes our checks but is the same ultimatum in other words.
             kept = [(j, _tidy(_FINAL.sub("", k), cut=True)) for j, k in kept]
@@ -181,6 +202,19 @@ class _Writer:
         if HARD in seen and not sentences:
             sentences.append(self.render(self.rw.firm_open))
         return _finish(sentences)
+
+    def _spans(self, detectors: Detectors) -> list[tuple[str, Finding, tuple[int, int]]]:
+        """Where in the line each risky phrase of the whole line stands."""
+        low = normalise(self.line)
+        if len(low) != len(self.line):
+            return []  # lower case changed the length: positions would not line up
+        spans = []
+        for finding in detectors.check_our_line(self.deal, self.line, is_offer=False):
+            phrase = str(finding.values.get("phrase", ""))
+            at = low.find(phrase) if phrase and finding.code != ONE_WAY else -1
+            if at >= 0:
+                spans.append((finding.code, finding, (at, at + len(phrase))))
+        return spans
 
     def fallback(self, codes: set[str]) -> str | None:
         """A line from our templates alone, when the rep's words will not do.
@@ -213,7 +247,8 @@ class _Writer:
 
     def firm(self, figures: list[str], *, kept: bool) -> str:
         """The firm-but-open sentence: the figure stays, other issues are invited to move."""
-        values = {"subject": self.subject(), "levers": self.levers()}
+        subject = self.subject(figures[0] if figures else None)
+        values = {"subject": subject, "levers": self.levers(subject)}
         if figures:
             return self.render(self.rw.firm_figure, figure=figures[0], **values)
         if kept:
@@ -246,14 +281,20 @@ class _Writer:
         named = [t for t in self.deal.tradeables if t.lower() not in self.low]
         return _clean(named[0]).rstrip(".!?") if named else ""
 
-    def subject(self) -> str:
-        """What the figure is about: the price-like mapped issue, else "the number"."""
-        issue = next((i for i in self.deal.issues if _PRICE_WORDS.search(i.name)), None)
+    def subject(self, figure: str | None = None) -> str:
+        """What the figure is about.
+
+        Money: the price-like mapped issue. A share or an uptime is no price: a mapped
+        issue the line names, else "the number".
+        """
+        if figure is None or find_amounts(figure):
+            issue = next((i for i in self.deal.issues if _PRICE_WORDS.search(i.name)), None)
+        else:
+            issue = next((i for i in self.deal.issues if i not in self._unnamed()), None)
         return issue.name if issue else "the number"
 
-    def levers(self) -> str:
+    def levers(self, subject: str) -> str:
         """Up to two other mapped issues that could move, else the side's usual ones."""
-        subject = self.subject()
         names = [i.name for i in self._unnamed() if i.name != subject][:2]
         if names:
             return " or ".join(names)
@@ -283,16 +324,17 @@ def _clean(text: str) -> str:
     return line
 
 
-def _clauses(line: str) -> list[tuple[str, str]]:
-    """The line's clauses, each with the words that joined it to the one before."""
+def _clauses(line: str) -> list[tuple[str, str, int, int]]:
+    """The line's clauses: the words joining each to the one before, it, and where it stands."""
     text = line.rstrip(" .!?")
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, str, int, int]] = []
     joint, at = "", 0
     for match in _CLAUSE_END.finditer(text):
-        found.append((joint, text[at:match.start()]))
+        found.append((joint, text[at:match.start()], at, match.start()))
         joint, at = match.group(0), match.end()
-    found.append((joint, text[at:]))
-    return [(j, c) for j, c in ((j, _tidy(c, lead=False)) for j, c in found) if c]
+    found.append((joint, text[at:], at, len(text)))
+    tidied = [(j, _tidy(c, lead=False), a, b) for j, c, a, b in found]
+    return [clause for clause in tidied if clause[1]]
 
 
 def _tidy(clause: str, *, cut: bool = False, lead: bool = True) -> str:
@@ -322,11 +364,12 @@ def _cut(clause: str, phrase: str) -> str:
     if at < 0:
         return ""
     before, after = clause[:at].strip(), clause[at + len(phrase):].strip()
-    if _THREAT_TAIL.match(phrase):
-        return before
+    if _THREAT_TAIL.match(phrase) or _ENDS_IN_CONDITION.search(phrase):
+        return before  # "we'll look elsewhere if ...": the condition goes with its threat
     if before and after.strip(" ,.;:!?-"):
         return ""
-    return before or after
+    rest = before or after
+    return rest if len(_CONTENT_WORD.findall(rest)) >= 2 else ""  # never a lone "our"
 
 
 def _figures(text: str) -> list[str]:

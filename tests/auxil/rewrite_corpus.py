@@ -10,6 +10,7 @@ terminal's ``instead`` do.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,9 @@ def run_case(engine: Engine, case: Case) -> Result:
     lowered = better.lower()
     problems += [f"lost {k!r}" for k in case.keep if k.lower() not in lowered]
     problems += [f"kept {d!r}" for d in case.drop if d.lower() in lowered]
+    # Each sentence stands on its own: no "Our." or "Between us." left by a cut.
+    problems += [f"a fragment: {sentence!r}" for sentence in re.split(r"(?<=[.?!])\s+", better)
+                 if len(sentence.split()) < 3]
     check = engine.handle(f"say {better}", space, NOW)
     codes = {w.code for w in check.warnings} & SAY_CODES if isinstance(check, Reply) else {"?"}
     if codes:

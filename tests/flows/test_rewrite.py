@@ -92,8 +92,9 @@ def test_a_hard_line_keeps_its_figure_and_invites_the_other_issues(engine: Engin
     assert better_line(engine.lib, deal, "take it or leave it, 120k is final") == (
         "120k is where we are on price; if payment terms or training can move, tell me "
         "and let's look at the whole package together.")
+    # A share is no price: it stands on "the number", and price is one of the levers.
     assert better_line(engine.lib, deal, "18% and not a point more, or we walk.") == (
-        "18% is where we are on price; if payment terms or training can move, tell me and "
+        "18% is where we are on the number; if price or payment terms can move, tell me and "
         "let's look at the whole package together.")
     bare = _deal(engine, issues=[])
     assert better_line(engine.lib, bare, "110k, take it or leave it") == (

@@ -4,9 +4,9 @@ Reads a scoring sheet (``.csv``, ``.yaml`` or ``.yml``), analyses it and prints 
 summary, or the full analysis as JSON. A sheet or package that cannot be used gives one
 line on stderr and exit code 2, never a traceback.
 
-:func:`load_sheet_file` and :func:`analyze_sheet` are the part other fronts share: the
-Slack app runs a sheet uploaded to its DM through them, so both give the same summary
-and the same errors.
+:func:`load_sheet_file`, :func:`analyze_sheet` and :func:`summary_lines` are the part
+other fronts share: the Slack app runs a sheet uploaded to its DM through them, so both
+give the same summary and the same errors.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import json
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Final, TextIO
+from typing import Any, Final, TextIO
 
 from flows.analysis.insights import PackageError
 from flows.analysis.report import AnalysisReport, analyze
@@ -103,6 +103,30 @@ def analyze_sheet(sheet: Sheet, package: Mapping[str, str] | None = None) -> Ana
         raise SheetInputError(_one_line(str(exc))) from None
 
 
+class _Phrases:
+    """The packaged phrase library, loaded only if the summary needs a sentence from it."""
+
+    def reply(self, key: str, /, **values: Any) -> str:
+        # Imported here: loading the library takes most of a second, and most summaries
+        # never need it.
+        from flows.engine import default_library
+
+        return default_library().reply(key, **values)
+
+
+def summary_lines(report: AnalysisReport) -> list[str]:
+    """The summary ``dealcoach analyze`` prints and the Slack app posts, one line each.
+
+    Args:
+        report: The analysis.
+
+    Returns:
+        ``report.summary_lines()`` with its sentences from the phrase library.
+
+    """
+    return report.summary_lines(_Phrases())
+
+
 def run_analyze(
     path: str,
     as_json: bool,
@@ -140,7 +164,7 @@ def run_analyze(
         json.dump(report.to_json_dict(), out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:
-        for line in report.summary_lines():
+        for line in summary_lines(report):
             print(line, file=out)
 
     if chart is not None:

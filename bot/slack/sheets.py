@@ -37,6 +37,7 @@ from bot.analyze_command import (
     analyze_sheet,
     load_sheet_file,
     sheet_parser,
+    summary_lines,
 )
 from bot.slack.blocks import Message, render, unescape
 from bot.slack.client import call
@@ -302,7 +303,7 @@ def _analysis_message(report: AnalysisReport, imported: Turn | None,
     else:
         text = (f"Analysis of {source}. Share it with `import` in the message to store its "
                 "options into your active deal.")
-    return render(Reply(text=text, lines=report.summary_lines(), next_steps=steps,
+    return render(Reply(text=text, lines=summary_lines(report), next_steps=steps,
                         command="analyze"))
 
 

@@ -1,4 +1,4 @@
-"""What the frontier means for the rep: issue types, logrolls, compromise cost, MESO, improvements.
+"""What the frontier means for the rep: issue types, logrolls, compromise cost, improvements.
 
 Definitions used throughout (all exact, in :class:`~fractions.Fraction`):
 
@@ -19,7 +19,7 @@ Definitions used throughout (all exact, in :class:`~fractions.Fraction`):
   that is at least as good for both sides and whose balance (us minus them) is the closest
   to the compromise's. The difference, not the ratio, measures balance because ratios are
   meaningless when totals can be zero or negative.
-* **MESO**: see :func:`meso_proposals`.
+* **MESO**: see :mod:`flows.analysis.meso`.
 * **Improvement** of a named package: see :func:`check_package`.
 """
 
@@ -37,12 +37,6 @@ IssueKind = Literal["compatible", "distributive", "integrative"]
 
 STAKES_TOLERANCE: Final = Fraction(1, 10)
 """Stakes count as equal when they differ by at most this share of the larger one."""
-
-MESO_WINDOW: Final = Fraction(5, 100)
-"""MESO packages lie within this share of our attainable range of each other."""
-
-MESO_COUNT: Final = 3
-"""At most this many MESO proposals are returned."""
 
 
 class PackageError(ValueError):
@@ -134,24 +128,6 @@ class Compromise:
     def on_frontier(self) -> bool:
         """Whether the compromise is already efficient."""
         return self.cost_us == 0 and self.cost_them == 0
-
-
-@dataclass(frozen=True)
-class Meso:
-    """Multiple equivalent simultaneous offers.
-
-    Attributes:
-        proposals: Two or three frontier packages, us ascending; empty when none qualify.
-        window: The largest allowed gap in our value between proposals.
-        target_us: Our value the proposals were centred on.
-        note: How they were picked, or why there are none.
-
-    """
-
-    proposals: tuple[FrontierPoint, ...]
-    window: Fraction
-    target_us: Fraction
-    note: str
 
 
 @dataclass(frozen=True)
@@ -343,101 +319,6 @@ def compromise(sheet: Sheet, frontier: Sequence[FrontierPoint]) -> Compromise:
     candidates = [p for p in frontier if p.us >= us and p.them >= them]
     efficient = min(candidates, key=lambda p: (abs(p.us - p.them - balance), -p.joint, -p.us))
     return Compromise(package, us, them, efficient)
-
-
-def attainable_range_us(sheet: Sheet) -> Fraction:
-    """Our best package value minus our worst.
-
-    Args:
-        sheet: The scoring sheet.
-
-    Returns:
-        The sum over issues of our stakes.
-
-    """
-    return sum(
-        (
-            max(o.us for o in issue.options) - min(o.us for o in issue.options)
-            for issue in sheet.issues
-        ),
-        Fraction(0),
-    )
-
-
-def meso_proposals(
-    sheet: Sheet,
-    frontier: Sequence[FrontierPoint],
-    target_us: Fraction,
-    window_share: Fraction = MESO_WINDOW,
-    count: int = MESO_COUNT,
-) -> Meso:
-    """Pick two or three frontier packages of nearly equal value to us.
-
-    "Nearly equal" means within ``window_share`` (5%) of our attainable range of each
-    other: a share of the range, not of the value, because values may be zero or
-    negative. Every run of frontier points that fits in such a window is a candidate;
-    the run kept is the one with at least ``count`` points if any (else two), then the
-    closest to ``target_us`` (the report uses the biggest-pie package), then the one
-    giving them the widest choice. From the run, its two ends and the point nearest its
-    middle are returned, so the offers are as different for them as the window allows.
-
-    Args:
-        sheet: The scoring sheet.
-        frontier: Its Pareto frontier.
-        target_us: Our value to centre the proposals on.
-        window_share: The window as a share of our attainable range.
-        count: How many proposals at most (2 or more).
-
-    Returns:
-        The proposals, us ascending, with a note. When no two frontier points fit in one
-        window (or the frontier is a single point), the proposals are empty and the note
-        says why.
-
-    """
-    window = window_share * attainable_range_us(sheet)
-    points = sorted(frontier, key=lambda p: p.us)
-    if len(points) < 2:
-        return Meso((), window, target_us, "only one efficient package: nothing to vary")
-    best_key: tuple[int, Fraction, Fraction, int] | None = None
-    best_run: list[FrontierPoint] = []
-    end = 0
-    for start, first in enumerate(points):
-        end = max(end, start)
-        while end + 1 < len(points) and points[end + 1].us - first.us <= window:
-            end += 1
-        size = end - start + 1
-        if size < 2:
-            continue
-        # Keys only, no slicing: a run can be long, and slicing every one is quadratic.
-        low, high = first, points[end]
-        distance = max(low.us - target_us, target_us - high.us, Fraction(0))
-        key = (-min(size, count), distance, -(low.them - high.them), start)
-        if best_key is None or key < best_key:
-            best_key, best_run = key, points[start : end + 1]
-    if not best_run:
-        return Meso(
-            (),
-            window,
-            target_us,
-            "no two efficient packages are within 5% of our range of each other; "
-            "make one offer and trade on the logrolls instead",
-        )
-    if len(best_run) <= count:
-        picked = best_run
-    else:
-        middle_us = (best_run[0].us + best_run[-1].us) / 2
-        inner = best_run[1:-1]
-        inner.sort(key=lambda p: abs(p.us - middle_us))
-        picked = sorted([best_run[0], best_run[-1], *inner[: count - 2]], key=lambda p: p.us)
-    note = (
-        f"{len(picked)} efficient packages within {_share(window_share)} of our range "
-        "of each other, spread across that stretch of the frontier"
-    )
-    return Meso(tuple(picked), window, target_us, note)
-
-
-def _share(value: Fraction) -> str:
-    return f"{float(value * 100):g}%"
 
 
 def resolve_package(sheet: Sheet, named: Mapping[str, str]) -> Package:

@@ -16,36 +16,47 @@ JSON shape (``point`` is ``{us, them, package}``):
   where ``package`` is the two traded options and ``baseline`` the two middle ones;
 * ``compromise``: ``{package, us, them, on_frontier, efficient: point, cost_us,
   cost_them}``;
-* ``meso``: ``{window, target_us, proposals: [point], note}``;
+* ``meso``: ``{spread, worst_us, best_us, target_us, proposals: [point + {worth,
+  below_frontier}], note, shortfall}`` (see :mod:`flows.analysis.meso`; ``shortfall`` is
+  null, ``one_issue`` or ``too_few``);
 * ``package`` (only when one was named): ``{package, us, them, on_frontier, slack_us,
   slack_them, improvement: point + {gain_us, gain_them} or null}``.
 """
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
+from flows.analysis.equivalence import MIN_DIFFERING_ISSUES
 from flows.analysis.frontier import FrontierPoint, Package, pareto_frontier
 from flows.analysis.insights import (
     Compromise,
     IssueProfile,
     Logroll,
-    Meso,
     PackageCheck,
     check_package,
     classify_issues,
     compromise,
     logrolls,
     max_joint_point,
-    meso_proposals,
     resolve_package,
 )
+from flows.analysis.meso import Meso, meso_proposals
 from flows.analysis.sheet import Sheet
 
 _SUMMARY_LOGROLLS = 2
+
+
+class Phrases(Protocol):
+    """What the summary needs from the phrase library (a front passes its own)."""
+
+    def reply(self, key: str, /, **values: Any) -> str:
+        """Render the reply text stored under ``key``."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -128,10 +139,20 @@ class AnalysisReport:
                 "cost_them": _num(self.compromise.cost_them),
             },
             "meso": {
-                "window": _num(self.meso.window),
+                "spread": _num(self.meso.spread),
+                "worst_us": _num(self.meso.worst_us),
+                "best_us": _num(self.meso.best_us),
                 "target_us": _num(self.meso.target_us),
-                "proposals": [self._point(p) for p in self.meso.proposals],
+                "proposals": [
+                    {
+                        **self._point(p),
+                        "worth": _num(self.meso.worth(p.us)),
+                        "below_frontier": _num(below),
+                    }
+                    for p, below in zip(self.meso.proposals, self.meso.below_frontier, strict=True)
+                ],
                 "note": self.meso.note,
+                "shortfall": self.meso.shortfall,
             },
         }
         if self.package is not None:
@@ -177,8 +198,12 @@ class AnalysisReport:
             "gain_them": _num(roll.gain_them),
         }
 
-    def summary_lines(self) -> list[str]:
+    def summary_lines(self, phrases: Phrases | None = None) -> list[str]:
         """Return a short plain-text summary for chat, one sentence a line.
+
+        Args:
+            phrases: The phrase library, for the sentence saying why fewer MESO offers
+                than wanted are made; without it that line gives the plain note.
 
         Returns:
             The lines, without trailing newlines.
@@ -194,7 +219,7 @@ class AnalysisReport:
         lines.extend(self._type_lines())
         lines.extend(self._logroll_lines())
         lines.append(self._compromise_line())
-        lines.extend(self._meso_lines())
+        lines.extend(self._meso_lines(phrases))
         if self.package is not None:
             lines.append(self._package_line(self.package))
         return lines
@@ -254,21 +279,45 @@ class AnalysisReport:
             f"against {self._text(c.efficient.package)}."
         )
 
-    def _meso_lines(self) -> list[str]:
-        proposals = self.meso.proposals
-        if not proposals:
-            return [f"No MESO set: {self.meso.note}."]
-        varying = [
-            i for i in range(len(self.sheet.issues)) if len({p.package[i] for p in proposals}) > 1
-        ]
-        low, high = proposals[0].us, proposals[-1].us
-        worth = _fmt(low) if low == high else f"{_fmt(low)} to {_fmt(high)}"
-        lines = [f"MESO: {len(proposals)} efficient offers worth {worth} to us, differing on:"]
-        for letter, point in zip("ABC", proposals, strict=False):
+    def _meso_lines(self, phrases: Phrases | None) -> list[str]:
+        meso = self.meso
+        proposals = meso.proposals
+        lines = []
+        if proposals:
+            varying = [
+                i
+                for i in range(len(self.sheet.issues))
+                if len({p.package[i] for p in proposals}) > 1
+            ]
             lines.append(
-                f"  {letter}) {self._text(point.package, varying)} (them {_fmt(point.them)})"
+                f"MESO: {len(proposals)} offers within {_percent(meso.spread)} of each other "
+                "in value to us (worth 0 is our worst package, 100 our best), differing on:"
             )
-        return lines
+            for letter, point, below in zip(
+                string.ascii_uppercase, proposals, meso.below_frontier, strict=False
+            ):
+                near = f", {_fmt(below)} below the frontier for them" if below else ""
+                lines.append(
+                    f"  {letter}) {self._text(point.package, varying)} "
+                    f"(worth {meso.whole_worth(point.us)}; us {_fmt(point.us)}, "
+                    f"them {_fmt(point.them)}{near})"
+                )
+        if meso.shortfall is None:
+            return lines
+        if phrases is not None:
+            why = phrases.reply(
+                "meso_fewer",
+                offered=len(proposals),
+                wanted=meso.wanted,
+                reason=meso.shortfall,
+                spread=_percent(meso.spread),
+                issues=MIN_DIFFERING_ISSUES,
+            )
+        elif proposals:
+            why = f"Only {len(proposals)} MESO offers: {meso.note}."
+        else:
+            why = f"No MESO set: {meso.note}."
+        return [*lines, why]
 
     def _package_line(self, check: PackageCheck) -> str:
         head = f"Your package: us {_fmt(check.us)}, them {_fmt(check.them)}"
@@ -318,6 +367,10 @@ def analyze(sheet: Sheet, package: Mapping[str, str] | None = None) -> AnalysisR
 
 def _num(value: Fraction) -> int | float:
     return value.numerator if value.denominator == 1 else float(value)
+
+
+def _percent(share: Fraction) -> str:
+    return f"{float(share * 100):g}%"
 
 
 def _fmt(value: Fraction) -> str:

@@ -129,7 +129,7 @@ def handle_analyze(turn: Turn, args: str) -> None:
         raise BadArguments(f"That package does not fit the sheet: {exc}.") from None
     skipped = sorted({o.issue for o in deal.options} - {i.name for i in sheet.issues})
     turn.say("analysis", rough=rough, skipped=skipped)
-    turn.lines.extend(report.summary_lines())
+    turn.lines.extend(report.summary_lines(turn.lib))
 
 
 __all__ = ["PackageError", "deal_sheet", "handle_analyze", "handle_option"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shlex
 
+from flows.analysis.equivalence import EQUIVALENCE_TOLERANCE, equivalent
 from flows.commands import BadArguments, command
 from flows.model import Bundle, Move
 from flows.replies import Table
@@ -81,7 +82,8 @@ def handle_bundle(turn: Turn, args: str) -> None:
     if len(others) + 1 > 3:
         turn.warn("too_many_bundles", count=len(others) + 1)
     worths = [b.worth for b in [*others, bundle] if b.worth is not None]
-    if len(worths) >= 2 and max(worths) > 0 and (max(worths) - min(worths)) > 0.10 * max(worths):
+    # One rule with `analyze`, whose MESO proposals keep to half this tolerance.
+    if not equivalent(worths, EQUIVALENCE_TOLERANCE):
         turn.warn("bundles_not_equivalent", low=min(worths), high=max(worths))
     deal = turn.touch()
     if replacing is not None:

@@ -44,6 +44,13 @@ def test_summary(csv_sheet: Path) -> None:
     assert "9 possible packages" in out and "Biggest pie" in out
 
 
+def test_summary_says_why_no_meso_set_in_a_plain_sentence(csv_sheet: Path) -> None:
+    _, out, _ = _run(csv_sheet)
+    line = next(line for line in out.splitlines() if "MESO" in line)
+    assert line.startswith("No MESO set: near the biggest pie, no two packages")
+    assert "within 5% of each other in value to us" in line
+
+
 def test_json(csv_sheet: Path) -> None:
     code, out, _ = _run(csv_sheet, as_json=True)
     assert code == 0

@@ -37,6 +37,9 @@ def test_analyze_reports_the_pie_and_places_packages(transcript: Transcript) -> 
     reply = transcript.send("analyze")
     assert isinstance(reply, Reply)
     assert reply.lines[0].startswith("3 issues, 12 possible packages")
+    # Two offers only, and the reply says why in one sentence from the phrase library.
+    assert any(line.startswith("MESO: 2 offers") for line in reply.lines)
+    assert reply.lines[-1].startswith("Only 2 MESO offers, not 3: near the biggest pie")
     transcript.run(
         'bundle A salary=95k "start date"=June remote="4 days" -> setup ! premature_offer')
     placed = transcript.send("analyze A")

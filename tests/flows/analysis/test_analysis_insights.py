@@ -1,4 +1,4 @@
-"""Issue types, logrolls, the compromise, MESO and package improvements on hand-made sheets."""
+"""Issue types, logrolls, the compromise and package improvements on hand-made sheets."""
 
 from __future__ import annotations
 
@@ -11,17 +11,14 @@ from hypothesis import strategies as st
 
 from flows.analysis.frontier import package_value, pareto_frontier
 from flows.analysis.insights import (
-    MESO_WINDOW,
     STAKES_TOLERANCE,
     PackageError,
-    attainable_range_us,
     check_package,
     classify_issue,
     classify_issues,
     compromise,
     logrolls,
     max_joint_point,
-    meso_proposals,
     middle_index,
     resolve_package,
     stakes_equal,
@@ -180,58 +177,6 @@ def test_compromise_already_efficient_costs_nothing() -> None:
     assert result.on_frontier and (result.cost_us, result.cost_them) == (0, 0)
 
 
-# --- MESO ------------------------------------------------------------------------
-
-
-def test_meso_picks_three_frontier_packages_within_the_window() -> None:
-    sheet = Sheet(
-        (
-            issue("price", *[(k, -k) for k in range(0, 101, 10)]),
-            issue("term", (2, 0), (1, 3), (0, 6)),
-            issue("support", (2, 0), (1, 4), (0, 8)),
-        )
-    )
-    frontier = pareto_frontier(sheet)
-    meso = meso_proposals(sheet, frontier, max_joint_point(frontier).us)
-    assert meso.window == MESO_WINDOW * attainable_range_us(sheet) == Fraction(26, 5)
-    assert len(meso.proposals) == 3
-    assert set(meso.proposals) <= set(frontier)
-    values = [p.us for p in meso.proposals]
-    assert values == sorted(values) and values[-1] - values[0] <= meso.window
-    assert len({p.package for p in meso.proposals}) == 3
-
-
-def test_meso_spreads_across_a_long_run() -> None:
-    sheet = Sheet((issue("a", *[(k, -2 * k) for k in range(20)]), issue("b", (0, 0), (1, -1))))
-    frontier = pareto_frontier(sheet)
-    # Our range is 20; a quarter of it gives a window of 5, holding six frontier points.
-    meso = meso_proposals(sheet, frontier, Fraction(10), window_share=Fraction(1, 4))
-    values = [p.us for p in meso.proposals]
-    assert meso.window == 5
-    # Both ends of the chosen run are picked, plus the point nearest its middle.
-    assert values[-1] - values[0] == 5
-    assert len(values) == 3 and values[0] < values[1] < values[2]
-
-
-def test_meso_empty_when_the_frontier_is_too_sparse() -> None:
-    sheet = Sheet((issue("a", (100, 0), (0, 100)),))
-    meso = meso_proposals(sheet, pareto_frontier(sheet), Fraction(0))
-    assert meso.proposals == ()
-    assert "within 5%" in meso.note
-
-
-def test_meso_empty_when_one_efficient_package() -> None:
-    sheet = Sheet((issue("a", (1, 1), (0, 0)),))
-    meso = meso_proposals(sheet, pareto_frontier(sheet), Fraction(1))
-    assert meso.proposals == () and "only one" in meso.note
-
-
-def test_meso_two_when_only_two_fit() -> None:
-    sheet = Sheet((issue("a", (100, 0), (99, 1), (0, 100)),))
-    meso = meso_proposals(sheet, pareto_frontier(sheet), Fraction(0))
-    assert [p.us for p in meso.proposals] == [99, 100]
-
-
 # --- named packages --------------------------------------------------------------
 
 
@@ -308,12 +253,6 @@ def test_insights_agree_with_brute_force(sheet: Sheet, data: st.DataObject) -> N
         abs(p.us - p.them - balance) for p in frontier if p.us >= comp.us and p.them >= comp.them
     )
     assert abs(comp.efficient.us - comp.efficient.them - balance) == best_gap
-
-    meso = meso_proposals(sheet, frontier, max_joint_point(frontier).us)
-    assert len(meso.proposals) <= 3 and len(meso.proposals) != 1
-    if meso.proposals:
-        assert meso.proposals[-1].us - meso.proposals[0].us <= meso.window
-        assert set(meso.proposals) <= set(frontier)
 
     us, them, package = data.draw(st.sampled_from(points))
     check = check_package(sheet, frontier, package)

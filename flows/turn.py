@@ -9,6 +9,7 @@ from typing import Any
 from flows.commands import BadArguments
 from flows.model import Deal
 from flows.replies import Notice, Reply, Table, WarningItem
+from flows.script_lines import offered_lines
 from flows.storage import DealSpace
 from flows.vocabulary import SCRIPT_VARS, WARNING_VARS
 from phrases import PhraseLibrary
@@ -64,10 +65,11 @@ class Turn:
         self.warnings.append(WarningItem(code=code, message=message, suggestion=suggestion))
 
     def add_script(self, topic: str, limit: int | None = None) -> None:
-        """Add template lines on ``topic`` for the deal's context, filled with its facts."""
-        context = self.deal.context if self.deal else "sales"
-        lines = self.lib.script(topic, context, **self.facts())
-        self.lines.extend(lines[:limit] if limit is not None else lines)
+        """Add template lines on ``topic`` for the deal's context, filled with its facts.
+
+        Only lines that pass our own `say` checks are added (see flows.script_lines).
+        """
+        self.lines.extend(offered_lines(self.lib, self.deal, self.facts(), topic, limit))
 
     def suggest(self, *commands: str) -> None:
         """Offer likely next commands."""

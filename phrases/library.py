@@ -68,6 +68,7 @@ class _Sections:
     replies: dict[str, str] = field(default_factory=dict)
     guides: Guides | None = None
     rewrites: Rewrites | None = None
+    synonyms: list[tuple[str, ...]] = field(default_factory=list)
 
 
 class PhraseLibrary:
@@ -169,6 +170,11 @@ class PhraseLibrary:
         """Ethics, debrief prompts, the tradeables library and other method material."""
         assert self._s.guides is not None  # checked at load
         return self._s.guides
+
+    @property
+    def synonyms(self) -> list[tuple[str, ...]]:
+        """Groups of words that mean the same in a request for a topic or an FAQ entry."""
+        return self._s.synonyms
 
     @property
     def rewrites(self) -> Rewrites:
@@ -291,6 +297,17 @@ def _merge(
             raise PhraseLibraryError(f"{filename}: rewrites: defined twice")
         compile_all("rewrites", _model_strings(parsed.rewrites), Rewrites.VARS)
         into.rewrites = parsed.rewrites
+
+    seen = {word for group in into.synonyms for word in group}
+    for group in parsed.synonyms or []:
+        words = tuple(" ".join(w.lower().split()) for w in group)
+        if len(set(words)) < 2 or not all(words):
+            raise PhraseLibraryError(f"{filename}: synonyms: {group}: a group needs two words")
+        twice = sorted(seen & set(words))
+        if twice:
+            raise PhraseLibraryError(f"{filename}: synonyms: {twice[0]} is in two groups")
+        seen.update(words)
+        into.synonyms.append(words)
 
     compiled = {}
     for key, detector in (parsed.detectors or {}).items():

@@ -194,3 +194,5 @@ class LibraryFile(_Strict):
     replies: dict[str, str] | None = None
     guides: Guides | None = None
     rewrites: Rewrites | None = None
+    # Words that mean the same in a request (`script <words>`, `faq <words>`), in groups.
+    synonyms: list[list[str]] | None = None

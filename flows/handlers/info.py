@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 
 from flows.commands import REGISTRY, BadArguments, command, resolve
-from flows.turn import Turn
+from flows.gaps import exit_gaps
+from flows.handlers.phases import NEXT_STEPS
+from flows.matching import Entry, Matcher
+from flows.model import Deal, Move
+from flows.script_lines import offered_line, offered_lines
+from flows.turn import Turn, deal_facts
 from flows.vocabulary import CONTEXTS, FORWARD_PHASES
-
-_WORD = re.compile(r"[a-z0-9']+")
+from phrases import PhraseLibrary
 
 
 @command("help", "?", "commands", needs_deal=False)
@@ -18,10 +23,16 @@ def handle_help(turn: Turn, args: str) -> None:
     word = args.strip().lower().split(" ")[0]
     if not word:
         turn.say("help_intro")
+        # The commands for the deal's phase first: they are what fits the first screen.
+        phase = turn.deal.phase if turn.deal else "setup"
+        first = [word.split()[0] for word in NEXT_STEPS.get(phase, ())]
+        names = sorted(turn.lib.commands, key=lambda n: first.index(n) if n in first
+                       else len(first))
+        if turn.deal is None:
+            names = ["new", *[n for n in names if n != "new"]]
         turn.lines.extend(
             f"{turn.lib.render(h.usage)} - {turn.lib.render(h.summary)}"
-            for h in turn.lib.commands.values()
-        )
+            for h in (turn.lib.commands[n] for n in names))
         return
     spec = resolve(word)
     if spec is None:
@@ -36,47 +47,218 @@ def handle_help(turn: Turn, args: str) -> None:
 
 @command("script", "lines", "phrase", needs_deal=False)
 def handle_script(turn: Turn, args: str) -> None:
-    """Template lines for the current phase, or for a named topic."""
-    wanted = args.strip().lower()
-    phase = turn.deal.phase if turn.deal else "setup"
-    topics = [_topic(turn, wanted)] if wanted else turn.lib.default_topics(phase)
-    for topic in topics:
-        turn.add_script(topic)
-    turn.say("script_shown", topics=[turn.lib.render(turn.lib.topics[t].about) for t in topics],
-             count=len(turn.lines))
+    """Lines for this moment of the deal, or every line on a named topic."""
+    wanted = args.strip()
+    if not wanted:
+        _script_for_now(turn)
+        return
+    topic = _topic(turn, wanted)
+    turn.add_script(topic)
+    about = turn.lib.render(turn.lib.topics[topic].about).rstrip(".")
+    if about[1:2].islower():
+        about = about[0].lower() + about[1:]  # "Lines on getting ready ...", mid-sentence
+    turn.say("script_shown", topics=[about], count=len(turn.lines))
     if not turn.deal:
         turn.say("script_generic")
 
 
 def _topic(turn: Turn, wanted: str) -> str:
-    names = list(turn.lib.topics)
-    if wanted in names:
-        return wanted
-    singular = wanted.rstrip("s")
-    for name in names:
-        if name.rstrip("s") == singular or name.startswith(wanted):
-            return name
-    close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.6)
-    if close:
-        return close[0]
-    raise BadArguments(f"There is no script topic {wanted}. Topics: {', '.join(sorted(names))}.")
+    topic = find_topic(turn.lib, wanted, turn.deal.phase if turn.deal else "")
+    if topic is None:
+        names = sorted(_typed(name) for name in turn.lib.topics)
+        raise BadArguments(f"There is no script topic {wanted}. Topics: {', '.join(names)}.")
+    return topic
+
+
+def find_topic(lib: PhraseLibrary, wanted: str, phase: str = "") -> str | None:
+    """The topic that ``wanted`` names or asks for, or None (see flows.matching).
+
+    A topic's own name wins outright; then content words decide, ties going to topics of
+    ``phase``; a typo of a name is the last resort.
+    """
+    names = list(lib.topics)
+    exact = "_".join(wanted.lower().replace("-", " ").split())
+    if exact in names:
+        return exact
+    match = topic_matcher(lib).best(wanted, prefer_phase=phase)
+    if match is not None:
+        return match.key
+    close = difflib.get_close_matches(exact, names, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def find_faq(lib: PhraseLibrary, words: str) -> str | None:
+    """The FAQ entry ``words`` ask about, or None."""
+    match = faq_matcher(lib).best(words) if words.strip() else None
+    return match.key if match is not None else None
+
+
+# -- a bare `script`: at most three lines picked for the moment --------------------------
+# Each pick is a topic and the index of the line in it (lines under `all:` come first, so
+# the index is the same in every context). tests/flows/handlers/test_info.py checks each
+# pick still lands on the line it was chosen for.
+Pick = tuple[str, int]
+MOMENT_LINES = 3
+# After their line, by the warning it raised (first match wins).
+AFTER_THEIR_LINE: dict[str, Pick] = {
+    "their_hard_line": ("hardball_reply", 0),
+    "below_walkaway": ("their_anchor", 3),
+    "their_split": ("split_reply", 0),
+    "competitor_claim": ("competitor_reply", 0),
+    "their_cherry_pick": ("cherry_pick_reply", 0),
+    "their_anchor": ("their_anchor", 0),
+    "price_pushback": ("pushback", 0),
+    "unbundling": ("unbundling_reply", 0),
+}
+THEIR_ASK: Pick = ("concession", 0)  # a conditional trade
+THEIR_OTHER_LINE: Pick = ("interests", 0)
+OUR_GIVE_UNANSWERED: Pick = ("ask_back", 0)
+OUR_TRADE: Pick = ("concession", 2)  # the recap of the give and its get
+OUR_OFFER: Pick = ("anchor", 0)
+THEIR_CHERRY_PICK: Pick = ("cherry_pick_reply", 0)
+# An open gap of the phase, by its warning code.
+FOR_GAP: dict[str, Pick] = {
+    "missing_walkaway": ("walkaway_point", 0),
+    "missing_batna": ("prep", 0),
+    "single_issue": ("issues", 0),
+    "no_tradeables": ("issues", 1),
+    "no_evidence": ("prep", 1),
+    "no_meso": ("meso", 1),
+    "no_safeguards": ("safeguard", 1),
+    "no_governance": ("governance", 0),
+    "no_exit_path": ("exit", 0),
+    "unreciprocated_concessions": ("ask_back", 0),
+}
+# Gaps first in this order: the walk-away before the BATNA it comes from is the one a
+# rep most often skips, and money left on the table comes first at the close.
+GAP_ORDER = ("unreciprocated_concessions", "missing_walkaway", "missing_batna", "no_meso",
+             "no_safeguards", "single_issue", "no_tradeables", "no_evidence",
+             "no_governance", "no_exit_path")
+# Phases in which the last logged move still says what to do next.
+MOVING_PHASES = frozenset({"first_move", "midgame", "close"})
+_ASKING = re.compile(
+    r"\b(?:want|wants|wanted|need|needs|ask|asks|asked|asking|request|requests|requested|"
+    r"require|requires|insist|insists|expect|expects|demand|demands|push(?:ing)? for|"
+    r"looking for|hoping for|would like|'d like|can you|could you|would you|will you)\b|\?",
+    re.I)
+
+
+def moment_picks(deal: Deal, last: Move | None) -> list[Pick]:
+    """The lines that fit ``deal`` now: after its last move, for its open gaps, its phase."""
+    picks: list[Pick] = []
+    if last is not None and deal.phase in MOVING_PHASES:
+        after = _after_move(last)
+        if after is not None:
+            picks.append(after)
+    open_gaps = {code for code, _ in exit_gaps(deal)}
+    if deal.unpaired_gives and deal.phase in MOVING_PHASES:
+        open_gaps.add("unreciprocated_concessions")
+    picks.extend(FOR_GAP[code] for code in GAP_ORDER if code in open_gaps)
+    return list(dict.fromkeys(picks))
+
+
+def _after_move(move: Move) -> Pick | None:
+    if move.kind == "they":
+        for code, pick in AFTER_THEIR_LINE.items():
+            if code in move.warnings:
+                return pick
+        return THEIR_ASK if _ASKING.search(move.text) else THEIR_OTHER_LINE
+    if move.kind == "give":
+        return OUR_TRADE if move.paired else OUR_GIVE_UNANSWERED
+    if move.kind == "trade":
+        return OUR_TRADE
+    if move.kind == "offer":
+        return OUR_OFFER
+    if move.kind == "pick" and "cherry_picking" in move.warnings:
+        return THEIR_CHERRY_PICK
+    return None
+
+
+def _script_for_now(turn: Turn) -> None:
+    """At most three lines for where the deal stands, and a pointer to the topics."""
+    deal = turn.deal
+    phase = deal.phase if deal else "setup"
+    last = None
+    if deal is not None:
+        recent = turn.space.recent_moves(deal, 1)
+        last = recent[-1] if recent else None
+    picks = moment_picks(deal, last) if deal is not None else []
+    picks += [(name, 0) for name in turn.lib.default_topics(phase)]
+    facts = turn.facts()
+    shown: list[str] = []
+    used: list[str] = []
+    for topic, index in dict.fromkeys(picks):
+        line = offered_line(turn.lib, deal, facts, topic, index)
+        if line is None or line in shown:
+            # The picked line was held back (or is shown already): the topic's next one.
+            line = next((x for x in offered_lines(turn.lib, deal, facts, topic)
+                         if x not in shown), None)
+        if line is not None:
+            shown.append(line)
+            used.append(topic)
+        if len(shown) >= MOMENT_LINES:
+            break
+    turn.lines.extend(shown)
+    more = [name for name, t in turn.lib.topics.items() if t.phase == phase and name not in used]
+    turn.say("script_now", phase=turn.lib.phase(phase).title, count=len(shown),
+             more=[_typed(name) for name in more])
+    if deal is None:
+        turn.say("script_generic")
+    turn.suggest(*(f"script {_typed(name)}" for name in more[:3]))
+
+
+def _typed(topic: str) -> str:
+    """A topic as a user types it: ``competitor_reply`` -> ``competitor``."""
+    return TYPED_NAMES.get(topic, topic.replace("_", " "))
+
+
+# Short names for topics whose key carries a suffix; each must match its topic.
+TYPED_NAMES = {
+    "competitor_reply": "competitor",
+    "split_reply": "split",
+    "hardball_reply": "ultimatum",
+    "cherry_pick_reply": "cherry-pick",
+    "unbundling_reply": "unbundling",
+    "hard_bargainer": "hard bargainer",
+    "walkaway_point": "walk-away point",
+    "walkaway": "walk away",
+    "their_anchor": "their number",
+}
+
+
+@functools.cache
+def topic_matcher(lib: PhraseLibrary) -> Matcher:
+    """Matches requests for script topics (built once per library)."""
+    return Matcher((Entry(key=name, keywords=tuple(t.keywords), text=_topic_text(lib, name),
+                          phase=t.phase) for name, t in lib.topics.items()), lib.synonyms)
+
+
+def _topic_text(lib: PhraseLibrary, name: str) -> str:
+    """A topic's description and its lines in every context, with no deal facts."""
+    facts = deal_facts(None)
+    lines = {line for context in CONTEXTS
+             for line in lib.script(name, context, **{**facts, "context": context})}
+    return " ".join([lib.render(lib.topics[name].about), *sorted(lines)])
+
+
+@functools.cache
+def faq_matcher(lib: PhraseLibrary) -> Matcher:
+    """Matches questions for FAQ entries (built once per library)."""
+    return Matcher((Entry(key=key, keywords=tuple(e.keywords),
+                          text=f"{lib.render(e.question)} {lib.render(e.answer)}")
+                    for key, e in lib.faq.items()), lib.synonyms)
 
 
 @command("faq", needs_deal=False)
 def handle_faq(turn: Turn, args: str) -> None:
     """Answer a common question, or list them."""
-    words = set(_WORD.findall(args.lower()))
-    best, score = None, 0
-    for key, entry in turn.lib.faq.items():
-        keywords = set(_WORD.findall(" ".join(entry.keywords).lower())) | {key}
-        hits = len(words & keywords)
-        if hits > score:
-            best, score = key, hits
-    if best is None:
+    words = args.strip()
+    key = find_faq(turn.lib, words)
+    if key is None:
         turn.say("faq_list" if not words else "faq_no_match")
         turn.lines.extend(turn.lib.render(e.question) for e in turn.lib.faq.values())
         return
-    entry = turn.lib.faq[best]
+    entry = turn.lib.faq[key]
     turn.say("faq_answer", question=turn.lib.render(entry.question),
              answer=turn.lib.render(entry.answer))
 

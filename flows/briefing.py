@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from flows.gaps import exit_gaps
 from flows.model import ACTIVE_PHASES, Deal
+from flows.script_lines import offered_lines
 from flows.team import FIXES, NUDGE_ORDER, DealHealth, gap_title
 from flows.turn import deal_facts
 from phrases import PhraseLibrary
@@ -103,7 +104,7 @@ def _item(lib: PhraseLibrary, deal: Deal, now: datetime, when: str) -> BriefItem
     else:
         assert gap is not None
         text = lib.reply("prep_gap", deal=deal.name, phase=phase, gap=gap_title(lib, gap))
-    line = next(iter(lib.script(topic, deal.context, **deal_facts(deal))), "")
+    line = next(iter(offered_lines(lib, deal, deal_facts(deal), topic, 1)), "")
     return BriefItem(deal=deal.name, text=text, step=step, line=line, meeting_soon=soon)
 
 

@@ -16,6 +16,7 @@ from flows.commands import BadArguments, NotNow, command
 from flows.model import Deal
 from flows.replies import Notice, Table
 from flows.schedule import local_date
+from flows.script_lines import offered_lines
 from flows.storage import TeamDirectory
 from flows.team import (
     FIXES,
@@ -352,7 +353,7 @@ def handle_nudge(turn: Turn, args: str) -> None:
     if not team.add_nudge(deal, profile.user_id, gap, note, day, turn.now):
         raise NotNow(f"{deal.name} was already nudged today; one nudge a deal a day is enough.")
     topic, fix = FIXES[gap]
-    line = next(iter(turn.lib.script(topic, deal.context, **deal_facts(deal))), "")
+    line = next(iter(offered_lines(turn.lib, deal, deal_facts(deal), topic, 1)), "")
     title = gap_title(turn.lib, gap)
     turn.notices.append(Notice(
         user_id=member, kind="nudge", key=f"{deal.id}:{day.isoformat()}",

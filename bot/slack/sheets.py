@@ -9,7 +9,9 @@ message, the sheet's options are also stored into the active deal, as if the use
 typed one ``option`` line per row, all or nothing.
 
 ``analyze`` itself answers with text from the engine; :func:`send_deal_chart` adds the
-chart of the deal's scoring sheet. A slash command's response_url cannot carry files, so
+chart of the deal's scoring sheet, with the deal's walk-away as a line when it is in the
+sheet's units (:func:`bot.analysis_chart.walkaway_on_sheet`). Every chart carries a
+one-sentence alt text. A slash command's response_url cannot carry files, so
 the chart always goes to the user's DM with the app.
 
 A failed download, a bad sheet or a refused file is one sentence to the user; a failed
@@ -25,12 +27,14 @@ import shlex
 import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.analysis_chart import walkaway_on_sheet
 from bot.analyze_command import (
     SHEET_SUFFIXES,
     SheetInputError,
@@ -308,16 +312,19 @@ def _analysis_message(report: AnalysisReport, imported: Turn | None,
 
 
 # -- charts --------------------------------------------------------------------------------
-def upload_chart(client: WebClient, channel: str, report: AnalysisReport) -> bool:
-    """Draw the frontier chart and upload it to a channel; a failure is logged.
+def upload_chart(client: WebClient, channel: str, report: AnalysisReport,
+                 walkaway: Fraction | None = None) -> bool:
+    """Draw the frontier chart and upload it to a channel with its alt text; a failure is logged.
 
-    Uses slack_sdk's ``files_upload_v2``: files.getUploadURLExternal, the bytes to the
-    upload URL, then files.completeUploadExternal with ``channel_id``.
+    Uses slack_sdk's ``files_upload_v2``: files.getUploadURLExternal (with the chart's
+    one-sentence description as ``alt_txt``), the bytes to the upload URL, then
+    files.completeUploadExternal with ``channel_id``.
 
     Args:
         client: the request's Web API client (its token has ``files:write``).
         channel: the DM channel id.
         report: the analysis to draw.
+        walkaway: the deal's walk-away in the sheet's points for us, drawn as a line.
 
     Returns:
         Whether the chart was shared.
@@ -327,13 +334,14 @@ def upload_chart(client: WebClient, channel: str, report: AnalysisReport) -> boo
         # Imported here so a process that never draws a chart never loads matplotlib.
         from bot.analysis_chart import frontier_chart_png
 
-        png = frontier_chart_png(report)
+        chart = frontier_chart_png(report, walkaway=walkaway)
     except Exception:  # a chart is a bonus: the text reply has already gone out
         log.exception("drawing the frontier chart of %s failed", report.sheet.source)
         return False
     try:
-        client.files_upload_v2(channel=channel, file=png, filename=CHART_FILENAME,
-                               title=f"{report.sheet.source}: efficient frontier")
+        client.files_upload_v2(channel=channel, file=chart.png, filename=CHART_FILENAME,
+                               title=f"{report.sheet.source}: efficient frontier",
+                               alt_txt=chart.alt_text)
     except (SlackApiError, SlackClientError, OSError) as exc:
         log.error("uploading the frontier chart to %s failed: %s", channel, exc)
         return False
@@ -346,7 +354,8 @@ def send_deal_chart(coach: SlackCoach, client: WebClient, workspace: str, user: 
 
     The engine's reply is text only (``flows`` knows nothing of charts), so the sheet is
     rebuilt here from the deal as committed. A deal analysed from its rough 1-5 issue
-    matrix has no sheet and gets no chart.
+    matrix has no sheet and gets no chart. The deal's walk-away is drawn when it is in the
+    sheet's units.
 
     Args:
         coach: the Slack coach, to read the deal.
@@ -375,7 +384,8 @@ def send_deal_chart(coach: SlackCoach, client: WebClient, workspace: str, user: 
         log.warning("no chart for %s: %s", deal.name, exc)
         return False
     channel = dm_channel or _open_dm(client, user)
-    return channel is not None and upload_chart(client, channel, report)
+    walkaway = walkaway_on_sheet(deal.walkaway, sheet)
+    return channel is not None and upload_chart(client, channel, report, walkaway)
 
 
 def _open_dm(client: WebClient, user: str) -> str | None:

@@ -59,6 +59,8 @@ def test_a_csv_sheet_gets_the_summary_and_the_chart(running: Running) -> None:
     fake.wait_for("files.completeUploadExternal")
     ((channel, filename, png),) = fake.shared_files()
     assert channel == "DU1" and filename.endswith(".png") and png[:8] == PNG_MAGIC
+    (upload,) = fake.of("files.getUploadURLExternal")
+    assert upload.body["alt_txt"].startswith("Chart of the 9 possible packages of offer.csv")
     (download,) = fake.of("download")
     assert download.token == TOKEN
 
@@ -303,6 +305,30 @@ def test_analyze_in_the_dm_attaches_the_chart_there(running: Running) -> None:
     fake.wait_for("files.completeUploadExternal")
     assert fake.shared_files("DU1")[0][2][:8] == PNG_MAGIC
     assert not fake.of("conversations.open")
+
+
+def test_the_deal_chart_draws_a_walkaway_in_the_sheets_units(running: Running) -> None:
+    slack, fake = running.slack, running.fake
+    for line in ("new Acme", "option price 90k us=90000 them=-90000",
+                 "option price 110k us=110000 them=-110000", "option term 1y us=0 them=0",
+                 "option term 3y us=5000 them=4000", "walkaway min 95k"):
+        running.service.handle("T1", "U1", line)
+    slack.dm("analyze")
+    fake.wait_for("files.completeUploadExternal")
+    (upload,) = fake.of("files.getUploadURLExternal")
+    assert "Chart of the 4 possible packages of Acme" in upload.body["alt_txt"]
+    assert "walk-away at 95,000" in upload.body["alt_txt"]
+
+
+def test_a_walkaway_in_other_units_than_the_sheet_is_not_drawn(running: Running) -> None:
+    slack, fake = running.slack, running.fake
+    _deal_with_sheet(running)  # points in the hundreds and thousands
+    running.service.handle("T1", "U1", "walkaway min 90k")
+    slack.dm("analyze")
+    fake.wait_for("files.completeUploadExternal")
+    (upload,) = fake.of("files.getUploadURLExternal")
+    assert upload.body["alt_txt"].startswith("Chart of the 4 possible packages of Acme")
+    assert "walk-away" not in upload.body["alt_txt"]
 
 
 def test_a_rough_analysis_has_no_chart(running: Running) -> None:

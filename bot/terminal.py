@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -20,6 +21,7 @@ from rich.table import Table as RichTable
 from bot.clock import local_zone
 from bot.service import CoachService
 from flows.replies import CHAT, RECAP, Outcome, Rejection, Reply
+from flows.screens import Part, Screens, split
 from phrases import PhraseLibrary
 
 WORKSPACE = "local"
@@ -28,6 +30,7 @@ YES_WORDS = {"y", "yes", "log all", "ok", "yep"}
 NO_WORDS = {"n", "no", "cancel", "none"}
 # Typed after a reply that offers a better line: check that line as the user's own.
 INSTEAD_WORDS = {"instead", "use instead", "use that instead"}
+MORE_WORDS = {"more", "m", "show more"}
 
 
 @dataclass
@@ -48,6 +51,8 @@ class TerminalSession:
     recap_deal: tuple[str | None, str | None] = (None, None)
     # The better version of the user's last line the coach offered (Reply.better_line).
     better: str = ""
+    # What the last reply keeps behind "More", shown when the user types `more`.
+    more: list[Part] = field(default_factory=list)
 
     @property
     def lib(self) -> PhraseLibrary:
@@ -57,6 +62,8 @@ class TerminalSession:
     def send(self, line: str) -> Outcome:
         """Answer one line: a reply to a pending question, or a new line for the coach."""
         answer = " ".join(line.lower().split())
+        if answer in MORE_WORDS:
+            return self._more()
         better, self.better = self.better, ""
         if better and answer in INSTEAD_WORDS:
             line = f"say {better}"  # the better line, checked and shown as the user's own
@@ -80,8 +87,33 @@ class TerminalSession:
             line = choices[int(answer) - 1]
         return self._remember(self.service.handle(WORKSPACE, self.user, line, tz=self.zone))
 
+    def title_of(self, code: str) -> str:
+        """A warning's human title (the code where the library has none)."""
+        found = self.lib.warnings.get(code)
+        return found.title if found is not None else code
+
+    def phase_title(self, code: str | None) -> str:
+        """A phase's human title, e.g. ``first_move`` -> ``First move``."""
+        try:
+            return self.lib.phase(code).title if code else ""
+        except KeyError:
+            return code or ""
+
+    def screens(self, outcome: Outcome) -> Screens | None:
+        """How a reply is cut for the screen; None for a rejection."""
+        return split(outcome, self.title_of) if isinstance(outcome, Reply) else None
+
+    def _more(self) -> Reply:
+        if not self.more:
+            return Reply(text=self.lib.reply("more_nothing"), command=CHAT)
+        text = Screens(more=self.more).more_text()
+        self.more = []
+        return Reply(text=text, command=CHAT)
+
     def _remember(self, outcome: Outcome) -> Outcome:
         self.better = (outcome.better_line or "") if isinstance(outcome, Reply) else ""
+        screens = self.screens(outcome)
+        self.more = screens.more if screens is not None else []
         if isinstance(outcome, Reply) and outcome.is_recap:
             self.recap = outcome.recap_lines
             self.recap_deal = (outcome.deal, outcome.phase)
@@ -100,38 +132,59 @@ class TerminalSession:
         if self.choices:
             return self.lib.reply("unclear_pick_terminal")
         if self.better:
-            return self.lib.reply("better_line_terminal", line=self.better, more=False)
+            return self.lib.reply("better_line_terminal", line=self.better, more=bool(self.more))
+        if self.more:
+            return self.lib.reply("more_terminal")
         return ""
+
+
+def _code(code: str | None) -> str:
+    return code or ""
 
 
 def _numbered(lines: list[str] | tuple[str, ...]) -> list[str]:
     return [f"  {i}. {line}" for i, line in enumerate(lines, 1)]
 
 
-def plain_text(outcome: Outcome, hint: str = "", read_as: str = "read as: {line}") -> str:
-    """An outcome as plain text (for pipes and logs)."""
+def plain_text(outcome: Outcome, hint: str = "", read_as: str = "read as: {line}",
+               title_of: Callable[[str], str] = str,
+               phase_of: Callable[[str | None], str] = _code) -> str:
+    """An outcome as plain text (for pipes and logs): its first screen, tables included."""
     if isinstance(outcome, Rejection):
         usage = f"\n  usage: {outcome.usage}" if outcome.usage else ""
         choices = "".join(f"\n{c}" for c in _numbered(outcome.choices))
         return f"! {outcome.message}{usage}{choices}" + (f"\n{hint}" if hint else "")
     parts = []
     if outcome.deal:
-        parts.append(f"[{outcome.deal} · {outcome.phase}]")
+        parts.append(f"[{outcome.deal} · {phase_of(outcome.phase)}]")
     if isinstance(outcome.read_as, str):
         parts.append(read_as.format(line=outcome.read_as))
-    parts.append(outcome.full_text())
+    first = split(outcome, title_of).first
+    parts.extend(_plain_part(p) for p in first if p.kind == "text")
+    if outcome.table is not None:
+        parts.append(outcome.table.as_text())
     if outcome.is_recap:
         parts.extend(_numbered(outcome.recap_lines))
-    for warning in outcome.warnings:
-        parts.append(f"WARNING {warning.code}: {warning.message}\n  -> {warning.suggestion}")
-    parts.extend(f"  > {line}" for line in outcome.lines)
+    parts.extend(_plain_part(p) for p in first if p.kind != "text")
     parts.append(hint)
     return "\n".join(p for p in parts if p)
 
 
+def _plain_part(part: Part) -> str:
+    if part.kind == "warning":
+        return f"WARNING {part.text}\n  -> {part.fix}"
+    if part.kind == "still_open":
+        return f"Still open: {part.text}"
+    if part.kind == "line":
+        return f"  > {part.text}"
+    return part.text
+
+
 def print_rich(console: Console, outcome: Outcome, hint: str = "",
-               read_as: str = "read as: {line}") -> None:
-    """An outcome in colour, with tables drawn as tables."""
+               read_as: str = "read as: {line}",
+               title_of: Callable[[str], str] = str,
+               phase_of: Callable[[str | None], str] = _code) -> None:
+    """An outcome's first screen in colour, with tables drawn as tables."""
     if isinstance(outcome, Rejection):
         console.print(f"[bold red]![/] {escape(outcome.message)}")
         if outcome.usage:
@@ -142,11 +195,14 @@ def print_rich(console: Console, outcome: Outcome, hint: str = "",
             console.print(f"[dim]{escape(hint)}[/]")
         return
     if outcome.deal:
-        console.print(f"[bold cyan]{escape(outcome.deal)}[/] [dim]· {outcome.phase}[/]")
+        console.print(f"[bold cyan]{escape(outcome.deal)}[/] "
+                      f"[dim]· {escape(phase_of(outcome.phase))}[/]")
     if isinstance(outcome.read_as, str):
         console.print(f"[dim]{escape(read_as.format(line=outcome.read_as))}[/]")
-    if outcome.text:
-        console.print(escape(outcome.text))
+    first = split(outcome, title_of).first
+    for part in first:
+        if part.kind == "text":
+            console.print(escape(part.text))
     if outcome.is_recap:
         for line in _numbered(outcome.recap_lines):
             console.print(escape(line))
@@ -155,11 +211,14 @@ def print_rich(console: Console, outcome: Outcome, hint: str = "",
         for row in outcome.table.rows:
             table.add_row(*(escape(cell) for cell in row))
         console.print(table)
-    for warning in outcome.warnings:
-        console.print(f"[bold yellow]⚠ {warning.code}[/] {escape(warning.message)}")
-        console.print(f"  [green]→[/] {escape(warning.suggestion)}")
-    for line in outcome.lines:
-        console.print(f"  [magenta]›[/] {escape(line)}")
+    for part in first:
+        if part.kind == "warning":
+            console.print(f"[bold yellow]⚠ {escape(part.text)}[/]")
+            console.print(f"  [green]→[/] {escape(part.fix)}")
+        elif part.kind == "still_open":
+            console.print(f"[yellow]⚠ still open:[/] {escape(part.text)}")
+        elif part.kind == "line":
+            console.print(f"  [magenta]›[/] {escape(part.text)}")
     if outcome.next_steps:
         console.print(f"[dim]next: {escape(' | '.join(outcome.next_steps[:5]))}[/]")
     if hint:
@@ -175,7 +234,8 @@ def run_piped(service: CoachService, user: str, stream: TextIO, out: TextIO,
         if as_json:
             out.write(json.dumps(outcome.to_json(), ensure_ascii=False) + "\n")
         else:
-            out.write(plain_text(outcome, session.hint(), session.read_as_label()) + "\n\n")
+            out.write(plain_text(outcome, session.hint(), session.read_as_label(),
+                                 session.title_of, session.phase_title) + "\n\n")
         out.flush()
     return 0
 
@@ -202,9 +262,10 @@ def run_interactive(service: CoachService, user: str, history_file: Path) -> int
         if not line.strip():
             continue
         outcome = session.send(line)
-        print_rich(console, outcome, session.hint(), session.read_as_label())
+        print_rich(console, outcome, session.hint(), session.read_as_label(),
+                   session.title_of, session.phase_title)
         if isinstance(outcome, Reply) and outcome.deal:
-            prompt = f"{outcome.deal} ({outcome.phase})> "
+            prompt = f"{outcome.deal} ({session.phase_title(outcome.phase)})> "
 
 
 def _enable_history(history_file: Path) -> None:

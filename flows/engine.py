@@ -256,6 +256,7 @@ class Engine:
                 return self._reject("not_allowed_now", spec.name, str(exc), command=spec.name)
             except UnknownDeal as exc:
                 return self._reject("unknown_deal", "deals", str(exc), command=spec.name)
+            turn.mark_repeats()
             if turn.deal_changed and turn.deal is not None:
                 turn.deal.updated_at = now
                 space.save_deal(turn.deal)

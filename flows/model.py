@@ -97,6 +97,8 @@ class Deal:
     exits: list[Clause] = field(default_factory=list)
     debriefs: list[str] = field(default_factory=list)
     options: list[ScoredOption] = field(default_factory=list)
+    # Warnings the user has already read in full, by cause (see Turn.mark_repeats).
+    shown_warnings: list[str] = field(default_factory=list)
     # Running counters, kept so no command has to scan the log.
     moves_count: int = 0
     unpaired_gives: int = 0
@@ -127,6 +129,7 @@ class Deal:
         "walked_from", "walk_reason", "batna", "walkaway", "issues", "tradeables",
         "counterparty", "evidence", "wins", "rule", "meeting", "meeting_at", "bundles",
         "safeguards", "governance", "exits", "debriefs", "last_give", "last_get", "options",
+        "shown_warnings",
     )
 
     def facts_document(self) -> dict[str, Any]:
@@ -173,6 +176,7 @@ class Deal:
         self.options = [ScoredOption(**o) for o in doc.get("options", [])]
         self.last_give = doc.get("last_give", "")
         self.last_get = doc.get("last_get", "")
+        self.shown_warnings = list(doc.get("shown_warnings", []))
 
 
 MoveKind = Literal["give", "get", "trade", "offer", "they", "pick"]

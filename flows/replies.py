@@ -14,6 +14,8 @@ class WarningItem:
     code: str
     message: str
     suggestion: str
+    # Shown before for the same cause in this deal: fronts show a short "still open" line.
+    repeat: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ class Reply:
     # How a plain line was read: the canonical command, or the list of a call recap
     # (``command == "recap"``: not yet run, the front asks to confirm). None when typed.
     read_as: str | list[str] | None = None
+    # Text behind "More": background the user may want, not what matters now.
+    details: list[str] = field(default_factory=list)
 
     def full_text(self) -> str:
         """The text with the table, if any, appended as plain text."""
@@ -95,10 +99,12 @@ class Reply:
             "phase": self.phase,
             "text": self.full_text(),
             "warnings": [
-                {"code": w.code, "message": w.message, "suggestion": w.suggestion}
+                {"code": w.code, "message": w.message, "suggestion": w.suggestion,
+                 **({"repeat": True} if w.repeat else {})}
                 for w in self.warnings
             ],
             "lines": list(self.lines),
+            "details": list(self.details),
         }
         if self.read_as is not None:
             doc["read_as"] = self.read_as
@@ -160,5 +166,6 @@ def merge_replies(replies: Sequence[Reply]) -> Reply:
         lines=list(last.lines), table=last.table, next_steps=steps, command=last.command,
         better_line=next((r.better_line for r in reversed(replies) if r.better_line), None),
         notices=[n for r in replies for n in r.notices],
+        details=[d for r in replies for d in r.details],
         people=list(dict.fromkeys(p for r in replies for p in r.people)),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +15,8 @@ from flows.vocabulary import SCRIPT_VARS, WARNING_VARS
 from phrases import PhraseLibrary
 
 NO_COUNTERPARTY = "your counterpart"
+# How many warning causes a deal remembers as already read.
+SHOWN_WARNINGS_KEPT = 40
 
 
 @dataclass
@@ -35,6 +37,8 @@ class Turn:
     next_steps: list[str] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     people: list[str] = field(default_factory=list)
+    # Text behind "More" (see flows.screens).
+    details: list[str] = field(default_factory=list)
     deal_changed: bool = False
 
     # -- the deal ------------------------------------------------------------------------
@@ -54,6 +58,10 @@ class Turn:
         """Add the reply text ``key`` from the phrase library."""
         self.texts.append(self.lib.reply(key, **values))
 
+    def detail(self, key: str, **values: Any) -> None:
+        """Add the reply text ``key`` behind "More": background, not what matters now."""
+        self.details.append(self.lib.reply(key, **values))
+
     def warn(self, code: str, **values: Any) -> None:
         """Raise a warning; ``values`` must be exactly the code's declared variables."""
         expected = set(WARNING_VARS[code])
@@ -64,12 +72,39 @@ class Turn:
         message, suggestion = self.lib.warning(code, **values)
         self.warnings.append(WarningItem(code=code, message=message, suggestion=suggestion))
 
-    def add_script(self, topic: str, limit: int | None = None) -> None:
+    def mark_repeats(self) -> None:
+        """Mark warnings the user already read for the same cause; remember the new ones.
+
+        The cause is the code with its filled-in message (the figure or item it names), so
+        a new give gets its full warning while the same low figure heard again does not.
+        Only a turn that writes the deal remembers: reading commands stay read-only.
+        """
+        deal = self.deal
+        if deal is None or not self.warnings:
+            return
+        seen = set(deal.shown_warnings)
+        causes = [f"{w.code}:{w.message}"[:300] for w in self.warnings]
+        self.warnings = [replace(w, repeat=cause in seen)
+                         for w, cause in zip(self.warnings, causes, strict=True)]
+        if self.deal_changed:
+            fresh = [c for c in causes if c not in seen]
+            deal.shown_warnings = (deal.shown_warnings + fresh)[-SHOWN_WARNINGS_KEPT:]
+
+    def add_script(self, topic: str, limit: int | None = None, rotate: int = 0) -> None:
         """Add template lines on ``topic`` for the deal's context, filled with its facts.
 
         Only lines that pass our own `say` checks are added (see flows.script_lines).
+        ``rotate`` starts that many lines further on (wrapping), so a follow-up asked
+        after every move is not the same question each time.
         """
-        self.lines.extend(offered_lines(self.lib, self.deal, self.facts(), topic, limit))
+        if not rotate:
+            self.lines.extend(offered_lines(self.lib, self.deal, self.facts(), topic, limit))
+            return
+        lines = offered_lines(self.lib, self.deal, self.facts(), topic)
+        if lines:
+            start = rotate % len(lines)
+            lines = lines[start:] + lines[:start]
+        self.lines.extend(lines[:limit] if limit is not None else lines)
 
     def suggest(self, *commands: str) -> None:
         """Offer likely next commands."""
@@ -93,6 +128,7 @@ class Turn:
             command=self.command,
             notices=list(self.notices),
             people=list(dict.fromkeys(self.people)),
+            details=list(self.details),
         )
 
 

@@ -26,7 +26,8 @@ from bot.slack.safe import escape as escape  # re-exported: builders import it f
 from bot.slack.safe import message_text
 from bot.slack.safe import unescape as unescape
 from bot.slack.safe import with_mentions as with_mentions
-from flows.replies import Outcome, Rejection, Reply, Table, WarningItem
+from flows.replies import Outcome, Rejection, Reply, Table
+from flows.screens import Part, split
 
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
@@ -53,6 +54,10 @@ UNDO_LINE = "undo"
 # A better version of the user's risky line, with "Use this instead": it runs `say <line>`.
 BETTER_LINE_BLOCK = "better_line"
 BETTER_LINE_ACTION = f"{STEP_ACTION}:91"
+# "More" under a long reply: its value is the key of the stored full reply.
+MORE_ACTION = "reply_more"
+# No cut: the whole reply, as "More" shows it.
+WHOLE = 10**9
 
 Block = dict[str, Any]
 
@@ -81,6 +86,8 @@ class Message:
 
     text: str
     blocks: list[Block]
+    # The whole reply, for "More" (empty when the first screen is all there is).
+    expanded: list[Block] = field(default_factory=list)
 
     def payload(self) -> dict[str, Any]:
         """The message as keyword arguments for ``chat.postMessage`` or a response_url."""
@@ -301,21 +308,6 @@ def _listed_rows(table: Table, people: list[str]) -> list[Block]:
 
 
 # -- replies ------------------------------------------------------------------------------
-def warning_block(warning: WarningItem, labels: Labels) -> Block:
-    """One warning in its own section whose ``block_id`` is ``warning:<code>``.
-
-    Args:
-        warning: the pitfall and the move that corrects it.
-        labels: titles for warning codes.
-
-    """
-    title = escape(labels.warning(warning.code))
-    text = (f":warning: *{title}*\n{escape(warning.message)}\n"
-            f":arrow_right: {escape(warning.suggestion)}")
-    return section(truncate_markup(text, MAX_SECTION_TEXT),
-                   block_id=f"warning:{warning.code}"[:255])
-
-
 def step_buttons(steps: Iterable[str]) -> Block | None:
     """An actions block with one button per likely next command, or None without any.
 
@@ -336,44 +328,90 @@ def step_buttons(steps: Iterable[str]) -> Block | None:
 
 
 def reply_blocks(reply: Reply, labels: Labels | None = None, *, buttons: bool = True,
-                 limit: int = MAX_MESSAGE_BLOCKS) -> list[Block]:
-    """A reply as blocks: header, text, warnings, lines, table, next-step buttons.
+                 limit: int = MAX_MESSAGE_BLOCKS, more_key: str | None = None,
+                 budget: int | None = None) -> list[Block]:
+    """A reply's first screen as blocks: header, text, warnings, lines, table, buttons.
+
+    What does not fit the first screen (see :mod:`flows.screens`) waits behind a "More"
+    button when ``more_key`` names where the whole reply is kept, and is left out otherwise.
 
     Args:
         reply: the engine's reply.
         labels: titles for phase and warning codes.
         buttons: include the next-step buttons (not in a reply shared to a channel).
         limit: the most blocks allowed (50 in a message, 100 in a view).
+        more_key: the stored whole reply's key, for the "More" button.
+        budget: the first screen's characters (None: the default; :data:`WHOLE`: all).
 
     """
     labels = labels or Labels()
+    screens = split(reply, labels.warning) if budget is None else split(
+        reply, labels.warning, budget)
     blocks: list[Block] = []
     if reply.deal:
         phase = labels.phase(reply.phase)
         blocks.append(header(f"{reply.deal} · {phase}" if phase else reply.deal))
     if isinstance(reply.read_as, str) and buttons:
         blocks.append(read_as_block(reply.read_as))
-    if reply.text.strip():
-        blocks.extend(sections(with_mentions(reply.text, reply.people)))
-    # One block a warning code (block ids must not repeat within a message).
-    firsts: dict[str, WarningItem] = {}
-    for warning in reply.warnings:
-        firsts.setdefault(warning.code, warning)
-    blocks.extend(warning_block(w, labels) for w in firsts.values())
-    if reply.lines:
-        quoted = "\n".join(f"> {escape(line)}" for line in reply.lines)
+    first = screens.first
+    for part in first:
+        if part.kind == "text":
+            blocks.extend(sections(with_mentions(part.text, reply.people)))
+    blocks.extend(_part_block(p) for p in first if p.kind in ("warning", "still_open"))
+    quoted = "\n".join(f"> {escape(p.text)}" for p in first if p.kind == "line")
+    if quoted:
         blocks.extend(sections(quoted))
     if reply.better_line:
         blocks.append(better_line_block(reply.better_line, buttons=buttons))
     if reply.table is not None and reply.table.headers:
         blocks.extend(table_blocks(reply.table, reply.people))
+    if budget == WHOLE:
+        blocks.extend(more_blocks(screens.more))
     actions = step_buttons(reply.next_steps) if buttons else None
+    if screens.more and more_key and buttons and budget != WHOLE:
+        actions = _with_more(actions, more_key)
     if reply.is_recap:
         blocks.extend(recap_blocks(reply.recap_lines, buttons=buttons))
         actions = None
     if not blocks:
         blocks.append(section(escape("Done.")))
     return fit(blocks, limit, tail=[actions] if actions else [])
+
+
+def _part_block(part: Part) -> Block:
+    if part.kind == "still_open":
+        block = context(f":warning: Still open: *{escape(part.text)}*")
+        return {**block, "block_id": f"warning:{part.code}"[:255]}
+    text = f":warning: *{escape(part.text)}*\n:arrow_right: {escape(part.fix)}"
+    return section(truncate_markup(text, MAX_SECTION_TEXT),
+                   block_id=f"warning:{part.code}"[:255])
+
+
+def more_blocks(parts: list[Part]) -> list[Block]:
+    """What "More" adds below the first screen: details, why each warning matters, lines.
+
+    Args:
+        parts: the second screen's parts (see :func:`flows.screens.split`).
+
+    """
+    blocks: list[Block] = []
+    for part in parts:
+        if part.kind == "detail":
+            blocks.extend(sections(escape(part.text)))
+        elif part.kind == "why":
+            blocks.extend(sections(f"*{escape(part.text)}*: {escape(part.fix)}"))
+    quoted = "\n".join(f"> {escape(p.text)}" for p in parts if p.kind == "line")
+    if quoted:
+        blocks.extend(sections(quoted))
+    return blocks
+
+
+def _with_more(actions: Block | None, more_key: str) -> Block:
+    more = button("More", MORE_ACTION, more_key)
+    if actions is None:
+        return {"type": "actions", "block_id": "next_steps", "elements": [more]}
+    elements = actions["elements"][: MAX_BUTTONS - 1]
+    return {**actions, "elements": [*elements, more]}
 
 
 def read_as_block(line: str) -> Block:
@@ -501,20 +539,27 @@ def fallback_text(outcome: Outcome, labels: Labels | None = None) -> str:
 
 
 def render(outcome: Outcome, labels: Labels | None = None, *, buttons: bool = True,
-           limit: int = MAX_MESSAGE_BLOCKS) -> Message:
-    """An outcome as a Slack message.
+           limit: int = MAX_MESSAGE_BLOCKS, more_key: str | None = None) -> Message:
+    """An outcome as a Slack message: its first screen, and the whole reply for "More".
 
     Args:
         outcome: the engine's reply or rejection.
         labels: titles for phase and warning codes.
         buttons: include next-step buttons.
         limit: the most blocks allowed.
+        more_key: where the whole reply will be kept; None: no "More" button.
 
     """
     if isinstance(outcome, Rejection):
         return Message(fallback_text(outcome, labels), rejection_blocks(outcome))
-    return Message(fallback_text(outcome, labels),
-                   reply_blocks(outcome, labels, buttons=buttons, limit=limit))
+    blocks = reply_blocks(outcome, labels, buttons=buttons, limit=limit, more_key=more_key)
+    expanded: list[Block] = []
+    if more_key and any(b.get("block_id") == "next_steps" and any(
+            e.get("action_id") == MORE_ACTION for e in b.get("elements", []))
+            for b in blocks):
+        expanded = reply_blocks(outcome, labels, buttons=buttons, limit=limit,
+                                budget=WHOLE)
+    return Message(fallback_text(outcome, labels), blocks, expanded)
 
 
 def shared(message: Message, user_id: str) -> Message:

@@ -18,6 +18,7 @@ Like the service, it never raises for bad input or a database that keeps failing
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -35,6 +36,7 @@ from bot.slack.models import (
     InboxClaim,
     SlackEventRow,
     SlackLastReplyRow,
+    SlackReplyMoreRow,
     commit_turn,
     store_reply,
 )
@@ -51,6 +53,8 @@ T = TypeVar("T")
 # Slack retries a delivery three times within about five minutes; a day is ample.
 EVENT_MEMORY = timedelta(days=1)
 PRUNE_EVERY = timedelta(hours=1)
+# How long "More" under a reply still shows the whole of it.
+MORE_MEMORY = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ class SlackCoach:
         self.engine = service.engine
         self.labels = labels or labels_from_library(service)
         self._pruned_at: datetime | None = None
+        self._more_pruned_at: datetime | None = None
         self._prune_lock = threading.Lock()
 
     # -- commands ------------------------------------------------------------------------
@@ -248,7 +253,13 @@ class SlackCoach:
 
     def _finish(self, session: Session, workspace_id: str, user_id: str, outcome: Outcome,
                 now: datetime) -> Turn:
-        turn = Turn(outcome, render(outcome, self.labels))
+        more_key = secrets.token_hex(12) if isinstance(outcome, Reply) else None
+        turn = Turn(outcome, render(outcome, self.labels, more_key=more_key))
+        if more_key is not None and turn.message.expanded:
+            session.add(SlackReplyMoreRow(
+                key=more_key, workspace_id=workspace_id, user_id=user_id,
+                text=turn.message.text, blocks=turn.message.expanded, created_at=now))
+            self._prune_more(session, now)
         if isinstance(outcome, Reply):
             if outcome.notices:  # in this transaction: they exist exactly if it commits
                 turn = replace(turn, deliveries=queue_notices(session, workspace_id,
@@ -283,7 +294,31 @@ class SlackCoach:
             self._pruned_at = now
         session.execute(delete(SlackEventRow).where(SlackEventRow.received_at < now - EVENT_MEMORY))
 
+    def _prune_more(self, session: Session, now: datetime) -> None:
+        """Forget whole replies older than a week, at most once an hour per process."""
+        with self._prune_lock:
+            if self._more_pruned_at is not None and now - self._more_pruned_at < PRUNE_EVERY:
+                return
+            self._more_pruned_at = now
+        session.execute(delete(SlackReplyMoreRow)
+                        .where(SlackReplyMoreRow.created_at < now - MORE_MEMORY))
+
     # -- reads ---------------------------------------------------------------------------
+    def whole_reply(self, workspace_id: str, user_id: str, key: str) -> Message | None:
+        """The whole reply behind a "More" button; None if gone or someone else's.
+
+        Args:
+            workspace_id: the Slack team id of the click.
+            user_id: who clicked.
+            key: the button's value.
+
+        """
+        with self.database.session() as session:
+            row = session.get(SlackReplyMoreRow, key[:32])
+            if row is None or row.workspace_id != workspace_id or row.user_id != user_id:
+                return None
+            return Message(row.text, list(row.blocks))
+
     def last_message(self, workspace_id: str, user_id: str) -> Message | None:
         """The user's last reply as rendered, for ``share``; None before their first.
 
@@ -308,7 +343,7 @@ class SlackCoach:
         """
         with self.database.session() as session:
             removed = 0
-            for model in (SlackLastReplyRow, SlackEventRow):
+            for model in (SlackLastReplyRow, SlackEventRow, SlackReplyMoreRow):
                 result = session.execute(delete(model).where(model.workspace_id == workspace_id))
                 removed += int(getattr(result, "rowcount", 0) or 0)
             return removed

@@ -408,7 +408,8 @@ def result_view(title: str, message: Message) -> dict[str, Any]:
         message: the rendered reply.
 
     """
-    blocks = [b for b in message.blocks if b.get("type") != "actions"]
+    # A modal has room for the whole reply, and no "More" button to open it with.
+    blocks = [b for b in message.expanded or message.blocks if b.get("type") != "actions"]
     return {
         "type": "modal",
         "title": {"type": "plain_text", "text": title[:24]},

@@ -382,6 +382,19 @@ class SlackLastReplyRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class SlackReplyMoreRow(Base):
+    """A whole reply, shown when its user presses "More" under the first screen."""
+
+    __tablename__ = "slack_reply_more"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    blocks: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 # -- slack_sdk's OAuth stores (SQLAlchemyInstallationStore, SQLAlchemyOAuthStateStore) --------
 INSTALLATIONS_TABLE = "slack_installations"
 BOTS_TABLE = "slack_bots"

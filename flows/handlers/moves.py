@@ -199,8 +199,10 @@ def handle_they(turn: Turn, args: str) -> None:
                     currency=figure.currency if figure else None))
     turn.say("they_logged", warned=bool(findings))
     topics = [_THEIR_TOPICS[f.code] for f in findings if f.code in _THEIR_TOPICS]
-    for topic in dict.fromkeys(topics or ["interests"]):
+    for topic in dict.fromkeys(topics):
         turn.add_script(topic, limit=2)
+    if not topics:  # one open question, a different one each time they speak
+        turn.add_script("interests", limit=1, rotate=deal.moves_count)
 
 
 @command("say", "check", "draft")

@@ -7,7 +7,7 @@ from flows.gaps import exit_gaps
 from flows.phase_machine import PhaseChangeRefused, can_fire, fire
 from flows.turn import Turn
 
-_NEXT_STEPS = {
+NEXT_STEPS = {
     "setup": ("batna", "walkaway", "issue", "evidence", "next"),
     "first_move": ("script opening", "bundle", "meso", "next"),
     "midgame": ("give", "get", "they", "log", "next"),
@@ -26,14 +26,17 @@ def introduce_phase(turn: Turn) -> None:
         "phase_intro",
         title=turn.lib.render(text.title, **facts),
         tagline=turn.lib.render(text.tagline, **facts),
+        focus=turn.lib.render(text.focus[deal.context], **facts),
+    )
+    turn.detail(
+        "phase_background",
         purpose=turn.lib.render(text.purpose, **facts),
         principle=turn.lib.render(text.principle, **facts),
-        focus=turn.lib.render(text.focus[deal.context], **facts),
         checklist=[turn.lib.render(item, **facts) for item in text.checklist],
     )
     for topic in turn.lib.default_topics(deal.phase)[:1]:
         turn.add_script(topic, limit=2)
-    turn.suggest(*_NEXT_STEPS[deal.phase])
+    turn.suggest(*NEXT_STEPS[deal.phase])
 
 
 def _anyway(args: str, command_name: str) -> bool:
@@ -132,11 +135,11 @@ def handle_checklist(turn: Turn, args: str) -> None:
     gaps = exit_gaps(deal)
     for code, values in gaps:
         turn.warn(code, **values)
-    turn.say(
-        "checklist",
-        title=turn.lib.render(text.title, **facts),
+    turn.say("checklist", title=turn.lib.render(text.title, **facts),
+             count=len(text.checklist), open=len(gaps))
+    turn.detail(
+        "checklist_items",
         principle=turn.lib.render(text.principle, **facts),
         checklist=[turn.lib.render(item, **facts) for item in text.checklist],
-        open=len(gaps),
     )
-    turn.suggest(*_NEXT_STEPS[deal.phase])
+    turn.suggest(*NEXT_STEPS[deal.phase])

@@ -7,6 +7,9 @@ and what to expect:
 - ``-> midgame ! one_way_concession reciprocity_stalled`` the phase and exactly these codes;
 - ``-> error bad_arguments`` a rejection with this code;
 - nothing: the command must be accepted, warnings are not checked.
+
+Every reply a transcript produces must also fit Slack's first screen (see
+:mod:`flows.screens`): at most ``FIRST_SCREEN`` characters before "More".
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from datetime import datetime
 from flows.engine import Engine
 from flows.memory import MemoryDealSpace
 from flows.replies import Outcome, Rejection, Reply
+from flows.screens import FIRST_SCREEN, split
 
 
 @dataclass
@@ -28,8 +32,18 @@ class Transcript:
     now: datetime
 
     def send(self, line: str) -> Outcome:
-        """Run one line."""
-        return self.engine.handle(line, self.space, self.now)
+        """Run one line; a reply must fit the first screen."""
+        outcome = self.engine.handle(line, self.space, self.now)
+        if isinstance(outcome, Reply):
+            first = split(outcome, self.title_of).first_text()
+            assert len(first) <= FIRST_SCREEN, (
+                f"`{line}`: the first screen is {len(first)} characters:\n{first}")
+        return outcome
+
+    def title_of(self, code: str) -> str:
+        """A warning's title, as fronts show it."""
+        found = self.engine.lib.warnings.get(code)
+        return found.title if found is not None else code
 
     def run(self, script: str) -> list[Outcome]:
         """Run a whole transcript, checking each expectation; returns every outcome."""

@@ -549,7 +549,7 @@ def test_every_warning_code_is_exercised() -> None:
 
 def test_reply_json_shape(transcript: Transcript) -> None:
     reply = transcript.send("new Acme")
-    assert set(reply.to_json()) == {"deal", "phase", "text", "warnings", "lines"}
+    assert set(reply.to_json()) == {"deal", "phase", "text", "warnings", "lines", "details"}
     give = transcript.send("give x")
     assert codes(give) == ["one_way_concession"]
     assert set(give.to_json()["warnings"][0]) == {"code", "message", "suggestion"}

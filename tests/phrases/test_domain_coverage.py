@@ -81,7 +81,7 @@ COVERAGE: list[tuple[str, str, str]] = [
 
 
 def _seen(outcome: Reply) -> str:
-    parts = [outcome.full_text(), *outcome.lines]
+    parts = [outcome.full_text(), *outcome.details, *outcome.lines]
     parts += [f"{w.message} {w.suggestion}" for w in outcome.warnings]
     return "\n".join(parts)
 
@@ -106,8 +106,8 @@ def test_every_phase_introduces_itself() -> None:
     for line in ["new Acme", "next anyway", "next anyway", "next anyway", "signed anyway"]:
         outcome = engine.handle(line, space, now)
         assert isinstance(outcome, Reply)
-        seen.append(outcome.full_text())
+        seen.append("\n".join([outcome.full_text(), *outcome.details]))
     for text in seen:
         assert "Principle:" in text and "Checklist:" in text
     walked = engine.handle("new Beta", space, now), engine.handle("walk no fit", space, now)
-    assert "Principle:" in walked[1].full_text()  # type: ignore[union-attr]
+    assert "Principle:" in "\n".join(walked[1].details)  # type: ignore[union-attr]

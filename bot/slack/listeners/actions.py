@@ -14,7 +14,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.slack.blocks import STEP_ACTION_PATTERN
+from bot.slack.blocks import MORE_ACTION, STEP_ACTION_PATTERN, Message, escape, section
 from bot.slack.client import call
 from bot.slack.front import Front, workspace_of
 from bot.slack.listeners.views import open_form
@@ -37,6 +37,40 @@ def register(app: App, front: Front) -> None:
                   context: BoltContext, client: WebClient) -> None:
         ack()
         run_step(front, body, action, context, client)
+
+    @app.action(MORE_ACTION)
+    def more(ack: Ack, body: dict[str, Any], action: dict[str, Any],
+             context: BoltContext, client: WebClient) -> None:
+        ack()
+        show_more(front, body, action, context, client)
+
+
+def show_more(front: Front, body: dict[str, Any], action: dict[str, Any],
+              context: BoltContext, client: WebClient) -> None:
+    """Replace a reply's first screen with the whole reply, in place.
+
+    Only the person the reply was for can open it: the stored reply is looked up by the
+    clicker's workspace and user as well as the button's key.
+
+    Args:
+        front: the coach and delivery helpers.
+        body: the ``block_actions`` payload.
+        action: the clicked button.
+        context: Bolt's request context.
+        client: the request's Web API client.
+
+    """
+    workspace, user = workspace_of(context, body), body["user"]["id"]
+    whole = front.coach.whole_reply(workspace, user, str(action.get("value") or ""))
+    replace = whole is not None
+    if whole is None:
+        note = front.coach.engine.lib.reply("more_gone")
+        whole = Message(note, [section(escape(note))])
+    container = body.get("container") or {}
+    kind = "ephemeral" if container.get("is_ephemeral") else "in_channel"
+    front.respond(body.get("response_url"), whole, response_type=kind,
+                  replace_original=replace, client=client,
+                  channel=(body.get("channel") or {}).get("id"), user=user)
 
 
 def run_step(front: Front, body: dict[str, Any], action: dict[str, Any],

@@ -9,7 +9,7 @@ import pytest
 from slack_harness import Running
 
 from auxil.fake_slack import Call
-from bot.slack.blocks import validate
+from bot.slack.blocks import MORE_ACTION, validate
 
 
 def _blocks(call: Call) -> list[dict]:
@@ -40,7 +40,8 @@ def test_slash_command_answers_with_warning_blocks_through_the_response_url(
         "type": "plain_text", "text": "Acme · Setup", "emoji": True}}
     validate(_blocks(call))
     buttons = next(b for b in _blocks(call) if b["type"] == "actions")["elements"]
-    assert [b["value"] for b in buttons] == ["get training", "log"]
+    assert [b["value"] for b in buttons if b["action_id"] != MORE_ACTION] == [
+        "get training", "log"]
 
 
 def test_a_rejected_command_gets_usage_and_stores_nothing(running: Running) -> None:
@@ -182,6 +183,44 @@ def test_a_next_step_button_runs_its_command(running: Running) -> None:
     (call,) = fake.wait_for("click")
     assert call.body["response_type"] == "ephemeral"
     assert "warning:missing_batna" in _block_ids(call)
+
+
+def _more_button(call: Call) -> dict:
+    actions = next(b for b in _blocks(call) if b["type"] == "actions")
+    return next(e for e in actions["elements"] if e["action_id"] == MORE_ACTION)
+
+
+def _click_more(running: Running, value: str, name: str, user: str = "U1") -> None:
+    running.slack.interaction({
+        "type": "block_actions", "user": {"id": user}, "channel": {"id": "C1"},
+        "container": {"type": "message", "is_ephemeral": True},
+        "response_url": running.fake.response_url(name), "trigger_id": f"t-{name}",
+        "actions": [{"type": "button", "action_id": MORE_ACTION, "block_id": "next_steps",
+                     "value": value}],
+    })
+
+
+def test_more_replaces_the_first_screen_with_the_whole_reply(running: Running) -> None:
+    slack, fake = running.slack, running.fake
+    slack.command("new Acme", response_name="a")
+    (first,) = fake.wait_for("a")
+    assert "Checklist" not in _all_text(first)  # the phase's checklist waits behind More
+    _click_more(running, _more_button(first)["value"], "more")
+    (whole,) = fake.wait_for("more")
+    assert whole.body["replace_original"] is True
+    assert "Checklist" in _all_text(whole) and "Principle" in _all_text(whole)
+    assert MORE_ACTION not in _all_text(whole)  # nothing more to open
+    validate(_blocks(whole))
+
+
+def test_more_shows_nothing_of_someone_elses_reply(running: Running) -> None:
+    slack, fake = running.slack, running.fake
+    slack.command("new Acme", response_name="a")
+    (first,) = fake.wait_for("a")
+    _click_more(running, _more_button(first)["value"], "theirs", user="U2")
+    (answer,) = fake.wait_for("theirs")
+    assert answer.body["replace_original"] is False
+    assert "Checklist" not in _all_text(answer) and "no longer kept" in _all_text(answer)
 
 
 def test_a_button_on_the_home_tab_answers_in_a_modal(running: Running) -> None:

@@ -98,7 +98,7 @@ def test_a_nudge_dm_names_the_gap_with_its_line_and_a_fix_button(running: Runnin
     text = json.dumps(blocks)
     assert "<@U1> nudged you about Acme: No safeguards" in text
     assert "keep it measurable" in text
-    assert "Try: Let's make that measurable" in text  # the template line for the gap
+    assert "Try: If the target is missed in a given month" in text  # the gap's template line
     (fix,) = _buttons(blocks)
     assert fix["action_id"] == f"{FIX_ACTION}:0"
     assert parse_fix_value(fix["value"]) == ("Acme", "safeguard")

@@ -20,6 +20,7 @@ from bot.store.models import UserRow
 from bot.store.people import update_time_zone
 from bot.store.space import SqlDealSpace
 from flows.engine import Engine
+from flows.model import Deal
 from flows.replies import Outcome, Rejection, Reply
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,22 @@ class CoachService:
             return outcome, isinstance(outcome, Reply)
 
         return self.transaction(workspace_id, user_id, work, now, line=" / ".join(lines))
+
+    def overview(self, workspace_id: str, user_id: str) -> tuple[list[str], Deal | None]:
+        """The user's deal names and active deal, read-only (for prompts and completion).
+
+        Args:
+            workspace_id: the workspace (``local`` in the terminal).
+            user_id: the user.
+
+        """
+        def work(session: Session, user: UserRow) -> tuple[tuple[list[str], Deal | None],
+                                                           bool]:
+            space = SqlDealSpace(session, user)
+            return ([d.name for d in space.list_deals()], space.active_deal()), False
+
+        found = self.transaction(workspace_id, user_id, work, self.clock(), line="overview")
+        return ([], None) if isinstance(found, Rejection) else found
 
     def transaction(
         self, workspace_id: str, user_id: str, work: Callable[[Session, UserRow], tuple[T, bool]],

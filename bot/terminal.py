@@ -20,6 +20,7 @@ from rich.table import Table as RichTable
 
 from bot.clock import local_zone
 from bot.service import CoachService
+from flows.commands import REGISTRY, resolve
 from flows.replies import CHAT, RECAP, Outcome, Rejection, Reply
 from flows.screens import Part, Screens, split
 from phrases import PhraseLibrary
@@ -31,6 +32,8 @@ NO_WORDS = {"n", "no", "cancel", "none"}
 # Typed after a reply that offers a better line: check that line as the user's own.
 INSTEAD_WORDS = {"instead", "use instead", "use that instead"}
 MORE_WORDS = {"more", "m", "show more"}
+# Commands that reach people through Slack: the terminal has no one to message.
+SLACK_ONLY = frozenset({"remind", "team", "nudge"})
 
 
 @dataclass
@@ -85,6 +88,10 @@ class TerminalSession:
                              command=RECAP, read_as=list(left), deal=deal, phase=phase)
         if choices and answer.isdigit() and 1 <= int(answer) <= len(choices):
             line = choices[int(answer) - 1]
+        spec = resolve(answer.split(" ", 1)[0]) if answer else None
+        if spec is not None and spec.name in SLACK_ONLY:
+            return Rejection("needs_slack", self.lib.reply("needs_slack", command=spec.name),
+                             command=spec.name)
         return self._remember(self.service.handle(WORKSPACE, self.user, line, tz=self.zone))
 
     def title_of(self, code: str) -> str:
@@ -245,9 +252,16 @@ def run_interactive(service: CoachService, user: str, history_file: Path) -> int
     console = Console(highlight=False)
     session = TerminalSession(service, user, local_zone())
     _enable_history(history_file)
+    _enable_completion(lambda: service.overview(WORKSPACE, user)[0])
     console.print("[bold]dealcoach[/] - your negotiation coach. "
                   "Type [cyan]help[/] for commands, [cyan]quit[/] to leave.")
     prompt = "deal> "
+    _, active = service.overview(WORKSPACE, user)
+    if active is not None:  # carry on where the last session stopped
+        prompt = f"{active.name} ({session.phase_title(active.phase)})> "
+        resumed = session.lib.reply("deal_resumed", name=active.name,
+                                    phase=session.phase_title(active.phase))
+        console.print(f"[dim]{escape(resumed)}[/]")
     while True:
         try:
             line = input(prompt)
@@ -266,6 +280,47 @@ def run_interactive(service: CoachService, user: str, history_file: Path) -> int
                    session.title_of, session.phase_title)
         if isinstance(outcome, Reply) and outcome.deal:
             prompt = f"{outcome.deal} ({session.phase_title(outcome.phase)})> "
+
+
+# Commands after which a deal name is the next word.
+TAKES_DEAL = frozenset({"use", "switch", "open"})
+
+
+def completions(text: str, line: str, deal_names: Callable[[], list[str]]) -> list[str]:
+    """What Tab offers for the word ``text`` at the end of ``line``: commands, or deals.
+
+    Args:
+        text: the word being completed.
+        line: the whole line so far.
+        deal_names: the user's deal names (asked only when a deal name is wanted).
+
+    """
+    words = line.split()
+    if len(words) <= 1 and not line.endswith(" "):
+        names = sorted(set(REGISTRY) | {"more", "quit"})
+        return [n + " " for n in names if n.startswith(text.lower())]
+    if words and words[0].lower() in TAKES_DEAL:
+        typed = line.split(" ", 1)[1] if " " in line else ""
+        start = len(typed) - len(text)  # readline replaces only the last word
+        return [name[start:] for name in deal_names()
+                if name.lower().startswith(typed.lower())]
+    return []
+
+
+def _enable_completion(deal_names: Callable[[], list[str]]) -> None:
+    try:
+        import readline
+    except ImportError:  # pragma: no cover - Windows without pyreadline
+        return
+    found: list[str] = []
+
+    def complete(text: str, state: int) -> str | None:
+        if state == 0:
+            found[:] = completions(text, readline.get_line_buffer(), deal_names)
+        return found[state] if state < len(found) else None
+
+    readline.set_completer(complete)
+    readline.parse_and_bind("tab: complete")
 
 
 def _enable_history(history_file: Path) -> None:

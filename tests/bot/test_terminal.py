@@ -244,3 +244,35 @@ def test_a_risky_line_offers_a_better_one_and_instead_checks_it(tmp_path: Path) 
     assert objects[2]["better_line"] == BETTER
     assert objects[3]["warnings"] == [] and "better_line" not in objects[3]
     assert "log" in objects[5]["text"].lower() and "onboarding" not in objects[5]["text"]
+
+
+# -- the prompt's helpers: completion, Slack-only commands, the deal picked up again -------
+def test_tab_completes_command_words_and_deal_names_after_use() -> None:
+    from bot.terminal import completions
+
+    assert "give " in completions("gi", "gi", list)
+    assert completions("", "give the ", list) == []  # an item is the user's own words
+    names = ["Acme renewal", "Acme pilot", "Globex"]
+    assert completions("Ac", "use Ac", lambda: names) == ["Acme renewal", "Acme pilot"]
+    # readline replaces only the last word: "use Acme r" completes "r" to "renewal".
+    assert completions("r", "use Acme r", lambda: names) == ["renewal"]
+
+
+def test_slack_only_commands_say_they_need_slack(tmp_path: Path) -> None:
+    from bot.service import CoachService
+    from bot.store.database import Database
+    from bot.terminal import TerminalSession
+
+    database = Database(f"sqlite:///{tmp_path / 's.db'}")
+    database.prepare(embedded_default=True)
+    session = TerminalSession(CoachService(database), "ann", "UTC")
+    for line in ["remind 08:30", "team add @dana", "nudge @bo Acme"]:
+        outcome = session.send(line)
+        assert isinstance(outcome, Rejection) and outcome.code == "needs_slack"
+        assert "Slack" in outcome.message
+    overview = CoachService(database).overview("local", "ann")
+    assert overview == ([], None)
+    session.send("new Acme")
+    names, active = CoachService(database).overview("local", "ann")
+    assert names == ["Acme"] and active is not None and active.phase == "setup"
+    database.dispose()

@@ -147,10 +147,19 @@ def run_analyze(
         err: Where error lines go (stderr by default).
 
     Returns:
-        0 on success, 2 for a bad sheet, file or package, 1 if the chart failed.
+        0 on success, 2 for a bad sheet, file or package or for ``--chart`` without the
+        ``charts`` extra installed, 1 if the chart failed.
 
     """
     errors = sys.stderr if err is None else err
+    if chart is not None:
+        from bot.extras import MissingExtra, require
+
+        try:
+            require("matplotlib")
+        except MissingExtra as exc:  # said before any output, so nothing is half done
+            print(f"dealcoach analyze: {exc}", file=errors)
+            return EXIT_BAD_INPUT
     try:
         sheet_parser(path)  # an unknown type is reported before a missing file
         sheet = load_sheet_file(_read(path), Path(path).name)
@@ -173,10 +182,8 @@ def run_analyze(
             from bot.analysis_chart import write_frontier_chart
 
             write_frontier_chart(report, chart)
-        except ImportError:
-            print(
-                "dealcoach analyze: --chart needs matplotlib (pip install matplotlib)", file=errors
-            )
+        except ImportError as exc:  # matplotlib there but broken, or one of its own needs
+            print(f"dealcoach analyze: the chart could not be drawn: {exc}", file=errors)
             return EXIT_FAILED
         except OSError as exc:
             print(

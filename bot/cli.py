@@ -1,7 +1,9 @@
 """The ``dealcoach`` command line: chat, db, analyze, serve, remind.
 
 Errors a user can fix (a bad database URL, a schema that needs upgrading, an unreachable
-server) are printed as one sentence with exit code 2, never as a traceback.
+server, an extra that is not installed) are printed as one sentence with exit code 2, never
+as a traceback. Slack, PostgreSQL and charts are extras: each command checks for what it
+needs before importing it (see :mod:`bot.extras`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.extras import missing_extra, require
 from bot.settings import SettingsError, database_settings
 
 
@@ -32,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dealcoach", description="A negotiation coach for the terminal and Slack."
     )
+    from dealcoach import __version__
+
+    parser.add_argument("--version", action="version", version=f"dealcoach {__version__}")
     sub = parser.add_subparsers(dest="command")
 
     chat = sub.add_parser("chat", help="talk to the coach in the terminal (the default)")
@@ -90,10 +96,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "db":
             return _db(args)
         if command == "serve":
+            require("slack_bolt", "slack_sdk")
             from bot.slack.serve import run_serve
 
             return run_serve(args)
         if command == "remind":
+            require("slack_bolt", "slack_sdk")
             from bot.slack.worker import run_remind
 
             return run_remind(args)
@@ -109,6 +117,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except SettingsError as exc:
         return _fail(str(exc))
+    except ModuleNotFoundError as exc:
+        # An optional module imported past the checks above: still one sentence.
+        missing = missing_extra(exc)
+        if missing is None:
+            raise
+        return _fail(str(missing))
     except SQLAlchemyError as exc:
         return _fail(f"The database could not be used: {_first_line(exc)}")
     except KeyboardInterrupt:
@@ -134,6 +148,8 @@ def _open_database(args: argparse.Namespace, *, prepare: bool = True):  # type: 
 
 
 def _db(args: argparse.Namespace) -> int:
+    if args.db_command in ("new-key", "encrypt-tokens"):
+        require("cryptography", "slack_sdk")  # installed Slack tokens: the slack extra
     if args.db_command == "new-key":
         from bot.slack.token_crypto import new_key
 

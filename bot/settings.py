@@ -44,10 +44,17 @@ def normalise_database_url(value: str) -> str:
 
 
 def database_settings(cli_value: str | None = None) -> DatabaseSettings:
-    """Resolve the database from the command line, the environment, or the default."""
-    if cli_value:
-        return DatabaseSettings(normalise_database_url(cli_value), embedded_default=False)
-    env = os.environ.get("DATABASE_URL", "").strip()
-    if env:
-        return DatabaseSettings(normalise_database_url(env), embedded_default=False)
-    return DatabaseSettings(f"sqlite:///{default_database_path()}", embedded_default=True)
+    """Resolve the database from the command line, the environment, or the default.
+
+    A PostgreSQL URL without the ``postgres`` extra installed raises
+    :class:`bot.extras.MissingExtra` (a :class:`SettingsError`) naming the install.
+    """
+    value = cli_value or os.environ.get("DATABASE_URL", "").strip()
+    if not value:
+        return DatabaseSettings(f"sqlite:///{default_database_path()}", embedded_default=True)
+    url = normalise_database_url(value)
+    if url.startswith("postgresql+psycopg"):
+        from bot.extras import require
+
+        require("psycopg")
+    return DatabaseSettings(url, embedded_default=False)

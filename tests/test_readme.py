@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 from flows.commands import REGISTRY
@@ -15,15 +16,37 @@ def _section(title: str) -> str:
     return README.split(f"## {title}", 1)[1].split("\n## ", 1)[0]
 
 
-def test_quick_start_has_exactly_two_commands() -> None:
+ROOT = Path(__file__).resolve().parents[1]
+# Both Quick start commands make and use a virtual environment first: Debian's and
+# Ubuntu's system Python refuse `pip install` outside one (PEP 668).
+VENV = "python3 -m venv .venv && . .venv/bin/activate && "
+
+
+def _quick_start_commands() -> list[str]:
     blocks = re.findall(r"```sh\n(.*?)```", _section("Quick start"), re.S)
-    commands = [line for block in blocks for line in block.splitlines() if line.strip()]
-    assert commands == ['pip install . && dealcoach chat', 'pip install -e ".[test]" && pytest']
+    return [line for block in blocks for line in block.splitlines() if line.strip()]
+
+
+def test_quick_start_has_exactly_two_commands() -> None:
+    assert _quick_start_commands() == [
+        VENV + "pip install . && dealcoach chat",
+        VENV + 'pip install -e ".[test]" && pytest',
+    ]
 
 
 def test_ci_runs_the_readme_test_command() -> None:
-    ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
-    assert 'pip install -e ".[test]" && pytest' in ci
+    ci = (ROOT / ".ci" / "run").read_text()
+    test_command = _quick_start_commands()[1]
+    assert [line.strip() for line in ci.splitlines() if line.strip() == test_command] != []
+
+
+def test_the_test_extra_installs_every_extra() -> None:
+    """The tests cover Slack, PostgreSQL and charts, so `[test]` brings `[all]`."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    assert "dealcoach[all]" in extras["test"]
+    assert extras["all"] == ["dealcoach[slack,postgres,charts]"]
+    assert "dealcoach[test]" in extras["dev"]
 
 
 def test_every_warning_code_is_documented() -> None:

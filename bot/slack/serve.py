@@ -7,8 +7,9 @@
   each worker builds its own app after the fork, because a database pool must not be
   shared across processes.
 
-Everything a user can fix (settings, an unreachable database, a rejected token) is
-checked before any worker starts and reported as one sentence with exit code 2.
+Everything a user can fix (settings, an unreachable database, a rejected token, the
+``slack`` extra not installed) is checked before any worker starts and reported as one
+sentence with exit code 2.
 """
 
 from __future__ import annotations
@@ -151,11 +152,17 @@ def run_serve(args: argparse.Namespace) -> int:
         The process exit code: 0 after a clean stop, 2 for a problem the user can fix.
 
     """
+    from bot.extras import require
     from bot.slack.settings import SlackSettings
     from bot.store.database import SchemaOutOfDate
 
     try:
+        require("slack_bolt", "slack_sdk")
         settings = SlackSettings.from_env()
+        needs = [] if settings.socket_mode else ["gunicorn"]  # HTTP serves through gunicorn
+        if settings.oauth:
+            needs += ["greenlet", "cryptography"]  # slack_sdk's SQL stores, the token cipher
+        require(*needs)
         service = open_service(getattr(args, "db", None))
         _check_token(settings)
         if settings.oauth:  # a wrong or missing DEALCOACH_SECRET_KEY stops here

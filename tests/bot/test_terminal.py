@@ -135,7 +135,7 @@ def test_piped_plain_lines_print_the_reading(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     replies = result.stdout.split("\n\n")
     read = replies[1].splitlines()
-    assert read[0] == "[Acme · setup]"
+    assert read[0] == "[Acme · Setup]"
     assert read[1] == "Read as: give free installation"
     assert "WARNING A give with no get" in replies[1]
     assert "Read as" not in replies[0] + replies[2]  # typed commands are not "read"

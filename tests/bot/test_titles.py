@@ -1,13 +1,16 @@
 """Titles, not codes: no warning or policy code reaches text a person reads.
 
 One deal collects many warnings, a manager with policies watches it and nudges its rep;
-then every rendering a person reads is walked: Slack replies (status, `log`, the team
-table), the App Home (deals and team), the Monday digest, the daily prep and the nudge DM.
-Codes stay where programs read them: Slack block ids.
+then every rendering a person reads is walked: the terminal (plain and in colour), Slack
+replies (status, `log`, the team table), the App Home (deals and team), the Monday digest,
+the daily prep and the nudge DM. Codes stay where programs read them: `--json` and Slack
+block ids.
 """
 
 from __future__ import annotations
 
+import io
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 from sqlalchemy import select
 
 from auxil.databases import make_database
@@ -29,7 +33,7 @@ from bot.slack.notices import render_delivery
 from bot.slack.outbox import notice_payload
 from bot.store.models import UserRow
 from bot.store.space import SqlDealSpace
-from bot.terminal import WORKSPACE
+from bot.terminal import WORKSPACE, TerminalSession, print_rich, run_piped
 from flows.briefing import daily_brief, weekly_digest
 from flows.replies import Outcome, Reply
 from flows.team import POLICIES, gap_title
@@ -97,6 +101,12 @@ def office(tmp_path: Path) -> Iterator[tuple[CoachService, Clock]]:
     with make_database("sqlite", tmp_path) as database:
         clock = Clock()
         yield CoachService(database, clock=clock), clock
+
+
+def piped(service: CoachService, user: str, lines: str, *, as_json: bool = False) -> str:
+    out = io.StringIO()
+    run_piped(service, user, io.StringIO(lines), out, as_json)
+    return out.getvalue()
 
 
 def replies(service: CoachService, user: str, lines: str) -> list[Reply]:
@@ -173,6 +183,36 @@ def test_no_code_reaches_slack_the_home_tab_digests_or_nudges(
         assert breach in shown[where], where
     assert gap_title(lib, nudge.gap) in shown["nudge"]
     assert "Latest nudge, from @mgr" in shown["slack replies"]
+
+
+def test_no_code_reaches_the_terminal(office: tuple[CoachService, Clock]) -> None:
+    service, clock = office
+    lib = service.engine.lib
+    shown: dict[str, str] = {"terminal": piped(service, "rep", REP_LINES)}
+    form_team(service, clock)
+    replies(service, "mgr", "nudge @rep Acme renewal")  # teams live in Slack, not here
+    shown["terminal after nudge"] = piped(service, "rep", REP_AFTER)
+    # The same replies in colour.
+    console = Console(file=io.StringIO(), width=200, record=True)
+    session = TerminalSession(service, "rep")
+    for line in [*REP_AFTER.strip().splitlines(), "new Beta", "give a free seat", "more", "log"]:
+        outcome = session.send(line)
+        print_rich(console, outcome, session.hint(), session.read_as_label(),
+                   session.title_of)
+    shown["terminal colour"] = console.export_text()
+
+    assert {where: raw_codes(text) for where, text in shown.items() if raw_codes(text)} == {}
+    one_way = lib.warnings["one_way_concession"].title
+    for where in ("terminal", "terminal colour"):
+        assert one_way in shown[where], where
+    assert (f"Latest nudge, from @mgr on 2026-11-23: {gap_title(lib, 'give_get_within')}"
+            in shown["terminal after nudge"])
+    # --json keeps the codes, for programs.
+    as_json = [json.loads(line) for line in piped(
+        service, "rep", REP_LINES.replace("new Acme renewal", "new Gamma"),
+        as_json=True).splitlines()]
+    raised = {w["code"] for doc in as_json for w in doc.get("warnings", [])}
+    assert raised >= SEVERAL, raised
 
 
 def test_every_code_has_a_title_that_is_not_a_code(office: tuple[CoachService, Clock]) -> None:

@@ -70,7 +70,8 @@ def handle_deals(turn: Turn, args: str) -> None:
         return
     active = turn.deal.id if turn.deal else None
     rows = [
-        [("* " if d.id == active else "  ") + d.name, d.context, d.phase, str(d.moves_count),
+        [("* " if d.id == active else "  ") + d.name, d.context,
+         turn.lib.phase(d.phase).title, str(d.moves_count),
          str(d.unpaired_gives)]
         for d in deals
     ]

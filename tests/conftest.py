@@ -39,6 +39,14 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
         yield db
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that runs on PostgreSQL, so `-m postgres` (or its negation) selects it."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "postgres" in callspec.params.values():
+            item.add_marker(pytest.mark.postgres)
+
+
 def pytest_report_header() -> list[str]:
     url = os.environ.get("TEST_DATABASE_URL")
     return [f"PostgreSQL store tests: {'on ' + url if url else 'skipped (no TEST_DATABASE_URL)'}"]

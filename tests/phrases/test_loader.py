@@ -41,8 +41,10 @@ def test_the_packaged_library_loads() -> None:
     ("warnings.yaml", "one_way_concession:", "one_way_concessionX:", "warnings: missing one_way"),
     ("rewrites.yaml", 'give: "If you can', 'give: "{{ walkaway }} If you can',
      "rewrites.yaml: rewrites: unknown variable(s) ['walkaway']"),
-    ("rewrites.yaml", '    hiring: "confirm the start date"\n', "", "rewrites.asks: missing hiring"),
-    ("rewrites.yaml", "  rationale:", "  reason:", "rewrites.yaml: rewrites.rationale: Field required"),
+    ("rewrites.yaml", '    hiring: "confirm the start date"\n', "",
+     "rewrites.asks: missing hiring"),
+    ("rewrites.yaml", "  rationale:", "  reason:",
+     "rewrites.yaml: rewrites.rationale: Field required"),
 ])
 def test_broken_files_name_the_file_and_key(
     library_copy: Path, file: str, old: str, new: str, message: str

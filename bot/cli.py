@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -49,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     for name, text in (("upgrade", "apply pending migrations"),
-                       ("current", "show the schema revision"),
+                       ("current", "show the schema revision (exit code 1: it needs "
+                        "an upgrade; 3: it is newer than this version)"),
                        ("encrypt-tokens", "encrypt installed Slack tokens stored in plain text "
                         "with DEALCOACH_SECRET_KEY")):
         _add_db(db_sub.add_parser(name, help=text))
@@ -87,7 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``dealcoach`` console script."""
     args = _parser().parse_args(argv)
     command = args.command or "chat"
-    _configure_logging(to_file=command == "chat")
+    from bot.logs import configure_command
+
+    configure_command(command, getattr(args, "db", None))
     try:
         if command == "analyze":
             from bot.analyze_command import run_analyze
@@ -162,10 +164,29 @@ def _db(args: argparse.Namespace) -> int:
         database.upgrade()
         print(f"Database at schema {database.current_revision()}.")
     else:
-        current, head = database.current_revision(), database.head_revision()
-        state = "up to date" if current == head else f"needs upgrade to {head}"
-        print(f"Schema {current or 'none'} ({state}).")
+        return _db_current(database)
     return 0
+
+
+def _db_current(database: Any) -> int:
+    """Print the schema revision; exit code 0 current, 1 behind (upgrade), 3 newer than us."""
+    current, head = database.current_revision(), database.head_revision()
+    if current == head:
+        print(f"Schema {current} (up to date).")
+        return 0
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from bot.store.database import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    if current is None or current in known:
+        print(f"Schema {current or 'none'} (needs upgrade to {head}: run `dealcoach db upgrade`).")
+        return 1
+    print(f"Schema {current} (newer than this version of dealcoach, which knows up to {head}).")
+    return 3
 
 
 def _encrypt_tokens(args: argparse.Namespace) -> int:
@@ -190,7 +211,6 @@ def _encrypt_tokens(args: argparse.Namespace) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
-    from bot.settings import default_database_path
     from bot.store.database import SchemaOutOfDate
     from bot.terminal import is_interactive, run_interactive, run_piped
 
@@ -207,8 +227,9 @@ def _chat(args: argparse.Namespace) -> int:
         return _fail(f"--user is at most {MAX_USER_ID} characters; {len(user)} is too long.")
     if getattr(args, "json", False) or not is_interactive(sys.stdin):
         return run_piped(service, user, sys.stdin, sys.stdout, getattr(args, "json", False))
-    history = default_database_path().parent / "history"
-    return run_interactive(service, user, history)
+    from bot.logs import chat_files
+
+    return run_interactive(service, user, chat_files(getattr(args, "db", None))[1])
 
 
 def _chat_service(database: Any) -> Any:
@@ -235,24 +256,6 @@ def _chat_service(database: Any) -> Any:
             return result
 
     return ChatService(database)
-
-
-def _configure_logging(*, to_file: bool) -> None:
-    """Log to stderr, except in the chat, where a trace would land in the user's face."""
-    from bot.settings import default_database_path
-
-    level = os.environ.get("DEALCOACH_LOG", "WARNING").upper()
-    fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-    if to_file:
-        path = os.environ.get("DEALCOACH_LOG_FILE") or str(
-            default_database_path().parent / "dealcoach.log")
-        try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            logging.basicConfig(level=level, filename=path, format=fmt)
-            return
-        except OSError:
-            pass  # an unwritable data directory: fall back to stderr
-    logging.basicConfig(level=level, stream=sys.stderr, format=fmt)
 
 
 def _login_name() -> str:

@@ -18,6 +18,7 @@ Sending what the outbox holds is :mod:`bot.slack.sender`'s job.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -30,6 +31,7 @@ from sqlalchemy import or_, select, tuple_, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from bot.lifecycle import HeldLeases
 from bot.store.database import RETRIES, Database
 from bot.store.deliveries import delivery_values, queue_deliveries
 from bot.store.mapping import deal_of, reminder_of, utc
@@ -81,23 +83,53 @@ class PlanStats:
 
 
 class Planner:
-    """Claims due reminders and queues their messages."""
+    """Claims due reminders and queues their messages.
+
+    Once ``stop`` is set it claims no further batch; :meth:`hand_back` returns the
+    reminders of a batch it did not finish planning.
+    """
 
     def __init__(self, database: Database, lookup_tz: TimeZoneLookup | None = None,
-                 library: PhraseLibrary | None = None):
+                 library: PhraseLibrary | None = None, stop: threading.Event | None = None):
         self.database = database
         self.lookup_tz = lookup_tz
         self.lib = library or default_library()
+        self.stop = stop or threading.Event()
+        self.held: HeldLeases[Claimed] = HeldLeases()
 
     def run(self, now: datetime, *, batch: int = 100) -> PlanStats:
-        """Plan every reminder due at ``now``, in batches, until none is left."""
+        """Plan every reminder due at ``now``, in batches, until none is left (or a stop)."""
         stats = PlanStats()
-        while True:
+        while not self.stop.is_set():
             claimed = self.claim(now, batch)
             if not claimed:
                 return stats
+            for item in claimed:
+                self.held.hold(item.id, item.lease_until, item, now)
             stats.claimed += len(claimed)
-            self.plan(claimed, self._lookup_zones(claimed), now, stats)
+            if self.plan(claimed, self._lookup_zones(claimed), now, stats):
+                for item in claimed:
+                    self.held.release(item.id)
+        return stats
+
+    def hand_back(self, now: datetime) -> int:
+        """Release the leases of reminders claimed and not planned (a stop); how many.
+
+        Another worker then plans them at once rather than when the lease runs out.
+        """
+        items = self.held.live(now)
+        if not items:
+            return 0
+        done = 0
+        with self.database.session() as session:
+            for item in items:
+                self.held.release(item.id)
+                result = session.execute(
+                    update(ReminderRow)
+                    .where(ReminderRow.id == item.id, ReminderRow.lease_until == item.lease_until)
+                    .values(lease_until=None))
+                done += int(getattr(result, "rowcount", 0) or 0)
+        return done
 
     def claim(self, now: datetime, limit: int) -> list[Claimed]:
         """Lease up to ``limit`` due reminders that no other worker holds."""
@@ -144,12 +176,13 @@ class Planner:
         return {(c.workspace_id, c.user_id): tz for c, tz in zip(stale, found, strict=True)}
 
     def plan(self, claimed: list[Claimed], zones: dict[tuple[str, str], str | None],
-             now: datetime, stats: PlanStats) -> None:
+             now: datetime, stats: PlanStats) -> bool:
         """Queue the claimed reminders' messages and schedule the next ones, in one go.
 
         One transaction for the batch, holding the users' row locks (taken in id order, as
         commands take them one at a time), so a command never interleaves with planning.
-        If it keeps failing the leases simply run out and a later pass plans them.
+        If it keeps failing the leases simply run out and a later pass plans them (the
+        result is then False).
         """
         for attempt in range(RETRIES):
             batch = PlanStats()
@@ -162,9 +195,10 @@ class Planner:
                 continue
             for name in ("queued", "quiet", "missed", "moved"):
                 setattr(stats, name, getattr(stats, name) + getattr(batch, name))
-            return
+            return True
         log.error("gave up planning %d reminders for now; their leases will expire",
                   len(claimed))
+        return False
 
     def _plan_in(self, session: Session, claimed: list[Claimed],
                  zones: dict[tuple[str, str], str | None], now: datetime,

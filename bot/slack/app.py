@@ -125,8 +125,24 @@ class NoSecrets(logging.Filter):
         return True
 
 
+class NotNews(logging.Filter):
+    """Drops what Bolt says about how it is meant to be used here.
+
+    Bolt reads ``SLACK_BOT_TOKEN`` from the environment by itself and, since the app is
+    given a client carrying that token, warns in every process that the token "will be
+    unused".
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep every record but the expected ones."""
+        return not str(record.msg).startswith(_EXPECTED)
+
+
+_EXPECTED = ("As you gave `client` as well, `token` will be unused",)
+
+
 def quiet_slack_logs() -> None:
-    """Put :class:`NoSecrets` on Bolt's and slack_sdk's loggers (once).
+    """Put :class:`NoSecrets` on Bolt's and slack_sdk's loggers, :class:`NotNews` on Bolt's.
 
     Bolt copies the filters of the logger the app is given to every logger it makes for
     its middleware and listeners, so the app's logger is filtered before the app is built.
@@ -135,6 +151,9 @@ def quiet_slack_logs() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, NoSecrets) for f in logger.filters):
             logger.addFilter(NoSecrets())
+    bolt = logging.getLogger(BOLT_LOGGER)
+    if not any(isinstance(f, NotNews) for f in bolt.filters):
+        bolt.addFilter(NotNews())
 
 
 def _oauth_options(settings: SlackSettings, service: CoachService,

@@ -25,6 +25,9 @@ resend what got its 200. So every request that asks for work passes through here
    before posting (the outbox sender's trick); a reply through a ``response_url`` cannot be
    looked up, so it is posted again (the one case that may show twice: a crash in the
    milliseconds between Slack taking the post and the row being marked).
+5. **At a stop** (SIGTERM) the process lets the requests in hand finish
+   (:meth:`Inbox.drain`), then hands back the leases of those that did not
+   (:meth:`Inbox.hand_back`), so another worker's sweeper takes them over at once.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -47,13 +50,16 @@ from slack_bolt.listener.listener_error_handler import ListenerErrorHandler
 from slack_bolt.listener.listener_start_handler import ListenerStartHandler
 from slack_bolt.request.internals import parse_body
 from slack_sdk import WebClient
+from sqlalchemy import update
 
+from bot.lifecycle import HeldLeases
 from bot.slack.blocks import Message
 from bot.slack.client import call, post_to_response_url
 from bot.slack.models import (
     COMMITTED,
     PENDING,
     InboxClaim,
+    SlackInboxRow,
     Unfinished,
     claim_unfinished,
     finish_request,
@@ -110,6 +116,48 @@ class Inbox:
     window: timedelta = DEDUPE_WINDOW
     # Where the sweeper's clients come from (None: from the environment).
     settings: SlackSettings | None = None
+    # The claims this process holds, by lease token, until their rows are finished.
+    held: HeldLeases[InboxClaim] = field(default_factory=HeldLeases, repr=False)
+
+    def take(self, claim: InboxClaim) -> None:
+        """Count ``claim`` as this process's until its row is finished (or handed back)."""
+        now = self.clock()
+        self.held.hold(claim.token, now + self.lease, claim, now)
+
+    def drain(self, timeout: float) -> int:
+        """Wait up to ``timeout`` seconds for the requests in hand to finish; how many did not."""
+        deadline = time.monotonic() + timeout
+        for claim in self.held.live(self.clock()):
+            claim.finished.wait(max(0.0, deadline - time.monotonic()))
+        return sum(not claim.finished.is_set() for claim in self.held.live(self.clock()))
+
+    def hand_back(self) -> int:
+        """Give up the leases still held, so another worker's sweeper takes them at once.
+
+        A row whose reply could not be posted, or whose turn is still running past the
+        grace period, is left ``pending`` or ``committed`` with its lease ending now; the
+        sweeper replays it or posts its saved reply, as after a crash, only sooner. Returns
+        how many rows were handed back.
+        """
+        now = self.clock()
+        claims = self.held.live(now)
+        if not claims:
+            return 0
+        done = 0
+        with self.database.session() as session:
+            for claim in claims:
+                self.held.release(claim.token)
+                result = session.execute(
+                    update(SlackInboxRow)
+                    .where(SlackInboxRow.id == claim.id,
+                           SlackInboxRow.lease_token == claim.token,
+                           SlackInboxRow.status.in_((PENDING, COMMITTED)))
+                    .values(lease_until=now))
+                done += int(getattr(result, "rowcount", 0) or 0)
+        if done:
+            log.warning("inbox: handed back %d unfinished request(s) to the other workers",
+                        done)
+        return done
 
     # -- before the ack ------------------------------------------------------------------
     def receive(self, req: BoltRequest,
@@ -142,6 +190,7 @@ class Inbox:
                                     headers={"content-type": "application/json"})
             return BoltResponse(status=200, body="")
         req.context[CLAIM] = received.claim
+        self.take(received.claim)
         return next()
 
     def _first_answer(self, key: str) -> str | None:
@@ -173,6 +222,7 @@ class Inbox:
             body = ack.body if ack is not None and claim.kind == "view" else None
             finish_request(self.database, claim, self.clock(), ack_body=body or None,
                            failed=bool(request.context.get(FAILED_FLAG)))
+            self.held.release(claim.token)
         except Exception:  # the row stays; the sweeper will finish it
             log.exception("inbox %s could not be marked done", claim.id)
         finally:
@@ -407,11 +457,13 @@ class Sweeper:
         self.inbox = inbox
         self.clients = clients
         self._pruned_at: datetime | None = None
+        # Set when the process stops: the sweep in progress takes no further rows.
+        self.stop = threading.Event()
 
     def sweep(self) -> SweepStats:
         """Take over every unfinished row whose lease ran out, and finish it."""
         stats = SweepStats()
-        while True:
+        while not self.stop.is_set():
             now = self.inbox.clock()
             taken, given_up = claim_unfinished(self.inbox.database, now, self.inbox.lease)
             stats.given_up += given_up
@@ -430,9 +482,14 @@ class Sweeper:
 
     def _finish(self, item: Unfinished, stats: SweepStats) -> None:
         claim = item.claim
+        self.inbox.take(claim)
         if claim.status == COMMITTED:
-            if self._repost(claim, item.reply, stats):
-                finish_request(self.inbox.database, claim, self.inbox.clock())
+            try:
+                if self._repost(claim, item.reply, stats):
+                    finish_request(self.inbox.database, claim, self.inbox.clock())
+                    self.inbox.held.release(claim.token)
+            finally:
+                claim.finished.set()
             return
         log.warning("inbox %s: replaying a %s request its worker never finished "
                     "(attempt %d)", claim.id, claim.kind, claim.attempts)
@@ -484,6 +541,7 @@ class Sweeper:
     def run_forever(self, stop: threading.Event, *,
                     every_seconds: float = SWEEP_SECONDS) -> None:
         """Sweep at once, then every ``every_seconds`` until ``stop`` is set."""
+        self.stop = stop
         while not stop.is_set():
             try:
                 stats = self.sweep()
@@ -527,26 +585,32 @@ def start_sweeper(app: App, *, every_seconds: float = SWEEP_SECONDS) -> App:
         log.error("the inbox sweeper cannot start: %s", exc)
         return app
     stop = threading.Event()
-    _STOPS[app] = stop
-    threading.Thread(target=Sweeper(app, inbox, clients).run_forever, args=(stop,),
-                     kwargs={"every_seconds": every_seconds}, name="dealcoach-inbox",
-                     daemon=True).start()
+    thread = threading.Thread(target=Sweeper(app, inbox, clients).run_forever, args=(stop,),
+                              kwargs={"every_seconds": every_seconds}, name="dealcoach-inbox",
+                              daemon=True)
+    _STOPS[app] = (stop, thread)
+    thread.start()
     return app
 
 
-_STOPS: weakref.WeakKeyDictionary[App, threading.Event] = weakref.WeakKeyDictionary()
+_STOPS: weakref.WeakKeyDictionary[App, tuple[threading.Event, threading.Thread]] = \
+    weakref.WeakKeyDictionary()
 
 
-def stop_sweeper(app: App) -> None:
-    """Stop the sweeper :func:`start_sweeper` started for ``app`` (tests).
+def stop_sweeper(app: App) -> threading.Thread | None:
+    """Stop the sweeper :func:`start_sweeper` started for ``app``; its thread, to join.
+
+    The sweep in progress finishes the row in hand and takes no more.
 
     Args:
         app: the Bolt app.
 
     """
-    stop = _STOPS.pop(app, None)
-    if stop is not None:
-        stop.set()
+    found = _STOPS.pop(app, None)
+    if found is None:
+        return None
+    found[0].set()
+    return found[1]
 
 
 def utc_now() -> datetime:

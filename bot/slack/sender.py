@@ -26,11 +26,12 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.lifecycle import HeldLeases
 from bot.slack.client import TIMEOUT_SECONDS, RateLimitRetry, retry_after
 from bot.slack.notices import render_delivery
 from bot.slack.safe import guard
 from bot.store.database import Database
-from bot.store.deliveries import Outgoing, claim_deliveries, finish_delivery
+from bot.store.deliveries import Outgoing, claim_deliveries, finish_delivery, release_deliveries
 
 log = logging.getLogger(__name__)
 
@@ -76,12 +77,19 @@ class SendStats:
 
 
 class Sender:
-    """Claims queued deliveries and posts them to the users' DMs."""
+    """Claims queued deliveries and posts them to the users' DMs.
 
-    def __init__(self, database: Database, clients: ClientFor, clock: Callable[[], datetime]):
+    Once ``stop`` is set it claims nothing more, and a claimed delivery it has not started
+    goes straight back to the outbox; :meth:`hand_back` returns the ones still in flight.
+    """
+
+    def __init__(self, database: Database, clients: ClientFor, clock: Callable[[], datetime],
+                 stop: threading.Event | None = None):
         self.database = database
         self.clients = clients
         self.clock = clock
+        self.stop = stop or threading.Event()
+        self.held: HeldLeases[Outgoing] = HeldLeases()
 
     def run(self, *, batch: int = 40, ids: list[int] | None = None) -> SendStats:
         """Send every due delivery (or just ``ids``) until none is left to claim now.
@@ -90,13 +98,31 @@ class Sender:
         """
         stats = SendStats()
         with ThreadPoolExecutor(SEND_THREADS) as pool:
-            while True:
-                claimed = claim_deliveries(self.database, self.clock(), batch, ids=ids)
+            while not self.stop.is_set():
+                now = self.clock()
+                claimed = claim_deliveries(self.database, now, batch, ids=ids)
                 if not claimed:
                     return stats
-                list(pool.map(lambda item: self.send(item, stats), claimed))
+                for item in claimed:
+                    self.held.hold(item.id, item.lease_until, item, now)
+                list(pool.map(lambda item: self._send_held(item, stats), claimed))
                 if ids is not None:
                     return stats
+        return stats
+
+    def hand_back(self) -> int:
+        """Return the deliveries still claimed (a stop) to the outbox; how many went back."""
+        items = self.held.live(self.clock())
+        for item in items:
+            self.held.release(item.id)
+        return release_deliveries(self.database, items)
+
+    def _send_held(self, item: Outgoing, stats: SendStats) -> None:
+        if self.stop.is_set():  # stopping: not even tried, so back it goes at once
+            release_deliveries(self.database, [item], untried=True)
+        else:
+            self.send(item, stats)  # it records the outcome, whatever it is
+        self.held.release(item.id)
 
     def send(self, item: Outgoing, stats: SendStats) -> None:
         """Post one claimed delivery and record the outcome."""

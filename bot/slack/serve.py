@@ -221,41 +221,16 @@ def _check_token(settings: SlackSettings) -> None:
 
 
 def _run_socket_mode(settings: SlackSettings, service: CoachService) -> int:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-    from slack_sdk.errors import SlackApiError, SlackClientError
+    from bot.slack.socket_mode import run_socket_mode  # connects, reconnects, stops gently
 
-    from bot.slack.app import build_app
-    from bot.slack.inbox import start_sweeper  # Socket Mode finishes stranded requests too
-    from bot.slack.worker import start_in_background
-
-    app = start_sweeper(build_app(settings, service))
-    handler = SocketModeHandler(app, app_token=settings.app_token)
-    try:
-        handler.connect()  # type: ignore[no-untyped-call]
-    except SlackApiError as exc:
-        print(f"dealcoach: Slack refused SLACK_APP_TOKEN ({exc.response.get('error')}): it needs "
-              "the connections:write scope and Socket Mode turned on.", file=sys.stderr)
-        return 2
-    except (SlackClientError, OSError) as exc:
-        print(f"dealcoach: Socket Mode could not connect to Slack: {exc}", file=sys.stderr)
-        return 2
-    stop_reminders = start_in_background(settings, service.database)
-    print("dealcoach is connected to Slack over Socket Mode. Ctrl-C stops it.", file=sys.stderr)
-    try:
-        import threading
-
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stop_reminders.set()
-        handler.close()  # type: ignore[no-untyped-call]
-        service.database.dispose()
-    return 0
+    return run_socket_mode(settings, service)
 
 
 def _run_http(settings: SlackSettings, args: argparse.Namespace) -> int:
     from gunicorn.app.base import BaseApplication
+
+    from bot.logs import ACCESS_FORMAT, gunicorn_logger_class, level_name
+    from bot.slack.running import worker_exit
 
     port = getattr(args, "port", None) or DEFAULT_PORT
     host = getattr(args, "host", None) or "0.0.0.0"
@@ -269,7 +244,12 @@ def _run_http(settings: SlackSettings, args: argparse.Namespace) -> int:
         "graceful_timeout": 20,
         "accesslog": "-" if os.environ.get("DEALCOACH_ACCESS_LOG") else None,
         "errorlog": "-",
-        "loglevel": os.environ.get("DEALCOACH_LOG", "info").lower(),
+        "loglevel": level_name("INFO").lower(),
+        # One log format for gunicorn's lines and the app's (bot.logs).
+        "logger_class": gunicorn_logger_class(),
+        "access_log_format": ACCESS_FORMAT,
+        # Each worker stops its sweeper and reminder worker and hands back their leases.
+        "worker_exit": worker_exit,
     }
     db_arg = getattr(args, "db", None)
 
@@ -282,7 +262,7 @@ def _run_http(settings: SlackSettings, args: argparse.Namespace) -> int:
         def load(self) -> WsgiApp:
             return http_application(settings, db_arg)
 
-    print(f"dealcoach is serving Slack on http://{host}:{port}{EVENTS_PATH}", file=sys.stderr)
+    log.info("dealcoach is serving Slack on http://%s:%s%s", host, port, EVENTS_PATH)
     Server().run()
     return 0
 
@@ -296,15 +276,20 @@ def http_application(settings: SlackSettings, db_arg: str | None = None) -> Wsgi
 
     """
     from bot.slack.app import build_app
+    from bot.slack.running import Serving, register
 
     service = open_service(db_arg)
+    reminders = None
     if os.environ.get("DEALCOACH_REMINDERS", "on").lower() not in ("off", "0", "false", "no"):
         # Each process runs a reminder worker; claims keep them from sending anything twice.
         from bot.slack.worker import start_in_background
 
-        start_in_background(settings, service.database)
+        reminders = start_in_background(settings, service.database)
     from bot.slack.inbox import start_sweeper  # finishes requests a dead worker acknowledged
-    return wsgi_application(start_sweeper(build_app(settings, service)), service.database)
+
+    app = start_sweeper(build_app(settings, service))
+    register(Serving(app, service.database, reminders))  # stopped when the worker exits
+    return wsgi_application(app, service.database)
 
 
 def gunicorn_app() -> WsgiApp:
@@ -345,8 +330,9 @@ def main(argv: list[str] | None = None) -> int:
         prog="dealcoach serve",
         description="Run the Slack app: Socket Mode with SLACK_APP_TOKEN, else HTTP.")
     add_serve_arguments(parser)
-    logging.basicConfig(level=os.environ.get("DEALCOACH_LOG", "INFO").upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.logs import configure
+
+    configure(default_level="INFO")
     return run_serve(parser.parse_args(argv))
 
 

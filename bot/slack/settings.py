@@ -8,7 +8,9 @@ Two ways to run, chosen by which settings are present:
   ``SLACK_SIGNING_SECRET``; each workspace's token comes from its installation.
 
 A missing or contradictory combination raises :class:`bot.settings.SettingsError` with
-one sentence saying what to change, so start-up never fails with a traceback.
+one sentence saying what to change, so start-up never fails with a traceback. The reminder
+worker (``dealcoach remind``) only sends messages, so it is checked for what sending needs:
+a bot token, or the OAuth client whose installations hold the tokens (``serving=False``).
 """
 
 from __future__ import annotations
@@ -72,11 +74,14 @@ class SlackSettings:
         return self.client_id is not None
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> SlackSettings:
+    def from_env(cls, environ: Mapping[str, str] | None = None, *,
+                 serving: bool = True) -> SlackSettings:
         """Read and check the ``SLACK_*`` variables.
 
         Args:
             environ: the environment to read (default: ``os.environ``).
+            serving: check what serving Slack's requests needs too (the signing secret over
+                HTTP, the app token's form); False for a process that only sends.
 
         Raises:
             SettingsError: a setting is missing, malformed or contradicts another.
@@ -97,11 +102,15 @@ class SlackSettings:
             api_url=normalise_api_url(get("SLACK_API_URL") or DEFAULT_API_URL),
             secret_key=get("DEALCOACH_SECRET_KEY"),
         )
-        settings.check()
+        settings.check(serving=serving)
         return settings
 
-    def check(self) -> None:
+    def check(self, *, serving: bool = True) -> None:
         """Raise :class:`SettingsError` unless the settings describe one way to run.
+
+        Args:
+            serving: check what serving Slack's requests needs too; False for a process
+                that only sends (the reminder worker).
 
         Raises:
             SettingsError: with one sentence naming the variable to fix.
@@ -118,7 +127,7 @@ class SlackSettings:
                 "SLACK_BOT_TOKEN and SLACK_CLIENT_ID/SLACK_CLIENT_SECRET contradict each other: "
                 "set the bot token for one workspace or the OAuth client for many, not both."
             )
-        if self.oauth and self.socket_mode:
+        if serving and self.oauth and self.socket_mode:
             raise SettingsError(
                 "SLACK_APP_TOKEN (Socket Mode) cannot be combined with "
                 "SLACK_CLIENT_ID/SLACK_CLIENT_SECRET: OAuth installs need HTTP, so unset one."
@@ -133,7 +142,7 @@ class SlackSettings:
                 "SLACK_BOT_TOKEN must be a bot token starting with xoxb- "
                 "(OAuth & Permissions > Bot User OAuth Token)."
             )
-        if self.app_token and not self.app_token.startswith("xapp-"):
+        if serving and self.app_token and not self.app_token.startswith("xapp-"):
             raise SettingsError(
                 "SLACK_APP_TOKEN must be an app-level token starting with xapp- "
                 "(Basic Information > App-Level Tokens, scope connections:write)."
@@ -142,7 +151,7 @@ class SlackSettings:
             from bot.slack.token_crypto import cipher_from_key
 
             cipher_from_key(self.secret_key)  # a malformed key stops start-up here
-        if not self.socket_mode and not self.signing_secret:
+        if serving and not self.socket_mode and not self.signing_secret:
             raise SettingsError(
                 "SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify requests "
                 "(or set SLACK_APP_TOKEN to use Socket Mode)."

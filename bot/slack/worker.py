@@ -102,14 +102,19 @@ class Tick:
 
 
 class ReminderWorker:
-    """Plans and sends; the clock is injected so ``--now`` and tests control time."""
+    """Plans and sends; the clock is injected so ``--now`` and tests control time.
+
+    Setting :attr:`stop` ends :meth:`run_forever` and :meth:`run_once` after the message
+    being sent; :meth:`hand_back` then returns whatever is still claimed.
+    """
 
     def __init__(self, database: Database, clients: ClientFor,
-                 clock: Callable[[], datetime]):
+                 clock: Callable[[], datetime], stop: threading.Event | None = None):
         self.database = database
         self.clock = clock
-        self.planner = Planner(database, time_zone_lookup(clients))
-        self.sender = Sender(database, clients, clock)
+        self.stop = stop or threading.Event()
+        self.planner = Planner(database, time_zone_lookup(clients), stop=self.stop)
+        self.sender = Sender(database, clients, clock, stop=self.stop)
 
     def tick(self) -> Tick:
         """Plan what is due now, then send everything due."""
@@ -120,24 +125,29 @@ class ReminderWorker:
         """Send what is due now, waiting out retries that come due soon; then return."""
         total = Tick()
         started = time.monotonic()
-        while True:
+        while not self.stop.is_set():
             tick = self.tick()
             _add(total, tick)
             wait = self._next_retry_in()
             if wait is None or time.monotonic() - started + wait > deadline_seconds:
                 return total
-            time.sleep(wait)
+            self.stop.wait(wait)
+        return total
 
-    def run_forever(self, stop: threading.Event, *, poll_seconds: float = POLL_SECONDS) -> None:
-        """Tick every ``poll_seconds`` until ``stop`` is set; an error is logged, not fatal."""
-        while not stop.is_set():
+    def run_forever(self, *, poll_seconds: float = POLL_SECONDS) -> None:
+        """Tick every ``poll_seconds`` until :attr:`stop` is set; an error is logged, not fatal."""
+        while not self.stop.is_set():
             try:
                 tick = self.tick()
                 if tick.planned.claimed or tick.sent.sent or tick.sent.failed:
                     log.info("reminders: %s; %s", tick.planned, tick.sent)
             except Exception:  # keep the loop alive: the next tick retries what failed
                 log.exception("the reminder worker's tick failed")
-            stop.wait(poll_seconds)
+            self.stop.wait(poll_seconds)
+
+    def hand_back(self) -> int:
+        """Release every reminder and delivery still claimed (after a stop); how many."""
+        return self.planner.hand_back(self.clock()) + self.sender.hand_back()
 
     def _next_retry_in(self) -> float | None:
         from sqlalchemy import func, select
@@ -163,14 +173,37 @@ def _add(total: Tick, tick: Tick) -> None:
         setattr(total.sent, name, getattr(total.sent, name) + getattr(tick.sent, name))
 
 
-def start_in_background(settings: SlackSettings, database: Database) -> threading.Event:
-    """Run a worker on a daemon thread (inside ``dealcoach serve``); set the event to stop it."""
-    stop = threading.Event()
+@dataclass
+class Background:
+    """A reminder worker running on a daemon thread inside ``dealcoach serve``."""
+
+    worker: ReminderWorker
+    thread: threading.Thread
+
+    def set(self) -> None:
+        """Ask the worker to stop after the message it is sending."""
+        self.worker.stop.set()
+
+    def stop(self, timeout: float) -> int:
+        """Stop, wait up to ``timeout`` seconds, and hand back what is still claimed.
+
+        Returns:
+            How many leases were handed back.
+
+        """
+        self.set()
+        self.thread.join(timeout)
+        return self.worker.hand_back()
+
+
+def start_in_background(settings: SlackSettings, database: Database) -> Background:
+    """Run a worker on a daemon thread (inside ``dealcoach serve``); stop it through the result."""
     worker = ReminderWorker(database, workspace_clients(settings, database),
                             lambda: datetime.now(UTC))
-    threading.Thread(target=worker.run_forever, args=(stop,), name="dealcoach-reminders",
-                     daemon=True).start()
-    return stop
+    thread = threading.Thread(target=worker.run_forever, name="dealcoach-reminders",
+                              daemon=True)
+    thread.start()
+    return Background(worker, thread)
 
 
 def parse_now(text: str) -> datetime:
@@ -186,35 +219,70 @@ def parse_now(text: str) -> datetime:
 def run_remind(args: argparse.Namespace) -> int:
     """``dealcoach remind``: the standalone worker.
 
+    It needs what sending needs: a bot token (or the OAuth client and the installations'
+    key) and the database; no signing secret, no app token. SIGTERM or Ctrl-C lets the
+    message being sent finish (up to ``DEALCOACH_STOP_SECONDS``), hands back what is
+    still claimed, and exits 0.
+
     Returns:
         0 when it stopped cleanly, 2 for a problem the user can fix.
 
     """
+    from bot.lifecycle import StopSignals, grace_seconds, leave
     from bot.settings import SettingsError
     from bot.slack.serve import open_service
+    from bot.store.database import SchemaOutOfDate
 
     try:
-        settings = SlackSettings.from_env()
-        settings.check()
-        service = open_service(getattr(args, "db", None))
+        settings = SlackSettings.from_env(serving=False)
         clock = _clock(getattr(args, "now", None))
-    except (SettingsError, ValueError) as exc:
+        service = open_service(getattr(args, "db", None))
+        # With OAuth installs this checks DEALCOACH_SECRET_KEY against the stored tokens.
+        clients = workspace_clients(settings, service.database)
+    except (SettingsError, SchemaOutOfDate, ValueError) as exc:
         print(f"dealcoach: {exc}", file=sys.stderr)
         return 2
-    worker = ReminderWorker(service.database, workspace_clients(settings, service.database),
-                            clock)
-    if getattr(args, "once", False):
-        tick = worker.run_once()
+    worker = ReminderWorker(service.database, clients, clock)
+    once = bool(getattr(args, "once", False))
+    signals = StopSignals(worker.stop)
+    if threading.current_thread() is threading.main_thread():
+        signals.install()
+    outcome: list[Tick] = []
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            if once:
+                outcome.append(worker.run_once())
+            else:
+                worker.run_forever()
+        except BaseException as exc:  # reported by the main thread
+            failure.append(exc)
+
+    if not once:
+        log.info("dealcoach is sending reminders. SIGTERM or Ctrl-C stops it.")
+    thread = threading.Thread(target=work, name="dealcoach-reminders", daemon=True)
+    thread.start()
+    try:
+        while thread.is_alive() and not worker.stop.is_set():
+            thread.join(0.1)
+        thread.join(grace_seconds())
+        handed = worker.hand_back()
+        if signals.received:
+            log.info("reminder worker stopped on %s; %d lease(s) handed back",
+                     signals.received, handed)
+    finally:
+        signals.restore()
+    if failure:
+        raise failure[0]
+    if once:
+        tick = outcome[0] if outcome else Tick()
         print(f"planned {tick.planned.claimed} reminder(s), queued {tick.planned.queued}, "
               f"sent {tick.sent.sent}, failed {tick.sent.failed}, "
               f"retrying {tick.sent.retried}", file=sys.stderr)
-        return 0
-    print("dealcoach is sending reminders. Ctrl-C stops it.", file=sys.stderr)
-    stop = threading.Event()
-    try:
-        worker.run_forever(stop)
-    except KeyboardInterrupt:
-        stop.set()
+    if thread.is_alive():
+        leave(0)  # stuck in a call to Slack: its message was handed back already
+    service.database.dispose()
     return 0
 
 

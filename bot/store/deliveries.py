@@ -148,3 +148,36 @@ def finish_delivery(database: Database, item: Outgoing, now: datetime, *, channe
                    DeliveryRow.lease_until == item.lease_until)
             .values(**values))
         return bool(getattr(result, "rowcount", 0))
+
+
+def release_deliveries(database: Database, items: list[Outgoing], *,
+                       untried: bool = False) -> int:
+    """Hand claimed deliveries back to the outbox, due at once, for another worker (a stop).
+
+    Only rows still under this claim's lease are touched. A row possibly posted already
+    keeps its attempt count, so whoever takes it next looks in the DM before posting.
+
+    Args:
+        database: the database.
+        items: deliveries this worker claimed and did not finish.
+        untried: none of them was posted or even attempted: their attempt is not counted.
+
+    Returns:
+        How many rows were handed back.
+
+    """
+    if not items:
+        return 0
+    done = 0
+    with database.session() as session:
+        for item in items:
+            values: dict[str, Any] = {"status": PENDING, "lease_until": None}
+            if untried:
+                values["attempts"] = DeliveryRow.attempts - 1
+            result = session.execute(
+                update(DeliveryRow)
+                .where(DeliveryRow.id == item.id, DeliveryRow.status == SENDING,
+                       DeliveryRow.lease_until == item.lease_until)
+                .values(**values))
+            done += int(getattr(result, "rowcount", 0) or 0)
+    return done

@@ -12,11 +12,33 @@ from bot.settings import SettingsError, database_settings, normalise_database_ur
 
 def test_db_upgrade_and_current(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "x.db")
-    assert main(["db", "current", "--db", db]) == 0
+    assert main(["db", "current", "--db", db]) == 1  # behind: scripts can test for it
     assert "needs upgrade" in capsys.readouterr().out
     assert main(["db", "upgrade", "--db", db]) == 0
     assert main(["db", "current", "--db", db]) == 0
     assert "up to date" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("revision", "code", "says"), [
+    ("0007", 1, "needs upgrade to"), ("0001_core", 1, "run `dealcoach db upgrade`"),
+    ("0999", 3, "newer than this version"),
+])
+def test_db_current_exits_non_zero_unless_the_schema_matches(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], revision: str, code: int,
+        says: str) -> None:
+    from sqlalchemy import text
+
+    from bot.store.database import Database
+
+    db = str(tmp_path / "x.db")
+    assert main(["db", "upgrade", "--db", db]) == 0
+    database = Database(f"sqlite:///{db}")
+    with database.engine.begin() as conn:  # as if the code had moved on (or back)
+        conn.execute(text("UPDATE alembic_version SET version_num = :r"), {"r": revision})
+    database.dispose()
+    capsys.readouterr()
+    assert main(["db", "current", "--db", db]) == code
+    assert says in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(("given", "expected"), [

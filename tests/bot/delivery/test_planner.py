@@ -185,3 +185,24 @@ def test_two_planners_at_once_queue_each_day_once(database: Database) -> None:
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(DeliveryRow)) == 40
     assert {r.dedupe_key for r in deliveries(database)} == {date(2026, 11, 23).isoformat()}
+
+
+def test_a_stopping_planners_claim_is_handed_back_at_once(database: Database) -> None:
+    rep_with_gaps(database, "U1", "Europe/London", MONDAY_0600)
+    at = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+    stopping = Planner(database)
+    claimed = stopping.claim(at, 10)
+    for item in claimed:  # as run() records a batch before planning it
+        stopping.held.hold(item.id, item.lease_until, item, at)
+    assert stopping.hand_back(at + timedelta(seconds=1)) == 1  # SIGTERM before planning
+    assert stopping.hand_back(at + timedelta(seconds=2)) == 0  # nothing left to hand back
+    stats = Planner(database).run(at + timedelta(seconds=2))  # no wait for the lease
+    assert (stats.claimed, stats.queued) == (1, 1)
+
+
+def test_a_stopped_planner_claims_nothing_more(database: Database) -> None:
+    rep_with_gaps(database, "U1", "Europe/London", MONDAY_0600)
+    planner = Planner(database)
+    planner.stop.set()
+    assert planner.run(datetime(2026, 11, 23, 8, 0, tzinfo=UTC)).claimed == 0
+    assert len(planner.held) == 0

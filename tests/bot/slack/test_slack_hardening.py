@@ -19,9 +19,13 @@ from unittest.mock import patch
 import pytest
 from slack_harness import Running, as_text, ask
 
+from auxil.fake_slack import FakeSlack
+from bot.service import CoachService
 from bot.slack import client as slack_client
-from bot.slack.app import NoSecrets, quiet_slack_logs
+from bot.slack.app import NoSecrets, build_app, quiet_slack_logs
 from bot.slack.serve import MAX_BODY_BYTES
+from bot.slack.settings import SlackSettings
+from bot.store.database import Database
 
 
 def _post(running: Running, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
@@ -139,3 +143,14 @@ def test_a_rejected_request_logs_no_body(running: Running,
     sent = running.slack.command("give SECRET-USER-TEXT", secret="wrong")
     assert sent.status == 401
     assert "SECRET-USER-TEXT" not in caplog.text
+
+
+def test_bolts_unused_token_warning_is_not_logged(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+        fake_slack: FakeSlack, slack_database: Database) -> None:
+    # Bolt reads SLACK_BOT_TOKEN itself and warned in every process that it goes unused.
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    caplog.set_level(logging.INFO)
+    build_app(SlackSettings(bot_token="xoxb-1", signing_secret="s", api_url=fake_slack.api_url),
+              CoachService(slack_database))
+    assert not [r for r in caplog.records if "will be unused" in r.getMessage()]

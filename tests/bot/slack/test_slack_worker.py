@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from auxil.fake_slack import FakeSlack
 from bot.service import CoachService
-from bot.slack.sender import METADATA_EVENT, Sender, sender_client
+from bot.slack.sender import METADATA_EVENT, Sender, SendStats, sender_client
 from bot.slack.worker import ReminderWorker, parse_now, running_from
 from bot.store.database import Database
 from bot.store.deliveries import SEND_LEASE, claim_deliveries
@@ -210,3 +210,42 @@ def test_now_must_be_an_iso_time() -> None:
     assert parse_now("2026-12-01T08:00:00") == datetime(2026, 12, 1, 8, tzinfo=UTC)
     with pytest.raises(ValueError, match="ISO time"):
         parse_now("tomorrow")
+
+
+def test_a_stopping_sender_hands_its_claims_back(database: Database, fake: FakeSlack) -> None:
+    setup_rep(database, fake, "U1")
+    clock = Clock(LONDON_0800)
+    worker = worker_for(database, fake, clock)
+    worker.planner.run(clock())
+    worker.stop.set()  # SIGTERM between the claim and the posts
+    sender = worker.sender
+    [item] = claim_deliveries(database, clock(), 10)
+    sender.held.hold(item.id, item.lease_until, item, clock())
+    sender._send_held(item, SendStats())
+    with database.session() as session:
+        row = session.scalar(select(DeliveryRow))
+        # Back in the outbox, due now, its attempt not counted (it was never tried).
+        assert row is not None and (row.status, row.lease_until, row.attempts) == (
+            "pending", None, 0)
+    assert fake.dm("U1") == [] and worker.hand_back() == 0
+    fresh = worker_for(database, fake, clock)
+    assert fresh.tick().sent.sent == 1 and not fake.of("conversations.history")
+
+
+def test_a_send_cut_short_is_handed_back_and_not_repeated(database: Database,
+                                                          fake: FakeSlack) -> None:
+    setup_rep(database, fake, "U1")
+    clock = Clock(LONDON_0800)
+    worker = worker_for(database, fake, clock)
+    worker.planner.run(clock())
+    [item] = claim_deliveries(database, clock(), 10)
+    worker.sender.held.hold(item.id, item.lease_until, item, clock())
+    client = sender_client(fake.api_url, TOKEN)
+    client.chat_postMessage(channel="U1", text="posted before the stop",
+                            metadata={"event_type": METADATA_EVENT,
+                                      "event_payload": {"delivery_id": item.id}})
+    assert worker.hand_back() == 1  # the grace period ran out mid-send
+    later = worker_for(database, fake, Clock(LONDON_0800 + timedelta(seconds=1)))
+    tick = later.tick()  # at once, not after SEND_LEASE
+    assert (tick.sent.sent, tick.sent.found) == (1, 1)
+    assert len(fake.dm("U1")) == 1

@@ -62,8 +62,8 @@ def daily_brief(lib: PhraseLibrary, deals: list[Deal], now: datetime,
     """
     items: list[BriefItem] = []
     for deal in deals:
-        if deal.phase not in ACTIVE_PHASES:
-            continue
+        if deal.phase not in ACTIVE_PHASES or deal.is_practice:
+            continue  # a rehearsal is nothing to prepare for
         item = _item(lib, deal, now, when_label.get(deal.name, deal.meeting))
         if item is not None:
             items.append(item)

@@ -134,9 +134,9 @@ class MemoryDealSpace:
         self._world.spaces.setdefault(user_id, self)
         self.profile_data = Profile(user_id=user_id)
 
-    def list_deals(self) -> list[Deal]:
-        """All deals, oldest first."""
-        return [copy.deepcopy(d) for d in self._deals.values()]
+    def list_deals(self, *, practice: bool = False) -> list[Deal]:
+        """Real deals (or, with ``practice``, practice deals), oldest first."""
+        return [copy.deepcopy(d) for d in self._deals.values() if d.is_practice == practice]
 
     def get_deal(self, name: str) -> Deal | None:
         """The deal called ``name``, case-insensitively."""

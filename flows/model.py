@@ -99,6 +99,9 @@ class Deal:
     options: list[ScoredOption] = field(default_factory=list)
     # Warnings the user has already read in full, by cause (see Turn.mark_repeats).
     shown_warnings: list[str] = field(default_factory=list)
+    # A practice deal's session (see flows.practice.session); empty for a real deal.
+    # Practice deals never show in deal lists, reminders or team views.
+    practice: dict[str, Any] = field(default_factory=dict)
     # Running counters, kept so no command has to scan the log.
     moves_count: int = 0
     unpaired_gives: int = 0
@@ -129,7 +132,7 @@ class Deal:
         "walked_from", "walk_reason", "batna", "walkaway", "issues", "tradeables",
         "counterparty", "evidence", "wins", "rule", "meeting", "meeting_at", "bundles",
         "safeguards", "governance", "exits", "debriefs", "last_give", "last_get", "options",
-        "shown_warnings",
+        "shown_warnings", "practice",
     )
 
     def facts_document(self) -> dict[str, Any]:
@@ -177,6 +180,12 @@ class Deal:
         self.last_give = doc.get("last_give", "")
         self.last_get = doc.get("last_get", "")
         self.shown_warnings = list(doc.get("shown_warnings", []))
+        self.practice = dict(doc.get("practice") or {})
+
+    @property
+    def is_practice(self) -> bool:
+        """Whether this is a rehearsal against the coach (see flows.practice)."""
+        return bool(self.practice)
 
 
 MoveKind = Literal["give", "get", "trade", "offer", "they", "pick"]

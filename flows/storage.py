@@ -53,7 +53,7 @@ class TeamDirectory(Protocol):
         ...
 
     def deals_of(self, member_id: str) -> list[Deal]:
-        """A member's deals, oldest first, read-only."""
+        """A member's real deals (no practice deals), oldest first, read-only."""
         ...
 
     def oldest_unpaired_give(self, deal: Deal) -> Move | None:
@@ -94,8 +94,8 @@ class TeamDirectory(Protocol):
 class DealSpace(Protocol):
     """One user's deals (scoped by workspace and user) within one transaction."""
 
-    def list_deals(self) -> list[Deal]:
-        """All of the user's deals, oldest first."""
+    def list_deals(self, *, practice: bool = False) -> list[Deal]:
+        """The user's real deals, oldest first; with ``practice``, their practice deals."""
         ...
 
     def get_deal(self, name: str) -> Deal | None:

@@ -33,10 +33,10 @@ class SqlDealSpace:
             DealRow.user_id == self._user.user_id,
         )
 
-    def list_deals(self) -> list[Deal]:
-        """All of the user's deals, oldest first."""
+    def list_deals(self, *, practice: bool = False) -> list[Deal]:
+        """The user's real deals (or, with ``practice``, practice deals), oldest first."""
         rows = self._session.scalars(self._scoped().order_by(DealRow.id)).all()
-        return [self._to_deal(r) for r in rows]
+        return [deal for deal in map(self._to_deal, rows) if deal.is_practice == practice]
 
     def get_deal(self, name: str) -> Deal | None:
         """The user's deal called ``name``, case-insensitively."""

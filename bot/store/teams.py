@@ -61,11 +61,11 @@ class SqlTeams:
             TeamMemberRow.workspace_id == self._workspace, TeamMemberRow.member_id == member_id))
 
     def deals_of(self, member_id: str) -> list[Deal]:
-        """The member's deals, oldest first (read-only copies)."""
+        """The member's real deals, oldest first (read-only copies; no practice deals)."""
         rows = self._session.scalars(select(DealRow).where(
             DealRow.workspace_id == self._workspace, DealRow.user_id == member_id)
             .order_by(DealRow.id))
-        return [deal_of(row) for row in rows]
+        return [deal for deal in map(deal_of, rows) if not deal.is_practice]
 
     def oldest_unpaired_give(self, deal: Deal) -> Move | None:
         """The deal's oldest give with nothing received for it (an index lookup)."""

@@ -8,11 +8,12 @@ from flows.handlers import (
     meso,
     moves,
     phases,
+    practice,
     prep,
     remind,
     team,
     undo,
 )
 
-__all__ = ["analysis", "close", "deals", "info", "meso", "moves", "phases", "prep", "remind",
-           "team", "undo"]
+__all__ = ["analysis", "close", "deals", "info", "meso", "moves", "phases", "practice", "prep",
+           "remind", "team", "undo"]

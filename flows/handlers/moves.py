@@ -167,6 +167,10 @@ def _apply(turn: Turn, findings: list[Finding]) -> None:
 @command("offer", "propose", "anchor")
 def handle_offer(turn: Turn, args: str) -> None:
     """Log our proposal or anchor, checking it before it goes out."""
+    if turn.active.is_practice:  # a rehearsal: the counterpart answers the package
+        from flows.handlers.practice import practice_offer
+        practice_offer(turn, args)
+        return
     text, _ = _item(args, "offer")
     deal = turn.active
     if deal.phase == "setup":

@@ -115,6 +115,10 @@ def handle_signed(turn: Turn, args: str) -> None:
 def handle_walk(turn: Turn, args: str) -> None:
     """Walk away from the deal, from any phase before review."""
     deal = turn.active
+    if deal.is_practice:  # a rehearsal ends with its debrief
+        from flows.handlers.practice import practice_walk
+        practice_walk(turn)
+        return
     if not can_fire(deal.phase, "walk"):
         raise NotNow(turn.lib.reply("walk_not_now", phase=turn.lib.phase(deal.phase).title))
     reason = args.strip()[:500]

@@ -116,6 +116,8 @@ class Counterpart:
         spread = sorted(issues, key=lambda i: (max(o.them for o in i.options)
                                                - min(o.them for o in i.options), i.name))
         least, most = spread[0].name, spread[-1].name
+        if len(issues) == 1:
+            return most, ""
         if self.style == "hardball":
             return least, most
         if self.style == "boulware":

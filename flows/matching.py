@@ -19,6 +19,12 @@ words are dropped, and every word is compared by its lemmas ("discounts", "walki
 A few words ("want", "need", "tell", pronouns, figures) say little alone but tip a close
 call; they count at a weak weight. Ties go to the entry whose name the request uses, then
 to the caller's preferred phase, then to the order of the library.
+
+**Confidence** (:meth:`Matcher.guess`). A request is answered outright only when the best
+entry scores at least :data:`SURE_SCORE` (about one keyword typed as listed, in that entry
+alone), at least half of it from keywords (its text alone is not enough), and the
+runner-up stays under :data:`CLOSE` of it. Otherwise the answer is a guess: the best entry
+with up to two alternatives, for the user to choose from.
 """
 
 from __future__ import annotations
@@ -93,6 +99,16 @@ SYNONYM_WEIGHT = 0.9
 TEXT_WEIGHT = 0.3
 BM25_K1 = 1.2
 BM25_B = 0.75
+# Confidence. A sure answer scores SURE_SCORE: about one keyword of that entry alone,
+# typed as listed or repaired from a typo (TYPO_WEIGHT * EXACT_BONUS). Its keywords must
+# give at least SURE_KEYWORDS of it (one keyword two entries share; a weak word alone is
+# less): the entry's text only mentions things, keywords say what the entry is for. A
+# runner-up at CLOSE of the best score or more is too near to call. A guess shows at most
+# CHOICES entries.
+SURE_SCORE = 0.9
+SURE_KEYWORDS = SURE_SCORE / 2
+CLOSE = 0.7
+CHOICES = 3
 
 
 @functools.lru_cache(maxsize=8192)
@@ -153,10 +169,25 @@ class Entry:
 
 @dataclass(frozen=True)
 class Match:
-    """The best entry for a request, with its score (for tests and tuning)."""
+    """An entry for a request, with its score (for tests and tuning)."""
 
     key: str
     score: float
+    # The part of the score that keywords and the name give, without the entry's text.
+    keywords: float = 0.0
+
+
+@dataclass(frozen=True)
+class Guess:
+    """What a request may mean, best first: one entry when sure, up to CHOICES when not."""
+
+    matches: tuple[Match, ...]
+    sure: bool
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The entries' keys, best first."""
+        return tuple(m.key for m in self.matches)
 
 
 @dataclass(frozen=True)
@@ -234,27 +265,45 @@ class Matcher:
 
     def best(self, text: str, prefer_phase: str = "") -> Match | None:
         """The entry ``text`` asks for, or None when no content word points anywhere."""
+        found = self.ranked(text, prefer_phase, limit=1)
+        return found[0] if found else None
+
+    def guess(self, text: str, prefer_phase: str = "") -> Guess | None:
+        """The best entry for ``text`` and, when the call is not clear, the runners-up.
+
+        None when no content word points anywhere.
+        """
+        found = self.ranked(text, prefer_phase, limit=CHOICES)
+        if not found:
+            return None
+        clear = len(found) == 1 or found[1].score < CLOSE * found[0].score
+        best = found[0]
+        if best.score >= SURE_SCORE and best.keywords >= SURE_KEYWORDS and clear:
+            return Guess(tuple(found[:1]), sure=True)
+        return Guess(tuple(found), sure=False)
+
+    def ranked(self, text: str, prefer_phase: str = "", limit: int = CHOICES) -> list[Match]:
+        """The ``limit`` entries that score best for ``text``, best first (ties as in best)."""
         every = self._query(tokens_of(text))
         if all(w.stop for w in every):
-            return None
+            return []
         # Phrases of content words match with stop words left out; a phrase that keeps
         # its stop words ("turn down") matches the request as typed.
         content = [w for w in every if not w.stop]
         ranked = []
         for entry in self._entries:
-            score, named = self._score(entry, content, every)
+            keywords, named = self._score(entry, content, every)
+            score = keywords + TEXT_WEIGHT * self._bm25(entry, content)
             if score > 0:
                 ranked.append((round(score, 6), named, entry.phase == prefer_phase,
-                               -entry.order, entry))
-        if not ranked:
-            return None
-        score, _, _, _, entry = max(ranked, key=lambda r: r[:4])
-        return Match(entry.key, round(score, 3))
+                               -entry.order, keywords, entry))
+        ranked.sort(key=lambda r: r[:4], reverse=True)
+        return [Match(r[5].key, round(r[0], 3), round(r[4], 3)) for r in ranked[:limit]]
 
     # -- scoring --------------------------------------------------------------------------
     def _score(self, entry: _Compiled, query: Sequence[_Word], every: Sequence[_Word]
                ) -> tuple[float, int]:
-        """The entry's score for the request's content words (``every`` as typed)."""
+        """The keywords' score for the request's content words (``every`` as typed)."""
         cover = [0.0] * len(query)
         position = {id(w): i for i, w in enumerate(query)}
         for phrase in entry.phrases:
@@ -283,7 +332,7 @@ class Matcher:
                     cover[i] = max(cover[i],
                                    name_weight * strength * word.trust / self._word_df(keyword))
                     named += 1
-        return sum(cover) + TEXT_WEIGHT * self._bm25(entry, query), named
+        return sum(cover), named
 
     def _bm25(self, entry: _Compiled, query: Sequence[_Word]) -> float:
         total, seen = 0.0, set()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import difflib
 import functools
+import math
 import re
 
 from flows.commands import REGISTRY, BadArguments, command, resolve
 from flows.gaps import exit_gaps
 from flows.handlers.phases import NEXT_STEPS
-from flows.matching import Entry, Matcher
+from flows.matching import CHOICES, Entry, Guess, Match, Matcher
 from flows.model import Deal, Move
 from flows.script_lines import offered_line, offered_lines
 from flows.turn import Turn, deal_facts
@@ -52,45 +53,99 @@ def handle_script(turn: Turn, args: str) -> None:
     if not wanted:
         _script_for_now(turn)
         return
-    topic = _topic(turn, wanted)
+    guess = _topic(turn, wanted)
+    topic = guess.keys[0]
+    if not guess.sure:
+        # A loose match: say so, and offer the runners-up as commands to run instead.
+        others = guess.keys[1:]
+        turn.say("script_guess", others=[
+            {"command": f"script {_typed(k)}", "about": _about(turn.lib, k)} for k in others])
+        turn.suggest(*(f"script {_typed(k)}" for k in others))
     turn.add_script(topic)
-    about = turn.lib.render(turn.lib.topics[topic].about).rstrip(".")
-    if about[1:2].islower():
-        about = about[0].lower() + about[1:]  # "Lines on getting ready ...", mid-sentence
-    turn.say("script_shown", topics=[about], count=len(turn.lines))
+    turn.say("script_shown", topics=[_about(turn.lib, topic)], count=len(turn.lines))
     if not turn.deal:
         turn.say("script_generic")
 
 
-def _topic(turn: Turn, wanted: str) -> str:
-    topic = find_topic(turn.lib, wanted, turn.deal.phase if turn.deal else "")
-    if topic is None:
+def _about(lib: PhraseLibrary, topic: str) -> str:
+    """A topic's description mid-sentence: "getting ready before the first conversation"."""
+    about = lib.render(lib.topics[topic].about).rstrip(".")
+    return about[0].lower() + about[1:] if about[1:2].islower() else about
+
+
+def _topic(turn: Turn, wanted: str) -> Guess:
+    guess = topic_guess(turn.lib, wanted, turn.deal.phase if turn.deal else "")
+    if guess is None:
         names = sorted(_typed(name) for name in turn.lib.topics)
         raise BadArguments(f"There is no script topic {wanted}. Topics: {', '.join(names)}.")
-    return topic
+    return guess
 
 
 def find_topic(lib: PhraseLibrary, wanted: str, phase: str = "") -> str | None:
-    """The topic that ``wanted`` names or asks for, or None (see flows.matching).
+    """The topic that ``wanted`` names or asks for, or None (see :func:`topic_guess`)."""
+    guess = topic_guess(lib, wanted, phase)
+    return guess.keys[0] if guess is not None else None
 
-    A topic's own name wins outright; then content words decide, ties going to topics of
-    ``phase``; a typo of a name is the last resort.
+
+def topic_guess(lib: PhraseLibrary, wanted: str, phase: str = "") -> Guess | None:
+    """The topic ``wanted`` asks for, with runners-up when that is not clear; or None.
+
+    A topic's name or short name (``TYPED_NAMES``) wins outright; then content words decide
+    (flows.matching), ties going to topics of ``phase``; the names closest in spelling are
+    the last resort, and only a guess.
     """
-    names = list(lib.topics)
-    exact = "_".join(wanted.lower().replace("-", " ").split())
-    if exact in names:
-        return exact
-    match = topic_matcher(lib).best(wanted, prefer_phase=phase)
-    if match is not None:
-        return match.key
-    close = difflib.get_close_matches(exact, names, n=1, cutoff=0.6)
-    return close[0] if close else None
+    exact = _as_name(wanted)
+    named = _named_topics(lib).get(exact)
+    if named is not None:
+        return _sure(named)
+    guess = topic_matcher(lib).guess(wanted, prefer_phase=phase)
+    if guess is not None:
+        return guess
+    close = difflib.get_close_matches(exact, list(lib.topics), n=CHOICES, cutoff=0.6)
+    return Guess(tuple(Match(name, 0.0) for name in close), sure=False) if close else None
 
 
 def find_faq(lib: PhraseLibrary, words: str) -> str | None:
-    """The FAQ entry ``words`` ask about, or None."""
-    match = faq_matcher(lib).best(words) if words.strip() else None
-    return match.key if match is not None else None
+    """The FAQ entry ``words`` ask about, or None (see :func:`faq_guess`)."""
+    guess = faq_guess(lib, words)
+    return guess.keys[0] if guess is not None else None
+
+
+def faq_guess(lib: PhraseLibrary, words: str) -> Guess | None:
+    """The FAQ entry ``words`` ask about, with runners-up when that is not clear; or None.
+
+    An entry's question as written, or its key, wins outright (so ``faq <question>`` offered
+    as a choice always answers that question); then content words decide.
+    """
+    if not words.strip():
+        return None
+    named = _named_faq(lib).get(_as_name(words))
+    if named is not None:
+        return _sure(named)
+    return faq_matcher(lib).guess(words)
+
+
+def _as_name(text: str) -> str:
+    """Text as a key: lower case, words joined by ``_``, punctuation dropped."""
+    return "_".join(re.findall(r"[a-z0-9]+", text.lower().replace("'", "")))
+
+
+def _sure(key: str) -> Guess:
+    return Guess((Match(key, math.inf, math.inf),), sure=True)
+
+
+@functools.cache
+def _named_topics(lib: PhraseLibrary) -> dict[str, str]:
+    """Each topic by its key and by the short name a user types."""
+    names = {_as_name(name): name for name in lib.topics}
+    return {**names, **{_as_name(typed): name for name, typed in TYPED_NAMES.items()}}
+
+
+@functools.cache
+def _named_faq(lib: PhraseLibrary) -> dict[str, str]:
+    """Each FAQ entry by its key and by its question."""
+    keys = {_as_name(key): key for key in lib.faq}
+    return {**keys, **{_as_name(lib.render(e.question)): key for key, e in lib.faq.items()}}
 
 
 # -- a bare `script`: at most three lines picked for the moment --------------------------
@@ -253,11 +308,17 @@ def faq_matcher(lib: PhraseLibrary) -> Matcher:
 def handle_faq(turn: Turn, args: str) -> None:
     """Answer a common question, or list them."""
     words = args.strip()
-    key = find_faq(turn.lib, words)
-    if key is None:
+    guess = faq_guess(turn.lib, words)
+    if guess is None:
         turn.say("faq_list" if not words else "faq_no_match")
         turn.lines.extend(turn.lib.render(e.question) for e in turn.lib.faq.values())
         return
+    key = guess.keys[0]
+    if not guess.sure:
+        # A loose match: say so, and offer the runners-up by their questions.
+        others = [f"faq {turn.lib.render(turn.lib.faq[k].question)}" for k in guess.keys[1:]]
+        turn.say("faq_guess", others=others)
+        turn.suggest(*others)
     entry = turn.lib.faq[key]
     turn.say("faq_answer", question=turn.lib.render(entry.question),
              answer=turn.lib.render(entry.answer))

@@ -1,9 +1,11 @@
 """`script` and `faq` (issue 11): matching, a bare `script`, slots, and no leaking lines.
 
-Requests reach their topic or FAQ entry; a bare `script` shows at most three lines picked
-for the moment; user text fills slots with grammar that fits; no suggested line leaks.
+Requests reach their topic or FAQ entry, and a loose match shows its best guess with the
+runners-up as choices; a bare `script` shows at most three lines picked for the moment;
+user text fills slots with grammar that fits; no suggested line leaks.
 
-Hit rates of the matching tables: ``pytest -s -k hit_rates tests/flows/handlers/test_info.py``.
+Hit rates of the matching tables (first answer, and the right one among what is shown):
+``pytest -s -k hit_rates tests/flows/handlers/test_info.py``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import yaml
 
 from auxil.context_facts import CONTEXT_FACTS, context_deal
 from auxil.transcripts import Transcript
-from flows.engine import default_library
+from flows.engine import Engine, default_library, engine_vocabulary
 from flows.handlers.info import (
     AFTER_THEIR_LINE,
     FOR_GAP,
@@ -29,13 +31,17 @@ from flows.handlers.info import (
     THEIR_CHERRY_PICK,
     THEIR_OTHER_LINE,
     TYPED_NAMES,
+    faq_guess,
     find_faq,
     find_topic,
+    topic_guess,
 )
-from flows.matching import WEAK_WORDS, tokens_of, words_of
+from flows.matching import CHOICES, WEAK_WORDS, Entry, Matcher, tokens_of, words_of
+from flows.memory import MemoryDealSpace
 from flows.replies import Reply
 from flows.script_lines import LineChecker, as_noun_phrase, slot_facts, tidy_slot
 from flows.vocabulary import CONTEXTS
+from phrases import load_library
 from phrases.library import PhraseLibrary
 
 HERE = Path(__file__).resolve().parent
@@ -52,6 +58,12 @@ VALIDATION = [*yaml.safe_load((HERE / "matching_holdout.yaml").read_text()),
 # sets were tuned against and sit far higher.
 HOLDOUT_FLOOR = 0.35
 VALIDATION_FLOOR = 0.85
+# The right entry among what a reply shows (the answer, or the guess and its choices).
+# Measured once on holdout 3 after the confidence was added (thresholds set on the tuning
+# and validation sets only): 48% (12 of 25), with choices offered for 15 of the 25 and
+# only 2 wrong answers given as sure, against 15 before.
+VALIDATION_SHOWN_FLOOR = 0.9
+HOLDOUT_SHOWN_FLOOR = 0.45
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
 
@@ -66,10 +78,24 @@ def reached(lib: PhraseLibrary, case: dict[str, str]) -> str | None:
     return find_faq(lib, case["text"])
 
 
+def shown(lib: PhraseLibrary, case: dict[str, str]) -> tuple[str, ...]:
+    """What the reply shows: the answer, or the best guess and its choices."""
+    guess = (topic_guess(lib, case["text"]) if case["ask"] == "script"
+             else faq_guess(lib, case["text"]))
+    return guess.keys if guess is not None else ()
+
+
 def hit_rate(lib: PhraseLibrary, table: list[dict[str, str]]) -> tuple[float, list[str]]:
     misses = [f"{c['ask']} {c['text']!r}: wanted {c['want']}, got {reached(lib, c)}"
               for c in table if reached(lib, c) != c["want"]]
     return 1 - len(misses) / len(table), misses
+
+
+def shown_rate(lib: PhraseLibrary, table: list[dict[str, str]]) -> tuple[float, float]:
+    """How often the right entry is among what is shown, and how often choices are."""
+    shows = [shown(lib, c) for c in table]
+    hits = sum(c["want"] in s for c, s in zip(table, shows, strict=True))
+    return hits / len(table), sum(len(s) > 1 for s in shows) / len(table)
 
 
 # -- matching ------------------------------------------------------------------------------
@@ -94,11 +120,20 @@ def test_every_table_request_reaches_its_entry(lib: PhraseLibrary, case: dict[st
 def test_the_holdout_clears_its_floor(lib: PhraseLibrary) -> None:
     rate, misses = hit_rate(lib, HOLDOUT)
     assert rate >= HOLDOUT_FLOOR, misses
+    among, _ = shown_rate(lib, HOLDOUT)
+    assert among >= HOLDOUT_SHOWN_FLOOR
 
 
 def test_the_validation_sets_clear_the_floor(lib: PhraseLibrary) -> None:
     rate, misses = hit_rate(lib, VALIDATION)
     assert rate >= VALIDATION_FLOOR, misses
+    among, _ = shown_rate(lib, VALIDATION)
+    assert among >= VALIDATION_SHOWN_FLOOR
+
+
+def test_the_tuning_table_is_answered_without_choices_mostly(lib: PhraseLibrary) -> None:
+    among, offered = shown_rate(lib, TABLE)
+    assert among == 1.0 and offered <= 0.1
 
 
 def test_hit_rates(lib: PhraseLibrary) -> None:
@@ -106,7 +141,9 @@ def test_hit_rates(lib: PhraseLibrary) -> None:
     for name, table in (("tuning", TABLE), ("validation (holdouts 1 and 2)", VALIDATION),
                         ("holdout 3", HOLDOUT)):
         rate, misses = hit_rate(lib, table)
-        print(f"\n{name}: {rate:.1%} of {len(table)}")
+        among, offered = shown_rate(lib, table)
+        print(f"\n{name}: {rate:.1%} of {len(table)} first; {among:.1%} among what is "
+              f"shown (choices offered for {offered:.1%})")
         for miss in misses:
             print(f"  miss: {miss}")
 
@@ -176,6 +213,113 @@ def test_commands_answer_through_the_matcher(transcript: Transcript) -> None:
     missing = transcript.send("script zzzz qqqq")
     assert not isinstance(missing, Reply)
     assert "discount" in missing.message and "competitor" in missing.message
+
+
+# -- confidence: a loose match shows its best guess and the runners-up as choices ----------
+TOY = [Entry("price", ("price", "discount")), Entry("deadline", ("deadline", "friday")),
+       Entry("rates", ("rate",), text="a card that lists prices"),
+       Entry("notes", ("memo",), text="the meeting notes mention money and lunch")]
+
+
+def test_a_clear_match_is_sure_and_alone() -> None:
+    guess = Matcher(TOY).guess("they want a discount")
+    assert guess is not None and guess.sure and guess.keys == ("price",)
+
+
+def test_a_close_runner_up_makes_a_guess() -> None:
+    guess = Matcher(TOY).guess("a discount by friday")  # one keyword each: too near to call
+    assert guess is not None and not guess.sure
+    assert set(guess.keys[:2]) == {"price", "deadline"}
+
+
+def test_text_alone_is_never_sure() -> None:
+    guess = Matcher(TOY).guess("money for lunch")  # only the notes' text mentions it
+    assert guess is not None and not guess.sure and guess.keys[0] == "notes"
+
+
+def test_a_guess_shows_at_most_three() -> None:
+    guess = Matcher(TOY).guess("friday discount memo rate")  # four alike
+    assert guess is not None and not guess.sure and len(guess.keys) == CHOICES
+
+
+def test_names_short_names_and_questions_are_sure(lib: PhraseLibrary) -> None:
+    for typed in [*lib.topics, *TYPED_NAMES.values()]:
+        guess = topic_guess(lib, typed)
+        assert guess is not None and guess.sure and len(guess.keys) == 1, typed
+    for key, entry in lib.faq.items():
+        for words in (key, lib.render(entry.question)):
+            guess = faq_guess(lib, words)
+            assert guess is not None and guess.sure and guess.keys == (key,), words
+
+
+def test_a_clear_request_shows_a_single_answer(transcript: Transcript,
+                                               lib: PhraseLibrary) -> None:
+    reply = run(transcript, "script they asked for a discount")
+    assert reply.lines and not reply.next_steps
+    assert not reply.text.startswith("I'm not sure")
+    answer = run(transcript, "faq when should I walk away")
+    assert answer.text.startswith("When should I walk away") and not answer.next_steps
+
+
+def test_a_vague_script_request_shows_its_guess_with_choices(transcript: Transcript,
+                                                             lib: PhraseLibrary) -> None:
+    # Nothing here is a keyword: only the topics' own text mentions these words.
+    guess = topic_guess(lib, "help me with the numbers")
+    assert guess is not None and not guess.sure and len(guess.keys) == CHOICES
+    reply = run(transcript, "script help me with the numbers")
+    assert reply.text.startswith("I'm not sure which topic you mean")
+    # The best guess's lines are shown; the runners-up are commands to run instead.
+    assert reply.lines == run(transcript, f"script {guess.keys[0]}").lines
+    assert len(reply.next_steps) == CHOICES - 1
+    for step, topic in zip(reply.next_steps, guess.keys[1:], strict=True):
+        assert step.startswith("script ") and f"`{step}`" in reply.text
+        assert topic_guess(lib, step.removeprefix("script ")) == topic_guess(lib, topic)
+        chosen = run(transcript, step)
+        assert not chosen.text.startswith("I'm not sure") and not chosen.next_steps
+
+
+def test_a_vague_faq_request_shows_its_guess_with_choices(transcript: Transcript,
+                                                          lib: PhraseLibrary) -> None:
+    guess = faq_guess(lib, "is it smart to go fast")
+    assert guess is not None and not guess.sure and len(guess.keys) > 1
+    reply = run(transcript, "faq is it smart to go fast")
+    best = lib.render(lib.faq[guess.keys[0]].question)
+    assert reply.text.startswith("I'm not sure I have your question") and best in reply.text
+    assert reply.next_steps == [f"faq {lib.render(lib.faq[k].question)}"
+                                for k in guess.keys[1:]]
+    for step, key in zip(reply.next_steps, guess.keys[1:], strict=True):
+        chosen = run(transcript, step)  # a choice answers its own question, outright
+        assert chosen.text.startswith(lib.render(lib.faq[key].question))
+        assert not chosen.next_steps
+
+
+def test_a_guess_with_no_runner_up_points_to_the_list(transcript: Transcript,
+                                                      lib: PhraseLibrary) -> None:
+    guess = faq_guess(lib, "what about the contract")
+    assert guess is not None and not guess.sure and len(guess.keys) == 1
+    reply = run(transcript, "faq what about the contract")
+    assert "`faq` lists every question" in reply.text and not reply.next_steps
+
+
+def test_the_matchers_are_built_on_first_use_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `dealcoach chat` and every command but script and faq never pay for the matchers.
+    import flows.handlers.info as info
+
+    built: list[int] = []
+
+    class Counted(Matcher):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            built.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(info, "Matcher", Counted)
+    fresh = Transcript(Engine(load_library(engine_vocabulary())), MemoryDealSpace(), NOW)
+    run(fresh, "help", "new Acme", "walkaway 90k", "they want a discount", "script")
+    assert built == []
+    run(fresh, "script price cut", "script discount off the price")
+    assert built == [1]
+    run(fresh, "faq when should I walk away")
+    assert built == [1, 1]
 
 
 # -- a bare script ---------------------------------------------------------------------------

@@ -134,17 +134,17 @@ def test_sigterm_lets_the_turn_in_hand_finish(tmp_path: Path, fake_slack: FakeSl
 
 def test_a_turn_past_the_grace_period_is_handed_back(tmp_path: Path, fake_slack: FakeSlack,
                                                      socket_mode: FakeSocketMode) -> None:
-    slow_posts(fake_slack, 5.0)
+    slow_posts(fake_slack, 6.0)
     app = serve(tmp_path, fake_slack, DEALCOACH_STOP_SECONDS="0.5")
     try:
         app.wait_for(CONNECTED)
         socket_mode.dm("env-1", "new Acme")
         socket_mode.wait_for_ack("env-1")
-        fake_slack.wait_for("chat.postMessage")  # the reply is on its way, for 5 s
+        fake_slack.wait_for("chat.postMessage")  # the reply is on its way, for 6 s
         code, took = app.stop()
     finally:
         app.kill()
-    assert code == 0 and took < 4, (took, app.output)
+    assert code == 0 and took < 5, (took, app.output)  # not the 6 s the post takes
     assert "handed back 1 unfinished request(s)" in app.output
     assert held_leases(f"sqlite:///{tmp_path / 'socket.db'}") == []
     # Another worker's sweeper takes it over now, not when the 20 s lease would have ended.

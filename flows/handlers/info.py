@@ -12,6 +12,7 @@ from flows.gaps import exit_gaps
 from flows.handlers.phases import NEXT_STEPS
 from flows.matching import CHOICES, Entry, Guess, Match, Matcher
 from flows.model import Deal, Move
+from flows.screens import FIRST_SCREEN
 from flows.script_lines import offered_line, offered_lines
 from flows.turn import Turn, deal_facts
 from flows.vocabulary import CONTEXTS, FORWARD_PHASES
@@ -313,15 +314,20 @@ def handle_faq(turn: Turn, args: str) -> None:
         turn.say("faq_list" if not words else "faq_no_match")
         turn.lines.extend(turn.lib.render(e.question) for e in turn.lib.faq.values())
         return
-    key = guess.keys[0]
+    entry = turn.lib.faq[guess.keys[0]]
+    answer = turn.lib.reply("faq_answer", question=turn.lib.render(entry.question),
+                            answer=turn.lib.render(entry.answer))
     if not guess.sure:
-        # A loose match: say so, and offer the runners-up by their questions.
+        # A loose match: say so, and offer the runners-up by their questions, as many as
+        # fit beside the answer on the first screen.
         others = [f"faq {turn.lib.render(turn.lib.faq[k].question)}" for k in guess.keys[1:]]
-        turn.say("faq_guess", others=others)
+        note = turn.lib.reply("faq_guess", others=others)
+        while others and len(note) + len(answer) >= FIRST_SCREEN:
+            others.pop()
+            note = turn.lib.reply("faq_guess", others=others)
+        turn.texts.append(note)
         turn.suggest(*others)
-    entry = turn.lib.faq[key]
-    turn.say("faq_answer", question=turn.lib.render(entry.question),
-             answer=turn.lib.render(entry.answer))
+    turn.texts.append(answer)
 
 
 @command("pitfalls", "pitfall", needs_deal=False)

@@ -36,7 +36,16 @@ from flows.handlers.info import (
     find_topic,
     topic_guess,
 )
-from flows.matching import CHOICES, WEAK_WORDS, Entry, Matcher, tokens_of, words_of
+from flows.matching import (
+    CHOICES,
+    WEAK_WORDS,
+    Entry,
+    Guess,
+    Match,
+    Matcher,
+    tokens_of,
+    words_of,
+)
 from flows.memory import MemoryDealSpace
 from flows.replies import Reply
 from flows.script_lines import LineChecker, as_noun_phrase, slot_facts, tidy_slot
@@ -299,6 +308,19 @@ def test_a_guess_with_no_runner_up_points_to_the_list(transcript: Transcript,
     assert guess is not None and not guess.sure and len(guess.keys) == 1
     reply = run(transcript, "faq what about the contract")
     assert "`faq` lists every question" in reply.text and not reply.next_steps
+
+
+def test_choices_never_push_an_answer_past_the_first_screen(
+        transcript: Transcript, lib: PhraseLibrary, monkeypatch: pytest.MonkeyPatch) -> None:
+    import flows.handlers.info as info
+
+    longest = sorted(lib.faq, key=lambda k: len(lib.render(lib.faq[k].question)))[-3:]
+    for key in lib.faq:  # each answer, with the longest other questions as runners-up
+        others = [k for k in longest if k != key][-2:]
+        guess = Guess(tuple(Match(k, 0.5) for k in (key, *others)), sure=False)
+        monkeypatch.setattr(info, "faq_guess", lambda _lib, _words, g=guess: g)
+        reply = run(transcript, "faq anything")  # Transcript.send checks the budget
+        assert reply.text.startswith("I'm not sure") and reply.next_steps, key
 
 
 def test_the_matchers_are_built_on_first_use_only(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -174,10 +174,13 @@ def test_an_unclear_dm_offers_its_readings_and_a_click_logs_the_one_chosen(
     _run(running, "new Acme")
     reply = _dm(running, "net-60")
     ids = [b.get("block_id") for b in _blocks(reply)]
-    assert ids[0] == "rejection:unclear"
+    # Their first DM: the welcome comes on top, then a divider, then the answer.
+    assert ids[ids.index("welcome_actions") + 2] == "rejection:unclear"
     choices = [e["value"] for e in _block(reply, "choices")["elements"]]
     assert "give net-60" in choices and "get net-60" in choices
-    assert all(e["text"]["text"] == e["value"] for e in _block(reply, "choices")["elements"])
+    # Each button says in words which reading it logs; its value is that reading.
+    labels = {e["value"]: e["text"]["text"] for e in _block(reply, "choices")["elements"]}
+    assert labels["give net-60"] == "We gave net-60" and labels["get net-60"] == "We got net-60"
     assert _given(running) == []  # an unclear line changes nothing
 
     block_id, give = _button(reply, value="give net-60")
@@ -282,8 +285,8 @@ def test_a_tampered_log_all_is_refused_and_changes_nothing(running: Running,
     assert (status.deal, status.phase) == ("Beta", "setup")
     deals = _run(running, "deals").table
     assert deals is not None
-    assert [(row[0].strip(), row[2]) for row in deals.rows] == [("Acme", "setup"),
-                                                                ("* Beta", "setup")]
+    assert [(row[0].strip(), row[2]) for row in deals.rows] == [("Acme", "Setup"),
+                                                                ("* Beta", "Setup")]
     assert _given(running) == []
 
 

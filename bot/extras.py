@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib.util
 from typing import Final
 
-from bot.settings import SettingsError
+from bot.errors import SettingsError
 
 # The extra that brings each optional top-level module.
 MODULE_EXTRAS: Final = {

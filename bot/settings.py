@@ -8,9 +8,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-
-class SettingsError(Exception):
-    """A setting is missing or makes no sense; the message is one clear sentence."""
+from bot.errors import SettingsError as SettingsError  # where callers have always found it
 
 
 @dataclass(frozen=True)

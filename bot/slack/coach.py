@@ -87,7 +87,7 @@ class SlackCoach:
     # -- commands ------------------------------------------------------------------------
     def run(self, workspace_id: str, user_id: str, line: str, *,
             event_id: str | None = None, tz: str | None = None,
-            is_admin: bool = False) -> Turn | None:
+            is_admin: bool = False, dm_thread: str | None = None) -> Turn | None:
         """Run one line for a user.
 
         Args:
@@ -97,12 +97,22 @@ class SlackCoach:
             event_id: the Events API delivery this line came from, if any.
             tz: the user's IANA time zone from Slack, when looked up (None: the stored one).
             is_admin: whether the user administers the workspace (may assign managers).
+            dm_thread: for a line written in the DM, the thread it was written in ("" at
+                the DM's top level): rehearsals are kept apart, each in its own thread
+                (:mod:`bot.slack.practice`). None for a line from anywhere else.
 
         Returns:
             The turn, or None when ``event_id`` was already acted on (a retry).
 
         """
         now = self.service.clock()
+
+        def space_for(session: Session, user: UserRow) -> SqlDealSpace:
+            space = SqlDealSpace(session, user, is_admin=is_admin,
+                                 practice_apart=dm_thread is not None)
+            if dm_thread:
+                space.focus_thread(dm_thread)
+            return space
 
         def work(session: Session, user: UserRow) -> tuple[Turn | None, bool]:
             if event_id is not None:
@@ -113,15 +123,14 @@ class SlackCoach:
                 # it is still dropped) while the engine's own writes roll back.
                 savepoint = session.begin_nested()
                 outcome = self.engine.handle(
-                    line, SqlDealSpace(session, user, is_admin=is_admin), now)
+                    line, space_for(session, user), now)
                 if isinstance(outcome, Rejection):
                     savepoint.rollback()
                 else:
                     savepoint.commit()
                 return self._finish(session, workspace_id, user_id, outcome, now), True
             update_time_zone(session, user, tz, now)
-            outcome = self.engine.handle(line, SqlDealSpace(session, user, is_admin=is_admin),
-                                         now)
+            outcome = self.engine.handle(line, space_for(session, user), now)
             turn = self._finish(session, workspace_id, user_id, outcome, now)
             return turn, turn.accepted
 

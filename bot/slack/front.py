@@ -135,7 +135,7 @@ class Front:
 
     # -- commands ------------------------------------------------------------------------
     def run(self, client: WebClient, workspace_id: str, user_id: str, line: str, *,
-            event_id: str | None = None) -> Turn | None:
+            event_id: str | None = None, dm_thread: str | None = None) -> Turn | None:
         """Run a line for a user, telling the coach their zone and admin flag when it needs them.
 
         Args:
@@ -144,6 +144,8 @@ class Front:
             user_id: the Slack user id.
             line: the command line.
             event_id: the Events API delivery the line came from, if any.
+            dm_thread: for a line from the DM, its thread ("" at the top level): each
+                rehearsal is played in its own thread (:mod:`bot.slack.practice`).
 
         Returns:
             The turn, or None when ``event_id`` was already acted on (a retry).
@@ -151,7 +153,7 @@ class Front:
         """
         who = who_for(client, user_id, line)
         return self.coach.run(workspace_id, user_id, line, event_id=event_id, tz=who.tz,
-                              is_admin=who.is_admin)
+                              is_admin=who.is_admin, dm_thread=dm_thread)
 
     def run_batch(self, client: WebClient, workspace_id: str, user_id: str,
                   lines: list[str]) -> Turn:

@@ -392,7 +392,8 @@ def marker(claim: InboxClaim | None) -> dict[str, Any]:
                          "event_payload": {"inbox_id": claim.id}}}
 
 
-def post_dm_reply(client: WebClient, channel: str, message: Message) -> bool:
+def post_dm_reply(client: WebClient, channel: str, message: Message, *,
+                  thread_ts: str | None = None) -> bool:
     """Post a turn's reply in the DM, marked with the request's inbox row.
 
     A replayed request looks in the DM first, so a reply posted before a crash is not
@@ -402,18 +403,30 @@ def post_dm_reply(client: WebClient, channel: str, message: Message) -> bool:
         client: the request's Web API client.
         channel: the DM.
         message: the reply.
+        thread_ts: the DM thread to answer in, if any.
 
+    """
+    return post_dm_reply_at(client, channel, message, thread_ts=thread_ts) is not None
+
+
+def post_dm_reply_at(client: WebClient, channel: str, message: Message, *,
+                     thread_ts: str | None = None) -> str | None:
+    """:func:`post_dm_reply`, telling where the reply is: its ``ts``, or None if not posted.
+
+    The ``ts`` is "" when an earlier attempt had posted it already (Slack is not asked
+    where).
     """
     claim = current_claim()
     if claim is not None and claim.attempts > 1:
         found = already_posted(client, channel, claim.id)
         if found:
-            return True
-    posted = call(client, "chat.postMessage", channel=channel, **message.payload(),
-                  **marker(claim)) is not None
-    if not posted and claim is not None:
+            return ""
+    threaded = {"thread_ts": thread_ts} if thread_ts else {}
+    answer = call(client, "chat.postMessage", channel=channel, **message.payload(),
+                  **threaded, **marker(claim))
+    if answer is None and claim is not None:
         claim.unsent = True
-    return posted
+    return None if answer is None else str(answer.get("ts") or "")
 
 
 def already_posted(client: WebClient, channel: str, inbox_id: int) -> bool | None:

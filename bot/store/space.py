@@ -18,14 +18,31 @@ from flows.storage import Profile
 
 
 class SqlDealSpace:
-    """One user's deals inside the caller's open session (one transaction)."""
+    """One user's deals inside the caller's open session (one transaction).
 
-    def __init__(self, session: Session, user: UserRow, *, is_admin: bool = False):
+    With ``practice_apart`` (a Slack DM, where each rehearsal has its own thread), a
+    practice deal is never made the user's active deal: starting one only focuses this
+    space on it, and :meth:`focus_thread` focuses a line written in a rehearsal's thread
+    on that rehearsal. Lines elsewhere keep working on the user's real active deal.
+    """
+
+    def __init__(self, session: Session, user: UserRow, *, is_admin: bool = False,
+                 practice_apart: bool = False):
         self._session = session
         self._user = user
         self._is_admin = is_admin
         self._rows: dict[int, DealRow] = {}
         self._changes = MoveChanges()
+        self._practice_apart = practice_apart
+        self._focus: int | None = None
+
+    def focus_thread(self, thread: str) -> Deal | None:
+        """Focus on the practice deal played in ``thread``; None when no rehearsal is there."""
+        for deal in self.list_deals(practice=True):
+            if thread and deal.practice.get("thread") == thread:
+                self._focus = deal.id
+                return deal
+        return None
 
     def _scoped(self) -> Select[DealRow]:
         return select(DealRow).where(
@@ -44,10 +61,11 @@ class SqlDealSpace:
         return self._to_deal(row) if row else None
 
     def active_deal(self) -> Deal | None:
-        """The user's active deal."""
-        if self._user.active_deal_id is None:
+        """The user's active deal (or the rehearsal this space is focused on)."""
+        wanted = self._focus if self._focus is not None else self._user.active_deal_id
+        if wanted is None:
             return None
-        row = self._session.scalar(self._scoped().where(DealRow.id == self._user.active_deal_id))
+        row = self._session.scalar(self._scoped().where(DealRow.id == wanted))
         return self._to_deal(row) if row else None
 
     def add_deal(self, deal: Deal) -> None:
@@ -73,7 +91,11 @@ class SqlDealSpace:
         self._rows[row.id] = row
 
     def set_active(self, deal: Deal) -> None:
-        """Point the user at ``deal``."""
+        """Point the user at ``deal`` (kept apart: a practice deal only focuses this space)."""
+        if self._practice_apart and deal.is_practice:
+            self._focus = deal.id
+            return
+        self._focus = None
         self._user.active_deal_id = deal.id
 
     def save_deal(self, deal: Deal) -> None:

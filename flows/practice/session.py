@@ -33,6 +33,8 @@ class Session:
     agreed: Package | None = None
     return_to: str = ""
     asked: int = 0
+    # Where the rehearsal is played when a chat front keeps it apart (a Slack DM thread).
+    thread: str = ""
 
     # -- the document ------------------------------------------------------------------
     def to_doc(self) -> dict[str, Any]:
@@ -42,7 +44,7 @@ class Session:
                 "theirs": [list(p) for p in self.theirs], "status": self.status,
                 "ended_by": self.ended_by,
                 "agreed": list(self.agreed) if self.agreed is not None else None,
-                "return_to": self.return_to, "asked": self.asked}
+                "return_to": self.return_to, "asked": self.asked, "thread": self.thread}
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Session:
@@ -53,7 +55,8 @@ class Session:
                    theirs=[tuple(p) for p in doc.get("theirs", [])],
                    status=doc.get("status", "open"), ended_by=doc.get("ended_by", ""),
                    agreed=tuple(agreed) if agreed is not None else None,
-                   return_to=doc.get("return_to", ""), asked=int(doc.get("asked", 0)))
+                   return_to=doc.get("return_to", ""), asked=int(doc.get("asked", 0)),
+                   thread=str(doc.get("thread") or ""))
 
     # -- play --------------------------------------------------------------------------
     @property

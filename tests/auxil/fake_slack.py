@@ -201,7 +201,7 @@ class FakeSlack:
                     metadata = json.loads(metadata)
                 self.dms.setdefault(channel, []).append(
                     {"ts": ts, "text": body.get("text"), "blocks": body.get("blocks"),
-                     "metadata": metadata})
+                     "metadata": metadata, "thread_ts": body.get("thread_ts")})
             return {"ok": True, "channel": channel, "ts": ts,
                     "message": {"text": body.get("text")}}
 
@@ -504,11 +504,16 @@ class SignedSlackClient:
         return self.post(json.dumps(envelope), "application/json", **kwargs)
 
     def dm(self, text: str, *, user: str = "U1", team: str | None = None,
-           event_id: str | None = None, **kwargs: Any) -> Sent:
-        """A ``message.im`` event: the user wrote ``text`` in the app's Messages tab."""
+           event_id: str | None = None, thread_ts: str | None = None, **kwargs: Any) -> Sent:
+        """A ``message.im`` event: the user wrote ``text`` in the app's Messages tab.
+
+        With ``thread_ts``, they wrote it in the thread of that message.
+        """
         event = {"type": "message", "channel_type": "im", "channel": f"D{user}",
                  "user": user, "text": text, "ts": f"{time.time():.6f}",
                  "team": team or self.team_id}
+        if thread_ts:
+            event["thread_ts"] = thread_ts
         return self.event(event, event_id=event_id, team=team, **kwargs)
 
     def share_file(self, files: list[dict[str, Any]], text: str = "", *, user: str = "U1",

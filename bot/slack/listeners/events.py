@@ -22,7 +22,8 @@ from slack_sdk import WebClient
 
 from bot.slack.blocks import Message, escape, section, unescape
 from bot.slack.front import SHARE_WORD, Front, workspace_of
-from bot.slack.inbox import post_dm_reply
+from bot.slack.inbox import post_dm_reply_at
+from bot.slack.practice import new_rehearsal, open_thread, with_thread_hint
 from bot.slack.sheets import FILE_SHARE, handle_file_share
 
 log = logging.getLogger(__name__)
@@ -105,12 +106,25 @@ def handle_direct_message(front: Front, event: dict[str, Any], body: dict[str, A
         front.post(client, channel, Message("share works with /deal", [section(escape(
             "`share` posts your last reply to a channel: type `/deal share` there."))]))
         return
-    turn = front.run(client, workspace, user, line, event_id=body.get("event_id"))
+    # A line in a rehearsal's thread plays the rehearsal; elsewhere, the real deals.
+    thread = str(event.get("thread_ts") or "")
+    turn = front.run(client, workspace, user, line, event_id=body.get("event_id"),
+                     dm_thread=thread)
     if turn is None:
         log.info("dropped a repeated delivery of %s", body.get("event_id"))
         return
-    if not post_dm_reply(client, channel, turn.message):
+    coach = front.coach
+    message = turn.message
+    # A new rehearsal's reply goes at the top level: it opens the rehearsal's thread.
+    rehearsal = new_rehearsal(coach, workspace, user, turn)
+    if rehearsal is not None:
+        message = with_thread_hint(coach, message)
+    posted = post_dm_reply_at(client, channel, message,
+                              thread_ts=thread if rehearsal is None and thread else None)
+    if posted is None:
         log.error("the reply to %s's DM (%s) was not delivered", user, body.get("event_id"))
+    elif rehearsal is not None and posted:
+        open_thread(coach, workspace, user, rehearsal, posted)
     front.after_turn(client, workspace, user, turn, dm_channel=channel)
 
 

@@ -39,7 +39,8 @@ def test_a_dm_is_unescaped_and_carries_its_event_id() -> None:
     front, client = MagicMock(), MagicMock()
     handle_direct_message(front, _dm(text="give R&amp;D &lt;b&gt;"), {"event_id": "Ev7"},
                           {"team_id": "T1"}, client)
-    front.run.assert_called_once_with(client, "T1", "U1", "give R&D <b>", event_id="Ev7")
+    front.run.assert_called_once_with(client, "T1", "U1", "give R&D <b>", event_id="Ev7",
+                                      dm_thread="")
     # The reply goes out with the Web API client itself (marked with its inbox row).
     assert client.api_call.call_args.args[0] == "chat.postMessage"
     assert client.api_call.call_args.kwargs["json"]["channel"] == "D1"

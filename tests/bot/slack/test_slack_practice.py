@@ -1,0 +1,152 @@
+"""Practice mode in Slack, end to end: one DM thread per rehearsal.
+
+Signed Events API requests against the real app and a fake Slack: the reply that starts a
+rehearsal opens its thread, the rep plays in that thread, the counterpart answers there,
+and the DM's top level stays on the rep's real deal. Practice deals never show in
+``deals``, the App Home or a manager's team view.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from slack_harness import Running, as_text, ask, join_team, prepare_rep_deal
+from sqlalchemy import select
+
+from bot.store.models import DealRow
+from flows.analysis.frontier import Package
+from flows.practice.scenarios import builtin_scenarios
+from flows.practice.session import Session
+
+SCENARIOS = builtin_scenarios()
+REP = "U2"
+DEBRIEF = "Debrief:"
+
+
+def _say(running: Running, text: str, thread: str | None = None,
+         user: str = REP) -> dict[str, Any]:
+    """DM ``text`` (in ``thread``, if given) and return the reply as the DM holds it."""
+    channel = f"D{user}"
+
+    def ours(call: Any) -> bool:
+        return bool(call.body.get("channel") == channel)
+
+    before = len(running.fake.wait_for("chat.postMessage", 0, where=ours))
+    assert running.slack.dm(text, user=user, thread_ts=thread).status == 200
+    (*_, call) = running.fake.wait_for("chat.postMessage", before + 1, timeout=20, where=ours)
+    posted = [m for m in running.fake.dm(user) if m["text"] == call.body["text"]]
+    return {**posted[-1], "all": as_text(call)}
+
+
+def _offer(key: str, *packages: Package) -> str:
+    scenario = SCENARIOS[key]
+    return "offer " + " | ".join(
+        " ".join(f"{issue}={label}" for issue, label in scenario.labels(p)) for p in packages)
+
+
+def _script(key: str) -> list[str]:
+    """A fixed game: the rep's best package, then a MESO of the two best joint packages.
+
+    Then ``accept``, or ``walk`` where there is no zone of agreement.
+    """
+    scenario = SCENARIOS[key]
+    best = max(scenario.packages(), key=lambda p: scenario.value(p)[0])
+    joint = sorted(scenario.packages(), key=lambda p: (-sum(scenario.value(p)), p))
+    meso = [p for p in joint if scenario.value(p)[0] >= scenario.walkaway_us][:2] or [best]
+    return [_offer(key, best), _offer(key, *meso), "accept" if scenario.zone else "walk"]
+
+
+def _play(running: Running, key: str) -> tuple[str, dict[str, Any]]:
+    """Start ``key`` at the DM's top level and play the script in its thread."""
+    start = _say(running, f"practice {key} seed 7")
+    assert start["thread_ts"] is None  # it opens the thread
+    assert SCENARIOS[key].counterpart.split(",")[0] in start["all"]
+    assert "this message's thread" in start["all"]
+    thread = start["ts"]
+    for line in _script(key):
+        reply = _say(running, line, thread)
+        assert reply["thread_ts"] == thread, line  # the counterpart answers in the thread
+        if DEBRIEF in reply["all"]:
+            return thread, reply
+    raise AssertionError(f"{key} did not end: {reply['all'][:400]}")
+
+
+@pytest.mark.parametrize("key", sorted(SCENARIOS))
+def test_every_scenario_plays_to_the_end_in_its_thread(running: Running, key: str) -> None:
+    prepare_rep_deal(running, user=REP)
+    _, end = _play(running, key)
+    assert "of a possible" in end["all"]
+    if not SCENARIOS[key].zone:
+        assert "No deal." in end["all"]
+    outcome = running.service.handle("T1", REP, "practice history")
+    assert "1" in outcome.text  # type: ignore[union-attr]
+    # The rehearsal ended and is scored; the rep is still on the real deal.
+    status = running.service.handle("T1", REP, "status")
+    assert status.deal == "Acme"  # type: ignore[union-attr]
+
+
+def test_the_top_level_stays_on_the_real_deal_while_a_rehearsal_runs(
+        running: Running) -> None:
+    prepare_rep_deal(running, user=REP)
+    start = _say(running, "practice saas-renewal seed 3")
+    thread = start["ts"]
+    # Outside the thread: the real deal, as before.
+    status = _say(running, "status")
+    assert status["thread_ts"] is None and "Acme" in status["all"]
+    assert "Practice" not in json.loads(status["all"]).get("text", "")
+    outside = _say(running, "accept")
+    assert "not rehearsing" in outside["all"]
+    # In the thread: the rehearsal (status names it, ask answers from the counterpart).
+    inside = _say(running, "status", thread)
+    assert inside["thread_ts"] == thread and "Practice 1" in inside["all"]
+    asked = _say(running, "practice ask", thread)
+    assert asked["thread_ts"] == thread
+    # A thread under some other reply is not a rehearsal: it works on the real deal.
+    other = _say(running, "status", status["ts"])
+    assert other["thread_ts"] == status["ts"] and "Acme" in other["all"]
+    stopped = _say(running, "practice stop", thread)
+    assert "Rehearsal stopped" in stopped["all"] and stopped["thread_ts"] == thread
+    with running.database.session() as session:
+        facts = [row.facts for row in session.scalars(select(DealRow)) if
+                 row.facts.get("practice")]
+    assert [Session.from_doc(f["practice"]).thread for f in facts] == [thread]
+
+
+def test_two_rehearsals_have_two_threads(running: Running) -> None:
+    first = _say(running, "practice price-haggle seed 1")
+    second = _say(running, "practice job-offer seed 1")
+    assert first["ts"] != second["ts"]
+    a = _say(running, "status", first["ts"])
+    b = _say(running, "status", second["ts"])
+    assert "Practice 1" in a["all"] and "Practice 2" in b["all"]
+
+
+def test_practice_deals_never_show_in_deals_home_or_the_team_view(running: Running) -> None:
+    prepare_rep_deal(running, user=REP)
+    join_team(running, manager="U1", rep=REP)
+    for key in ("saas-renewal", "no-zone"):
+        _play(running, key)
+    deals = _say(running, "deals")
+    assert "Acme" in deals["all"] and "Practice" not in deals["all"]
+    assert "Practice" not in as_text(ask(running, "deals", user=REP))
+    for user in (REP, "U1"):  # the rep's Home, and the manager's (with the team part)
+        view = _home(running, user)
+        text = json.dumps(view)
+        assert "Practice" not in text and "Rehearsal" not in text
+        if user == "U1":
+            assert "Acme" in text
+    team = as_text(ask(running, "team", user="U1"))
+    assert "Acme" in team and "Practice" not in team
+
+
+def _home(running: Running, user: str) -> dict[str, Any]:
+    def theirs(call: Any) -> bool:
+        return bool(call.body["user_id"] == user)
+
+    before = len([c for c in running.fake.of("views.publish") if theirs(c)])
+    running.slack.event({"type": "app_home_opened", "user": user, "channel": f"D{user}",
+                         "tab": "home"})
+    publishes = running.fake.wait_for("views.publish", before + 1, timeout=20, where=theirs)
+    return dict(publishes[-1].body["view"])

@@ -10,6 +10,7 @@ deal is never made the active deal (:class:`bot.store.space.SqlDealSpace`).
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from sqlalchemy import select
 
@@ -79,3 +80,41 @@ def with_thread_hint(coach: SlackCoach, message: Message) -> Message:
     hint = context(escape(coach.engine.lib.reply("practice_slack_thread")))
     return replace(message, blocks=[*message.blocks, hint],
                    expanded=[*message.expanded, hint] if message.expanded else [])
+
+
+def rehearsal_thread(body: dict[str, Any]) -> str | None:
+    """For a click on a message in the DM, the thread it sits in (or starts); else None.
+
+    A click in a rehearsal's thread (or on the reply that opened it) plays the rehearsal,
+    like a line typed there.
+
+    Args:
+        body: the ``block_actions`` payload.
+
+    """
+    container = body.get("container") or {}
+    channel = str((body.get("channel") or {}).get("id") or container.get("channel_id") or "")
+    if container.get("type") != "message" or container.get("is_ephemeral") or \
+            not channel.startswith("D"):
+        return None
+    return str(container.get("thread_ts") or container.get("message_ts") or "")
+
+
+def is_rehearsal(coach: SlackCoach, workspace_id: str, user_id: str, thread: str) -> bool:
+    """Whether ``thread`` is the thread of one of the user's rehearsals.
+
+    Args:
+        coach: the Slack coach.
+        workspace_id: the Slack team id.
+        user_id: the rep.
+        thread: a DM message's ``ts``.
+
+    """
+    if not thread:
+        return False
+    with coach.database.session() as session:
+        user = session.scalar(select(UserRow).where(
+            UserRow.workspace_id == workspace_id, UserRow.user_id == user_id))
+        return user is not None and any(
+            deal.practice.get("thread") == thread
+            for deal in SqlDealSpace(session, user).list_deals(practice=True))

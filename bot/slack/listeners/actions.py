@@ -17,8 +17,16 @@ from slack_sdk import WebClient
 from bot.slack.blocks import MORE_ACTION, STEP_ACTION_PATTERN, Message, escape, section
 from bot.slack.client import call
 from bot.slack.front import Front, workspace_of
+from bot.slack.inbox import post_dm_reply_at
 from bot.slack.listeners.views import open_form
 from bot.slack.modals import form_for, result_view
+from bot.slack.practice import (
+    is_rehearsal,
+    new_rehearsal,
+    open_thread,
+    rehearsal_thread,
+    with_thread_hint,
+)
 
 log = logging.getLogger(__name__)
 
@@ -90,11 +98,22 @@ def run_step(front: Front, body: dict[str, Any], action: dict[str, Any],
     form = form_for(line)
     if form is not None and open_form(client, body.get("trigger_id"), form):
         return  # a bare `give`, `batna`, `bundle`...: ask for the details in a form
-    turn = front.run(client, workspace, user, line)
+    thread = rehearsal_thread(body)
+    turn = front.run(client, workspace, user, line, dm_thread=thread)
     assert turn is not None
     container = body.get("container") or {}
     channel = (body.get("channel") or {}).get("id")
-    if container.get("type") == "view":
+    rehearsal = new_rehearsal(front.coach, workspace, user, turn) if thread is not None \
+        else None
+    if rehearsal is not None and channel:
+        # A rehearsal started from a DM button opens its own thread, like a typed one.
+        posted = post_dm_reply_at(client, channel, with_thread_hint(front.coach, turn.message))
+        if posted:
+            open_thread(front.coach, workspace, user, rehearsal, posted)
+    elif thread and channel and is_rehearsal(front.coach, workspace, user, thread):
+        # A click in a rehearsal's thread: the counterpart answers in the thread.
+        post_dm_reply_at(client, channel, turn.message, thread_ts=thread)
+    elif container.get("type") == "view":
         # The Home tab: show the answer in a modal, while the trigger_id is still fresh.
         modal = result_view(line or "dealcoach", turn.message)
         if call(client, "views.open", trigger_id=body.get("trigger_id"), view=modal) is None:

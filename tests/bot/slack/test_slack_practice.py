@@ -150,3 +150,42 @@ def _home(running: Running, user: str) -> dict[str, Any]:
                          "tab": "home"})
     publishes = running.fake.wait_for("views.publish", before + 1, timeout=20, where=theirs)
     return dict(publishes[-1].body["view"])
+
+
+def _click(running: Running, value: str, message_ts: str, thread: str | None = None,
+           user: str = REP) -> None:
+    container: dict[str, Any] = {"type": "message", "is_ephemeral": False,
+                                 "message_ts": message_ts, "channel_id": f"D{user}"}
+    if thread:
+        container["thread_ts"] = thread
+    running.slack.interaction({
+        "type": "block_actions", "user": {"id": user}, "channel": {"id": f"D{user}"},
+        "container": container, "response_url": running.fake.response_url("click"),
+        "trigger_id": "t1",
+        "actions": [{"type": "button", "action_id": "deal_step:0", "block_id": "next_steps",
+                     "value": value}],
+    })
+
+
+def _wait_dm(running: Running, count: int, user: str = REP) -> dict[str, Any]:
+    running.fake.wait_for("chat.postMessage", count, timeout=20,
+                          where=lambda c: c.body.get("channel") == f"D{user}")
+    return running.fake.dm(user)[-1]
+
+
+def test_buttons_in_the_dm_start_and_play_a_rehearsal_in_its_thread(running: Running) -> None:
+    prepare_rep_deal(running, user=REP)
+    listed = _say(running, "practice")
+    # A suggested `practice <scenario>` button opens a thread, like the typed line.
+    _click(running, "practice price-haggle seed 2", listed["ts"])
+    start = _wait_dm(running, 2)
+    assert start["thread_ts"] is None and "this message's thread" in json.dumps(start)
+    offer = _say(running, _script("price-haggle")[0], start["ts"])
+    # `accept` clicked under the counterpart's answer plays the rehearsal, in the thread.
+    _click(running, "accept", offer["ts"], thread=start["ts"])
+    end = _wait_dm(running, 4)
+    assert end["thread_ts"] == start["ts"]
+    assert DEBRIEF in json.dumps(end) or "has ended" in json.dumps(end)
+    assert not running.fake.of("click")  # nothing went through the response_url
+    status = _say(running, "status")
+    assert "Acme" in status["all"]

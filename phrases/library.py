@@ -9,6 +9,7 @@ terminal markup) is the front's job, so autoescape stays off.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,7 @@ class _Sections:
     guides: Guides | None = None
     rewrites: Rewrites | None = None
     synonyms: list[tuple[str, ...]] = field(default_factory=list)
+    buttons: dict[str, str] = field(default_factory=dict)
 
 
 class PhraseLibrary:
@@ -182,6 +184,30 @@ class PhraseLibrary:
         assert self._s.rewrites is not None  # checked at load
         return self._s.rewrites
 
+    def button_label(self, line: str) -> str | None:
+        """What a button that runs ``line`` says, or None when the library has no label for it.
+
+        The whole line is looked up first (``next anyway``), then the longest start of it
+        keyed with ``<...>`` for the rest (``get <item>``: the rest is ``{{ rest }}``), so
+        ``remind off`` and ``remind 08:30`` can read differently.
+
+        Args:
+            line: the command line the button sends.
+
+        """
+        words = line.split()
+        if not words:
+            return None
+        key = " ".join(words).lower()
+        if key in self._s.buttons:
+            return self.render(self._s.buttons[key], rest="")
+        for size in range(len(words) - 1, 0, -1):
+            start = " ".join(words[:size]).lower()
+            template = self._s.buttons.get(f"{start} <>")
+            if template is not None:
+                return self.render(template, rest=" ".join(words[size:]))
+        return None
+
 
 def _tidy(text: str) -> str:
     """Single spaces inside a line, no blank lines."""
@@ -284,6 +310,18 @@ def _merge(
         compile_all(f"warnings.{code}.suggestion", [warning.suggestion], allowed)
     for key, text in (parsed.replies or {}).items():
         compile_all(f"replies.{key}", [text], None)
+    buttons: dict[str, str] = {}
+    for key, text in (parsed.buttons or {}).items():
+        normal = _button_key(key)
+        if normal is None:
+            raise PhraseLibraryError(
+                f"{filename}: buttons.{key}: a key is a command line, optionally ending in "
+                "<what follows>")
+        if normal in buttons:
+            raise PhraseLibraryError(f"{filename}: buttons.{key}: defined twice")
+        compile_all(f"buttons.{key}", [text],
+                    frozenset({"rest"}) if normal.endswith(" <>") else frozenset())
+        buttons[normal] = text
     for section in ("faq", "playbooks", "pitfalls", "commands"):
         for key, model in (getattr(parsed, section) or {}).items():
             compile_all(f"{section}.{key}", _model_strings(model), frozenset())
@@ -319,6 +357,18 @@ def _merge(
     for section in ("phases", "topics", "default_topics", "warnings", "faq", "playbooks",
                     "pitfalls", "commands", "replies"):
         add(section, getattr(parsed, section))
+    add("buttons", buttons)
+
+
+_BUTTON_KEY = re.compile(r"^(?P<start>[^<>\s]+(?: [^<>\s]+)*)(?P<rest> <[\w -]+>)?$")
+
+
+def _button_key(key: str) -> str | None:
+    """A ``buttons`` key as looked up: lower case, single spaces, ``<item>`` as ``<>``."""
+    match = _BUTTON_KEY.match(" ".join(key.split()).lower())
+    if match is None:
+        return None
+    return match.group("start") + (" <>" if match.group("rest") else "")
 
 
 def _phase_strings(phase: PhaseText) -> Iterator[str]:

@@ -196,3 +196,7 @@ class LibraryFile(_Strict):
     rewrites: Rewrites | None = None
     # Words that mean the same in a request (`script <words>`, `faq <words>`), in groups.
     synonyms: list[list[str]] | None = None
+    # What a button that runs a command says (the button still sends the command). A key
+    # is a whole line (``next anyway``), a bare word (``get``) or a line's start with
+    # ``<...>`` for the rest (``get <item>``), which the label may use as ``{{ rest }}``.
+    buttons: dict[str, str] | None = None

@@ -12,6 +12,16 @@ view), at most 3000 characters per section. Long text is split on line boundarie
 still does not fit is cut with a note saying so. ``slack_sdk``'s Block models check each
 block's field limits in the tests (:func:`validate`), not on every reply, to keep the
 per-command cost low.
+
+A table is Slack's native ``table`` block in a message (:func:`native_table`): one per
+message, at most 100 rows of 20 cells. Its cells are ``rich_text`` (literal text, never
+parsed for markup; a listed person is a ``user`` element). Views (modals, the Home tab)
+cannot hold one, and a table past those limits or our own size budget is drawn as
+monospaced code blocks instead (:func:`table_blocks`, :func:`text_tables`); the message's
+notification text carries the rows as well, for clients that cannot draw a table block.
+
+A next-step button shows a human label from the phrase library (:func:`step_label`); its
+value stays the command it runs.
 """
 
 from __future__ import annotations
@@ -22,10 +32,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.slack.safe import USER_ID, message_text
 from bot.slack.safe import escape as escape  # re-exported: builders import it from here
-from bot.slack.safe import message_text
 from bot.slack.safe import unescape as unescape
 from bot.slack.safe import with_mentions as with_mentions
+from flows.engine import default_library
 from flows.replies import Outcome, Rejection, Reply, Table
 from flows.screens import Part, split
 
@@ -38,6 +49,14 @@ MAX_BUTTON_VALUE = 2000
 MAX_BUTTONS = 5
 # The widest cell a code-block table shows; longer cells are cut there and listed in full.
 MAX_TABLE_CELL = 60
+# Slack's table block: one per message, at most 100 rows of at most 20 cells (documented).
+MAX_TABLE_ROWS = 100
+MAX_TABLE_COLUMNS = 20
+# Slack publishes no cell or table size limit; these are ours. A table past them (a long
+# log, an item pasted as a paragraph) is drawn as code blocks, which split and fit.
+MAX_NATIVE_CELL = 500
+MAX_NATIVE_TABLE_TEXT = 10_000
+TABLE_BLOCK_ID = "table"
 # The notification text shown in push notifications and by clients that cannot draw blocks.
 MAX_FALLBACK_TEXT = 3000
 # Every "likely next step" button shares this action_id prefix; the suffix keeps ids unique
@@ -307,7 +326,129 @@ def _listed_rows(table: Table, people: list[str]) -> list[Block]:
     return sections("\n".join(lines))
 
 
+def native_table(table: Table, people: Iterable[str] = ()) -> Block | None:
+    """A table as Slack's ``table`` block, or None when it is past the limits for one.
+
+    Every cell is ``rich_text``: its text is shown literally (Slack parses no markup in
+    it), the header row in bold, and an ``@<id>`` of a listed person is a ``user`` element,
+    a real mention. Long cells wrap. None (draw it with :func:`table_blocks`) when the
+    table has more than 100 rows with its header, more than 20 columns, a cell longer than
+    :data:`MAX_NATIVE_CELL` or more than :data:`MAX_NATIVE_TABLE_TEXT` characters in all.
+
+    Args:
+        table: headers and rows (cells may hold user text).
+        people: user ids whose ``@<id>`` in a cell becomes a mention.
+
+    """
+    rows = [table.headers, *table.rows]
+    cells = [cell for row in rows for cell in row]
+    if (not table.headers or len(rows) > MAX_TABLE_ROWS or len(table.headers) > MAX_TABLE_COLUMNS
+            or any(len(row) != len(table.headers) for row in rows)
+            or any(len(cell) > MAX_NATIVE_CELL for cell in cells)
+            or sum(len(cell) for cell in cells) > MAX_NATIVE_TABLE_TEXT):
+        return None
+    listed = [p for p in dict.fromkeys(people) if USER_ID.fullmatch(p)]
+    return {
+        "type": "table",
+        "block_id": TABLE_BLOCK_ID,
+        "column_settings": [{"is_wrapped": True} for _ in table.headers],
+        "rows": [[_table_cell(cell, listed, bold=i == 0) for cell in row]
+                 for i, row in enumerate(rows)],
+    }
+
+
+def _table_cell(text: str, people: list[str], *, bold: bool = False) -> dict[str, Any]:
+    """One ``rich_text`` cell: literal text runs, and listed people as ``user`` elements."""
+    elements: list[dict[str, Any]] = []
+    pattern = (re.compile(r"(?<![\w@<])@(" + "|".join(map(re.escape, people)) + r")\b")
+               if people else None)
+    pos = 0
+    for match in pattern.finditer(text) if pattern else ():
+        elements.extend(_text_run(text[pos:match.start()], bold))
+        elements.append({"type": "user", "user_id": match.group(1)})
+        pos = match.end()
+    elements.extend(_text_run(text[pos:], bold))
+    if not elements:
+        elements = [{"type": "text", "text": " "}]  # Slack refuses an empty cell
+    return {"type": "rich_text",
+            "elements": [{"type": "rich_text_section", "elements": elements}]}
+
+
+def _text_run(text: str, bold: bool) -> list[dict[str, Any]]:
+    if not text:
+        return []
+    # Rich text is literal, but the last check (bot.slack.safe.guard) treats any "text"
+    # as parsed: a control sequence is defused here the same way, so it finds nothing.
+    run: dict[str, Any] = {"type": "text", "text": _CONTROL.sub(r"&lt;\1&gt;", text)}
+    if bold:
+        run["style"] = {"bold": True}
+    return [run]
+
+
+_CONTROL = re.compile(r"<([^<>]*)>")
+
+
+def text_tables(blocks: list[Block]) -> list[Block]:
+    """``blocks`` with every table block drawn as code blocks (a view cannot hold a table).
+
+    Args:
+        blocks: a message's blocks.
+
+    """
+    out: list[Block] = []
+    for block in blocks:
+        if block.get("type") != "table":
+            out.append(block)
+            continue
+        people: list[str] = []
+        rows = [[_cell_text(cell, people) for cell in row] for row in block.get("rows") or []]
+        if rows:
+            out.extend(table_blocks(Table(rows[0], rows[1:]), people))
+    return out
+
+
+def _cell_text(cell: dict[str, Any], people: list[str]) -> str:
+    """A table cell's text as the engine wrote it (a mention back to ``@<id>``)."""
+    parts: list[str] = []
+    for section_ in cell.get("elements") or []:
+        for element in section_.get("elements") or []:
+            if element.get("type") == "user":
+                people.append(str(element.get("user_id")))
+                parts.append(f"@{element.get('user_id')}")
+            else:
+                parts.append(unescape(str(element.get("text") or "")))
+    return "".join(parts).strip() if cell.get("type") == "rich_text" else str(cell.get("text", ""))
+
+
+def table_text(table: Table) -> str:
+    """The table as plain lines for a message's notification text (escaped by the caller).
+
+    Args:
+        table: headers and rows.
+
+    """
+    return "\n".join(" · ".join(cell or "-" for cell in row)
+                     for row in [table.headers, *table.rows])
+
+
 # -- replies ------------------------------------------------------------------------------
+def step_label(step: str) -> str:
+    """What a button that runs ``step`` shows: its label from the phrase library.
+
+    ``get`` reads "What do they give back?", ``log`` "Concession log"; a line the library
+    has no label for shows as typed, with a capital (it still means what it says).
+
+    Args:
+        step: the command line the button sends.
+
+    """
+    label = default_library().button_label(step)
+    if label:
+        return label
+    step = " ".join(step.split())
+    return step[:1].upper() + step[1:]
+
+
 def step_buttons(steps: Iterable[str]) -> Block | None:
     """An actions block with one button per likely next command, or None without any.
 
@@ -319,7 +460,7 @@ def step_buttons(steps: Iterable[str]) -> Block | None:
     # different command, so it gets no button (the user can still type it).
     usable = dict.fromkeys(s for s in steps if s.strip() and len(s) <= MAX_BUTTON_VALUE)
     elements = [
-        button(step, f"{STEP_ACTION}:{i}", step, primary=i == 0)
+        button(step_label(step), f"{STEP_ACTION}:{i}", step, primary=i == 0)
         for i, step in enumerate(list(usable)[:MAX_BUTTONS])
     ]
     if not elements:
@@ -329,7 +470,7 @@ def step_buttons(steps: Iterable[str]) -> Block | None:
 
 def reply_blocks(reply: Reply, labels: Labels | None = None, *, buttons: bool = True,
                  limit: int = MAX_MESSAGE_BLOCKS, more_key: str | None = None,
-                 budget: int | None = None) -> list[Block]:
+                 budget: int | None = None, native_tables: bool = True) -> list[Block]:
     """A reply's first screen as blocks: header, text, warnings, lines, table, buttons.
 
     What does not fit the first screen (see :mod:`flows.screens`) waits behind a "More"
@@ -342,6 +483,7 @@ def reply_blocks(reply: Reply, labels: Labels | None = None, *, buttons: bool = 
         limit: the most blocks allowed (50 in a message, 100 in a view).
         more_key: the stored whole reply's key, for the "More" button.
         budget: the first screen's characters (None: the default; :data:`WHOLE`: all).
+        native_tables: a table as Slack's table block when it fits one (messages only).
 
     """
     labels = labels or Labels()
@@ -364,7 +506,8 @@ def reply_blocks(reply: Reply, labels: Labels | None = None, *, buttons: bool = 
     if reply.better_line:
         blocks.append(better_line_block(reply.better_line, buttons=buttons))
     if reply.table is not None and reply.table.headers:
-        blocks.extend(table_blocks(reply.table, reply.people))
+        native = native_table(reply.table, reply.people) if native_tables else None
+        blocks.extend([native] if native else table_blocks(reply.table, reply.people))
     if budget == WHOLE:
         blocks.extend(more_blocks(screens.more))
     actions = step_buttons(reply.next_steps) if buttons else None
@@ -535,6 +678,9 @@ def fallback_text(outcome: Outcome, labels: Labels | None = None) -> str:
     parts.append(first)
     if outcome.warnings:
         parts.append(" (" + ", ".join(labels.warning(w.code) for w in outcome.warnings) + ")")
+    if outcome.table is not None and outcome.table.headers:
+        # For clients that cannot draw a table block (and notifications): the rows as text.
+        parts.append(". " + table_text(outcome.table).replace("\n", "; "))
     return message_text("".join(parts), outcome.people, limit=MAX_FALLBACK_TEXT)
 
 
@@ -587,7 +733,8 @@ def validate(blocks: list[Block], limit: int = MAX_MESSAGE_BLOCKS,
         parse: the parser (default ``slack_sdk.models.blocks.Block.parse``).
 
     Raises:
-        ValueError: a block is invalid, a block id repeats, or there are too many blocks.
+        ValueError: a block is invalid, a block id repeats, there are too many blocks or
+            tables, a table is past Slack's limits, or an image has no alt text.
 
     """
     if parse is None:
@@ -596,6 +743,16 @@ def validate(blocks: list[Block], limit: int = MAX_MESSAGE_BLOCKS,
         parse = SdkBlock.parse
     if len(blocks) > limit:
         raise ValueError(f"{len(blocks)} blocks, more than {limit}")
+    tables = [block for block in blocks if block.get("type") == "table"]
+    if len(tables) > 1:
+        raise ValueError("more than one table block: Slack allows one a message")
+    if tables and limit != MAX_MESSAGE_BLOCKS:
+        raise ValueError("a table block in a view: Slack draws tables in messages only")
+    for table in tables:
+        check_table(table)
+    for image in _images(blocks):
+        if not str(image.get("alt_text") or "").strip():
+            raise ValueError(f"an image without alt text: {image!r}")
     seen: set[str] = set()
     for block in blocks:
         model = parse(block)
@@ -612,3 +769,53 @@ def validate(blocks: list[Block], limit: int = MAX_MESSAGE_BLOCKS,
         text = block.get("text")
         if block.get("type") == "section" and text and len(text["text"]) > MAX_SECTION_TEXT:
             raise ValueError("section text longer than 3000 characters")
+
+
+def check_table(block: Block) -> None:
+    """Check a table block against Slack's documented limits and our own size budget.
+
+    slack_sdk's ``TableBlock`` checks only that there are rows; this checks the rest:
+    1-100 rows of 1-20 cells, every row as wide as the header, at most 20 column
+    settings, and every cell a ``rich_text`` with something in it.
+
+    Args:
+        block: a ``table`` block.
+
+    Raises:
+        ValueError: naming the first problem.
+
+    """
+    rows = block.get("rows") or []
+    if not 1 <= len(rows) <= MAX_TABLE_ROWS:
+        raise ValueError(f"a table with {len(rows)} rows (1 to {MAX_TABLE_ROWS})")
+    width = len(rows[0])
+    if not 1 <= width <= MAX_TABLE_COLUMNS or any(len(row) != width for row in rows):
+        raise ValueError(f"a table's rows must all have the header's 1 to "
+                         f"{MAX_TABLE_COLUMNS} cells")
+    if len(block.get("column_settings") or []) > MAX_TABLE_COLUMNS:
+        raise ValueError("more than 20 column settings")
+    total = 0
+    for row in rows:
+        for cell in row:
+            runs = [e for part in cell.get("elements") or [] for e in part.get("elements") or []]
+            if (cell.get("type") != "rich_text" or not runs
+                    or any(e.get("type") == "text" and not e.get("text") for e in runs)):
+                raise ValueError(f"a table cell must be non-empty rich text: {cell!r}")
+            text = _cell_text(cell, [])
+            total += len(text)
+            if len(text) > MAX_NATIVE_CELL:
+                raise ValueError(f"a table cell longer than {MAX_NATIVE_CELL} characters")
+    if total > MAX_NATIVE_TABLE_TEXT:
+        raise ValueError(f"a table of more than {MAX_NATIVE_TABLE_TEXT} characters")
+
+
+def _images(node: Any) -> Iterable[dict[str, Any]]:
+    """Every image block or image element in ``node``, however deep."""
+    if isinstance(node, dict):
+        if node.get("type") == "image":
+            yield node
+        for value in node.values():
+            yield from _images(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _images(item)

@@ -46,6 +46,7 @@ from bot.store.people import update_time_zone
 from bot.store.space import SqlDealSpace
 from flows.model import Deal
 from flows.replies import Outcome, Rejection, Reply, merge_replies
+from flows.schedule import valid_zone
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -356,6 +357,19 @@ class SlackCoach:
                 result = session.execute(delete(model).where(model.workspace_id == workspace_id))
                 removed += int(getattr(result, "rowcount", 0) or 0)
             return removed
+
+    def time_zone(self, workspace_id: str, user_id: str) -> str | None:
+        """The user's stored IANA time zone (from their last command that needed it), or None.
+
+        Args:
+            workspace_id: the Slack team id.
+            user_id: the Slack user id.
+
+        """
+        with self.database.session() as session:
+            tz = session.scalar(select(UserRow.tz).where(
+                UserRow.workspace_id == workspace_id, UserRow.user_id == user_id))
+        return tz if tz and valid_zone(tz) else None
 
     def deals(self, workspace_id: str, user_id: str) -> tuple[list[Deal], int | None]:
         """The user's deals (oldest first) and the active deal's id, read-only.

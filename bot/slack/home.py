@@ -2,7 +2,9 @@
 
 The view is rebuilt from the database every time (on ``app_home_opened`` and after each
 command that changes something), so it cannot drift from the deals. Buttons reuse the
-next-step action: their value is a command line run for the clicking user.
+next-step action: their value is a command line run for the clicking user. With no deals
+yet, the tab says what the app does, lines to send and how to start (the welcome's words,
+:func:`bot.slack.onboarding.intro_blocks`).
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from bot.slack.blocks import (
     escape,
     header,
     section,
+    step_label,
     truncate_markup,
 )
+from bot.slack.onboarding import intro_blocks
 from flows.gaps import exit_gaps
 from flows.model import Deal
 from phrases import PhraseLibrary
@@ -47,6 +51,8 @@ def home_view(deals: list[Deal], active_id: int | None, labels: Labels,
 
     """
     extra = list(extra or [])[:MAX_VIEW_BLOCKS // 2]
+    if not deals and lib is not None:
+        return _view([header(lib.reply("slack_welcome_title")), *intro_blocks(lib), *extra])
     blocks: list[Block] = [header("Your deals")]
     if not deals:
         blocks.append(section(escape(
@@ -114,7 +120,9 @@ def deal_blocks(deal: Deal, active: bool, labels: Labels,
         if deal.phase not in FINAL_PHASES:
             elements += [button("Next phase", f"{STEP_ACTION}:2", "next"),
                          button("Log a move…", OPEN_FORM_ACTION, "log_move"),
-                         button("Prepare…", f"{OPEN_FORM_ACTION}:prepare", "prepare")]
+                         button("Prepare…", f"{OPEN_FORM_ACTION}:prepare", "prepare"),
+                         button(step_label("meeting"), f"{OPEN_FORM_ACTION}:meeting",
+                                "meeting")]
     else:
         elements = [button("Make active", f"{STEP_ACTION}:0", f"use {deal.name}")]
     blocks.append({"type": "actions", "block_id": f"deal_actions:{deal.id}",

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.slack.blocks import (
+    OPEN_FORM_ACTION,
     STEP_ACTION,
     Block,
     Labels,
@@ -161,7 +162,9 @@ def _reminder_blocks(home: TeamHome) -> list[Block]:
                            "weekdays at 08:30 your time, only when there is something to "
                            "prepare.")),
             {"type": "actions", "block_id": "reminder", "elements": [
-                button("Remind me at 08:30", f"{STEP_ACTION}:0", "remind 08:30")]},
+                button("Remind me at 08:30", f"{STEP_ACTION}:0", "remind 08:30"),
+                # The reminder form: a time picker in the user's own zone.
+                button("Another time…", OPEN_FORM_ACTION, "reminder")]},
         ]
     days = "every day" if reminder.days == "daily" else "on weekdays"
     when = format_local(profile.next_due, profile.tz, home.now)
@@ -171,6 +174,7 @@ def _reminder_blocks(home: TeamHome) -> list[Block]:
                        f"({profile.tz}). Next: {when}.")),
         {"type": "actions", "block_id": "reminder", "elements": [
             button("Snooze until tomorrow", f"{STEP_ACTION}:0", SNOOZE_STEP),
+            button("Change the time…", OPEN_FORM_ACTION, "reminder"),
             button("Reminders off", f"{STEP_ACTION}:1", "remind off")]},
     ]
 

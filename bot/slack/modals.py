@@ -1,26 +1,39 @@
-"""The forms: "Log a move", "Prepare", "Bundle", "Safeguards" - their views and their lines.
+"""The forms Slack opens for a command that needs details: their views and their lines.
+
+"Log a move", "Prepare", "Bundle", "Safeguards", "What they give back", "Next meeting"
+and "Daily prep reminder".
 
 A form is declared as data: its callback id, its inputs, and a function turning the
 submitted values into engine command lines keyed by the input (``block_id``) each line
 came from. The submission runs every line in one all-or-nothing transaction; a rejected
 line comes back inline on its input (``response_action: errors``), and nothing is stored.
+
+The meeting and reminder forms ask with Slack's date and time pickers in the user's time
+zone (looked up when the form opens and carried in ``private_metadata``), and turn the
+picks into the lines one would type: ``meeting 2026-12-03 10:30``, ``remind 08:30 daily``.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from bot.slack.blocks import MAX_VIEW_BLOCKS, Block, Message, escape, fit, section
+from bot.slack.blocks import MAX_VIEW_BLOCKS, Block, Message, escape, fit, section, text_tables
 from bot.slack.safe import message_text
+from flows.engine import default_library
 
 MOVE = "log_move"
 PREPARE = "prepare"
 BUNDLE = "bundle"
 SAFEGUARDS = "safeguards"
+GET_BACK = "log_get"
+MEETING = "meeting"
+REMINDER = "reminder"
 # The field a line-less problem (e.g. no active deal) is shown on, per form.
 VALUE = "value"
 MAX_INPUT = 3000
@@ -29,6 +42,14 @@ _THEY = re.compile(r"^(they|you)\s+", re.I)
 
 Values = dict[str, dict[str, Any]]
 Lines = list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What a form may need as it opens: the user's time zone and today's date there."""
+
+    tz: str | None = None
+    today: date | None = None
 
 
 class FieldErrors(Exception):
@@ -46,18 +67,25 @@ class Form:
     callback_id: str
     title: str
     submit: str
-    blocks: Callable[[], list[Block]]
+    blocks: Callable[[Opening], list[Block]]
     lines: Callable[[Values], Lines]
     # Where an engine rejection that names no input (no active deal...) is shown.
     main_input: str
+    # Its pickers are in the user's time zone: look it up as the form opens.
+    zoned: bool = False
 
-    def view(self, private_metadata: str = "") -> dict[str, Any]:
+    def view(self, private_metadata: str = "", opening: Opening | None = None) -> dict[str, Any]:
         """The modal to open.
 
         Args:
-            private_metadata: carried back with the submission (at most 3000 characters).
+            private_metadata: carried back with the submission (at most 3000 characters);
+                a zoned form carries the user's time zone there instead.
+            opening: the user's time zone and today's date, for a zoned form.
 
         """
+        opening = opening or Opening()
+        if self.zoned:
+            private_metadata = json.dumps({"tz": opening.tz})
         return {
             "type": "modal",
             "callback_id": self.callback_id,
@@ -65,8 +93,22 @@ class Form:
             "submit": {"type": "plain_text", "text": self.submit},
             "close": {"type": "plain_text", "text": "Cancel"},
             "private_metadata": private_metadata[:3000],
-            "blocks": self.blocks(),
+            "blocks": self.blocks(opening),
         }
+
+
+def zone_of(private_metadata: str | None) -> str | None:
+    """The time zone a zoned form carried in its ``private_metadata``, if any.
+
+    Args:
+        private_metadata: the submitted view's ``private_metadata``.
+
+    """
+    try:
+        tz = json.loads(private_metadata or "").get("tz")
+    except (ValueError, AttributeError):
+        return None
+    return tz if isinstance(tz, str) and tz else None
 
 
 # -- inputs -------------------------------------------------------------------------------
@@ -133,7 +175,50 @@ def value_of(values: Values, block_id: str) -> str:
     element = (values.get(block_id) or {}).get(VALUE) or {}
     if element.get("type") == "static_select" or "selected_option" in element:
         return str(((element.get("selected_option") or {}).get("value")) or "")
+    if element.get("type") == "datepicker" or "selected_date" in element:
+        return str(element.get("selected_date") or "")
+    if element.get("type") == "timepicker" or "selected_time" in element:
+        return str(element.get("selected_time") or "")
     return str(element.get("value") or "").strip()
+
+
+def date_input(block_id: str, label: str, *, initial: date | None = None) -> Block:
+    """A required date picker input whose element's ``action_id`` is ``value``.
+
+    Args:
+        block_id: the input's id.
+        label: the label above the input.
+        initial: the date picked to begin with (today in the user's zone).
+
+    """
+    element: dict[str, Any] = {"type": "datepicker", "action_id": VALUE,
+                               "placeholder": {"type": "plain_text", "text": "Pick a day"}}
+    if initial is not None:
+        element["initial_date"] = initial.isoformat()
+    return {"type": "input", "block_id": block_id, "optional": False,
+            "label": {"type": "plain_text", "text": label}, "element": element}
+
+
+def time_input(block_id: str, label: str, *, initial: str, tz: str | None) -> Block:
+    """A required time picker input in the user's time zone, with the zone as its hint.
+
+    Args:
+        block_id: the input's id.
+        label: the label above the input.
+        initial: the time picked to begin with, ``HH:MM``.
+        tz: the user's IANA time zone (None: unknown, and the hint says UTC).
+
+    """
+    element: dict[str, Any] = {"type": "timepicker", "action_id": VALUE,
+                               "initial_time": initial,
+                               "placeholder": {"type": "plain_text", "text": "Pick a time"}}
+    if tz:
+        element["timezone"] = tz
+    lib = default_library()
+    hint = lib.reply("slack_zone_hint", tz=tz) if tz else lib.reply("slack_zone_unknown")
+    return {"type": "input", "block_id": block_id, "optional": False,
+            "label": {"type": "plain_text", "text": label}, "element": element,
+            "hint": {"type": "plain_text", "text": hint}}
 
 
 def _one_line(text: str) -> str:
@@ -141,7 +226,7 @@ def _one_line(text: str) -> str:
 
 
 # -- Log a move -----------------------------------------------------------------------------
-def _move_blocks() -> list[Block]:
+def _move_blocks(_: Opening) -> list[Block]:
     return [
         select_input("kind", "What happened", [
             ("give", "We gave something (a concession)"),
@@ -209,7 +294,7 @@ _PREPARE_SINGLE = (
 )
 
 
-def _prepare_blocks() -> list[Block]:
+def _prepare_blocks(_: Opening) -> list[Block]:
     single = {key: (label, placeholder) for key, _, label, placeholder in _PREPARE_SINGLE}
     blocks: list[Block] = [section(escape(
         "Fill in what you know; empty fields are left as they are. Each field is saved as "
@@ -264,7 +349,7 @@ def prepare_lines(values: Values) -> Lines:
 
 
 # -- Bundle ---------------------------------------------------------------------------------
-def _bundle_blocks() -> list[Block]:
+def _bundle_blocks(_: Opening) -> list[Block]:
     return [
         text_input("label", "Label", optional=False, max_length=20, placeholder="A",
                    hint="One short word: A, B, premium..."),
@@ -322,7 +407,7 @@ _SAFEGUARD_INPUTS = (
 )
 
 
-def _safeguard_blocks() -> list[Block]:
+def _safeguard_blocks(_: Opening) -> list[Block]:
     blocks: list[Block] = [section(escape(
         "A deal holds when it says what happens if things go wrong. Fill in what you have; "
         "each field is saved as its command (`safeguard`, `governance`, `exit`), all "
@@ -350,16 +435,113 @@ def safeguard_lines(values: Values) -> Lines:
     return lines
 
 
+# -- What they give back (after a give) -----------------------------------------------------
+def _get_blocks(_: Opening) -> list[Block]:
+    return [
+        section(escape(default_library().reply("slack_get_intro"))),
+        text_input("item", "What they give", optional=False, max_length=500,
+                   placeholder="e.g. a 3-year term, a case study, payment on signature"),
+        select_input("us", "Value to us", SCORES),
+        select_input("them", "Value to them", SCORES),
+    ]
+
+
+def get_lines(values: Values) -> Lines:
+    """The "What they give back" values as one ``get`` line; it pairs with the last give.
+
+    Args:
+        values: the submitted ``view.state.values``.
+
+    Raises:
+        FieldErrors: nothing was named.
+
+    """
+    item = _one_line(value_of(values, "item"))
+    if not item:
+        raise FieldErrors({"item": default_library().reply("slack_get_no_item")})
+    scores = " ".join(f"{name}={value_of(values, name)}" for name in ("us", "them")
+                      if value_of(values, name))
+    return [("item", f"get {item} {scores}".strip())]
+
+
+# -- Next meeting ---------------------------------------------------------------------------
+def _meeting_blocks(opening: Opening) -> list[Block]:
+    return [
+        section(escape(default_library().reply("slack_meeting_intro"))),
+        date_input("day", "Day", initial=opening.today),
+        time_input("time", "Starts at", initial="10:00", tz=opening.tz),
+    ]
+
+
+def meeting_lines(values: Values) -> Lines:
+    """The picked day and time as the line one would type: ``meeting 2026-12-03 10:30``.
+
+    Args:
+        values: the submitted ``view.state.values``.
+
+    Raises:
+        FieldErrors: a day or a time is missing or malformed.
+
+    """
+    lib = default_library()
+    day, at = value_of(values, "day"), value_of(values, "time")
+    errors: dict[str, str] = {}
+    if not _DAY.fullmatch(day):
+        errors["day"] = lib.reply("slack_meeting_no_day")
+    if not _TIME.fullmatch(at):
+        errors["time"] = lib.reply("slack_meeting_no_time")
+    if errors:
+        raise FieldErrors(errors)
+    return [("time", f"meeting {day} {at}")]
+
+
+# -- Daily prep reminder ----------------------------------------------------------------------
+def _reminder_blocks(opening: Opening) -> list[Block]:
+    return [
+        section(escape(default_library().reply("slack_reminder_intro"))),
+        time_input("time", "At", initial="08:30", tz=opening.tz),
+        select_input("days", "On", [("weekdays", "Weekdays"), ("daily", "Every day")],
+                     optional=False, initial="weekdays"),
+    ]
+
+
+def reminder_lines(values: Values) -> Lines:
+    """The picked time and days as the line one would type: ``remind 08:30 daily``.
+
+    Args:
+        values: the submitted ``view.state.values``.
+
+    Raises:
+        FieldErrors: the time is missing or malformed.
+
+    """
+    at, days = value_of(values, "time"), value_of(values, "days")
+    if not _TIME.fullmatch(at):
+        raise FieldErrors({"time": default_library().reply("slack_reminder_no_time")})
+    return [("time", f"remind {at}" + (" daily" if days == "daily" else ""))]
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TIME = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
+
+
 FORMS: dict[str, Form] = {
     MOVE: Form(MOVE, "Log a move", "Log it", _move_blocks, move_lines, "item"),
     PREPARE: Form(PREPARE, "Prepare", "Save", _prepare_blocks, prepare_lines, "batna"),
     BUNDLE: Form(BUNDLE, "Bundle", "Add bundle", _bundle_blocks, bundle_lines, "label"),
     SAFEGUARDS: Form(SAFEGUARDS, "Safeguards", "Save", _safeguard_blocks, safeguard_lines,
                      "safeguard"),
+    GET_BACK: Form(GET_BACK, "What they give back", "Log it", _get_blocks, get_lines, "item"),
+    MEETING: Form(MEETING, "Next meeting", "Save", _meeting_blocks, meeting_lines, "time",
+                  zoned=True),
+    REMINDER: Form(REMINDER, "Daily prep reminder", "Set it", _reminder_blocks,
+                   reminder_lines, "time", zoned=True),
 }
 # Bare commands that need details open the form that asks for them (buttons, /deal <word>).
+# A bare `get` asks what they give back for the last give; `give` and `trade` log a move.
 FORM_FOR_WORD = {
-    "move": MOVE, "give": MOVE, "get": MOVE, "trade": MOVE,
+    "move": MOVE, "give": MOVE, "get": GET_BACK, "trade": MOVE, "meeting": MEETING,
+    "meet": MEETING,
     "prepare": PREPARE, "prep": PREPARE, "batna": PREPARE, "walkaway": PREPARE,
     "issue": PREPARE, "evidence": PREPARE, "counterparty": PREPARE, "rule": PREPARE,
     "win": PREPARE,
@@ -391,7 +573,7 @@ def inline_errors(form: Form, rejections: dict[str, Any]) -> dict[str, str]:
     errors: dict[str, list[str]] = {}
     for key, rejection in rejections.items():
         block, _, row = key.partition(":")
-        if block not in {b.get("block_id") for b in form.blocks()}:
+        if block not in {b.get("block_id") for b in form.blocks(Opening())}:
             block = form.main_input
         text = f"Line {row}: {rejection.message}" if row else rejection.message
         errors.setdefault(block, []).append(text)
@@ -408,8 +590,10 @@ def result_view(title: str, message: Message) -> dict[str, Any]:
         message: the rendered reply.
 
     """
-    # A modal has room for the whole reply, and no "More" button to open it with.
-    blocks = [b for b in message.expanded or message.blocks if b.get("type") != "actions"]
+    # A modal has room for the whole reply, and no "More" button to open it with; it
+    # cannot hold a table block, so a table is drawn as text.
+    blocks = text_tables([b for b in message.expanded or message.blocks
+                          if b.get("type") != "actions"])
     return {
         "type": "modal",
         "title": {"type": "plain_text", "text": title[:24]},

@@ -11,6 +11,8 @@
 * ``slack_last_replies``: each user's last reply as rendered, for ``/deal share``. It
   lives in the database, not in memory, so ``share`` works whichever app replica the
   command lands on and survives restarts.
+* ``slack_welcomed``: who has had the welcome (the onboarding DM), so it goes out once
+  per user whichever replica sees their first visit (:mod:`bot.slack.onboarding`).
 * ``slack_installations``, ``slack_bots``, ``slack_oauth_states``: the tables of
   slack_sdk's SQLAlchemy installation and OAuth state stores (multi-workspace installs).
   They are declared here column for column as slack_sdk builds them, so our migrations
@@ -393,6 +395,16 @@ class SlackReplyMoreRow(Base):
     text: Mapped[str] = mapped_column(Text)
     blocks: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class SlackWelcomedRow(Base):
+    """A user who has had the welcome DM; the row is written before it is sent."""
+
+    __tablename__ = "slack_welcomed"
+
+    workspace_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    welcomed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 # -- slack_sdk's OAuth stores (SQLAlchemyInstallationStore, SQLAlchemyOAuthStateStore) --------

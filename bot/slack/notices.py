@@ -22,6 +22,7 @@ from bot.slack.blocks import (
     fit,
     header,
     section,
+    step_label,
     truncate,
     validate,
     with_mentions,
@@ -35,8 +36,6 @@ FIX_ACTION_PATTERN = re.compile(rf"^{FIX_ACTION}:\d+$")
 SNOOZE_STEP = "remind snooze"
 MAX_NOTICE_BLOCKS = 40
 MAX_NOTICE_TEXT = 300
-# Short labels for the buttons of a team invite (the value keeps the whole command).
-_STEP_LABELS = {"team accept": "Accept", "team decline": "Decline", "team": "Show my team"}
 
 
 def fix_value(deal: str, step: str) -> str:
@@ -77,14 +76,15 @@ def render_delivery(kind: str, payload: dict[str, Any]) -> Message:
         steps = [s for s in payload.get("steps", []) if s]
         if steps and payload.get("deal"):
             blocks.append({"type": "actions", "block_id": "fixes", "elements": [
-                button(step, f"{FIX_ACTION}:{i}", fix_value(str(payload["deal"]), step),
-                       primary=i == 0) for i, step in enumerate(steps[:MAX_BUTTONS])]})
+                button(step_label(step), f"{FIX_ACTION}:{i}",
+                       fix_value(str(payload["deal"]), step), primary=i == 0)
+                for i, step in enumerate(steps[:MAX_BUTTONS])]})
         elif steps:
             # No deal to switch to (a team invite: Accept, Decline): plain commands, run
             # for whoever clicks, like any next-step button.
             blocks.append({"type": "actions", "block_id": "steps", "elements": [
-                button(_STEP_LABELS.get(step.split(" @")[0], step), f"{STEP_ACTION}:{i}", step,
-                       primary=i == 0) for i, step in enumerate(steps[:MAX_BUTTONS])]})
+                button(step_label(step), f"{STEP_ACTION}:{i}", step, primary=i == 0)
+                for i, step in enumerate(steps[:MAX_BUTTONS])]})
     blocks = fit(blocks, MAX_NOTICE_BLOCKS)
     validate(blocks)
     # The notification text is parsed like the blocks: escaped the same way, by one function.
@@ -103,7 +103,7 @@ def _brief_blocks(payload: dict[str, Any], people: list[str], *, snooze: bool) -
             blocks.append({"type": "actions", "elements": [
                 button(f"Nudge about {truncate(deal, 30)}", f"{STEP_ACTION}:0", step)]})
         elif step and deal:
-            label = f"{step} ({truncate(deal, 30)})"
+            label = f"{step_label(step)} ({truncate(deal, 30)})"
             blocks.append({"type": "actions", "elements": [
                 button(label, f"{FIX_ACTION}:0", fix_value(deal, step))]})
     if snooze:

@@ -91,7 +91,9 @@ def handle_give(turn: Turn, args: str) -> None:
     deal.last_give = text
     turn.say("give_logged", item=text, open=deal.unpaired_gives)
     turn.add_script("concession", limit=2)
-    turn.suggest(f"get {text}", "log")
+    # What they give back is theirs to name: a bare `get` asks for it (a form in Slack). A
+    # `get` of the give's own item would pair the give with itself.
+    turn.suggest("get", "log")
 
 
 @command("get", "got", "receive", "gain")

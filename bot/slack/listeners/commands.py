@@ -2,8 +2,9 @@
 
 The listener acknowledges first (Slack allows 3 seconds and shows an error after that),
 then runs the command and answers through the response_url. The Slack front adds a few
-words of its own: ``/deal share`` posts the user's last reply in the channel, and
-``/deal prepare``, ``/deal move`` and ``/deal bundle`` open the matching form.
+words of its own: a bare ``/deal`` shows a short help, ``/deal share`` posts the user's
+last reply in the channel, and ``/deal prepare``, ``/deal move``, ``/deal bundle`` and
+``/deal meeting`` open the matching form.
 """
 
 from __future__ import annotations
@@ -17,14 +18,16 @@ from slack_sdk import WebClient
 from bot.slack.blocks import Message, escape, section, unescape
 from bot.slack.front import SHARE_WORD, Front, workspace_of
 from bot.slack.listeners.views import open_form
-from bot.slack.modals import BUNDLE, FORMS, MOVE, PREPARE
+from bot.slack.modals import BUNDLE, FORMS, MEETING, MOVE, PREPARE
+from bot.slack.onboarding import bare_help
 
 log = logging.getLogger(__name__)
 
 COMMAND = "/deal"
-# Words that open a form instead of running a command. Bare `bundle` would only be
-# rejected by the engine; `prepare` and `move` are not engine commands.
-FORM_WORDS = {"prepare": PREPARE, "move": MOVE, "bundle": BUNDLE}
+# Words that open a form instead of running a command. Bare `bundle` and `meeting` would
+# only be rejected by the engine; `prepare` and `move` are not engine commands.
+FORM_WORDS = {"prepare": PREPARE, "move": MOVE, "bundle": BUNDLE, "meeting": MEETING,
+              "meet": MEETING}
 
 
 def register(app: App, front: Front) -> None:
@@ -40,10 +43,18 @@ def register(app: App, front: Front) -> None:
     def deal_command(ack: Ack, body: dict[str, Any], context: BoltContext,
                      client: WebClient) -> None:
         ack()
+        text = body.get("text", "").strip().lower()
+        if not text:  # a bare `/deal`: what it is for and how to start, not an error
+            front.respond(body.get("response_url"), bare_help(front.coach.engine.lib),
+                          client=client, channel=body.get("channel_id"),
+                          user=body.get("user_id"))
+            return
         # `/deal prepare`, `/deal move`, `/deal bundle`: a form, while the trigger is fresh.
-        form = FORMS.get(FORM_WORDS.get(body.get("text", "").strip().lower(), ""))
+        form = FORMS.get(FORM_WORDS.get(text, ""))
         if form is not None:
-            if not open_form(client, body.get("trigger_id"), form):
+            if not open_form(client, body.get("trigger_id"), form, front=front,
+                             workspace=workspace_of(context, body),
+                             user=body.get("user_id")):
                 # Slack would not open the form: say so, rather than read the word as a line
                 note = front.coach.engine.lib.reply("form_not_opened")
                 front.respond(body.get("response_url"), Message(note, [section(escape(note))]),

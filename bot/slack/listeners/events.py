@@ -1,14 +1,16 @@
 """Events API: DMs in the Messages tab, the Home tab, and install lifecycle events.
 
 A DM runs the same commands as ``/deal`` without the ``/deal``; a scoring sheet shared in
-the DM is analysed (:mod:`bot.slack.sheets`). Slack redelivers an event when it did not
-see our 200 in time (``X-Slack-Retry-Num`` counts the attempts). The inbox
-(:mod:`bot.slack.inbox`) wrote the delivery down before the ack, keyed by its
-``event_id``, so a retry of it is only acknowledged; the ``event_id`` is also recorded in
-the same transaction as the command. A retry is not dropped on the header alone: if the
-first delivery never reached the database, the retry is the user's only copy of the
-message. The reply carries its inbox row in its metadata, so a replay after a crash
-never posts it twice.
+the DM is analysed (:mod:`bot.slack.sheets`). The first visit - the Home or Messages tab
+opened, or a first DM - brings the welcome, once (:mod:`bot.slack.onboarding`).
+
+Slack redelivers an event when it did not see our 200 in time (``X-Slack-Retry-Num``
+counts the attempts). The inbox (:mod:`bot.slack.inbox`) wrote the delivery down before
+the ack, keyed by its ``event_id``, so a retry of it is only acknowledged; the
+``event_id`` is also recorded in the same transaction as the command. A retry is not
+dropped on the header alone: if the first delivery never reached the database, the retry
+is the user's only copy of the message. The reply carries its inbox row in its metadata,
+so a replay after a crash never posts it twice.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from slack_sdk import WebClient
 from bot.slack.blocks import Message, escape, section, unescape
 from bot.slack.front import SHARE_WORD, Front, workspace_of
 from bot.slack.inbox import post_dm_reply_at
+from bot.slack.onboarding import release_welcome, welcome_once, with_welcome
 from bot.slack.practice import new_rehearsal, open_thread, with_thread_hint
 from bot.slack.sheets import FILE_SHARE, handle_file_share
 
@@ -48,8 +51,13 @@ def register(app: App, front: Front) -> None:
 
     @app.event("app_home_opened")
     def home_opened(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        workspace, user = workspace_of(context), event["user"]
         if event.get("tab", "home") == "home":
-            front.publish_home(client, workspace_of(context), event["user"])
+            front.publish_home(client, workspace, user)
+        # Either tab, the first time: the welcome DM (in Messages, it is what they see).
+        coach = front.coach
+        welcome_once(client, coach.database, coach.engine.lib, workspace, user,
+                     coach.service.clock())
 
     @app.event("tokens_revoked")
     def tokens_revoked(event: dict[str, Any], context: BoltContext) -> None:
@@ -114,7 +122,9 @@ def handle_direct_message(front: Front, event: dict[str, Any], body: dict[str, A
         log.info("dropped a repeated delivery of %s", body.get("event_id"))
         return
     coach = front.coach
-    message = turn.message
+    # Their first visit may be this DM: the welcome goes on top of the reply.
+    message, welcomed = with_welcome(coach.database, coach.engine.lib, workspace, user,
+                                     turn.message, coach.service.clock())
     # A new rehearsal's reply goes at the top level: it opens the rehearsal's thread.
     rehearsal = new_rehearsal(coach, workspace, user, turn)
     if rehearsal is not None:
@@ -123,6 +133,8 @@ def handle_direct_message(front: Front, event: dict[str, Any], body: dict[str, A
                               thread_ts=thread if rehearsal is None and thread else None)
     if posted is None:
         log.error("the reply to %s's DM (%s) was not delivered", user, body.get("event_id"))
+        if welcomed:
+            release_welcome(coach.database, workspace, user)
     elif rehearsal is not None and posted:
         open_thread(coach, workspace, user, rehearsal, posted)
     front.after_turn(client, workspace, user, turn, dm_channel=channel)

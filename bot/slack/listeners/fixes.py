@@ -3,7 +3,8 @@
 The button's value is ``{"deal", "step"}`` (:func:`bot.slack.notices.fix_value`). The click
 first switches the clicker to that deal (``use <deal>``: the DM may be about any of their
 deals), then opens the step's form while the trigger_id is still fresh (``safeguard``
-opens "Safeguards", ``get`` opens "Log a move"), or runs the step and answers in the DM.
+opens "Safeguards", ``get`` opens "What they give back"), or runs the step and answers
+in the DM.
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ def run_fix(front: Front, body: dict[str, Any], action: dict[str, Any],
         front.post(client, channel, switched.message)
         return
     form = form_for(step)
-    if form is not None and open_form(client, body.get("trigger_id"), form):
+    if form is not None and open_form(client, body.get("trigger_id"), form, front=front,
+                                      workspace=workspace, user=user):
         front.after_turn(client, workspace, user, switched)
         return
     turn = front.run(client, workspace, user, step)

@@ -1,4 +1,4 @@
-"""Modal forms: opening "Log a move", "Prepare" and "Bundle", and handling their submissions.
+"""Modal forms: opening them (a zoned one in the user's time zone), and their submissions.
 
 A submission is checked and run before it is acknowledged, because inline errors can
 only travel in the acknowledgement (``response_action: errors``); the lines run in one
@@ -20,8 +20,10 @@ from bot.slack.blocks import OPEN_FORM_ACTION
 from bot.slack.client import call
 from bot.slack.front import Front, workspace_of
 from bot.slack.inbox import remember_form_answer
-from bot.slack.modals import FORMS, FieldErrors, Form, inline_errors, result_view
+from bot.slack.modals import FORMS, FieldErrors, Form, Opening, inline_errors, result_view, zone_of
+from bot.slack.people import look_up
 from bot.slack.safe import guard
+from flows.schedule import local_date, valid_zone
 
 log = logging.getLogger(__name__)
 
@@ -40,25 +42,43 @@ def register(app: App, front: Front) -> None:
 
     @app.action(re.compile(rf"^{OPEN_FORM_ACTION}(:\w+)?$"))
     def open_form_button(ack: Ack, body: dict[str, Any], action: dict[str, Any],
-                         client: WebClient) -> None:
+                         context: BoltContext, client: WebClient) -> None:
         ack()
         form = FORMS.get(str(action.get("value")))
         if form is not None:
-            open_form(client, body.get("trigger_id"), form)
+            open_form(client, body.get("trigger_id"), form, front=front,
+                      workspace=workspace_of(context, body),
+                      user=(body.get("user") or {}).get("id"))
 
 
-def open_form(client: WebClient, trigger_id: str | None, form: Form) -> bool:
+def open_form(client: WebClient, trigger_id: str | None, form: Form, *,
+              front: Front | None = None, workspace: str | None = None,
+              user: str | None = None) -> bool:
     """Open a form; the trigger_id is only good for 3 seconds, so call this right after ack.
+
+    A zoned form (meeting, reminder) first asks Slack for the user's time zone (the one
+    stored from an earlier command when Slack will not say), so its pickers and the
+    submitted line mean the same wall-clock time.
 
     Args:
         client: the request's Web API client.
         trigger_id: from the command, shortcut or button payload.
         form: the form to open.
+        front: the coach and delivery helpers (the stored zone, the app's clock).
+        workspace: the Slack team id of who opens it.
+        user: who opens it.
 
     """
     if not trigger_id:
         return False
-    return call(client, "views.open", trigger_id=trigger_id, view=form.view()) is not None
+    opening = Opening()
+    if form.zoned and user and front is not None:
+        tz = look_up(client, user).tz
+        if not (tz and valid_zone(tz)):
+            tz = front.coach.time_zone(workspace or "", user)
+        opening = Opening(tz=tz, today=local_date(front.coach.service.clock(), tz or "UTC"))
+    return call(client, "views.open", trigger_id=trigger_id,
+                view=form.view(opening=opening)) is not None
 
 
 def _submission_handler(front: Front, form: Form):  # type: ignore[no-untyped-def]
@@ -91,7 +111,9 @@ def handle_submission(front: Front, form: Form, ack: Ack, body: dict[str, Any],
     except FieldErrors as exc:
         _answer(front, ack, {"response_action": "errors", "errors": exc.errors})
         return
-    result = front.coach.run_all(workspace, user, lines)
+    # A zoned form carries the zone its pickers were in; the lines are read in that zone.
+    result = front.coach.run_all(workspace, user, lines,
+                                 tz=zone_of(view.get("private_metadata")) if form.zoned else None)
     if isinstance(result, dict):
         _answer(front, ack, {"response_action": "errors",
                              "errors": inline_errors(form, result)})

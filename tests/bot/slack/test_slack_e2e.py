@@ -40,8 +40,10 @@ def test_slash_command_answers_with_warning_blocks_through_the_response_url(
         "type": "plain_text", "text": "Acme · Setup", "emoji": True}}
     validate(_blocks(call))
     buttons = next(b for b in _blocks(call) if b["type"] == "actions")["elements"]
-    assert [b["value"] for b in buttons if b["action_id"] != MORE_ACTION] == [
-        "get training", "log"]
+    # After a give the main button asks what they give back (a bare `get`: its form).
+    assert [(b["value"], b["text"]["text"]) for b in buttons
+            if b["action_id"] != MORE_ACTION] == [
+        ("get", "What do they give back?"), ("log", "Concession log")]
 
 
 def test_a_rejected_command_gets_usage_and_stores_nothing(running: Running) -> None:
@@ -156,7 +158,8 @@ def test_app_home_is_published_on_open_and_after_changes(running: Running) -> No
     slack, fake = running.slack, running.fake
     slack.event({"type": "app_home_opened", "user": "U1", "channel": "DU1", "tab": "home"})
     (empty,) = fake.wait_for("views.publish")
-    assert empty.body["user_id"] == "U1" and "No deals yet" in _all_text(empty)
+    # No deals yet: the tab says what the app does and how to start.
+    assert empty.body["user_id"] == "U1" and "new &lt;name&gt;" in _all_text(empty)
     slack.command("new Acme", response_name="a")
     fake.wait_for("a")
     publishes = fake.wait_for("views.publish", 2)

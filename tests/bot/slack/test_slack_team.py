@@ -12,7 +12,14 @@ from typing import Any
 
 from slack_harness import SECRETS, Running, as_text, ask, join_team, prepare_rep_deal
 
-from bot.slack.blocks import MAX_VIEW_BLOCKS, STEP_ACTION_PATTERN, Labels, render, validate
+from bot.slack.blocks import (
+    MAX_VIEW_BLOCKS,
+    STEP_ACTION_PATTERN,
+    Labels,
+    render,
+    text_tables,
+    validate,
+)
 from bot.slack.home import home_view
 from bot.slack.home_team import MAX_TEAM_BLOCKS, TeamHome, team_home_blocks
 from flows.engine import Engine
@@ -144,8 +151,13 @@ def test_only_the_people_a_reply_names_become_mentions(running: Running) -> None
     validate(blocks)
     texts = [b["text"]["text"] for b in blocks if b.get("type") == "section"]
     assert texts[0] == "<@U2> and @U3 met; &lt;@U2&gt; typed"
-    # A table naming people is listed line by line: Slack shows no mentions in code blocks.
-    assert texts[1] == "• *<@U2>* · note: @U3 &lt;@U2&gt;"
+    # In a table block a named person is a user element; anything else stays text.
+    (table,) = [b for b in blocks if b["type"] == "table"]
+    assert table["rows"][1][0]["elements"][0]["elements"] == [{"type": "user", "user_id": "U2"}]
+    assert "U2" not in json.dumps(table["rows"][1][1]).replace("&lt;@U2&gt;", "")
+    # A view cannot hold a table: there it is listed line by line (no mentions in code).
+    listed = text_tables(blocks)
+    assert listed[1]["text"]["text"] == "• *<@U2>* · note: @U3 &lt;@U2&gt;"
 
 
 def test_a_big_team_and_many_deals_still_fit_one_home_view() -> None:
@@ -207,7 +219,8 @@ def test_a_non_admin_add_waits_for_the_reps_accept_button(running: Running) -> N
     assert sent.status == 200
     (answer,) = running.fake.wait_for("accepted", timeout=20)
     assert "You're on <@U1>'s team now" in as_text(answer)
-    told = _dm_to(running, "U1")
+    # The manager's DM holds the welcome (their first Home visit, above), then the news.
+    told = _dm_to(running, "U1", 2)
     assert "<@U2> accepted" in json.dumps(told[-1]["blocks"])
 
     mine = as_text(ask(running, "team"))
@@ -217,7 +230,7 @@ def test_a_non_admin_add_waits_for_the_reps_accept_button(running: Running) -> N
 
     # The rep can leave; the manager is told and sees nothing any more.
     assert "You left <@U1>'s team" in as_text(ask(running, "team leave", user="U2"))
-    assert "<@U2> left your team" in json.dumps(_dm_to(running, "U1", 2)[-1]["blocks"])
+    assert "<@U2> left your team" in json.dumps(_dm_to(running, "U1", 3)[-1]["blocks"])
     assert "Acme" not in as_text(ask(running, "team"))
 
 

@@ -14,7 +14,14 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.slack.blocks import MORE_ACTION, STEP_ACTION_PATTERN, Message, escape, section
+from bot.slack.blocks import (
+    MORE_ACTION,
+    STEP_ACTION_PATTERN,
+    Message,
+    escape,
+    section,
+    step_label,
+)
 from bot.slack.client import call
 from bot.slack.front import Front, workspace_of
 from bot.slack.inbox import post_dm_reply_at
@@ -96,7 +103,8 @@ def run_step(front: Front, body: dict[str, Any], action: dict[str, Any],
     workspace, user = workspace_of(context, body), body["user"]["id"]
     line = str(action.get("value") or "")
     form = form_for(line)
-    if form is not None and open_form(client, body.get("trigger_id"), form):
+    if form is not None and open_form(client, body.get("trigger_id"), form, front=front,
+                                      workspace=workspace, user=user):
         return  # a bare `give`, `batna`, `bundle`...: ask for the details in a form
     thread = rehearsal_thread(body)
     turn = front.run(client, workspace, user, line, dm_thread=thread)
@@ -115,7 +123,7 @@ def run_step(front: Front, body: dict[str, Any], action: dict[str, Any],
         post_dm_reply_at(client, channel, turn.message, thread_ts=thread)
     elif container.get("type") == "view":
         # The Home tab: show the answer in a modal, while the trigger_id is still fresh.
-        modal = result_view(line or "dealcoach", turn.message)
+        modal = result_view(step_label(line) if line.strip() else "dealcoach", turn.message)
         if call(client, "views.open", trigger_id=body.get("trigger_id"), view=modal) is None:
             front.post(client, user, turn.message)  # the app's DM with the user
     else:

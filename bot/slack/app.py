@@ -22,11 +22,10 @@ from bot.slack.coach import SlackCoach
 from bot.slack.front import Front
 from bot.slack.listeners import register_all
 from bot.slack.settings import BOT_SCOPES, SlackSettings
+from bot.slack.workspaces import TOKEN_ROTATION_MINUTES, installation_store
 
 if TYPE_CHECKING:
     from slack_sdk.oauth.installation_store import InstallationStore
-    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-    from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +33,6 @@ INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 # A state is issued when someone opens /slack/install and must come back within this time.
 OAUTH_STATE_SECONDS = 600
-# Rotating tokens are refreshed when they expire within this many minutes.
-TOKEN_ROTATION_MINUTES = 120
 NOT_INSTALLED = ("dealcoach is not installed in this workspace (or was removed), so nothing "
                  f"was saved. An admin can install it from {INSTALL_PATH} on the app's site.")
 
@@ -192,40 +189,3 @@ def _oauth_options(settings: SlackSettings, service: CoachService,
     return store, {"oauth_settings": oauth_settings, "authorize": authorize,
                    "installation_store": store, "installation_store_bot_only": True,
                    "user_facing_authorize_error_message": NOT_INSTALLED}
-
-
-
-def installation_store(settings: SlackSettings, engine: Engine) -> SQLAlchemyInstallationStore:
-    """slack_sdk's installation store on our database (tables from our migrations).
-
-    With ``DEALCOACH_SECRET_KEY`` set its tokens are encrypted at rest
-    (:mod:`bot.slack.token_crypto`); the key is checked against the stored tokens here, so
-    a wrong or missing one stops start-up with one sentence.
-
-    Args:
-        settings: OAuth settings (with the client id and the secret key, if any).
-        engine: the database engine.
-
-    Raises:
-        SettingsError: the key is malformed, wrong, or missing for encrypted tokens.
-
-    """
-    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-
-    from bot.slack.models import BOTS_TABLE, INSTALLATIONS_TABLE
-    from bot.slack.token_crypto import (
-        EncryptedInstallationStore,
-        check_stored_tokens,
-        cipher_from_key,
-    )
-
-    assert settings.client_id is not None
-    cipher = cipher_from_key(settings.secret_key)
-    check_stored_tokens(engine, cipher)
-    if cipher is None:
-        return SQLAlchemyInstallationStore(
-            client_id=settings.client_id, engine=engine, bots_table_name=BOTS_TABLE,
-            installations_table_name=INSTALLATIONS_TABLE)
-    return EncryptedInstallationStore(
-        cipher=cipher, client_id=settings.client_id, engine=engine,
-        bots_table_name=BOTS_TABLE, installations_table_name=INSTALLATIONS_TABLE)

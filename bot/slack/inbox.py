@@ -590,7 +590,7 @@ def start_sweeper(app: App, *, every_seconds: float = SWEEP_SECONDS) -> App:
     inbox = inbox_of(app)
     if inbox is None:
         return app
-    from bot.slack.worker import workspace_clients
+    from bot.slack.workspaces import workspace_clients
 
     try:
         clients = workspace_clients(inbox.settings or SlackSettings.from_env(), inbox.database)

@@ -17,12 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.delivery.planner import Planner, PlanStats
-from bot.slack.sender import ClientFor, Sender, SendStats, sender_client
+from bot.slack.sender import ClientFor, Sender, SendStats
 from bot.slack.settings import SlackSettings
+from bot.slack.workspaces import workspace_clients
 from bot.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -31,48 +31,6 @@ POLL_SECONDS = 15.0
 # `--once` keeps going while a retry is due this soon, so a 429 burst still ends delivered.
 ONCE_RETRY_WINDOW = timedelta(seconds=30)
 ONCE_DEADLINE_SECONDS = 300.0
-
-
-def workspace_clients(settings: SlackSettings, database: Database) -> ClientFor:
-    """A function giving each workspace's sending client.
-
-    With one bot token every workspace shares it. With OAuth installs, each workspace's bot
-    token comes from its installation and is rotated first when it expires soon.
-
-    Args:
-        settings: the Slack settings.
-        database: where installations are stored.
-
-    """
-    if not settings.oauth:
-        shared = sender_client(settings.api_url, settings.bot_token)
-        return lambda _workspace: shared
-    from slack_sdk.oauth.token_rotation import TokenRotator
-
-    from bot.slack.app import TOKEN_ROTATION_MINUTES, installation_store
-
-    assert settings.client_id is not None and settings.client_secret is not None
-    store = installation_store(settings, database.engine)
-    rotator = TokenRotator(client_id=settings.client_id, client_secret=settings.client_secret,
-                           client=WebClient(base_url=settings.api_url))
-
-    def client_for(workspace_id: str) -> WebClient | None:
-        bot = store.find_bot(enterprise_id=None, team_id=workspace_id)
-        if bot is None or not bot.bot_token:
-            return None
-        if bot.bot_refresh_token:
-            try:
-                rotated = rotator.perform_bot_token_rotation(
-                    bot=bot, minutes_before_expiration=TOKEN_ROTATION_MINUTES)
-            except (SlackApiError, SlackClientError, OSError) as exc:
-                log.error("rotating the token of %s failed: %s", workspace_id, exc)
-                return None
-            if rotated is not None:
-                store.save_bot(rotated)
-                bot = rotated
-        return sender_client(settings.api_url, bot.bot_token)
-
-    return client_for
 
 
 def time_zone_lookup(clients: ClientFor) -> Callable[[str, str], str | None]:

@@ -30,7 +30,7 @@ from bot.slack.modals import MOVE
 from bot.slack.models import COMMITTED, DONE, InboxClaim, SlackInboxRow, receive_request
 from bot.slack.serve import wsgi_application
 from bot.slack.settings import SlackSettings
-from bot.slack.worker import workspace_clients
+from bot.slack.workspaces import workspace_clients
 from bot.store.database import Database
 from bot.store.models import DealRow, MoveRow
 

@@ -207,7 +207,8 @@ def test_the_reminder_worker_rotates_an_expiring_token_before_sending(
         oauth_running: Running, secret_key: str | None) -> None:
     from datetime import UTC, datetime
 
-    from bot.slack.worker import ReminderWorker, workspace_clients
+    from bot.slack.worker import ReminderWorker
+    from bot.slack.workspaces import workspace_clients
 
     fake, database = oauth_running.fake, oauth_running.database
     _install(oauth_running, "T8")

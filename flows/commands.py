@@ -11,22 +11,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+# Raised by handlers; defined apart so the turn can raise them without importing this module.
+from flows.errors import BadArguments as BadArguments
+from flows.errors import NotNow as NotNow
+from flows.errors import UnknownDeal as UnknownDeal
+
 if TYPE_CHECKING:
     from flows.turn import Turn
 
 Handler = Callable[["Turn", str], None]
 
 
-class BadArguments(Exception):
-    """The command was recognised but its arguments were not usable."""
-
-
-class NotNow(Exception):
-    """The command makes no sense in the deal's current phase."""
-
-
-class UnknownDeal(Exception):
-    """The user named a deal they do not have."""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from flows.commands import BadArguments
+from flows.errors import BadArguments
 from flows.gaps import every_gap, exit_gaps
 from flows.model import ACTIVE_PHASES, Deal, Move
 from phrases import PhraseLibrary

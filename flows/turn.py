@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from flows.commands import BadArguments
+from flows.errors import BadArguments
 from flows.model import Deal
 from flows.replies import Notice, Reply, Table, WarningItem
 from flows.script_lines import offered_lines

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flows.analysis import AnalysisReport
+    from flows.model import Walkaway
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,18 @@ class Notice:
     people: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """The analysis an ``analyze`` reply was worded from, for a front to draw (a chart).
+
+    Only a deal's own scoring sheet gives one (not the rough 1-5 issue matrix).
+    """
+
+    report: AnalysisReport
+    # The deal's walk-away, for a front that draws it where it is in the sheet's units.
+    walkaway: Walkaway | None = None
+
+
 @dataclass
 class Reply:
     """The coach's answer to one accepted command."""
@@ -85,6 +101,8 @@ class Reply:
     read_as: str | list[str] | None = None
     # Text behind "More": background the user may want, not what matters now.
     details: list[str] = field(default_factory=list)
+    # What the reply was computed from, for fronts to use; never shown as text.
+    analysis: Analysis | None = field(default=None, compare=False, repr=False)
 
     def full_text(self) -> str:
         """The text with the table, if any, appended as plain text."""
@@ -168,4 +186,5 @@ def merge_replies(replies: Sequence[Reply]) -> Reply:
         notices=[n for r in replies for n in r.notices],
         details=[d for r in replies for d in r.details],
         people=list(dict.fromkeys(p for r in replies for p in r.people)),
+        analysis=next((r.analysis for r in reversed(replies) if r.analysis), None),
     )

@@ -8,7 +8,7 @@ from typing import Any
 
 from flows.errors import BadArguments
 from flows.model import Deal
-from flows.replies import Notice, Reply, Table, WarningItem
+from flows.replies import Analysis, Notice, Reply, Table, WarningItem
 from flows.script_lines import offered_lines
 from flows.storage import DealSpace
 from flows.vocabulary import SCRIPT_VARS, WARNING_VARS
@@ -39,6 +39,8 @@ class Turn:
     people: list[str] = field(default_factory=list)
     # Text behind "More" (see flows.screens).
     details: list[str] = field(default_factory=list)
+    # The analysis behind the reply (``analyze``), handed to fronts with it.
+    analysis: Analysis | None = None
     deal_changed: bool = False
 
     # -- the deal ------------------------------------------------------------------------
@@ -129,6 +131,7 @@ class Turn:
             notices=list(self.notices),
             people=list(dict.fromkeys(self.people)),
             details=list(self.details),
+            analysis=self.analysis,
         )
 
 

@@ -212,6 +212,6 @@ class Front:
                      client.token or self.settings.bot_token, turn.deliveries,
                      self.coach.service.clock)
         if turn.accepted and getattr(turn.outcome, "command", "") == ANALYZE_COMMAND:
-            send_deal_chart(self.coach, client, workspace_id, user_id, turn, dm_channel)
+            send_deal_chart(client, user_id, turn, dm_channel)
         if turn.accepted and getattr(turn.outcome, "command", "") not in READ_ONLY_COMMANDS:
             self.publish_home(client, workspace_id, user_id)

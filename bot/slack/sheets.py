@@ -9,9 +9,10 @@ message, the sheet's options are also stored into the active deal, as if the use
 typed one ``option`` line per row, all or nothing.
 
 ``analyze`` itself answers with text from the engine; :func:`send_deal_chart` adds the
-chart of the deal's scoring sheet, with the deal's walk-away as a line when it is in the
-sheet's units (:func:`bot.analysis_chart.walkaway_on_sheet`). Every chart carries a
-one-sentence alt text. A slash command's response_url cannot carry files, so
+chart of the deal's scoring sheet, drawn from the analysis the reply carries, with the
+deal's walk-away as a line when it is in the sheet's units
+(:func:`bot.analysis_chart.walkaway_on_sheet`). Every chart carries a one-sentence alt
+text. A slash command's response_url cannot carry files, so
 the chart always goes to the user's DM with the app.
 
 A failed download, a bad sheet or a refused file is one sentence to the user; a failed
@@ -20,6 +21,7 @@ chart is logged and the text still arrives. Nothing here raises into a listener.
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import logging
 import re
@@ -45,9 +47,9 @@ from bot.analyze_command import (
 )
 from bot.slack.blocks import Message, render, unescape
 from bot.slack.client import call
-from bot.slack.coach import SlackCoach, Turn
+from bot.slack.coach import Turn
 from flows.analysis import AnalysisReport, Sheet
-from flows.handlers.analysis import MAX_ISSUES, MAX_OPTIONS, deal_sheet
+from flows.handlers.analysis import MAX_ISSUES, MAX_OPTIONS
 from flows.replies import Rejection, Reply
 
 if TYPE_CHECKING:
@@ -348,19 +350,19 @@ def upload_chart(client: WebClient, channel: str, report: AnalysisReport,
     return True
 
 
-def send_deal_chart(coach: SlackCoach, client: WebClient, workspace: str, user: str,
-                    turn: Turn, dm_channel: str | None = None) -> bool:
+def send_deal_chart(client: WebClient, user: str, turn: Turn,
+                    dm_channel: str | None = None) -> bool:
     """After ``analyze``, upload the chart of the deal's scoring sheet to the user's DM.
 
-    The engine's reply is text only (``flows`` knows nothing of charts), so the sheet is
-    rebuilt here from the deal as committed. A deal analysed from its rough 1-5 issue
-    matrix has no sheet and gets no chart. The deal's walk-away is drawn when it is in the
-    sheet's units.
+    The chart is drawn from the analysis the engine's reply carries
+    (:class:`flows.replies.Analysis`),
+    so there is no second analysis and no second database session. A deal analysed from
+    its rough 1-5 issue matrix carries none and gets no chart. The chart shows the sheet
+    without the package the user may have named; the deal's walk-away is drawn when it
+    is in the sheet's units.
 
     Args:
-        coach: the Slack coach, to read the deal.
         client: the request's Web API client.
-        workspace: the workspace id.
         user: the Slack user id.
         turn: the accepted ``analyze`` turn.
         dm_channel: the user's DM with the app when known (the command came from there).
@@ -369,22 +371,12 @@ def send_deal_chart(coach: SlackCoach, client: WebClient, workspace: str, user: 
         Whether a chart was shared.
 
     """
-    name = turn.outcome.deal if isinstance(turn.outcome, Reply) else None
-    deals, active = coach.deals(workspace, user)
-    deal = next((d for d in deals if name and d.name.lower() == name.lower()), None)
-    deal = deal or next((d for d in deals if d.id == active), None)
-    if deal is None or not deal.options:
+    analysis = turn.outcome.analysis if isinstance(turn.outcome, Reply) else None
+    if analysis is None or len(analysis.report.sheet.issues) < 2:
         return False
-    sheet, rough = deal_sheet(deal)
-    if rough or len(sheet.issues) < 2:
-        return False
-    try:
-        report = analyze_sheet(sheet)
-    except SheetInputError as exc:  # the engine answered, so this is rare: log, no chart
-        log.warning("no chart for %s: %s", deal.name, exc)
-        return False
+    report = dataclasses.replace(analysis.report, package=None)
     channel = dm_channel or _open_dm(client, user)
-    walkaway = walkaway_on_sheet(deal.walkaway, sheet)
+    walkaway = walkaway_on_sheet(analysis.walkaway, report.sheet)
     return channel is not None and upload_chart(client, channel, report, walkaway)
 
 

@@ -16,6 +16,7 @@ from flows.analysis import PackageError, SheetError, analyze
 from flows.analysis.sheet import Issue, Option, Sheet, to_fraction
 from flows.commands import BadArguments, command
 from flows.model import Deal, ScoredOption
+from flows.replies import Analysis
 from flows.turn import Turn
 
 MAX_ISSUES, MAX_OPTIONS = 20, 12
@@ -130,6 +131,8 @@ def handle_analyze(turn: Turn, args: str) -> None:
     skipped = sorted({o.issue for o in deal.options} - {i.name for i in sheet.issues})
     turn.say("analysis", rough=rough, skipped=skipped)
     turn.lines.extend(report.summary_lines(turn.lib))
+    if not rough:  # the rough matrix is no sheet to draw
+        turn.analysis = Analysis(report, deal.walkaway)
 
 
 __all__ = ["PackageError", "deal_sheet", "handle_analyze", "handle_option"]

@@ -66,6 +66,31 @@ def test_the_issue_matrix_gives_a_rough_analysis(transcript: Transcript) -> None
     assert rough and [o.label for o in sheet.issues[0].options] == [KEEP, CONCEDE]
 
 
+def test_the_analysis_travels_on_the_reply_not_in_its_text(transcript: Transcript) -> None:
+    transcript.run(SHEET + "bundle A salary=95k \"start date\"=June remote=\"4 days\"\n"
+                   "walkaway min 90k")
+    placed = transcript.send("analyze A")
+    assert isinstance(placed, Reply) and placed.analysis is not None
+    report = placed.analysis.report
+    assert report.sheet.source == "Hire" and report.outcomes == 12
+    assert report.package is not None  # the report the lines were worded from
+    walkaway = placed.analysis.walkaway
+    assert walkaway is not None and walkaway.amount is not None
+    assert "analysis" not in placed.to_json()
+    # A reply is compared by what it says, not by what it was computed from.
+    assert placed == Reply(**{**placed.__dict__, "analysis": None})
+
+
+def test_a_rough_analysis_carries_no_report(transcript: Transcript) -> None:
+    transcript.run("""
+    new Acme
+    issue price us=5 them=2
+    issue support us=1 them=4
+    """)
+    reply = transcript.send("analyze")
+    assert isinstance(reply, Reply) and reply.lines and reply.analysis is None
+
+
 def test_bad_options_are_rejected_and_change_nothing(transcript: Transcript) -> None:
     transcript.run("""
     new Acme

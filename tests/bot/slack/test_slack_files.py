@@ -297,6 +297,35 @@ def test_slash_analyze_uploads_the_chart_to_the_dm(running: Running) -> None:
     assert channel == "DU1" and png[:8] == PNG_MAGIC
 
 
+def test_the_chart_is_drawn_from_the_replys_own_analysis(
+        running: Running, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One analysis a command, and no database session after the turn for the chart."""
+    import flows.handlers.analysis as handler
+
+    slack, fake = running.slack, running.fake
+    _deal_with_sheet(running)
+    analyses = []
+
+    def counted(*args: object, **kwargs: object) -> object:
+        analyses.append(args)
+        return analyze(*args, **kwargs)  # type: ignore[arg-type]
+
+    def no_read(*_: object, **__: object) -> None:
+        raise AssertionError("the chart read the deals again")
+
+    analyze = handler.analyze
+    monkeypatch.setattr(handler, "analyze", counted)
+    monkeypatch.setattr("bot.analyze_command.analyze", counted)
+    monkeypatch.setattr(SlackCoach, "deals", no_read)
+    monkeypatch.setattr("bot.slack.front.Front.publish_home", lambda *_, **__: True)
+    slack.dm("analyze")
+    assert "4 possible packages" in _text(_summary(running))
+    fake.wait_for("files.completeUploadExternal")
+    (upload,) = fake.of("files.getUploadURLExternal")
+    assert upload.body["alt_txt"].startswith("Chart of the 4 possible packages of Acme")
+    assert len(analyses) == 1
+
+
 def test_analyze_in_the_dm_attaches_the_chart_there(running: Running) -> None:
     slack, fake = running.slack, running.fake
     _deal_with_sheet(running)

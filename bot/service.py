@@ -116,3 +116,25 @@ class CoachService:
                 message="Something went wrong on my side and nothing was saved. "
                 "The error has been logged.",
             )
+
+
+def open_service(db_arg: str | None) -> CoachService:
+    """The coach service on the configured database, its schema checked (or upgraded).
+
+    Args:
+        db_arg: the ``--db`` value, if any (else ``DATABASE_URL`` or the default file).
+
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.settings import SettingsError, database_settings
+
+    db = database_settings(db_arg)
+    database = Database(db.url)
+    try:
+        database.prepare(embedded_default=db.embedded_default)
+    except SQLAlchemyError as exc:
+        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        raise SettingsError(f"The database could not be used: {first[0] if first else exc}") \
+            from exc
+    return CoachService(database)

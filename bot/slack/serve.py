@@ -21,7 +21,8 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from bot.settings import SettingsError, database_settings
+from bot.service import open_service
+from bot.settings import SettingsError
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -176,29 +177,6 @@ def run_serve(args: argparse.Namespace) -> int:
         return _run_socket_mode(settings, service)
     service.database.dispose()  # each gunicorn worker opens its own pool after the fork
     return _run_http(settings, args)
-
-
-def open_service(db_arg: str | None) -> CoachService:
-    """The coach service on the configured database, its schema checked (or upgraded).
-
-    Args:
-        db_arg: the ``--db`` value, if any (else ``DATABASE_URL`` or the default file).
-
-    """
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from bot.service import CoachService
-    from bot.store.database import Database
-
-    db = database_settings(db_arg)
-    database = Database(db.url)
-    try:
-        database.prepare(embedded_default=db.embedded_default)
-    except SQLAlchemyError as exc:
-        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        raise SettingsError(f"The database could not be used: {first[0] if first else exc}") \
-            from exc
-    return CoachService(database)
 
 
 def _check_token(settings: SlackSettings) -> None:

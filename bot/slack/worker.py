@@ -187,8 +187,8 @@ def run_remind(args: argparse.Namespace) -> int:
 
     """
     from bot.lifecycle import StopSignals, grace_seconds, leave
+    from bot.service import open_service
     from bot.settings import SettingsError
-    from bot.slack.serve import open_service
     from bot.store.database import SchemaOutOfDate
 
     try:

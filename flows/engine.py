@@ -25,6 +25,7 @@ from flows.commands import (
     split_line,
     suggest,
 )
+from flows.handlers.practice import reads_as_offer
 from flows.journal import Recorder
 from flows.model import Deal
 from flows.reading import (
@@ -140,6 +141,9 @@ class Engine:
                         word, args, reading):
                     return self._follow(reading, space, now, deal, text=text)
             return outcome
+        offer = self._rehearsal_offer(text, space, now)
+        if offer is not None:
+            return offer
         reading, deal = self._read(text, space, now)
         guess = suggest(word) if spec is None and not self.reader.knows(word) else None
         single = " " not in text
@@ -177,6 +181,15 @@ class Engine:
         if isinstance(outcome, Reply):
             outcome.read_as = list(lines)
         return outcome
+
+    def _rehearsal_offer(self, text: str, space: DealSpace, now: datetime) -> Outcome | None:
+        """In an open rehearsal, a plain line that names options is an offer to the counterpart."""
+        deal = space.active_deal()
+        if deal is None or not deal.is_practice or not reads_as_offer(deal, text):
+            return None
+        spec = resolve("offer")
+        assert spec is not None
+        return self._execute([(spec, text)], space, now, label=text)
 
     # -- reading -------------------------------------------------------------------------
     def read(self, text: str, space: DealSpace, now: datetime) -> Reading:

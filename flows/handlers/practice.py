@@ -21,9 +21,11 @@ from flows.analysis.sheet import Option
 from flows.commands import BadArguments, NotNow, command
 from flows.detectors import Detectors
 from flows.model import Deal, Move, Walkaway
+from flows.practice import rehearsal
 from flows.practice.counterparts import Response
 from flows.practice.debrief import debrief
-from flows.practice.scenarios import STYLES, Scenario, builtin_scenarios
+from flows.practice.offers import OfferReadError, names_options, read_offer
+from flows.practice.scenarios import STYLES, Scenario, Style, builtin_scenarios
 from flows.practice.session import Session
 from flows.replies import Table
 from flows.turn import Turn
@@ -34,6 +36,8 @@ HISTORY_SHOWN = 10
 _SPLIT_PACKAGES = re.compile(r"\s*\|\s*|\s+or\s+", re.I)
 _START = re.compile(
     r"^(?P<key>[\w.-]+)(?:\s+as\s+(?P<style>\w+))?(?:\s+seed\s+(?P<seed>\d{1,6}))?$", re.I)
+_THIS_DEAL = re.compile(
+    r"^this(?:\s+deal)?(?:\s+as\s+(?P<style>\w+))?(?:\s+seed\s+(?P<seed>\d{1,6}))?$", re.I)
 
 
 def points(value: Fraction) -> str:
@@ -105,6 +109,10 @@ def _list(turn: Turn) -> None:
 
 
 def _start(turn: Turn, args: str) -> None:
+    this = _THIS_DEAL.match(args)
+    if this is not None:
+        _start_this_deal(turn, this.group("style"), this.group("seed"))
+        return
     scenarios = builtin_scenarios()
     match = _START.match(args)
     key = (match.group("key") if match else args.split()[0]).lower()
@@ -112,28 +120,74 @@ def _start(turn: Turn, args: str) -> None:
         close = difflib.get_close_matches(key, list(scenarios), n=1, cutoff=0.5)
         raise BadArguments(turn.lib.reply("practice_unknown_scenario", name=key[:40],
                                           guess=close[0] if close else ""))
-    style = (match.group("style") or scenarios[key].style).lower()
+    style = _style(turn, match.group("style"), scenarios[key].style)
+    _not_rehearsing(turn)
+    _begin(turn, scenarios[key], style, match.group("seed"))
+
+
+def _style(turn: Turn, asked: str | None, default: str) -> Style:
+    style = (asked or default).lower()
     if style not in STYLES:
         raise BadArguments(turn.lib.reply("practice_bad_style", style=style[:20]))
+    return style  # type: ignore[return-value]
+
+
+def _not_rehearsing(turn: Turn) -> None:
     if turn.deal is not None and turn.deal.is_practice and Session.from_doc(
             turn.deal.practice).is_open:
         raise NotNow(turn.lib.reply("practice_already", name=turn.deal.name))
-    scenario = scenarios[key]
+
+
+def _start_this_deal(turn: Turn, style_word: str | None, seed: str | None) -> None:
+    """Rehearse the active real deal, from its scoring sheet or its issue map."""
+    style = _style(turn, style_word, rehearsal.DEFAULT_STYLE)
+    _not_rehearsing(turn)
+    real = turn.deal
+    if real is None or real.is_practice:
+        raise NotNow(turn.lib.reply("practice_this_no_deal"))
+    counterpart = real.counterparty[0][:80] if real.counterparty else turn.lib.reply(
+        "practice_this_counterpart")
+    try:
+        built = rehearsal.build(real, title=real.name[:80], counterpart=counterpart, brief="")
+    except rehearsal.RehearsalError as exc:
+        raise BadArguments(turn.lib.reply(exc.code, **exc.values)) from None
+    scenario = built.scenario
+    brief = turn.lib.reply(
+        "practice_this_brief", source=built.source, issues=len(scenario.sheet.issues),
+        packages=scenario.sheet.outcome_count, bundles=sorted(built.bundles),
+        walkaway_issue=built.walkaway_issue, walkaway_option=built.walkaway_option,
+        deal_walkaway=real.walkaway.text if real.walkaway else "",
+        share=f"{float(rehearsal.DEFAULT_SHARE):.0%}", walkaway=points(scenario.walkaway_us))
+    scenario = Scenario(**{**scenario.__dict__, "brief": brief})
+    _begin(turn, scenario, style, seed,
+           built=rehearsal.scenario_to_doc(scenario, built.bundles), floor=real.walkaway)
+
+
+def _begin(turn: Turn, scenario: Scenario, style: Style, seed_text: str | None,
+           built: dict[str, object] | None = None, floor: Walkaway | None = None) -> None:
+    """Open a rehearsal of ``scenario`` as a new practice deal and make it the active deal.
+
+    ``floor`` is the real deal's walk-away when rehearsing it: its figure stays on the
+    practice deal so a line that says it aloud is caught as in the real deal.
+    """
     past = turn.space.list_deals(practice=True)
     number = len(past) + 1
     name = turn.lib.reply("practice_deal_name", number=number, title=scenario.title)
     while turn.space.get_deal(name) is not None:
         number += 1
         name = turn.lib.reply("practice_deal_name", number=number, title=scenario.title)
-    seed = int(match.group("seed")) if match.group("seed") else number
-    session = Session(scenario=key, style=style, seed=seed,  # type: ignore[arg-type]
+    seed = int(seed_text) if seed_text else number
+    session = Session(scenario=scenario.key, style=style, seed=seed,
                       return_to=turn.deal.name if turn.deal is not None and
-                      not turn.deal.is_practice else "")
+                      not turn.deal.is_practice else "", built=built)
     walkaway = points(scenario.walkaway_us)
     deal = Deal(name=name, context=scenario.context, phase="first_move", created_at=turn.now,
                 updated_at=turn.now, evidence=list(scenario.evidence),
                 walkaway=Walkaway(text=turn.lib.reply("practice_walkaway_text",
-                                                      points=walkaway)),
+                                                      points=walkaway),
+                                  amount=floor.amount if floor else None,
+                                  currency=floor.currency if floor else None,
+                                  direction=floor.direction if floor else None),
                 counterparty=[scenario.counterpart])
     opening = session.open()
     deal.practice = session.to_doc()
@@ -146,14 +200,21 @@ def _start(turn: Turn, args: str) -> None:
     turn.table = Table(["issue", "option", "your points"],
                        [[issue.name, option.label, points(option.us)]
                         for issue in scenario.sheet.issues for option in issue.options])
+    if built is not None:
+        turn.detail("practice_this_estimates")
     _speak(turn, session, opening)
     turn.suggest("offer", "practice ask", "accept")
 
 
 # -- moves ------------------------------------------------------------------------------
 def parse_packages(scenario: Scenario, text: str, last: Package | None,
-                   turn: Turn) -> tuple[list[Package], list[str]]:
-    """The packages an offer names, and the issues filled from the last offer."""
+                   turn: Turn, bundles: dict[str, dict[str, str]] | None = None,
+                   ) -> tuple[list[Package], list[str]]:
+    """The packages an offer names, and the issues filled from the last offer.
+
+    Each package is ``issue=option`` terms, a bundle label (rehearsing a real deal with a
+    MESO), or plain words that name options (:func:`flows.practice.offers.read_offer`).
+    """
     issues = scenario.sheet.issues
     example = " ".join(f"{i.name}={i.options[0].label}" for i in issues[:2])
     chunks = [c for c in _SPLIT_PACKAGES.split(text.strip()) if c.strip()]
@@ -166,8 +227,14 @@ def parse_packages(scenario: Scenario, text: str, last: Package | None,
     packages: list[Package] = []
     filled: set[str] = set()
     for chunk in chunks:
-        chosen: dict[int, int] = {}
-        for term in re.split(r"[\s,;]+", chunk.strip()):
+        terms = [t for t in re.split(r"[\s,;]+", chunk.strip()) if t]
+        if not all("=" in t for t in terms):
+            chosen = _read_words(turn, scenario, chunk, bundles or {})
+            filled.update(issues[i].name for i in range(len(issues)) if i not in chosen)
+            packages.append(tuple(chosen.get(i, base[i]) for i in range(len(issues))))
+            continue
+        chosen = {}
+        for term in terms:
             if not term:
                 continue
             name, sep, value = term.partition("=")
@@ -191,6 +258,34 @@ def parse_packages(scenario: Scenario, text: str, last: Package | None,
     return list(dict.fromkeys(packages)), [i.name for i in issues if i.name in filled]
 
 
+def _read_words(turn: Turn, scenario: Scenario, chunk: str,
+                bundles: dict[str, dict[str, str]]) -> dict[int, int]:
+    """Options named in plain words or by a bundle label; a clear refusal otherwise."""
+    try:
+        return read_offer(scenario, chunk, bundles)
+    except OfferReadError as exc:
+        values = dict(exc.values)
+        if exc.code == "practice_plain_nothing":
+            values["example"] = _examples(scenario)
+        raise BadArguments(turn.lib.reply(exc.code, **values)) from None
+
+
+def _examples(scenario: Scenario) -> tuple[str, str]:
+    """An offer as ``issue=option`` terms, and the same one in words."""
+    picks = [(i.name, i.options[min(1, len(i.options) - 1)].label)
+             for i in scenario.sheet.issues[:2]]
+    return (" ".join(f"{name}={label}" for name, label in picks),
+            " for ".join(label for _, label in picks))
+
+
+def reads_as_offer(deal: Deal, text: str) -> bool:
+    """Whether a plain line, in an open rehearsal, is an offer that names options."""
+    if not deal.is_practice:
+        return False
+    session = Session.from_doc(deal.practice)
+    return session.is_open and names_options(session.scenario_data, text, session.bundles)
+
+
 def _points_for_rep(options: tuple[Option, ...]) -> Callable[[int], Fraction]:
     return lambda index: options[index].us
 
@@ -212,12 +307,15 @@ def practice_offer(turn: Turn, args: str) -> None:
     deal, session = _open_session(turn)
     scenario = session.scenario_data
     last = session.rep[-1][0] if session.rep else None
-    packages, filled = parse_packages(scenario, args, last, turn)
+    packages, filled = parse_packages(scenario, args, last, turn, session.bundles)
     # The coach's checks, as on a real offer: the words, then the packages.
     if not deal.evidence and not session.rep:
         turn.warn("anchor_without_evidence")
     for finding in Detectors(turn.lib).check_our_line(deal, args, is_offer=True):
         turn.warn(finding.code, **finding.values)
+        if finding.code == "overshare_walkaway":  # the counterpart heard a floor
+            session.revealed.append({"kind": "floor", "round": session.round + 1,
+                                     "phrase": str(finding.values.get("phrase", ""))[:80]})
     if last is not None and len(packages) == 1:
         given = _one_way(scenario, last, packages[0])
         if given:
@@ -305,6 +403,8 @@ def _ask(turn: Turn) -> None:
         return
     top, least = session.counterpart().priorities()
     session.asked += 1
+    session.revealed.append({"kind": "asked", "round": session.round, "top": top,
+                             "least": least})
     _save(turn, session)
     turn.say("practice_asked", name=_who(session), top=top, least=least)
 
@@ -401,6 +501,9 @@ def _say_debrief(turn: Turn, session: Session) -> None:
     turn.detail("practice_debrief_gives", count=len(gives), cost=points(result.gave_away),
              gives=gives, trades=result.trades)
     turn.detail("practice_debrief_meso", used=result.meso_used)
+    revealed = [turn.lib.reply("practice_revealed_item", **item) for item in result.revealed]
+    turn.detail("practice_debrief_revealed", items=revealed, asked=session.asked > 0,
+             floors=sum(1 for r in result.revealed if r["kind"] == "floor"))
     turn.say("practice_debrief_next")
     turn.lines.extend(turn.lib.reply("practice_next", code=code) for code in result.next_time)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from flows.analysis.frontier import FrontierPoint, Package, pareto_frontier
 from flows.analysis.insights import check_package, max_joint_point
@@ -51,6 +52,10 @@ class Debrief:
     below_walkaway: bool
     trades: int
     next_time: tuple[str, ...]
+    # What came out in play, in order: the counterpart's answers to ``practice ask``
+    # (``asked``, with ``truthful`` and the ``actual`` top issue) and floors the rep said
+    # in an offer (``floor``). See :func:`revealed`.
+    revealed: tuple[dict[str, Any], ...] = ()
 
     @property
     def joint(self) -> Fraction:
@@ -84,7 +89,7 @@ def debrief(session: Session, scenario: Scenario | None = None) -> Debrief:
     meso = any(len(move) > 1 for move in session.rep)
     below = session.agreed is not None and us < scenario.walkaway_us
     result = Debrief(session.agreed, us, them, best, on_frontier, better, tuple(gives), meso,
-                     scenario.zone, below, trades, ())
+                     scenario.zone, below, trades, (), revealed(session, scenario))
     return Debrief(**{**result.__dict__, "next_time": _next_time(session, scenario, result)})
 
 
@@ -112,6 +117,25 @@ def _gives(scenario: Scenario, moves: list[list[Package]]) -> tuple[list[Give], 
     return gives, trades
 
 
+def revealed(session: Session, scenario: Scenario) -> tuple[dict[str, Any], ...]:
+    """What was revealed: their answers (checked against their real points) and our floors.
+
+    The issue that truly matters most to the counterpart is the one whose options move
+    its points the most; an answer naming another one was a bluff.
+    """
+    issues = scenario.sheet.issues
+    most = max(issues, key=lambda i: (max(o.them for o in i.options)
+                                      - min(o.them for o in i.options), i.name)).name
+    out: list[dict[str, Any]] = []
+    for item in session.revealed:
+        entry = dict(item)
+        if entry.get("kind") == "asked":
+            entry["truthful"] = not entry.get("top") or entry.get("top") == most
+            entry["actual"] = most
+        out.append(entry)
+    return tuple(out)
+
+
 def _next_time(session: Session, scenario: Scenario, result: Debrief) -> tuple[str, ...]:
     """What to do differently, most costly first, as codes for the phrase library."""
     notes: list[str] = []
@@ -123,6 +147,8 @@ def _next_time(session: Session, scenario: Scenario, result: Debrief) -> tuple[s
         notes.append("missed_zone")
     if result.gives:
         notes.append("one_way")
+    if any(item.get("kind") == "floor" for item in result.revealed):
+        notes.append("floor_said")
     if not result.meso_used and len(scenario.sheet.issues) > 1:
         notes.append("meso")
     if session.agreed is not None and not result.on_frontier:

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from flows.analysis.frontier import Package
 from flows.practice.counterparts import Counterpart, Response
+from flows.practice.rehearsal import bundles_from_doc, scenario_from_doc
 from flows.practice.scenarios import Scenario, Style, builtin_scenarios
 
 Status = Literal["open", "agreed", "no_deal", "stopped"]
@@ -35,6 +36,13 @@ class Session:
     asked: int = 0
     # Where the rehearsal is played when a chat front keeps it apart (a Slack DM thread).
     thread: str = ""
+    # A scenario built from a real deal (``practice this deal``), kept whole so the
+    # rehearsal survives restarts and later edits of the deal; None for a built-in one.
+    built: dict[str, Any] | None = None
+    # What came out during play: the counterpart's answers to ``practice ask``
+    # (``{"kind": "asked", "top", "least"}``) and floors the rep said in an offer
+    # (``{"kind": "floor", "phrase", "round"}``).
+    revealed: list[dict[str, Any]] = field(default_factory=list)
 
     # -- the document ------------------------------------------------------------------
     def to_doc(self) -> dict[str, Any]:
@@ -44,7 +52,8 @@ class Session:
                 "theirs": [list(p) for p in self.theirs], "status": self.status,
                 "ended_by": self.ended_by,
                 "agreed": list(self.agreed) if self.agreed is not None else None,
-                "return_to": self.return_to, "asked": self.asked, "thread": self.thread}
+                "return_to": self.return_to, "asked": self.asked, "thread": self.thread,
+                "built": self.built, "revealed": self.revealed}
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Session:
@@ -56,13 +65,22 @@ class Session:
                    status=doc.get("status", "open"), ended_by=doc.get("ended_by", ""),
                    agreed=tuple(agreed) if agreed is not None else None,
                    return_to=doc.get("return_to", ""), asked=int(doc.get("asked", 0)),
-                   thread=str(doc.get("thread") or ""))
+                   thread=str(doc.get("thread") or ""),
+                   built=dict(doc["built"]) if doc.get("built") else None,
+                   revealed=[dict(r) for r in doc.get("revealed") or []])
 
     # -- play --------------------------------------------------------------------------
     @property
     def scenario_data(self) -> Scenario:
-        """The scenario being played."""
+        """The scenario being played: the one built from a real deal, or a built-in one."""
+        if self.built:
+            return scenario_from_doc(self.built)
         return builtin_scenarios()[self.scenario]
+
+    @property
+    def bundles(self) -> dict[str, dict[str, str]]:
+        """The real deal's MESO bundles when rehearsing it (label to terms)."""
+        return bundles_from_doc(self.built) if self.built else {}
 
     def counterpart(self) -> Counterpart:
         """The counterpart, rebuilt from the scenario, style and seed."""

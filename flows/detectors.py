@@ -15,6 +15,7 @@ from typing import Any
 from flows.amounts import Amount, find_amounts, headline
 from flows.model import Deal, Walkaway
 from flows.safeguards import SafeguardReading, read_safeguard
+from flows.vocabulary import WarningCode
 from phrases import PhraseLibrary
 from phrases.schema import CompiledDetector
 
@@ -33,7 +34,7 @@ def normalise(text: str) -> str:
 class Finding:
     """A detector hit: the warning code and the values its text needs."""
 
-    code: str
+    code: WarningCode
     values: dict[str, Any]
 
 
@@ -266,7 +267,7 @@ def _first_hit(detector: CompiledDetector, line: str) -> str | None:
 
 
 # -- ethics ------------------------------------------------------------------------------
-ETHICS_CODES = ("false_deadline", "invented_alternative", "hidden_terms")
+ETHICS_CODES: tuple[WarningCode, ...] = ("false_deadline", "invented_alternative", "hidden_terms")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Their words reported by us: "they said the offer expires Friday", "you mentioned".
 _THEY_SAID = re.compile(

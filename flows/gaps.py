@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flows.model import Deal
+from flows.vocabulary import WarningCode
 
-Gap = tuple[str, dict[str, Any]]
+Gap = tuple[WarningCode, dict[str, Any]]
 
 
 def exit_gaps(deal: Deal) -> list[Gap]:

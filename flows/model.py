@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from flows.amounts import format_money
+from flows.vocabulary import ACTIVE_PHASES as ACTIVE_PHASES  # callers find it here too
 
 Direction = Literal["min", "max"]
 
@@ -219,8 +220,6 @@ class Move:
         """True for a give that nothing has been received for yet."""
         return self.kind == "give" and not self.paired
 
-
-ACTIVE_PHASES = ("setup", "first_move", "midgame", "close")
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from flows.amounts import find_amounts
 from flows.detectors import Detectors, Finding, normalise
 from flows.model import Deal, IssueScore
 from flows.reading.words import is_word, verb_lemma
+from flows.vocabulary import WarningCode
 from phrases import PhraseLibrary
 
 ONE_WAY, HARD, SPLIT, FLOOR = ("one_way_concession", "hard_line_tone", "split_the_difference",
@@ -203,7 +204,8 @@ class _Writer:
             sentences.append(self.render(self.rw.firm_open))
         return _finish(sentences)
 
-    def _spans(self, detectors: Detectors) -> list[tuple[str, Finding, tuple[int, int]]]:
+    def _spans(self, detectors: Detectors
+               ) -> list[tuple[WarningCode, Finding, tuple[int, int]]]:
         """Where in the line each risky phrase of the whole line stands."""
         low = normalise(self.line)
         if len(low) != len(self.line):
@@ -216,7 +218,7 @@ class _Writer:
                 spans.append((finding.code, finding, (at, at + len(phrase))))
         return spans
 
-    def fallback(self, codes: set[str]) -> str | None:
+    def fallback(self, codes: set[WarningCode]) -> str | None:
         """A line from our templates alone, when the rep's words will not do.
 
         Only for a hard line (firm but open) or a floor (the rationale): a give or a split

@@ -11,7 +11,7 @@ from flows.model import Deal
 from flows.replies import Analysis, Notice, Reply, Table, WarningItem
 from flows.script_lines import offered_lines
 from flows.storage import DealSpace
-from flows.vocabulary import SCRIPT_VARS, WARNING_VARS
+from flows.vocabulary import SCRIPT_VARS, WARNING_VARS, WarningCode
 from phrases import PhraseLibrary
 
 NO_COUNTERPARTY = "your counterpart"
@@ -64,7 +64,7 @@ class Turn:
         """Add the reply text ``key`` behind "More": background, not what matters now."""
         self.details.append(self.lib.reply(key, **values))
 
-    def warn(self, code: str, **values: Any) -> None:
+    def warn(self, code: WarningCode, **values: Any) -> None:
         """Raise a warning; ``values`` must be exactly the code's declared variables."""
         expected = set(WARNING_VARS[code])
         if set(values) != expected:

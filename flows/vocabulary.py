@@ -7,15 +7,57 @@ its text fails every test run, not a user's session.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal, get_args
 
-PHASES: Final = ("setup", "first_move", "midgame", "close", "review", "walked_away")
-FORWARD_PHASES: Final = ("setup", "first_move", "midgame", "close", "review")
+Phase = Literal["setup", "first_move", "midgame", "close", "review", "walked_away"]
+PHASES: Final[tuple[Phase, ...]] = get_args(Phase)
+FIRST_PHASE: Final[Phase] = "setup"
+FORWARD_PHASES: Final[tuple[Phase, ...]] = ("setup", "first_move", "midgame", "close", "review")
+# Where a deal is still being negotiated, and where it has ended (signed or walked away).
+ACTIVE_PHASES: Final[tuple[Phase, ...]] = ("setup", "first_move", "midgame", "close")
+FINAL_PHASES: Final[frozenset[Phase]] = frozenset({"review", "walked_away"})
 CONTEXTS: Final = ("sales", "partnership", "procurement", "hiring")
 DEFAULT_CONTEXT: Final = "sales"
 
 # Selling contexts protect a minimum; buying contexts a maximum (see `walkaway`).
 MINIMUM_CONTEXTS: Final = frozenset({"sales", "partnership"})
+
+WarningCode = Literal[
+    "missing_batna",
+    "missing_walkaway",
+    "single_issue",
+    "no_evidence",
+    "no_tradeables",
+    "no_meso",
+    "premature_offer",
+    "anchor_without_evidence",
+    "one_way_concession",
+    "reciprocity_stalled",
+    "uneven_trade",
+    "overshare_walkaway",
+    "hard_line_tone",
+    "split_the_difference",
+    "their_anchor",
+    "price_pushback",
+    "unbundling",
+    "below_walkaway",
+    "their_hard_line",
+    "their_split",
+    "competitor_claim",
+    "their_cherry_pick",
+    "too_many_bundles",
+    "bundles_not_equivalent",
+    "cherry_picking",
+    "vague_safeguard",
+    "governance_deferred",
+    "no_safeguards",
+    "no_governance",
+    "no_exit_path",
+    "unreciprocated_concessions",
+    "false_deadline",
+    "invented_alternative",
+    "hidden_terms",
+]
 
 # Warning code -> the variables its message and suggestion may use. The engine always
 # passes exactly these.
@@ -57,7 +99,7 @@ WARNING_VARS: Final[dict[str, tuple[str, ...]]] = {
     "invented_alternative": ("phrase",),
     "hidden_terms": ("phrase",),
 }
-WARNING_CODES: Final = tuple(WARNING_VARS)
+WARNING_CODES: Final[tuple[WarningCode, ...]] = get_args(WarningCode)
 
 # Text detectors kept as data in phrases/patterns.yaml.
 DETECTORS: Final = (

@@ -26,14 +26,14 @@ from bot.slack.blocks import (
     truncate_markup,
 )
 from bot.slack.onboarding import intro_blocks
-from flows.gaps import exit_gaps
+from flows.gaps import Gap, exit_gaps
 from flows.model import Deal
+from flows.vocabulary import FINAL_PHASES
 from phrases import PhraseLibrary
 
 # Four blocks a deal, plus the header and intro, stays well inside 100 blocks a view.
 MAX_DEALS_SHOWN = 20
 BLOCKS_PER_DEAL = 4
-FINAL_PHASES = frozenset({"review", "walked_away"})
 
 
 def home_view(deals: list[Deal], active_id: int | None, labels: Labels,
@@ -138,7 +138,7 @@ def _coverage(deal: Deal) -> str:
             f"{exits} exit path{'s' if exits != 1 else ''}")
 
 
-def next_step(deal: Deal, gaps: list[tuple[str, dict[str, Any]]],
+def next_step(deal: Deal, gaps: list[Gap],
               lib: PhraseLibrary | None) -> str:
     """The next thing to do on a deal, as a sentence.
 

@@ -6,6 +6,7 @@ from flows.commands import command
 from flows.detectors import Detectors
 from flows.model import Clause
 from flows.turn import Turn, require_text
+from flows.vocabulary import FINAL_PHASES
 
 
 @command("safeguard", "contingency", "sla")
@@ -59,5 +60,5 @@ def handle_debrief(turn: Turn, args: str) -> None:
         return
     deal = turn.touch()
     deal.debriefs.append(require_text(args, "debrief note"))
-    turn.say("debrief_added", count=len(deal.debriefs), reviewing=deal.phase in (
-        "review", "walked_away"))
+    turn.say("debrief_added", count=len(deal.debriefs),
+             reviewing=deal.phase in FINAL_PHASES)

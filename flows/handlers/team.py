@@ -31,6 +31,7 @@ from flows.team import (
 )
 from flows.turn import Turn, deal_facts
 
+from flows.vocabulary import FINAL_PHASES
 MAX_NUDGE_NOTE = 300
 MAX_GIVE_GET_HOURS = 24 * 30
 POLICY_WORDS = {"give-get": POLICY_GIVE_GET, "give_get": POLICY_GIVE_GET,
@@ -374,7 +375,7 @@ def _pick_deal(deals: list[Deal], rest: str) -> tuple[Deal, str]:
     if named:
         deal = max(named, key=lambda d: len(d.name))
         return deal, text[len(deal.name):].strip()
-    open_deals = [d for d in deals if d.phase not in ("review", "walked_away")]
+    open_deals = [d for d in deals if d.phase not in FINAL_PHASES]
     if not text and len(open_deals) == 1:
         return open_deals[0], ""
     if not text:

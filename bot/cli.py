@@ -174,15 +174,7 @@ def _db_current(database: Any) -> int:
     if current == head:
         print(f"Schema {current} (up to date).")
         return 0
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    from bot.store.database import MIGRATIONS
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
-    if current is None or current in known:
+    if not database.is_newer_than_code():
         print(f"Schema {current or 'none'} (needs upgrade to {head}: run `dealcoach db upgrade`).")
         return 1
     print(f"Schema {current} (newer than this version of dealcoach, which knows up to {head}).")

@@ -28,6 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.errors import SettingsError
 from bot.store.models import UserRow
 
 log = logging.getLogger(__name__)
@@ -112,10 +113,29 @@ class Database:
         """The newest revision the code knows."""
         return SCHEMA_HEAD
 
+    def is_newer_than_code(self) -> bool:
+        """Whether a newer dealcoach has upgraded the schema past every revision we know."""
+        from alembic.script import ScriptDirectory
+
+        current = self.current_revision()
+        if current is None:
+            return False
+        scripts = ScriptDirectory.from_config(_alembic_config(self.url))
+        return current not in {script.revision for script in scripts.walk_revisions()}
+
     def upgrade(self) -> None:
-        """Apply every pending migration."""
+        """Apply every pending migration.
+
+        Raises:
+            SettingsError: a newer dealcoach already upgraded this database.
+
+        """
         from alembic import command as alembic_command
 
+        if self.is_newer_than_code():
+            raise SettingsError(
+                f"This database is at schema {self.current_revision()}, newer than this "
+                f"version of dealcoach knows ({SCHEMA_HEAD}): upgrade dealcoach instead.")
         config = _alembic_config(self.url)
         with self.engine.begin() as conn:
             config.attributes["connection"] = conn

@@ -27,6 +27,7 @@ from flows.team import (
     deal_health,
     gap_title,
     mentions,
+    practice_score,
     watched,
 )
 from flows.turn import Turn, deal_facts
@@ -285,6 +286,11 @@ def _show(turn: Turn) -> None:
     turn.people.extend(members)
     turn.say("team_shown", manager=manager or "", members=len(members), deals=len(rows),
              nudges=sum(1 for h in rows if h.nudge_gap))
+    scores = [practice_score(m, team.practice_of(m)) for m in members]
+    turn.say("team_practice", reps=[
+        {"owner": s.owner, "count": s.count,
+         "share": f"{float(s.joint_share):.0%}" if s.joint_share is not None else ""}
+        for s in scores])
     _pending(turn, asking, waiting)
     for health in rows:
         if health.nudge_gap:

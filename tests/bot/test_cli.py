@@ -81,3 +81,21 @@ def test_a_user_name_longer_than_the_store_keeps_is_refused_at_start(
     monkeypatch.setattr("sys.stdin", io.StringIO("new Acme\n"))
     assert main(["chat", "--db", db, "--user", "u" * 64, "--json"]) == 0
     assert '"deal": "Acme"' in capsys.readouterr().out
+
+
+def test_db_upgrade_on_a_newer_schema_says_so_in_one_sentence(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlalchemy import text
+
+    from bot.store.database import Database
+
+    db = str(tmp_path / "x.db")
+    assert main(["db", "upgrade", "--db", db]) == 0
+    database = Database(f"sqlite:///{db}")
+    with database.engine.begin() as conn:  # a newer dealcoach was here first
+        conn.execute(text("UPDATE alembic_version SET version_num = '0999'"))
+    database.dispose()
+    capsys.readouterr()
+    assert main(["db", "upgrade", "--db", db]) == 2
+    err = capsys.readouterr().err
+    assert "newer than this version of dealcoach" in err and "Traceback" not in err

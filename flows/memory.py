@@ -67,6 +67,11 @@ class MemoryTeams:
         space = self._world.spaces.get(member_id)
         return space.list_deals() if space else []
 
+    def practice_of(self, member_id: str) -> list[Deal]:
+        """A rep's practice deals."""
+        space = self._world.spaces.get(member_id)
+        return space.list_deals(practice=True) if space else []
+
     def oldest_unpaired_give(self, deal: Deal) -> Move | None:
         """The deal's oldest unanswered give."""
         for space in self._world.spaces.values():

@@ -56,6 +56,13 @@ class TeamDirectory(Protocol):
         """A member's real deals (no practice deals), oldest first, read-only."""
         ...
 
+    def practice_of(self, member_id: str) -> list[Deal]:
+        """A member's practice deals (rehearsals), oldest first, read-only.
+
+        Only for scores: a manager's view reduces them to counts and joint values.
+        """
+        ...
+
     def oldest_unpaired_give(self, deal: Deal) -> Move | None:
         """The deal's oldest give with nothing received for it yet."""
         ...

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from fractions import Fraction
 
 from flows.errors import BadArguments
 from flows.gaps import every_gap, exit_gaps
@@ -117,6 +118,47 @@ def deal_health(owner: str, deal: Deal, now: datetime, oldest_give: Move | None,
         safeguards=safeguards, governance=governance, exit_path=exit_path,
         unpaired_gives=deal.unpaired_gives, days_idle=idle, violations=tuple(violations),
     )
+
+
+@dataclass(frozen=True)
+class PracticeScore:
+    """A rep's rehearsals as their manager sees them: how many, and how well, no more.
+
+    Attributes:
+        owner: The rep's user id.
+        count: Rehearsals played to the end (stopped and open ones are not scored).
+        joint_share: Their average joint value as a share of the best possible outcome of
+            each scenario (the frontier's largest joint value, or both walk-aways where
+            walking away is worth more); None with no rehearsal.
+
+    """
+
+    owner: str
+    count: int
+    joint_share: Fraction | None
+
+
+def practice_score(owner: str, deals: list[Deal]) -> PracticeScore:
+    """Summarise a rep's practice deals: count and average joint value, never the moves."""
+    from flows.practice.debrief import debrief  # the practice engine only when asked
+    from flows.practice.session import Session
+
+    shares: list[Fraction] = []
+    for deal in deals:
+        session = Session.from_doc(deal.practice)
+        if session.is_open or session.status == "stopped":
+            continue
+        try:
+            result = debrief(session)
+        except (KeyError, ValueError):  # a scenario since removed: not scored
+            continue
+        # The best outcome: the frontier's largest joint value, or walking away when both
+        # walk-aways add up to more (a scenario with no zone of agreement).
+        scenario = session.scenario_data
+        best = max(result.max_joint.joint, scenario.walkaway_us + scenario.walkaway_them)
+        shares.append(result.joint / best if best > 0 else Fraction(0))
+    average = sum(shares, Fraction(0)) / len(shares) if shares else None
+    return PracticeScore(owner, len(shares), average)
 
 
 def gap_open(deal: Deal, gap: str) -> bool:

@@ -67,6 +67,13 @@ class SqlTeams:
             .order_by(DealRow.id))
         return [deal for deal in map(deal_of, rows) if not deal.is_practice]
 
+    def practice_of(self, member_id: str) -> list[Deal]:
+        """The member's practice deals, oldest first (read-only copies, for scores only)."""
+        rows = self._session.scalars(select(DealRow).where(
+            DealRow.workspace_id == self._workspace, DealRow.user_id == member_id)
+            .order_by(DealRow.id))
+        return [deal for deal in map(deal_of, rows) if deal.is_practice]
+
     def oldest_unpaired_give(self, deal: Deal) -> Move | None:
         """The deal's oldest give with nothing received for it (an index lookup)."""
         row = self._session.scalar(

@@ -154,13 +154,16 @@ def _start_this_deal(turn: Turn, style_word: str | None, seed: str | None) -> No
     scenario = built.scenario
     brief = turn.lib.reply(
         "practice_this_brief", source=built.source, issues=len(scenario.sheet.issues),
-        packages=scenario.sheet.outcome_count, bundles=sorted(built.bundles),
+        bundles=sorted(built.bundles),
         walkaway_issue=built.walkaway_issue, walkaway_option=built.walkaway_option,
         deal_walkaway=real.walkaway.text if real.walkaway else "",
         share=f"{float(rehearsal.DEFAULT_SHARE):.0%}", walkaway=points(scenario.walkaway_us))
     scenario = Scenario(**{**scenario.__dict__, "brief": brief})
     _begin(turn, scenario, style, seed,
            built=rehearsal.scenario_to_doc(scenario, built.bundles), floor=real.walkaway)
+    turn.detail("practice_this_estimates", source=built.source,
+                walkaway_issue=built.walkaway_issue,
+                deal_walkaway=real.walkaway.text if real.walkaway else "")
 
 
 def _begin(turn: Turn, scenario: Scenario, style: Style, seed_text: str | None,
@@ -200,8 +203,6 @@ def _begin(turn: Turn, scenario: Scenario, style: Style, seed_text: str | None,
     turn.table = Table(["issue", "option", "your points"],
                        [[issue.name, option.label, points(option.us)]
                         for issue in scenario.sheet.issues for option in issue.options])
-    if built is not None:
-        turn.detail("practice_this_estimates")
     _speak(turn, session, opening)
     turn.suggest("offer", "practice ask", "accept")
 

@@ -121,15 +121,27 @@ def _groups(hits: list[_Hit]) -> list[list[_Hit]]:
 
 
 def _named_near(scenario: Scenario, text: str, start: int, end: int) -> set[int]:
-    """The issues whose name stands within :data:`NEAR` characters of a phrase."""
+    """The issue(s) whose name stands nearest a phrase, within :data:`NEAR` characters."""
     lower = text.lower()
-    window = lower[max(0, start - NEAR):start] + " " + lower[end:end + NEAR]
-    near = set()
+    distance: dict[int, int] = {}
     for i, issue in enumerate(scenario.sheet.issues):
         words = [w for w in _TOKEN.findall(issue.name.lower()) if len(w) > 2]
-        if words and all(re.search(rf"\b{re.escape(w)}", window) for w in words):
-            near.add(i)
-    return near
+        gaps = []
+        for word in words:
+            spots = [m.start() for m in re.finditer(rf"\b{re.escape(word)}", lower)]
+            near = [start - s - len(word) if s < start else s - end for s in spots
+                    if s + len(word) <= start or s >= end]
+            near = [d for d in near if d <= NEAR]
+            if not near:
+                break
+            gaps.append(min(near))
+        else:
+            if gaps:
+                distance[i] = max(gaps)
+    if not distance:
+        return set()
+    nearest = min(distance.values())
+    return {i for i, d in distance.items() if d == nearest}
 
 
 def read_offer(scenario: Scenario, text: str,

@@ -138,7 +138,10 @@ def test_practice_deals_never_show_in_deals_home_or_the_team_view(running: Runni
         if user == "U1":
             assert "Acme" in text
     team = as_text(ask(running, "team", user="U1"))
-    assert "Acme" in team and "Practice" not in team
+    # The manager sees scores (count, average joint value), never a rehearsal or its moves.
+    assert "Acme" in team and "Practice 1" not in team and "Practice 2" not in team
+    assert f"<@{REP}> 2 rehearsals, average joint value" in team
+    assert "Rehearsal" not in team and "offered" not in team
 
 
 def _home(running: Running, user: str) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from bot.slack.inbox import InboxDropped, current_claim
 from bot.slack.models import (
     InboxClaim,
     SlackEventRow,
+    SlackHomeViewRow,
     SlackLastReplyRow,
     SlackReplyMoreRow,
     commit_turn,
@@ -353,7 +354,8 @@ class SlackCoach:
         """
         with self.database.session() as session:
             removed = 0
-            for model in (SlackLastReplyRow, SlackEventRow, SlackReplyMoreRow):
+            for model in (SlackLastReplyRow, SlackEventRow, SlackReplyMoreRow,
+                          SlackHomeViewRow):
                 result = session.execute(delete(model).where(model.workspace_id == workspace_id))
                 removed += int(getattr(result, "rowcount", 0) or 0)
             return removed

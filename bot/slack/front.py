@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_sdk import WebClient
@@ -19,8 +19,7 @@ from slack_sdk.oauth.installation_store import InstallationStore
 from bot.slack.blocks import Message, escape, section, shared
 from bot.slack.client import call, post_to_response_url
 from bot.slack.coach import SlackCoach, Turn
-from bot.slack.home import home_view
-from bot.slack.home_team import load_team_home, team_home_blocks
+from bot.slack.home_publish import HomePublisher
 from bot.slack.outbox import send_now
 from bot.slack.people import needs_profile, who_for
 from bot.slack.settings import SlackSettings
@@ -63,6 +62,12 @@ class Front:
     settings: SlackSettings
     # slack_sdk's installation store when workspaces install through OAuth, else None.
     installation_store: InstallationStore | None = None
+    # Publishes Home tabs when they changed, debounced per user (one per process).
+    home: HomePublisher = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.home = HomePublisher(self.coach.database, self.coach.engine.lib, self.coach.labels,
+                                  self.coach.service.clock)
 
     # -- replies -------------------------------------------------------------------------
     def respond(self, response_url: str | None, message: Message, *,
@@ -171,7 +176,10 @@ class Front:
 
     # -- App Home ------------------------------------------------------------------------
     def publish_home(self, client: WebClient, workspace_id: str, user_id: str) -> bool:
-        """Publish the user's Home tab: their deals, then their team and reminder.
+        """Publish the user's Home tab now: their deals, then their team and reminder.
+
+        For a user opening the tab: sent whether or not it changed (see
+        :mod:`bot.slack.home_publish`).
 
         Args:
             client: the request's Web API client.
@@ -179,21 +187,14 @@ class Front:
             user_id: whose Home tab.
 
         """
-        try:
-            deals, active = self.coach.deals(workspace_id, user_id)
-            lib = self.coach.engine.lib
-            people = load_team_home(self.coach.database, lib, workspace_id, user_id,
-                                    self.coach.service.clock())
-            view = home_view(deals, active, self.coach.labels, lib,
-                             extra=team_home_blocks(people, self.coach.labels, lib))
-            return call(client, "views.publish", user_id=user_id, view=view) is not None
-        except Exception as exc:  # the reply went out already; a stale Home tab is no error
-            log.error("the Home tab of %s was not refreshed: %s", user_id, type(exc).__name__)
-            return False
+        return self.home.publish(client, workspace_id, user_id)
 
     def after_turn(self, client: WebClient, workspace_id: str, user_id: str,
                    turn: Turn, *, dm_channel: str | None = None) -> None:
         """Refresh the Home tab when the command may have changed what it shows.
+
+        The refresh publishes only a view that changed, at most once a second a user
+        (:class:`~bot.slack.home_publish.HomePublisher`).
 
         First, send the DMs the command queued for other people (a nudge, a team note)
         with the request's token. After ``analyze``, also upload the frontier chart to the
@@ -214,4 +215,4 @@ class Front:
         if turn.accepted and getattr(turn.outcome, "command", "") == ANALYZE_COMMAND:
             send_deal_chart(client, user_id, turn, dm_channel)
         if turn.accepted and getattr(turn.outcome, "command", "") not in READ_ONLY_COMMANDS:
-            self.publish_home(client, workspace_id, user_id)
+            self.home.refresh(client, workspace_id, user_id)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.slack.blocks import (
     OPEN_FORM_ACTION,
@@ -73,18 +74,34 @@ def load_team_home(database: Database, lib: PhraseLibrary, workspace_id: str, us
     with database.session() as session:
         user = session.scalar(select(UserRow).where(
             UserRow.workspace_id == workspace_id, UserRow.user_id == user_id))
-        if user is None:
-            # Never typed a command, yet maybe on a team (added or assigned by someone
-            # else): a row that is only read, never added to the session.
-            user = UserRow(workspace_id=workspace_id, user_id=user_id)
-        space = SqlDealSpace(session, user)
-        team = space.team()
-        members = team.members_of(user_id)
-        rows: list[DealHealth] = []
-        if members:
-            turn = Turn(lib=lib, space=space, now=now, deal=None, command="team")
-            rows = team_view(team, user_id, turn)
-        return TeamHome(user_id, now, space.profile(), team.manager_of(user_id), members, rows)
+        return read_team_home(session, user, lib, workspace_id, user_id, now)
+
+
+def read_team_home(session: Session, user: UserRow | None, lib: PhraseLibrary,
+                   workspace_id: str, user_id: str, now: datetime) -> TeamHome:
+    """:func:`load_team_home` in a session the caller holds (and its user row, if any).
+
+    Args:
+        session: an open session; nothing is written in it.
+        user: the user's row, None when they never typed a command.
+        lib: the phrase library.
+        workspace_id: the Slack team id.
+        user_id: whose Home tab.
+        now: the current time.
+
+    """
+    if user is None:
+        # Never typed a command, yet maybe on a team (added or assigned by someone
+        # else): a row that is only read, never added to the session.
+        user = UserRow(workspace_id=workspace_id, user_id=user_id)
+    space = SqlDealSpace(session, user)
+    team = space.team()
+    members = team.members_of(user_id)
+    rows: list[DealHealth] = []
+    if members:
+        turn = Turn(lib=lib, space=space, now=now, deal=None, command="team")
+        rows = team_view(team, user_id, turn)
+    return TeamHome(user_id, now, space.profile(), team.manager_of(user_id), members, rows)
 
 
 def team_home_blocks(home: TeamHome, labels: Labels, lib: PhraseLibrary) -> list[Block]:

@@ -407,6 +407,17 @@ class SlackWelcomedRow(Base):
     welcomed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class SlackHomeViewRow(Base):
+    """A digest of the Home tab view last published to a user, so an unchanged one is not sent."""
+
+    __tablename__ = "slack_home_views"
+
+    workspace_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 # -- slack_sdk's OAuth stores (SQLAlchemyInstallationStore, SQLAlchemyOAuthStateStore) --------
 INSTALLATIONS_TABLE = "slack_installations"
 BOTS_TABLE = "slack_bots"

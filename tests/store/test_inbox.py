@@ -179,5 +179,5 @@ def test_migration_0006_upgrades_and_downgrades(database: Database) -> None:
     with database.engine.begin() as conn:
         config.attributes["connection"] = conn
         alembic_command.upgrade(config, "head")
-    assert database.current_revision() == Database.head_revision() == "0009"
+    assert database.current_revision() == Database.head_revision() == "0010"
     assert receive(database) is not None

@@ -132,7 +132,7 @@ def test_migration_0005_upgrades_and_downgrades(database: Database) -> None:
     with database.engine.begin() as conn:
         config.attributes["connection"] = conn
         alembic_command.upgrade(config, "head")
-    assert database.current_revision() == Database.head_revision() == "0009"
+    assert database.current_revision() == Database.head_revision() == "0010"
     assert "journal_entries" in tables()
     # The deal survived; its journal did not, so there is nothing to undo.
     svc = service_for(database)

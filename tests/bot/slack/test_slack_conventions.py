@@ -211,7 +211,7 @@ def test_a_welcome_is_claimed_once_and_known_users_were_welcomed_by_the_migratio
         conn.execute(text("INSERT INTO users (workspace_id, user_id, created_at) "
                           "VALUES ('T1', 'U5', '2026-01-01 00:00:00+00:00')"))
         alembic_command.upgrade(config, "head")
-    assert database.current_revision() == Database.head_revision() == "0009"
+    assert database.current_revision() == Database.head_revision() == "0010"
     assert not claim_welcome(database, "T1", "U5", now)  # used the app before
     assert claim_welcome(database, "T1", "U6", now)
 

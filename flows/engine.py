@@ -12,6 +12,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Literal
 
 import flows.handlers  # noqa: F401  (registers every command)
 from flows.commands import (
@@ -141,10 +142,13 @@ class Engine:
                         word, args, reading):
                     return self._follow(reading, space, now, deal, text=text)
             return outcome
-        offer = self._rehearsal_offer(text, space, now)
-        if offer is not None:
-            return offer
-        reading, deal = self._read(text, space, now)
+        active = space.active_deal()
+        if active is not None and active.is_practice and reads_as_offer(active, text):
+            # In an open rehearsal, a plain line that names options is an offer.
+            offer = resolve("offer")
+            assert offer is not None
+            return self._execute([(offer, text)], space, now, label=text)
+        reading, deal = self._read(text, space, now, active)
         guess = suggest(word) if spec is None and not self.reader.knows(word) else None
         single = " " not in text
         if reading.kind in ("chat", "unclear") and (
@@ -182,24 +186,18 @@ class Engine:
             outcome.read_as = list(lines)
         return outcome
 
-    def _rehearsal_offer(self, text: str, space: DealSpace, now: datetime) -> Outcome | None:
-        """In an open rehearsal, a plain line that names options is an offer to the counterpart."""
-        deal = space.active_deal()
-        if deal is None or not deal.is_practice or not reads_as_offer(deal, text):
-            return None
-        spec = resolve("offer")
-        assert spec is not None
-        return self._execute([(spec, text)], space, now, label=text)
-
     # -- reading -------------------------------------------------------------------------
     def read(self, text: str, space: DealSpace, now: datetime) -> Reading:
         """How the reader understands ``text`` for this user's active deal."""
         return self._read(text, space, now)[0]
 
-    def _read(self, text: str, space: DealSpace,
-              now: datetime) -> tuple[Reading, Deal | None]:
-        """The reading, and the active deal it was read against (loaded once per turn)."""
-        deal = space.active_deal()
+    def _read(self, text: str, space: DealSpace, now: datetime,
+              active: Deal | Literal[False] | None = False) -> tuple[Reading, Deal | None]:
+        """The reading, and the active deal it was read against (loaded once per turn).
+
+        ``active`` is the active deal when the caller has loaded it already.
+        """
+        deal = space.active_deal() if active is False else active
         last = None
         if deal is not None and deal.moves_count:
             recent = space.recent_moves(deal, 1)

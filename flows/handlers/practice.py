@@ -145,8 +145,8 @@ def _start_this_deal(turn: Turn, style_word: str | None, seed: str | None) -> No
     real = turn.deal
     if real is None or real.is_practice:
         raise NotNow(turn.lib.reply("practice_this_no_deal"))
-    counterpart = real.counterparty[0][:80] if real.counterparty else turn.lib.reply(
-        "practice_this_counterpart")
+    # Not the deal's counterparty notes: they are the rep's notes, not a name to speak as.
+    counterpart = turn.lib.reply("practice_this_counterpart")
     try:
         built = rehearsal.build(real, title=real.name[:80], counterpart=counterpart, brief="")
     except rehearsal.RehearsalError as exc:

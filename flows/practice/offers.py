@@ -121,7 +121,33 @@ def _groups(hits: list[_Hit]) -> list[list[_Hit]]:
 
 
 def _named_near(scenario: Scenario, text: str, start: int, end: int) -> set[int]:
-    """The issue(s) whose name stands nearest a phrase, within :data:`NEAR` characters."""
+    """The issue(s) whose name stands nearest a phrase, within :data:`NEAR` characters.
+
+    Names in the phrase's own clause (between commas, semicolons, ``and``, ``with``)
+    come first: in ``ours on price, theirs on term`` theirs is term's.
+    """
+    clause = _clause(text, start, end)
+    if clause is not None:
+        inside = _nearest(scenario, text[clause[0]:clause[1]], start - clause[0],
+                          end - clause[0])
+        if inside:
+            return inside
+    return _nearest(scenario, text, start, end)
+
+
+_CLAUSE_BREAK: Final = re.compile(r"[,;]|\b(?:and|with|plus|but)\b", re.I)
+
+
+def _clause(text: str, start: int, end: int) -> tuple[int, int] | None:
+    breaks = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(text)]
+    if not breaks:
+        return None
+    before = max((e for s, e in breaks if e <= start), default=0)
+    after = min((s for s, e in breaks if s >= end), default=len(text))
+    return before, after
+
+
+def _nearest(scenario: Scenario, text: str, start: int, end: int) -> set[int]:
     lower = text.lower()
     distance: dict[int, int] = {}
     for i, issue in enumerate(scenario.sheet.issues):
@@ -190,11 +216,16 @@ def read_offer(scenario: Scenario, text: str,
 
 def names_options(scenario: Scenario, text: str,
                   bundles: Mapping[str, Mapping[str, str]] | None = None) -> bool:
-    """Whether a line is an offer in words: it names an option, a bundle, or a near miss."""
+    """Whether a line is an offer in words.
+
+    It names an option, a bundle or a near miss, or it has a figure (an amount, a number
+    with a unit) that no option matches: during a rehearsal that is an offer to explain.
+    """
     try:
         read_offer(scenario, text, bundles)
     except OfferReadError as exc:
-        return exc.code != "practice_plain_nothing"
+        if exc.code == "practice_plain_nothing":
+            return bool(_money(text) or _unit_readings(text))
     return True
 
 

@@ -192,3 +192,31 @@ def test_buttons_in_the_dm_start_and_play_a_rehearsal_in_its_thread(running: Run
     assert not running.fake.of("click")  # nothing went through the response_url
     status = _say(running, "status")
     assert "Acme" in status["all"]
+
+
+def test_rehearsing_the_real_deal_in_its_thread_in_plain_words(running: Running) -> None:
+    prepare_rep_deal(running, user=REP)
+    for line in ("issue price us=5 them=2", "issue term us=1 them=4", "bundle A price=ours"):
+        assert hasattr(running.service.handle("T1", REP, line), "text"), line
+    start = _say(running, "practice this deal seed 2")
+    assert start["thread_ts"] is None and "this message's thread" in start["all"]
+    assert "from your issue map; their points are estimates" in start["all"]
+    assert "Your bundles work too: `offer A`" in start["all"]
+    thread = start["ts"]
+    offered = _say(running, "ours on price, theirs on term", thread)
+    assert offered["thread_ts"] == thread and "You offered price ours, term theirs." in \
+        offered["all"]
+    missed = _say(running, "we can do 110k", thread)
+    assert missed["thread_ts"] == thread and "could not find an option" in missed["all"]
+    bundle = _say(running, "offer A", thread)
+    assert "You offered price ours, term theirs." in bundle["all"]
+    end = _say(running, "walk", thread)
+    assert end["thread_ts"] == thread and DEBRIEF in end["all"]
+    # The built scenario is in the stored session document, so it outlives the process.
+    with running.database.session() as session:
+        (facts,) = [row.facts for row in session.scalars(select(DealRow))
+                    if row.facts.get("practice")]
+    stored = Session.from_doc(facts["practice"])
+    assert stored.built is not None and stored.scenario_data.title == "Acme"
+    assert [i.name for i in stored.scenario_data.sheet.issues] == ["price", "term"]
+    assert running.service.handle("T1", REP, "status").deal == "Acme"  # type: ignore[union-attr]

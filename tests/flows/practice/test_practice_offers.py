@@ -85,6 +85,16 @@ def test_lines_that_name_nothing_are_not_offers(text: str) -> None:
     assert not names_options(SAAS, text)
 
 
+def test_a_figure_that_fits_no_issue_is_an_offer_to_explain() -> None:
+    # No option is counted in weeks or hours: nothing is named...
+    for text in ("we can start in 3 weeks", "we'd add 2 hours of training"):
+        with pytest.raises(OfferReadError) as caught:
+            read_offer(SAAS, text)
+        assert caught.value.code == "practice_plain_nothing"
+        # ...but a figure in a rehearsal is a move: it is explained, not read as chat.
+        assert names_options(SAAS, text)
+
+
 def test_bundles_by_label() -> None:
     bundles = {"A": {"price": "110k", "term": "3 years", "onboarding": "free"},
                "B": {"price": "$100,000", "support": "Premium"},

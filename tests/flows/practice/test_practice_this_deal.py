@@ -53,7 +53,8 @@ def test_from_the_sheet_with_the_walkaway_placed_and_the_bundles(
     _setup(transcript, SHEET)
     reply = transcript.send("practice this deal")
     assert isinstance(reply, Reply)
-    assert "Rehearsal: Acme renewal, against Dana Reyes" in reply.text
+    assert "Rehearsal: Acme renewal, against The other side" in reply.text
+    assert "IT lead" not in reply.text  # the counterparty note is the rep's, not a name
     assert "from your scoring sheet; their points are the estimates" in reply.text
     # min 100k -> price 100k with nothing else won: 18 + 0 + 9.
     assert "placed at price 100k with nothing else won: 27 points" in reply.text

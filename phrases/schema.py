@@ -11,6 +11,9 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+# What follows a figure's first digit: more digits and separators, then a unit.
+_FIGURE_REST = re.compile(r"[\d.,]*(?:\s?(?:k|m|bn|%|percent|grand)\b)?", re.IGNORECASE)
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -102,6 +105,11 @@ class CompiledDetector:
             start, end = min(start, hit.start()), max(end, hit.end())
         if any(p.search(text) for p in self.unless):
             return None
+        # A pattern that stops at a figure's first digit ("our bottom line is 1") quotes the
+        # whole figure: the rest of the number and its unit.
+        if end and text[end - 1].isdigit():
+            rest = _FIGURE_REST.match(text, end)
+            end = rest.end() if rest else end
         return text[start:end]
 
 

@@ -987,3 +987,20 @@ def test_anchor_figures_stay_anchors(detectors: Detectors, line: str) -> None:
 @pytest.mark.parametrize("line", NOT_ANCHOR_FIGURES, ids=_ids(NOT_ANCHOR_FIGURES))
 def test_figures_about_them_are_not_anchors(detectors: Detectors, line: str) -> None:
     assert heard(detectors, line, MAX_100K) == set()
+
+
+def test_a_floor_said_aloud_is_quoted_with_its_whole_figure() -> None:
+    from datetime import UTC, datetime
+
+    from flows.engine import Engine
+    from flows.memory import MemoryDealSpace
+    from flows.replies import Reply
+
+    engine, space = Engine(), MemoryDealSpace()
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    for line in ["new Acme", "walkaway 110k"]:
+        engine.handle(line, space, now)
+    reply = engine.handle("say our bottom line is 110k", space, now)
+    assert isinstance(reply, Reply)
+    (floor,) = [w for w in reply.warnings if w.code == "overshare_walkaway"]
+    assert '"our bottom line is 110k"' in floor.message

@@ -324,7 +324,7 @@ class SlackCoach:
             key: the button's value.
 
         """
-        with self.database.session() as session:
+        with self.database.read_session() as session:
             row = session.get(SlackReplyMoreRow, key[:32])
             if row is None or row.workspace_id != workspace_id or row.user_id != user_id:
                 return None
@@ -338,7 +338,7 @@ class SlackCoach:
             user_id: the Slack user id.
 
         """
-        with self.database.session() as session:
+        with self.database.read_session() as session:
             row = session.get(SlackLastReplyRow, (workspace_id, user_id))
             return Message(row.text, list(row.blocks)) if row is not None else None
 
@@ -368,7 +368,7 @@ class SlackCoach:
             user_id: the Slack user id.
 
         """
-        with self.database.session() as session:
+        with self.database.read_session() as session:
             tz = session.scalar(select(UserRow.tz).where(
                 UserRow.workspace_id == workspace_id, UserRow.user_id == user_id))
         return tz if tz and valid_zone(tz) else None
@@ -381,7 +381,7 @@ class SlackCoach:
             user_id: the Slack user id.
 
         """
-        with self.database.session() as session:
+        with self.database.read_session() as session:
             user = session.scalar(select(UserRow).where(
                 UserRow.workspace_id == workspace_id, UserRow.user_id == user_id))
             if user is None:

@@ -152,7 +152,7 @@ class HomePublisher:
         workspace_id, user_id = key
         try:
             now = self.clock()
-            with self.database.session() as session:
+            with self.database.read_session() as session:
                 user = session.scalar(select(UserRow).where(
                     UserRow.workspace_id == workspace_id, UserRow.user_id == user_id))
                 if user is None:

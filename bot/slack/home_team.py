@@ -71,7 +71,7 @@ def load_team_home(database: Database, lib: PhraseLibrary, workspace_id: str, us
         now: the current time (idle days, the next reminder).
 
     """
-    with database.session() as session:
+    with database.read_session() as session:
         user = session.scalar(select(UserRow).where(
             UserRow.workspace_id == workspace_id, UserRow.user_id == user_id))
         return read_team_home(session, user, lib, workspace_id, user_id, now)

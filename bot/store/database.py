@@ -10,12 +10,20 @@ unlinked file, and everything would be gone at exit), or it can no longer be wri
 (read-only, or made immutable - where SQLite's memory-mapped files may end the process
 with SIGBUS), the transaction does not start and :class:`DatabaseFileChanged` says why.
 A removed or replaced file stays an error for the life of the :class:`Database`.
+
+On SQLite, the writers of one process also queue on a lock of their own, taken at
+``BEGIN`` and given back at ``COMMIT`` or ``ROLLBACK``: SQLite's busy handler polls with
+growing sleeps (up to 100 ms), so threads waiting on it leave the lock idle for long and
+the slowest waits run into seconds under load; a Python lock hands over at once. Sessions
+that only read (:meth:`Database.read_session`) begin deferred and take neither lock: in
+WAL mode readers never wait for the writer.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,6 +44,11 @@ T = TypeVar("T")
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 RETRIES = 4
+# How long a SQLite writer waits for the process's own write lock before it goes on to
+# SQLite's busy handler (its busy timeout is as long).
+WRITE_LOCK_SECONDS = 30.0
+_WRITE_LOCK_HELD = "dealcoach_write_lock"
+_reading = threading.local()
 # The newest migration. Kept as a constant so start-up need not import Alembic just to
 # compare revisions; a test checks it against the migration scripts.
 SCHEMA_HEAD = "0010"
@@ -166,6 +179,19 @@ class Database:
         """A session whose transaction commits on success and rolls back on any error."""
         with self.sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A session that only reads: on SQLite it begins deferred, without the write lock.
+
+        Nothing may be written in it (on SQLite a write there could fail as busy at once).
+        """
+        _reading.depth = getattr(_reading, "depth", 0) + 1
+        try:
+            with self.sessions() as session, session.begin():
+                yield session
+        finally:
+            _reading.depth -= 1
 
     def for_user(
         self, workspace_id: str, user_id: str, work: Callable[[Session, UserRow], tuple[T, bool]],
@@ -314,10 +340,31 @@ def _tune_sqlite(engine: Engine, database: Database) -> None:
         cursor.close()
         database._opened(record.info)
 
+    # A plain lock: the thread that ends a transaction need not be the one that began it.
+    writers = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # Never write to a file that is no longer the database (see the module docstring).
         database.check_file(connection.info)
-        # IMMEDIATE takes the write lock up front: no deadlock between two readers that
-        # both later want to write.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if getattr(_reading, "depth", 0):
+            connection.exec_driver_sql("BEGIN")  # a reader: a snapshot, no lock
+            return
+        # The process's writers queue here (see the module docstring); past the timeout,
+        # SQLite's own busy handling decides.
+        held = writers.acquire(timeout=WRITE_LOCK_SECONDS)
+        connection.info[_WRITE_LOCK_HELD] = held
+        try:
+            # IMMEDIATE takes the write lock up front: no deadlock between two readers
+            # that both later want to write.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release(connection)
+            raise
+
+    def _release(connection: Any) -> None:
+        if connection.info.pop(_WRITE_LOCK_HELD, False):
+            writers.release()
+
+    event.listen(engine, "commit", _release)
+    event.listen(engine, "rollback", _release)

@@ -16,11 +16,14 @@ connection per request. Per request it measures the ack (the HTTP round-trip of 
 slash command) and end-to-end (until the fake Slack has the response_url post).
 
 * latency: requests one at a time, full and bare interleaved (so drift hits both), each
-  one left to finish all its work (for the full app, the Home tab publish) before the next;
+  one left to finish its work (for the full app, a Home tab publish if the tab changed:
+  until the fake Slack heard nothing for ``SETTLE_SECONDS``) before the next;
 * throughput: ``--clients`` users against the full app, each sending its next command
   once the previous answer arrived, until ``--load`` commands or ``--seconds`` passed;
   then every command must be stored exactly once (the moves are counted in the database).
   The bare app then gets the same load, and ``throughput_ratio`` is full / bare.
+  ``home_publishes`` counts the Home tabs the full app published in that run (only changed
+  ones, at most one a second a user and process).
 
 Prints one JSON object. Not part of the test run; stops by itself in about two minutes:
 

@@ -20,7 +20,10 @@ What is drawn:
   and every label is placed where it covers the fewest other labels, markers and dots;
 * the walk-away, when there is one in the sheet's units, as a dashed vertical line with
   the packages worse than walking away shaded;
-* both axes with thousands separators, and the legend below the plot, off the data.
+* both axes with thousands separators, and the legend below the plot, off the data;
+* optionally (a rehearsal's debrief) the path of offers: the rep's offers and the
+  counterpart's, each a line through its packages in the order they were offered, with
+  the first and last of each marked and the agreed package framed as "agreed package".
 
 :func:`frontier_chart_png` returns the PNG with a one-sentence description of it, the alt
 text a screen reader reads out (Slack takes it as the upload's ``alt_txt``).
@@ -51,6 +54,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from flows.model import Walkaway
+    from flows.practice.debrief import OfferPath
 
 ALL_PACKAGES_LIMIT: Final = 50_000
 SAMPLE_SIZE: Final = 20_000
@@ -63,10 +67,13 @@ lie and still be drawn: further out, it is in other units than the sheet (a sala
 against points of a few thousand) and would only squash the chart."""
 
 WALKAWAY_LABEL: Final = "your walk-away"
+PATH_LABELS: Final = ("your offers", "their offers")
+AGREED_LABEL: Final = "agreed package"
 MESO_LETTERS: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # Colours of the key packages (matplotlib's default cycle, told apart by shape too).
 _GREEN, _RED, _ORANGE, _PURPLE, _BLUE = (
     "tab:green", "tab:red", "tab:orange", "tab:purple", "tab:blue")
+_PATH_COLORS: Final = ("tab:cyan", "tab:brown")
 _MINUS = "\N{MINUS SIGN}"
 
 
@@ -146,7 +153,8 @@ def walkaway_on_sheet(walkaway: Walkaway | None, sheet: Sheet) -> Fraction | Non
 
 
 def write_frontier_chart(
-    report: AnalysisReport, path: str | Path, *, walkaway: Fraction | None = None
+    report: AnalysisReport, path: str | Path, *, walkaway: Fraction | None = None,
+    offers: OfferPath | None = None,
 ) -> None:
     """Write the frontier chart of a report as a PNG.
 
@@ -155,23 +163,26 @@ def write_frontier_chart(
         path: Where to write the PNG.
         walkaway: Our walk-away in the sheet's points for us (see
             :func:`walkaway_on_sheet`), drawn as a line; None draws none.
+        offers: A rehearsal's offers, drawn as a path in order; None draws none.
 
     Raises:
         ImportError: If matplotlib is not installed.
         OSError: If the file cannot be written.
 
     """
-    frontier_figure(report, walkaway=walkaway).savefig(str(path), format="png")
+    frontier_figure(report, walkaway=walkaway, offers=offers).savefig(str(path), format="png")
 
 
 def frontier_chart_png(
-    report: AnalysisReport, *, walkaway: Fraction | None = None
+    report: AnalysisReport, *, walkaway: Fraction | None = None,
+    offers: OfferPath | None = None,
 ) -> ChartImage:
     """Return the frontier chart of a report as PNG bytes with its alt text (to upload).
 
     Args:
         report: The analysis to draw.
         walkaway: Our walk-away in the sheet's points for us, drawn as a line.
+        offers: A rehearsal's offers, drawn as a path in order.
 
     Returns:
         The PNG file's contents and a one-sentence description for screen readers.
@@ -181,17 +192,21 @@ def frontier_chart_png(
 
     """
     buffer = io.BytesIO()
-    frontier_figure(report, walkaway=walkaway).savefig(buffer, format="png")
-    return ChartImage(buffer.getvalue(), chart_alt_text(report, walkaway=walkaway))
+    frontier_figure(report, walkaway=walkaway, offers=offers).savefig(buffer, format="png")
+    return ChartImage(buffer.getvalue(),
+                      chart_alt_text(report, walkaway=walkaway, offers=offers))
 
 
 # -- the picture ----------------------------------------------------------------------------
-def frontier_figure(report: AnalysisReport, *, walkaway: Fraction | None = None) -> Figure:
+def frontier_figure(report: AnalysisReport, *, walkaway: Fraction | None = None,
+                    offers: OfferPath | None = None) -> Figure:
     """Draw the chart as a matplotlib figure (what the PNG is saved from).
 
     Args:
         report: The analysis to draw.
         walkaway: Our walk-away in the sheet's points for us, drawn as a line.
+        offers: A rehearsal's offers, drawn as a path in order (the report's package is
+            then the agreed one).
 
     Returns:
         The figure, laid out, with its labels placed.
@@ -227,9 +242,12 @@ def frontier_figure(report: AnalysisReport, *, walkaway: Fraction | None = None)
         label=f"efficient frontier ({len(frontier):,} packages)",
         zorder=3,
     )
-    spots, arrows = _draw_key_packages(ax, report)
+    spots, arrows = _draw_key_packages(
+        ax, report, package_name="your package" if offers is None else AGREED_LABEL)
+    paths = [] if offers is None else _draw_offers(ax, offers)
     keys = [(float(spot.us), float(spot.them)) for spot in spots]
-    everything = [*zip(cloud_us, cloud_them, strict=True), *frontier_xy, *keys]
+    everything = [*zip(cloud_us, cloud_them, strict=True), *frontier_xy, *keys,
+                  *itertools.chain.from_iterable(paths)]
     _set_limits(ax, everything, walkaway)
     fixed = [] if walkaway is None else [_draw_walkaway(ax, walkaway, everything, keys)]
 
@@ -238,7 +256,8 @@ def frontier_figure(report: AnalysisReport, *, walkaway: Fraction | None = None)
     ax.yaxis.set_major_formatter(separators)
     ax.set_xlabel("value to us \N{RIGHTWARDS ARROW}")
     ax.set_ylabel("value to them \N{RIGHTWARDS ARROW}")
-    ax.set_title(f"{report.sheet.source}: packages and the efficient frontier")
+    ax.set_title(f"{report.sheet.source}: packages and the efficient frontier"
+                 if offers is None else f"{report.sheet.source}: your offers and theirs")
     ax.grid(True, alpha=0.3)
     legend = fig.legend(loc="outside lower center", ncols=3, fontsize="small", frameon=False)
     for handle in legend.legend_handles:  # big key markers and faint dots made legible
@@ -251,7 +270,7 @@ def frontier_figure(report: AnalysisReport, *, walkaway: Fraction | None = None)
     fig.draw_without_rendering()
     renderer: Callable[[], RendererBase] = canvas.get_renderer  # backend_agg has no stubs
     _place_labels(ax, renderer(), fig.dpi / 72, spots, fixed,
-                  list(zip(cloud_us, cloud_them, strict=True)), [frontier_xy, *arrows])
+                  list(zip(cloud_us, cloud_them, strict=True)), [frontier_xy, *arrows, *paths])
     fig.set_layout_engine("none")
     return fig
 
@@ -271,7 +290,7 @@ def _draw_cloud(ax: Axes, report: AnalysisReport, us: list[float], them: list[fl
 
 
 def _draw_key_packages(
-    ax: Axes, report: AnalysisReport
+    ax: Axes, report: AnalysisReport, *, package_name: str = "your package"
 ) -> tuple[list[_Spot], list[list[tuple[float, float]]]]:
     """Draw the key packages; return the labelled spots and the arrows drawn.
 
@@ -313,20 +332,45 @@ def _draw_key_packages(
     if check is not None:
         ax.scatter([float(check.us)], [float(check.them)], marker="s", s=280,
                    facecolors="none", edgecolors=_PURPLE, linewidths=2.2,
-                   label="your package", zorder=8)
-        spot(check.us, check.them, "your package" + (" (efficient)" if check.on_frontier
-                                                     else ""), _PURPLE)
+                   label=package_name, zorder=8)
+        spot(check.us, check.them, package_name + (" (efficient)" if check.on_frontier
+                                                   else ""), _PURPLE)
         better = check.improvement
         if better is not None:
             ax.scatter([float(better.us)], [float(better.them)], marker="o", s=150,
                        facecolors="none", edgecolors=_PURPLE, linewidths=2.0,
-                       label="better for both than your package", zorder=8)
+                       label=f"better for both than {package_name}", zorder=8)
             arrows.append(_arrow(ax, check.us, check.them, better.us, better.them, _PURPLE,
                                  "-"))
             spot(better.us, better.them,
                  f"better for both: {_gain(check.gain_us)} us, {_gain(check.gain_them)} them",
                  _PURPLE)
     return spots, arrows
+
+
+def _draw_offers(ax: Axes, offers: OfferPath) -> list[list[tuple[float, float]]]:
+    """Draw each side's offers as a line through its packages in order; return the lines.
+
+    One point per offer, so a package offered twice is two points of the line. The first
+    offer is a triangle and the last a larger one pointing the same way; small numbers
+    beside the points would crowd a chart of a few packages, so the order is shown by
+    the line and the two ends.
+    """
+    lines: list[list[tuple[float, float]]] = []
+    for label, color, points in zip(PATH_LABELS, _PATH_COLORS, (offers.ours, offers.theirs),
+                                    strict=True):
+        if not points:
+            continue
+        xy = [(float(us), float(them)) for us, them in points]
+        ax.plot([x for x, _ in xy], [y for _, y in xy], color=color, linewidth=1.6,
+                marker="o", markersize=5, alpha=0.9, label=f"{label} ({len(xy)}, in order)",
+                zorder=4, gid=label)
+        ax.scatter([xy[0][0]], [xy[0][1]], marker="^", s=90, color=color,
+                   edgecolors="black", linewidths=0.6, zorder=4.5)
+        ax.scatter([xy[-1][0]], [xy[-1][1]], marker="v", s=120, color=color,
+                   edgecolors="black", linewidths=0.6, zorder=4.5)
+        lines.append(xy)
+    return lines
 
 
 def _arrow(ax: Axes, x0: Fraction, y0: Fraction, x1: Fraction, y1: Fraction, color: str,
@@ -483,12 +527,14 @@ def _densify(points: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 # -- words ----------------------------------------------------------------------------------
-def chart_alt_text(report: AnalysisReport, *, walkaway: Fraction | None = None) -> str:
+def chart_alt_text(report: AnalysisReport, *, walkaway: Fraction | None = None,
+                   offers: OfferPath | None = None) -> str:
     """Describe the chart in one sentence, for screen readers.
 
     Args:
         report: The analysis drawn.
         walkaway: The walk-away drawn, in the sheet's points for us, if any.
+        offers: The rehearsal's offers drawn, if any.
 
     Returns:
         At most :data:`ALT_TEXT_LIMIT` characters.
@@ -512,9 +558,16 @@ def chart_alt_text(report: AnalysisReport, *, walkaway: Fraction | None = None) 
         parts.append(f"{len(proposals)} MESO proposals, "
                      + ", ".join(f"{letter} at {_at(p.us, p.them)}"
                                  for letter, p in zip(MESO_LETTERS, proposals, strict=False)))
+    if offers is not None:
+        for label, points in zip(PATH_LABELS, (offers.ours, offers.theirs), strict=True):
+            if points:
+                parts.append(f"{label}: a line through {len(points)} package"
+                             f"{'s' if len(points) != 1 else ''} in order from "
+                             f"{_at(*points[0])} to {_at(*points[-1])}")
+    name = "your package" if offers is None else AGREED_LABEL
     check = report.package
     if check is not None:
-        where = f"your package at {_at(check.us, check.them)}"
+        where = f"{name} at {_at(check.us, check.them)}"
         if check.improvement is None:
             parts.append(f"{where}, which is efficient")
         else:

@@ -7,7 +7,9 @@ line (``--json``). It never imports Slack.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +36,9 @@ INSTEAD_WORDS = {"instead", "use instead", "use that instead"}
 MORE_WORDS = {"more", "m", "show more"}
 # Commands that reach people through Slack: the terminal has no one to message.
 SLACK_ONLY = frozenset({"remind", "team", "nudge"})
+# ``practice debrief --chart FILE``: the debrief, and its chart (the path of offers) as a PNG.
+DEBRIEF_CHART = re.compile(
+    r"^\s*(?:practice|rehearse|roleplay)\s+debrief\s+--chart[\s=]+(?P<file>\S.*?)\s*$", re.I)
 
 
 @dataclass
@@ -92,7 +97,35 @@ class TerminalSession:
         if spec is not None and spec.name in SLACK_ONLY:
             return Rejection("needs_slack", self.lib.reply("needs_slack", command=spec.name),
                              command=spec.name)
+        chart = DEBRIEF_CHART.match(line)
+        if chart is not None:
+            outcome = self.service.handle(WORKSPACE, self.user, "practice debrief", tz=self.zone)
+            return self._remember(self._debrief_chart(outcome, chart.group("file")))
         return self._remember(self.service.handle(WORKSPACE, self.user, line, tz=self.zone))
+
+    def _debrief_chart(self, outcome: Outcome, file: str) -> Outcome:
+        """Write the debrief's chart (the frontier with the path of offers) to ``file``.
+
+        The debrief still shows when the chart cannot be drawn; a line says why.
+        """
+        analysis = outcome.analysis if isinstance(outcome, Reply) else None
+        if not isinstance(outcome, Reply) or analysis is None or analysis.offers is None:
+            return outcome
+        try:
+            from bot.analysis_chart import write_frontier_chart
+
+            write_frontier_chart(analysis.report, Path(file).expanduser(),
+                                 walkaway=analysis.points_walkaway, offers=analysis.offers)
+        except ImportError:
+            line = self.lib.reply("practice_chart_no_matplotlib")
+        except OSError as exc:
+            line = self.lib.reply("practice_chart_not_written", file=file,
+                                  reason=exc.strerror or str(exc))
+        else:
+            line = self.lib.reply("practice_chart_written", file=file,
+                                  agreed=analysis.offers.agreed is not None)
+        # First, so it is not read as one of the "next time" notes that end the debrief.
+        return dataclasses.replace(outcome, text=f"{line}\n{outcome.text}")
 
     def title_of(self, code: str) -> str:
         """A warning's human title (the code where the library has none)."""

@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from fractions import Fraction
+
     from flows.analysis import AnalysisReport
     from flows.model import Walkaway
+    from flows.practice.debrief import OfferPath
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,11 @@ class Analysis:
     report: AnalysisReport
     # The deal's walk-away, for a front that draws it where it is in the sheet's units.
     walkaway: Walkaway | None = None
+    # A rehearsal's debrief: its offers in order, for a front to draw as a path (the
+    # report's package is then the agreed one, and ``points_walkaway`` the rep's walk-away
+    # in the scenario's points).
+    offers: OfferPath | None = None
+    points_walkaway: Fraction | None = None
 
 
 @dataclass

@@ -23,11 +23,11 @@ from flows.detectors import Detectors
 from flows.model import Deal, Move, Walkaway
 from flows.practice import rehearsal
 from flows.practice.counterparts import Response
-from flows.practice.debrief import debrief
+from flows.practice.debrief import debrief, debrief_report, offer_path
 from flows.practice.offers import OfferReadError, names_options, read_offer
 from flows.practice.scenarios import STYLES, Scenario, Style, builtin_scenarios
 from flows.practice.session import Session
-from flows.replies import Table
+from flows.replies import Analysis, Table
 from flows.turn import Turn
 
 # The most packages one move may hold (a MESO is two or three).
@@ -36,6 +36,7 @@ HISTORY_SHOWN = 10
 _SPLIT_PACKAGES = re.compile(r"\s*\|\s*|\s+or\s+", re.I)
 _START = re.compile(
     r"^(?P<key>[\w.-]+)(?:\s+as\s+(?P<style>\w+))?(?:\s+seed\s+(?P<seed>\d{1,6}))?$", re.I)
+_DEBRIEF = re.compile(r"^debrief(?:\s+--chart(?:[\s=].*)?)?$", re.I | re.S)
 _THIS_DEAL = re.compile(
     r"^this(?:\s+deal)?(?:\s+as\s+(?P<style>\w+))?(?:\s+seed\s+(?P<seed>\d{1,6}))?$", re.I)
 
@@ -84,7 +85,8 @@ def handle_practice(turn: Turn, args: str) -> None:
         _stop(turn)
     elif word == "ask":
         _ask(turn)
-    elif word == "debrief":
+    elif _DEBRIEF.match(word):
+        # ``--chart FILE`` is the terminal's (it writes the file); other fronts ignore it.
         _show_debrief(turn)
     elif word == "history":
         _history(turn)
@@ -507,6 +509,10 @@ def _say_debrief(turn: Turn, session: Session) -> None:
              floors=sum(1 for r in result.revealed if r["kind"] == "floor"))
     turn.say("practice_debrief_next")
     turn.lines.extend(turn.lib.reply("practice_next", code=code) for code in result.next_time)
+    # For a front that draws the debrief's chart: the frontier with the path of offers.
+    turn.analysis = Analysis(debrief_report(session, scenario),
+                             offers=offer_path(session, scenario),
+                             points_walkaway=scenario.walkaway_us)
 
 
 def _show_debrief(turn: Turn) -> None:

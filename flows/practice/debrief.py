@@ -9,6 +9,7 @@ walk-aways, walking away is the right result.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass
 from fractions import Fraction
@@ -16,6 +17,7 @@ from typing import Any
 
 from flows.analysis.frontier import FrontierPoint, Package, pareto_frontier
 from flows.analysis.insights import check_package, max_joint_point
+from flows.analysis.report import AnalysisReport, analyze
 from flows.practice.scenarios import Scenario
 from flows.practice.session import Session
 
@@ -71,6 +73,47 @@ class Debrief:
     def gave_away(self) -> Fraction:
         """What the one-way gives cost the rep, in total."""
         return sum((g.cost for g in self.gives), Fraction(0))
+
+
+Point = tuple[Fraction, Fraction]
+
+
+@dataclass(frozen=True)
+class OfferPath:
+    """The offers of a rehearsal in the order they were made, as (rep, counterpart) points.
+
+    Attributes:
+        ours: Every package the rep offered, in order (a MESO's packages one after the
+            other, as offered).
+        theirs: Every package the counterpart offered, in order (its opening first).
+        agreed: The agreed package's point, or None with no deal.
+
+    """
+
+    ours: tuple[Point, ...]
+    theirs: tuple[Point, ...]
+    agreed: Point | None = None
+
+
+def offer_path(session: Session, scenario: Scenario | None = None) -> OfferPath:
+    """The path of a rehearsal's offers, valued with the scenario's points."""
+    scenario = scenario or session.scenario_data
+    ours = tuple(scenario.value(p) for move in session.rep for p in move)
+    theirs = tuple(scenario.value(p) for p in session.theirs)
+    agreed = scenario.value(session.agreed) if session.agreed is not None else None
+    return OfferPath(ours, theirs, agreed)
+
+
+def debrief_report(session: Session, scenario: Scenario | None = None) -> AnalysisReport:
+    """The analysis of the rehearsal's sheet, checking the agreed package (if any).
+
+    What the debrief chart is drawn from: the exact frontier, the biggest pie and, for a
+    deal, the package better for both. The sheet is named after the scenario's title (the
+    chart's heading), not its file.
+    """
+    scenario = scenario or session.scenario_data
+    agreed = dict(scenario.labels(session.agreed)) if session.agreed is not None else None
+    return analyze(dataclasses.replace(scenario.sheet, source=scenario.title), agreed)
 
 
 def debrief(session: Session, scenario: Scenario | None = None) -> Debrief:

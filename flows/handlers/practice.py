@@ -24,6 +24,7 @@ from flows.model import Deal, Move, Walkaway
 from flows.practice import rehearsal
 from flows.practice.counterparts import Response
 from flows.practice.debrief import debrief, debrief_report, offer_path
+from flows.practice.history import TREND_WINDOW, Scored, bests, share_of_best, trend
 from flows.practice.offers import OfferReadError, names_options, read_offer
 from flows.practice.scenarios import STYLES, Scenario, Style, builtin_scenarios
 from flows.practice.session import Session
@@ -530,17 +531,34 @@ def _show_debrief(turn: Turn) -> None:
 
 
 def _history(turn: Turn) -> None:
-    rows = []
-    for deal in turn.space.list_deals(practice=True)[-HISTORY_SHOWN:]:
+    """The rep's scored rehearsals: the last few, the trend and each scenario's best."""
+    scored: list[Scored] = []
+    for deal in turn.space.list_deals(practice=True):
         session = Session.from_doc(deal.practice)
         if session.is_open or session.status == "stopped":
             continue
-        result = debrief(session)
-        share = result.joint / result.max_joint.joint if result.max_joint.joint else Fraction(0)
-        rows.append([deal.name, session.style, f"{float(share):.0%}",
-                     f"{points(result.rep_points)}/{points(session.scenario_data.walkaway_us)}"])
-    if not rows:
+        scenario = session.scenario_data
+        result = debrief(session, scenario)
+        scored.append(Scored(deal.name, scenario.title, session.style,
+                             share_of_best(result.joint, result.max_joint.joint),
+                             result.rep_points, scenario.walkaway_us))
+    if not scored:
         turn.say("practice_history_empty")
         return
-    turn.table = Table(["rehearsal", "style", "joint vs best", "you vs walk-away"], rows)
-    turn.say("practice_history", count=len(rows))
+    shown = scored[-HISTORY_SHOWN:]
+    turn.table = Table(["rehearsal", "style", "joint vs best", "you vs walk-away"],
+                       [[s.name, s.style, _share(s.share),
+                         f"{points(s.rep_points)}/{points(s.walkaway)}"] for s in shown])
+    turn.say("practice_history", count=len(shown), total=len(scored))
+    direction, change = trend([s.share for s in scored])
+    turn.say("practice_history_trend", trend=direction, window=min(TREND_WINDOW,
+                                                                   len(scored) // 2 or 1),
+             change=f"{abs(float(change)) * 100:.0f}", latest=_share(scored[-1].share))
+    turn.detail("practice_history_bests",
+                bests=[turn.lib.reply("practice_history_best", scenario=title,
+                                      share=_share(best.share), style=best.style)
+                       for title, best in bests(scored)])
+
+
+def _share(share: Fraction) -> str:
+    return f"{float(share):.0%}"

@@ -31,8 +31,8 @@ from flows.team import (
     watched,
 )
 from flows.turn import Turn, deal_facts
-
 from flows.vocabulary import FINAL_PHASES
+
 MAX_NUDGE_NOTE = 300
 MAX_GIVE_GET_HOURS = 24 * 30
 POLICY_WORDS = {"give-get": POLICY_GIVE_GET, "give_get": POLICY_GIVE_GET,

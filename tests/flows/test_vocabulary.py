@@ -20,6 +20,6 @@ def test_every_warning_code_is_in_the_type_and_has_its_variables() -> None:
 
 
 def test_every_phase_is_either_active_or_final() -> None:
-    assert PHASES == get_args(Phase)
+    assert get_args(Phase) == PHASES
     assert set(ACTIVE_PHASES) | FINAL_PHASES == set(PHASES)
     assert not set(ACTIVE_PHASES) & FINAL_PHASES

@@ -15,6 +15,7 @@ import pytest
 from slack_harness import Running, as_text, ask, join_team, prepare_rep_deal
 from sqlalchemy import select
 
+from bot.slack.home_publish import HOME_INTERVAL_SECONDS
 from bot.store.models import DealRow
 from flows.analysis.frontier import Package
 from flows.practice.scenarios import builtin_scenarios
@@ -148,6 +149,9 @@ def _home(running: Running, user: str) -> dict[str, Any]:
     def theirs(call: Any) -> bool:
         return bool(call.body["user_id"] == user)
 
+    # A refresh a command queued may still be waiting out the debounce: let it land first,
+    # so the publish counted next is the one this visit caused.
+    running.fake.quiet(HOME_INTERVAL_SECONDS + 0.5)
     before = len([c for c in running.fake.of("views.publish") if theirs(c)])
     running.slack.event({"type": "app_home_opened", "user": user, "channel": f"D{user}",
                          "tab": "home"})

@@ -21,6 +21,7 @@ from bot.slack.blocks import (
     validate,
 )
 from bot.slack.home import home_view
+from bot.slack.home_publish import HOME_INTERVAL_SECONDS
 from bot.slack.home_team import MAX_TEAM_BLOCKS, TeamHome, team_home_blocks
 from flows.engine import Engine
 from flows.memory import MemoryDealSpace
@@ -36,6 +37,9 @@ def _home(running: Running, user: str) -> dict[str, Any]:
     def theirs(call: Any) -> bool:
         return bool(call.body["user_id"] == user)
 
+    # A refresh a command queued may still be waiting out the debounce: let it land first,
+    # so the publish counted next is the one this visit caused.
+    running.fake.quiet(HOME_INTERVAL_SECONDS + 0.5)
     before = len([c for c in running.fake.of("views.publish") if theirs(c)])
     running.slack.event({"type": "app_home_opened", "user": user, "channel": f"D{user}",
                          "tab": "home"})

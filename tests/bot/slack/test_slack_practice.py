@@ -9,6 +9,7 @@ and the DM's top level stays on the rep's real deal. Practice deals never show i
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -38,7 +39,23 @@ def _say(running: Running, text: str, thread: str | None = None,
     assert running.slack.dm(text, user=user, thread_ts=thread).status == 200
     (*_, call) = running.fake.wait_for("chat.postMessage", before + 1, timeout=20, where=ours)
     posted = [m for m in running.fake.dm(user) if m["text"] == call.body["text"]]
-    return {**posted[-1], "all": as_text(call)}
+    reply = {**posted[-1], "all": as_text(call)}
+    if "this message's thread" in reply["all"]:
+        # The app records the new thread just after Slack took the post; a person cannot
+        # type into it sooner, but a test can.
+        _wait_for_thread(running, str(reply["ts"]))
+    return reply
+
+
+def _wait_for_thread(running: Running, ts: str) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with running.database.session() as session:
+            if any((row.facts.get("practice") or {}).get("thread") == ts
+                   for row in session.scalars(select(DealRow))):
+                return
+        time.sleep(0.02)
+    raise AssertionError(f"the rehearsal's thread {ts} was never recorded")
 
 
 def _offer(key: str, *packages: Package) -> str:

@@ -23,7 +23,7 @@ from bot.slack.home_publish import HomePublisher
 from bot.slack.outbox import send_now
 from bot.slack.people import needs_profile, who_for
 from bot.slack.settings import SlackSettings
-from bot.slack.sheets import send_deal_chart
+from bot.slack.sheets import send_deal_chart, send_practice_chart
 from flows.replies import CHAT, RECAP
 
 log = logging.getLogger(__name__)
@@ -190,7 +190,8 @@ class Front:
         return self.home.publish(client, workspace_id, user_id)
 
     def after_turn(self, client: WebClient, workspace_id: str, user_id: str,
-                   turn: Turn, *, dm_channel: str | None = None) -> None:
+                   turn: Turn, *, dm_channel: str | None = None,
+                   dm_thread: str | None = None) -> None:
         """Refresh the Home tab when the command may have changed what it shows.
 
         The refresh publishes only a view that changed, at most once a second a user
@@ -198,7 +199,8 @@ class Front:
 
         First, send the DMs the command queued for other people (a nudge, a team note)
         with the request's token. After ``analyze``, also upload the frontier chart to the
-        user's DM.
+        user's DM; after a rehearsal's debrief, its chart with the path of offers, in the
+        rehearsal's thread.
 
         Args:
             client: the request's Web API client.
@@ -206,6 +208,7 @@ class Front:
             user_id: who ran the command.
             turn: what the command produced.
             dm_channel: the user's DM with the app, when the command came from there.
+            dm_thread: the DM thread the command came from (a rehearsal's), if any.
 
         """
         if turn.deliveries:
@@ -214,5 +217,7 @@ class Front:
                      self.coach.service.clock)
         if turn.accepted and getattr(turn.outcome, "command", "") == ANALYZE_COMMAND:
             send_deal_chart(client, user_id, turn, dm_channel)
+        elif turn.accepted:  # a rehearsal's debrief carries the path of its offers
+            send_practice_chart(client, user_id, turn, dm_channel, dm_thread)
         if turn.accepted and getattr(turn.outcome, "command", "") not in READ_ONLY_COMMANDS:
             self.home.refresh(client, workspace_id, user_id)

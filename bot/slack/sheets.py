@@ -50,6 +50,7 @@ from bot.slack.client import call
 from bot.slack.coach import Turn
 from flows.analysis import AnalysisReport, Sheet
 from flows.handlers.analysis import MAX_ISSUES, MAX_OPTIONS
+from flows.practice.debrief import OfferPath
 from flows.replies import Rejection, Reply
 
 if TYPE_CHECKING:
@@ -315,7 +316,8 @@ def _analysis_message(report: AnalysisReport, imported: Turn | None,
 
 # -- charts --------------------------------------------------------------------------------
 def upload_chart(client: WebClient, channel: str, report: AnalysisReport,
-                 walkaway: Fraction | None = None) -> bool:
+                 walkaway: Fraction | None = None, *, offers: OfferPath | None = None,
+                 thread_ts: str | None = None) -> bool:
     """Draw the frontier chart and upload it to a channel with its alt text; a failure is logged.
 
     Uses slack_sdk's ``files_upload_v2``: files.getUploadURLExternal (with the chart's
@@ -327,6 +329,8 @@ def upload_chart(client: WebClient, channel: str, report: AnalysisReport,
         channel: the DM channel id.
         report: the analysis to draw.
         walkaway: the deal's walk-away in the sheet's points for us, drawn as a line.
+        offers: a rehearsal's offers, drawn as a path in order.
+        thread_ts: the thread to share it in (a rehearsal's), if any.
 
     Returns:
         Whether the chart was shared.
@@ -336,14 +340,14 @@ def upload_chart(client: WebClient, channel: str, report: AnalysisReport,
         # Imported here so a process that never draws a chart never loads matplotlib.
         from bot.analysis_chart import frontier_chart_png
 
-        chart = frontier_chart_png(report, walkaway=walkaway)
+        chart = frontier_chart_png(report, walkaway=walkaway, offers=offers)
     except Exception:  # a chart is a bonus: the text reply has already gone out
         log.exception("drawing the frontier chart of %s failed", report.sheet.source)
         return False
     try:
         client.files_upload_v2(channel=channel, file=chart.png, filename=CHART_FILENAME,
                                title=f"{report.sheet.source}: efficient frontier",
-                               alt_txt=chart.alt_text)
+                               alt_txt=chart.alt_text, thread_ts=thread_ts)
     except (SlackApiError, SlackClientError, OSError) as exc:
         log.error("uploading the frontier chart to %s failed: %s", channel, exc)
         return False
@@ -378,6 +382,30 @@ def send_deal_chart(client: WebClient, user: str, turn: Turn,
     channel = dm_channel or _open_dm(client, user)
     walkaway = walkaway_on_sheet(analysis.walkaway, report.sheet)
     return channel is not None and upload_chart(client, channel, report, walkaway)
+
+
+def send_practice_chart(client: WebClient, user: str, turn: Turn,
+                        dm_channel: str | None = None, thread_ts: str | None = None) -> bool:
+    """After a rehearsal's debrief, share its chart (the path of offers) where it was played.
+
+    Args:
+        client: the request's Web API client.
+        user: the Slack user id.
+        turn: the accepted turn whose reply carries the debrief's analysis.
+        dm_channel: the user's DM with the app when known.
+        thread_ts: the rehearsal's thread, when the debrief came from it.
+
+    Returns:
+        Whether a chart was shared.
+
+    """
+    analysis = turn.outcome.analysis if isinstance(turn.outcome, Reply) else None
+    if analysis is None or analysis.offers is None:
+        return False
+    channel = dm_channel or _open_dm(client, user)
+    return channel is not None and upload_chart(
+        client, channel, analysis.report, analysis.points_walkaway, offers=analysis.offers,
+        thread_ts=thread_ts or None)
 
 
 def _open_dm(client: WebClient, user: str) -> str | None:

@@ -137,7 +137,8 @@ def handle_direct_message(front: Front, event: dict[str, Any], body: dict[str, A
             release_welcome(coach.database, workspace, user)
     elif rehearsal is not None and posted:
         open_thread(coach, workspace, user, rehearsal, posted)
-    front.after_turn(client, workspace, user, turn, dm_channel=channel)
+    front.after_turn(client, workspace, user, turn, dm_channel=channel,
+                     dm_thread=thread or None)
 
 
 def _header(request: BoltRequest | None, name: str) -> str | None:

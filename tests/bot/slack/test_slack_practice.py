@@ -96,6 +96,9 @@ def test_every_scenario_plays_to_the_end_in_its_thread(running: Running, key: st
     prepare_rep_deal(running, user=REP)
     _, end = _play(running, key)
     assert "of a possible" in end["all"]
+    # The debrief's chart, the path of offers drawn on the frontier, follows in the thread.
+    (complete,) = running.fake.wait_for("files.completeUploadExternal", timeout=20)
+    assert complete.body.get("thread_ts") == end["thread_ts"]
     if not SCENARIOS[key].zone:
         assert "No deal." in end["all"]
     outcome = running.service.handle("T1", REP, "practice history")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from auxil.fake_slack import Call, FakeSlack, SignedSlackClient
 from bot.service import CoachService
+from bot.slack.home_publish import HOME_INTERVAL_SECONDS
 from bot.store.database import Database
 
 SECRET = "test-signing-secret"
@@ -58,3 +60,18 @@ def prepare_rep_deal(running: Running, user: str = "U2", name: str = "Acme") -> 
 
 
 SECRETS = ("ZEBRA-BATNA-SECRET", "PLATYPUS-FLOOR-SECRET", "OCELOT-NOTE-SECRET")
+
+
+def open_home(running: Running, user: str) -> dict[str, Any]:
+    """Open ``user``'s Home tab and return the view that visit published."""
+    def theirs(call: Call) -> bool:
+        return bool(call.body["user_id"] == user)
+
+    # A refresh a command queued may still be waiting out the debounce: let it land first,
+    # so the publish counted next is the one this visit caused.
+    running.fake.quiet(HOME_INTERVAL_SECONDS + 0.5)
+    before = len([c for c in running.fake.of("views.publish") if theirs(c)])
+    running.slack.event({"type": "app_home_opened", "user": user, "channel": f"D{user}",
+                         "tab": "home"})
+    publishes = running.fake.wait_for("views.publish", before + 1, timeout=20, where=theirs)
+    return dict(publishes[-1].body["view"])

@@ -13,10 +13,9 @@ import time
 from typing import Any
 
 import pytest
-from slack_harness import Running, as_text, ask, join_team, prepare_rep_deal
+from slack_harness import Running, as_text, ask, join_team, open_home, prepare_rep_deal
 from sqlalchemy import select
 
-from bot.slack.home_publish import HOME_INTERVAL_SECONDS
 from bot.store.models import DealRow
 from flows.analysis.frontier import Package
 from flows.practice.scenarios import builtin_scenarios
@@ -153,7 +152,7 @@ def test_practice_deals_never_show_in_deals_home_or_the_team_view(running: Runni
     assert "Acme" in deals["all"] and "Practice" not in deals["all"]
     assert "Practice" not in as_text(ask(running, "deals", user=REP))
     for user in (REP, "U1"):  # the rep's Home, and the manager's (with the team part)
-        view = _home(running, user)
+        view = open_home(running, user)
         text = json.dumps(view)
         assert "Practice" not in text and "Rehearsal" not in text
         if user == "U1":
@@ -163,20 +162,6 @@ def test_practice_deals_never_show_in_deals_home_or_the_team_view(running: Runni
     assert "Acme" in team and "Practice 1" not in team and "Practice 2" not in team
     assert f"<@{REP}> 2 rehearsals, average joint value" in team
     assert "Rehearsal" not in team and "offered" not in team
-
-
-def _home(running: Running, user: str) -> dict[str, Any]:
-    def theirs(call: Any) -> bool:
-        return bool(call.body["user_id"] == user)
-
-    # A refresh a command queued may still be waiting out the debounce: let it land first,
-    # so the publish counted next is the one this visit caused.
-    running.fake.quiet(HOME_INTERVAL_SECONDS + 0.5)
-    before = len([c for c in running.fake.of("views.publish") if theirs(c)])
-    running.slack.event({"type": "app_home_opened", "user": user, "channel": f"D{user}",
-                         "tab": "home"})
-    publishes = running.fake.wait_for("views.publish", before + 1, timeout=20, where=theirs)
-    return dict(publishes[-1].body["view"])
 
 
 def _click(running: Running, value: str, message_ts: str, thread: str | None = None,

@@ -10,7 +10,15 @@ import json
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from slack_harness import SECRETS, Running, as_text, ask, join_team, prepare_rep_deal
+from slack_harness import (
+    SECRETS,
+    Running,
+    as_text,
+    ask,
+    join_team,
+    open_home,
+    prepare_rep_deal,
+)
 
 from bot.slack.blocks import (
     MAX_VIEW_BLOCKS,
@@ -21,7 +29,6 @@ from bot.slack.blocks import (
     validate,
 )
 from bot.slack.home import home_view
-from bot.slack.home_publish import HOME_INTERVAL_SECONDS
 from bot.slack.home_team import MAX_TEAM_BLOCKS, TeamHome, team_home_blocks
 from flows.engine import Engine
 from flows.memory import MemoryDealSpace
@@ -32,21 +39,10 @@ from flows.team import DealHealth
 
 
 def _home(running: Running, user: str) -> dict[str, Any]:
-    """Open ``user``'s Home tab and return the published view."""
-    # Commands refresh Home tabs in the background too: count only this user's publishes.
-    def theirs(call: Any) -> bool:
-        return bool(call.body["user_id"] == user)
-
-    # A refresh a command queued may still be waiting out the debounce: let it land first,
-    # so the publish counted next is the one this visit caused.
-    running.fake.quiet(HOME_INTERVAL_SECONDS + 0.5)
-    before = len([c for c in running.fake.of("views.publish") if theirs(c)])
-    running.slack.event({"type": "app_home_opened", "user": user, "channel": f"D{user}",
-                         "tab": "home"})
-    publishes = running.fake.wait_for("views.publish", before + 1, timeout=20, where=theirs)
-    view = publishes[-1].body["view"]
+    """Open ``user``'s Home tab and return the published view, checked against the limits."""
+    view = open_home(running, user)
     validate(view["blocks"], limit=MAX_VIEW_BLOCKS)
-    return dict(view)
+    return view
 
 
 def _buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:

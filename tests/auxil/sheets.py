@@ -5,7 +5,23 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 
+from hypothesis import strategies as st
+
 from flows.analysis.sheet import Issue, Option, Sheet
+
+_POINTS = st.integers(min_value=-6, max_value=6).map(Fraction)
+
+
+@st.composite
+def small_sheets(draw: st.DrawFn, issues: tuple[int, int] = (1, 4),
+                 options: tuple[int, int] = (2, 4)) -> Sheet:
+    """A hypothesis strategy: a sheet small enough to check against brute force."""
+    drawn = []
+    for n in range(draw(st.integers(min_value=issues[0], max_value=issues[1]))):
+        count = draw(st.integers(min_value=options[0], max_value=options[1]))
+        drawn.append(Issue(f"i{n}", tuple(Option(f"o{k}", draw(_POINTS), draw(_POINTS))
+                                          for k in range(count))))
+    return Sheet(tuple(drawn))
 
 
 def random_sheet(seed: int, issues: int, options: int, us: tuple[int, int],

@@ -75,3 +75,35 @@ def open_home(running: Running, user: str) -> dict[str, Any]:
                          "tab": "home"})
     publishes = running.fake.wait_for("views.publish", before + 1, timeout=20, where=theirs)
     return dict(publishes[-1].body["view"])
+
+
+def click_button(running: Running, message: Call, block_id: str, button: dict[str, Any], *,
+                 user: str = "U1", value: str | None = None) -> str:
+    """Click ``button`` on ``message`` as Slack reports it; returns the response_url's name.
+
+    ``value`` replaces the button's value, as a tampered payload would.
+    """
+    name = f"click-{button['action_id']}-{len(running.fake.calls)}"
+    ephemeral = message.kind == "response"
+    channel = "C1" if ephemeral else f"D{user}"
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": "T1"},
+        "container": {"type": "message", "message_ts": "1700000001.000100",
+                      "channel_id": channel, "is_ephemeral": ephemeral},
+        "trigger_id": f"trig-{name}",
+        "channel": {"id": channel, "name": "deals" if ephemeral else "directmessage"},
+        "response_url": running.fake.response_url(name),
+        "state": {"values": {}},
+        "actions": [{
+            "type": "button", "action_id": button["action_id"], "block_id": block_id,
+            "text": button["text"], "value": button.get("value") if value is None else value,
+            "action_ts": "1700000002.000200",
+        }],
+    }
+    if not ephemeral:
+        payload["message"] = {"type": "message", "user": "UBOT", "bot_id": "BBOT",
+                              "ts": "1700000001.000100", "text": message.body.get("text"),
+                              "blocks": list(message.body.get("blocks") or [])}
+    assert running.slack.interaction(payload).status == 200
+    return name

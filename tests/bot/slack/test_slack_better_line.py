@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from slack_harness import Running, ask
+from slack_harness import Running, ask, click_button
 
 from auxil.fake_slack import Call
 from bot.slack.blocks import (
@@ -47,29 +47,7 @@ def _click(running: Running, message: Call, *, user: str = "U1",
            value: str | None = None) -> Call:
     """Click the better line's button as Slack reports it; returns the answer."""
     button = _better(message)["accessory"]
-    name = f"click-better-{len(running.fake.calls)}"
-    ephemeral = message.kind == "response"
-    channel = "C1" if ephemeral else f"D{user}"
-    payload: dict[str, Any] = {
-        "type": "block_actions",
-        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": "T1"},
-        "container": {"type": "message", "message_ts": "1700000001.000100",
-                      "channel_id": channel, "is_ephemeral": ephemeral},
-        "trigger_id": f"trig-{name}",
-        "channel": {"id": channel, "name": "deals" if ephemeral else "directmessage"},
-        "response_url": running.fake.response_url(name),
-        "state": {"values": {}},
-        "actions": [{
-            "type": "button", "action_id": button["action_id"], "block_id": BETTER_LINE_BLOCK,
-            "text": button["text"], "value": button["value"] if value is None else value,
-            "action_ts": "1700000002.000200",
-        }],
-    }
-    if not ephemeral:
-        payload["message"] = {"type": "message", "user": "UBOT", "bot_id": "BBOT",
-                              "ts": "1700000001.000100", "text": message.body.get("text"),
-                              "blocks": _blocks(message)}
-    assert running.slack.interaction(payload).status == 200
+    name = click_button(running, message, BETTER_LINE_BLOCK, button, user=user, value=value)
     (answer,) = running.fake.wait_for(name, timeout=20)
     validate(_blocks(answer))
     return answer

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 import pytest
-from slack_harness import Running, ask
+from slack_harness import Running, ask, click_button
 
 from auxil.fake_slack import Call
 from bot.slack.blocks import (
@@ -85,38 +85,6 @@ def _button(call: Call, *, action_id: str | None = None,
     raise AssertionError(f"no button {action_id or value!r} in {_blocks(call)}")
 
 
-def _click(running: Running, message: Call, block_id: str, button: dict[str, Any], *,
-           user: str = "U1", value: str | None = None) -> str:
-    """Click ``button`` on ``message`` as Slack reports it; returns the response_url's name.
-
-    ``value`` replaces the button's value, as a tampered payload would.
-    """
-    name = f"click-{button['action_id']}-{len(running.fake.calls)}"
-    ephemeral = message.kind == "response"
-    channel = "C1" if ephemeral else f"D{user}"
-    payload: dict[str, Any] = {
-        "type": "block_actions",
-        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": "T1"},
-        "container": {"type": "message", "message_ts": "1700000001.000100",
-                      "channel_id": channel, "is_ephemeral": ephemeral},
-        "trigger_id": f"trig-{name}",
-        "channel": {"id": channel, "name": "deals" if ephemeral else "directmessage"},
-        "response_url": running.fake.response_url(name),
-        "state": {"values": {}},
-        "actions": [{
-            "type": "button", "action_id": button["action_id"], "block_id": block_id,
-            "text": button["text"], "value": button.get("value") if value is None else value,
-            "action_ts": "1700000002.000200",
-        }],
-    }
-    if not ephemeral:
-        payload["message"] = {"type": "message", "user": "UBOT", "bot_id": "BBOT",
-                              "ts": "1700000001.000100", "text": message.body.get("text"),
-                              "blocks": _blocks(message)}
-    assert running.slack.interaction(payload).status == 200
-    return name
-
-
 def _answer(running: Running, name: str) -> Call:
     (answer,) = running.fake.wait_for(name, timeout=20)
     validate(_blocks(answer))
@@ -142,7 +110,7 @@ def test_a_plain_dm_is_read_and_its_undo_button_undoes_the_give(running: Running
 
     block_id, undo = _button(reply, value="undo")
     assert block_id == "read_as"
-    answer = _answer(running, _click(running, reply, block_id, undo))
+    answer = _answer(running, click_button(running, reply, block_id, undo))
     assert "Undid `give free installation`" in json.dumps(answer.body)
     assert answer.body["response_type"] == "in_channel"  # under the DM reply, in the DM
     assert _given(running) == []
@@ -156,7 +124,7 @@ def test_a_plain_slash_deal_line_is_read_too(running: Running) -> None:
     assert _block(reply, "read_as")["text"]["text"] == "Read as: `give the install fee`"
     assert _given(running) == ["give the install fee"]
     block_id, undo = _button(reply, value="undo")
-    answer = _answer(running, _click(running, reply, block_id, undo))
+    answer = _answer(running, click_button(running, reply, block_id, undo))
     assert answer.body["response_type"] == "ephemeral"
     assert _given(running) == []
 
@@ -185,7 +153,7 @@ def test_an_unclear_dm_offers_its_readings_and_a_click_logs_the_one_chosen(
 
     block_id, give = _button(reply, value="give net-60")
     assert block_id == "choices"
-    answer = _answer(running, _click(running, reply, block_id, give))
+    answer = _answer(running, click_button(running, reply, block_id, give))
     assert "net-60" in json.dumps(answer.body)
     assert _given(running) == ["give net-60"]
 
@@ -205,7 +173,7 @@ def test_a_recap_dm_is_listed_with_log_all_edit_and_cancel(running: Running) -> 
 def test_log_all_logs_every_reading_as_one_change(running: Running) -> None:
     reply = _recap(running)
     block_id, log_all = _button(reply, action_id=RECAP_LOG_ACTION)
-    answer = _answer(running, _click(running, reply, block_id, log_all))
+    answer = _answer(running, click_button(running, reply, block_id, log_all))
     assert answer.body["replace_original"] is True  # the recap cannot be confirmed twice
     assert "recap" not in [b.get("block_id") for b in _blocks(answer)]
     assert _given(running) == RECAP_READINGS
@@ -218,7 +186,7 @@ def test_log_all_logs_every_reading_as_one_change(running: Running) -> None:
 def test_cancel_logs_nothing_and_replaces_the_recap(running: Running) -> None:
     reply = _recap(running)
     block_id, cancel = _button(reply, action_id=RECAP_CANCEL_ACTION)
-    answer = _answer(running, _click(running, reply, block_id, cancel))
+    answer = _answer(running, click_button(running, reply, block_id, cancel))
     assert answer.body["replace_original"] is True
     assert "actions" not in [b["type"] for b in _blocks(answer)]
     assert answer.body["text"] == running.service.engine.lib.reply("recap_cancelled")
@@ -240,7 +208,7 @@ def test_edit_opens_the_readings_in_a_form_and_logs_the_edited_lines(
         running: Running) -> None:
     reply = _recap(running)
     block_id, edit = _button(reply, action_id=RECAP_EDIT_ACTION)
-    _click(running, reply, block_id, edit)
+    click_button(running, reply, block_id, edit)
     (opened,) = running.fake.wait_for("views.open", timeout=20)
     view = opened.body["view"]
     assert opened.body["trigger_id"].startswith("trig-")
@@ -278,7 +246,7 @@ def test_a_tampered_log_all_is_refused_and_changes_nothing(running: Running,
     _run(running, "new Beta")
     assert _run(running, "walkaway 90k").deal == "Beta"
     block_id, log_all = _button(reply, action_id=RECAP_LOG_ACTION)
-    answer = _answer(running, _click(running, reply, block_id, log_all,
+    answer = _answer(running, click_button(running, reply, block_id, log_all,
                                      value=json.dumps(tampered)))
     assert _blocks(answer)[0]["block_id"].startswith("rejection:")
     status = _run(running, "status")

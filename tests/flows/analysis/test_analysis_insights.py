@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from auxil.sheets import small_sheets
 from flows.analysis.frontier import package_value, pareto_frontier
 from flows.analysis.insights import (
     STAKES_TOLERANCE,
@@ -221,22 +222,6 @@ def test_check_package_finds_the_best_improvement_for_both() -> None:
 
 
 # --- properties on random sheets -------------------------------------------------
-
-_values = st.integers(min_value=-6, max_value=6).map(Fraction)
-
-
-@st.composite
-def small_sheets(draw: st.DrawFn) -> Sheet:
-    issues = []
-    for n in range(draw(st.integers(min_value=1, max_value=4))):
-        count = draw(st.integers(min_value=2, max_value=4))
-        issues.append(
-            Issue(
-                f"i{n}", tuple(Option(f"o{k}", draw(_values), draw(_values)) for k in range(count))
-            )
-        )
-    return Sheet(tuple(issues))
-
 
 @settings(max_examples=100, deadline=None)
 @given(small_sheets(), st.data())

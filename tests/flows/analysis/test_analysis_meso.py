@@ -14,9 +14,8 @@ from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from auxil.sheets import SAMPLE_CSV, random_sheet
+from auxil.sheets import SAMPLE_CSV, random_sheet, small_sheets
 from auxil.transcripts import Transcript, codes
 from flows.analysis import analyze, parse_sheet_csv
 from flows.analysis.equivalence import EQUIVALENCE_TOLERANCE, MESO_SPREAD, equivalent
@@ -151,24 +150,8 @@ def brute_best_size(sheet: Sheet, frontier: list[FrontierPoint], target: Fractio
     return 0
 
 
-_values = st.integers(min_value=-6, max_value=6).map(Fraction)
-
-
-@st.composite
-def small_sheets(draw: st.DrawFn) -> Sheet:
-    issues = []
-    for n in range(draw(st.integers(min_value=2, max_value=3))):
-        count = draw(st.integers(min_value=2, max_value=3))
-        issues.append(
-            Issue(
-                f"i{n}", tuple(Option(f"o{k}", draw(_values), draw(_values)) for k in range(count))
-            )
-        )
-    return Sheet(tuple(issues))
-
-
 @settings(max_examples=150, deadline=None)
-@given(small_sheets())
+@given(small_sheets(issues=(2, 3), options=(2, 3)))
 def test_small_sheets_agree_with_brute_force(sheet: Sheet) -> None:
     frontier, meso = meso_of(sheet)
     assert_passes_our_checks(sheet, frontier, meso)

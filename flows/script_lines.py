@@ -150,23 +150,27 @@ class LineChecker:
 
 
 def offered_lines(lib: PhraseLibrary, deal: Deal | None, facts: dict[str, Any], topic: str,
-                  limit: int | None = None) -> list[str]:
+                  limit: int | None = None, rotate: int = 0) -> list[str]:
     """The lines of ``topic`` that are safe to offer for ``deal``, at most ``limit``.
 
-    ``facts`` are the deal's template facts (``flows.turn.deal_facts``).
+    ``facts`` are the deal's template facts (``flows.turn.deal_facts``). ``rotate`` starts
+    that many lines further on, wrapping; lines are checked only until ``limit`` are found.
     """
     found = []
-    for line in _offered(lib, deal, facts, topic):
+    for line in _offered(lib, deal, facts, topic, rotate):
         found.append(line)
         if limit is not None and len(found) >= limit:
             break
     return found
 
 
-def _offered(lib: PhraseLibrary, deal: Deal | None, facts: dict[str, Any], topic: str
-             ) -> Iterator[str]:
+def _offered(lib: PhraseLibrary, deal: Deal | None, facts: dict[str, Any], topic: str,
+             rotate: int = 0) -> Iterator[str]:
     context = deal.context if deal else "sales"
     lines = lib.script(topic, context, **slot_facts(facts))
+    if rotate and lines:
+        start = rotate % len(lines)
+        lines = lines[start:] + lines[:start]
     if deal is None:
         yield from lines
         return

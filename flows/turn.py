@@ -99,14 +99,8 @@ class Turn:
         ``rotate`` starts that many lines further on (wrapping), so a follow-up asked
         after every move is not the same question each time.
         """
-        if not rotate:
-            self.lines.extend(offered_lines(self.lib, self.deal, self.facts(), topic, limit))
-            return
-        lines = offered_lines(self.lib, self.deal, self.facts(), topic)
-        if lines:
-            start = rotate % len(lines)
-            lines = lines[start:] + lines[:start]
-        self.lines.extend(lines[:limit] if limit is not None else lines)
+        self.lines.extend(offered_lines(self.lib, self.deal, self.facts(), topic, limit,
+                                        rotate))
 
     def suggest(self, *commands: str) -> None:
         """Offer likely next commands."""

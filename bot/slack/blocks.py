@@ -489,6 +489,7 @@ def reply_blocks(reply: Reply, labels: Labels | None = None, *, buttons: bool = 
     labels = labels or Labels()
     screens = split(reply, labels.warning) if budget is None else split(
         reply, labels.warning, budget)
+    more = budget != WHOLE and _offers_more(reply, bool(screens.more), more_key, buttons)
     blocks: list[Block] = []
     if reply.deal:
         phase = labels.phase(reply.phase)
@@ -511,7 +512,7 @@ def reply_blocks(reply: Reply, labels: Labels | None = None, *, buttons: bool = 
     if budget == WHOLE:
         blocks.extend(more_blocks(screens.more))
     actions = step_buttons(reply.next_steps) if buttons else None
-    if screens.more and more_key and buttons and budget != WHOLE:
+    if more and more_key:
         actions = _with_more(actions, more_key)
     if reply.is_recap:
         blocks.extend(recap_blocks(reply.recap_lines, buttons=buttons))
@@ -519,6 +520,11 @@ def reply_blocks(reply: Reply, labels: Labels | None = None, *, buttons: bool = 
     if not blocks:
         blocks.append(section(escape("Done.")))
     return fit(blocks, limit, tail=[actions] if actions else [])
+
+
+def _offers_more(reply: Reply, has_more: bool, more_key: str | None, buttons: bool) -> bool:
+    """Whether a reply's first screen gets a "More" button (a recap has its own buttons)."""
+    return has_more and bool(more_key) and buttons and not reply.is_recap
 
 
 def _part_block(part: Part) -> Block:
@@ -700,9 +706,8 @@ def render(outcome: Outcome, labels: Labels | None = None, *, buttons: bool = Tr
         return Message(fallback_text(outcome, labels), rejection_blocks(outcome))
     blocks = reply_blocks(outcome, labels, buttons=buttons, limit=limit, more_key=more_key)
     expanded: list[Block] = []
-    if more_key and any(b.get("block_id") == "next_steps" and any(
-            e.get("action_id") == MORE_ACTION for e in b.get("elements", []))
-            for b in blocks):
+    titles = (labels or Labels()).warning
+    if _offers_more(outcome, bool(split(outcome, titles).more), more_key, buttons):
         expanded = reply_blocks(outcome, labels, buttons=buttons, limit=limit,
                                 budget=WHOLE)
     return Message(fallback_text(outcome, labels), blocks, expanded)

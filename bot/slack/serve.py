@@ -56,7 +56,9 @@ def wsgi_application(app: App, database: Database | None = None) -> WsgiApp:
             leaves the load balancer's rotation.
 
     """
-    bolt: WsgiApp = _request_handler(app)
+    from bot.slack.ack_handoff import handing_over
+
+    bolt: WsgiApp = handing_over(_request_handler(app))
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in (
@@ -97,12 +99,13 @@ def _refusal(environ: dict[str, Any]) -> tuple[str, str] | None:
 
 
 def _request_handler(app: App) -> Any:
-    """Bolt's WSGI adapter, with form bodies parsed even when they contain "payload".
+    """Bolt's WSGI adapter: form bodies parsed even with "payload" in them, acks handed over.
 
     Bolt reads any form body containing the word ``payload`` as an interactivity payload,
     so ``/deal payload terms net-60`` reached no listener (a 404). A form body without a
     ``payload`` field is parsed as the plain form it is; the signature is checked on the
-    raw body either way.
+    raw body either way. A listener's ``ack()`` returns once the response was sent
+    (:mod:`bot.slack.ack_handoff`).
     """
     from urllib.parse import parse_qsl
 
@@ -111,6 +114,8 @@ def _request_handler(app: App) -> Any:
     from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
     from slack_bolt.context import BoltContext
     from slack_bolt.request.internals import build_context
+
+    from bot.slack.ack_handoff import use_ack
 
     class Handler(SlackRequestHandler):
         def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
@@ -124,6 +129,7 @@ def _request_handler(app: App) -> Any:
                 if "payload" not in form:
                     bolt_request.body = form
                     bolt_request.context = build_context(BoltContext({}), form)
+            use_ack(bolt_request, request.environ)
             return self.app.dispatch(bolt_request)
 
     return Handler(app, path=EVENTS_PATH)

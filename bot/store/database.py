@@ -11,10 +11,11 @@ unlinked file, and everything would be gone at exit), or it can no longer be wri
 with SIGBUS), the transaction does not start and :class:`DatabaseFileChanged` says why.
 A removed or replaced file stays an error for the life of the :class:`Database`.
 
-On SQLite, the writers of one process also queue on a lock of their own, taken at
-``BEGIN`` and given back at ``COMMIT`` or ``ROLLBACK``: SQLite's busy handler polls with
-growing sleeps (up to 100 ms), so threads waiting on it leave the lock idle for long and
-the slowest waits run into seconds under load; a Python lock hands over at once. Sessions
+On SQLite, writers also queue on locks of their own (:mod:`bot.store.write_lock`: the
+process's, then a file lock its processes share), taken at ``BEGIN`` and given back once
+``COMMIT`` or ``ROLLBACK`` ran: SQLite's busy handler polls with growing sleeps (up to
+100 ms), so writers waiting on it leave the lock idle for long. WAL checkpoints run in
+the background (:mod:`bot.store.checkpoints`), not inside a writer's commit. Sessions
 that only read (:meth:`Database.read_session`) begin deferred and take neither lock: in
 WAL mode readers never wait for the writer.
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -37,7 +39,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import SettingsError
+from bot.store import checkpoints
 from bot.store.models import UserRow
+from bot.store.write_lock import WriteLock
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -47,7 +51,6 @@ RETRIES = 4
 # How long a SQLite writer waits for the process's own write lock before it goes on to
 # SQLite's busy handler (its busy timeout is as long).
 WRITE_LOCK_SECONDS = 30.0
-_WRITE_LOCK_HELD = "dealcoach_write_lock"
 _reading = threading.local()
 # The newest migration. Kept as a constant so start-up need not import Alembic just to
 # compare revisions; a test checks it against the migration scripts.
@@ -97,7 +100,8 @@ class Database:
         if self.is_sqlite:
             if url not in ("sqlite://", "sqlite:///:memory:"):
                 _ensure_parent(url)
-            kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+            kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False,
+                                      "factory": _writer_connection(self)}
         else:
             kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=10)
         self.engine: Engine = create_engine(url, **kwargs)
@@ -111,6 +115,8 @@ class Database:
             if database not in (None, "", ":memory:") and "mode=memory" not in url:
                 self.path = Path(database).expanduser().resolve()
             _tune_sqlite(self.engine, self)
+        # SQLite's writers queue on it (see the module docstring).
+        self.writers = WriteLock(self.path)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     # -- schema --------------------------------------------------------------------------
@@ -324,6 +330,39 @@ def _ensure_parent(url: str) -> None:
         Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
+def _writer_connection(database: Database) -> type[sqlite3.Connection]:
+    """A pysqlite connection class that gives the process's write lock back after COMMIT.
+
+    SQLAlchemy's ``commit`` and ``rollback`` events fire before the statement runs: a lock
+    given back there let the next writer's ``BEGIN IMMEDIATE`` meet a transaction still
+    committing, and wait in SQLite's busy handler (sleeps of 1, 2, 5, 10 ms...) after all.
+    """
+
+    class WriterConnection(sqlite3.Connection):
+        holds_write_lock = False
+
+        def commit(self) -> None:
+            try:
+                super().commit()
+            finally:
+                self.give_back()
+            if database.path is not None:
+                checkpoints.committed(database.engine)
+
+        def rollback(self) -> None:
+            try:
+                super().rollback()
+            finally:
+                self.give_back()
+
+        def give_back(self) -> None:
+            if self.holds_write_lock:
+                self.holds_write_lock = False
+                database.writers.release()
+
+    return WriterConnection
+
+
 def _tune_sqlite(engine: Engine, database: Database) -> None:
     """Take pysqlite's transaction handling over so writers queue instead of failing."""
 
@@ -337,11 +376,10 @@ def _tune_sqlite(engine: Engine, database: Database) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # Checkpoints run in the background (bot.store.checkpoints), not in a commit.
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
         database._opened(record.info)
-
-    # A plain lock: the thread that ends a transaction need not be the one that began it.
-    writers = threading.Lock()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
@@ -351,20 +389,15 @@ def _tune_sqlite(engine: Engine, database: Database) -> None:
             connection.exec_driver_sql("BEGIN")  # a reader: a snapshot, no lock
             return
         # The process's writers queue here (see the module docstring); past the timeout,
-        # SQLite's own busy handling decides.
-        held = writers.acquire(timeout=WRITE_LOCK_SECONDS)
-        connection.info[_WRITE_LOCK_HELD] = held
+        # SQLite's own busy handling decides. The connection gives the lock back once its
+        # COMMIT or ROLLBACK ran (a plain lock: that may be another thread).
+        dbapi_connection = connection.connection.dbapi_connection
+        dbapi_connection.holds_write_lock = database.writers.acquire(
+            timeout=WRITE_LOCK_SECONDS)
         try:
             # IMMEDIATE takes the write lock up front: no deadlock between two readers
             # that both later want to write.
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
-            _release(connection)
+            dbapi_connection.give_back()
             raise
-
-    def _release(connection: Any) -> None:
-        if connection.info.pop(_WRITE_LOCK_HELD, False):
-            writers.release()
-
-    event.listen(engine, "commit", _release)
-    event.listen(engine, "rollback", _release)

@@ -116,10 +116,12 @@ class BenchSlack(FakeSlack):
 
 # -- the servers (child processes) ----------------------------------------------------------
 def _bare_wsgi(settings: Any) -> Any:
+    """Bolt's own WSGI adapter around a one-listener app, plus the health path we poll."""
     from slack_bolt import App, Respond
+    from slack_bolt.adapter.wsgi import SlackRequestHandler
     from slack_sdk import WebClient
 
-    from bot.slack.serve import wsgi_application
+    from bot.slack.serve import EVENTS_PATH, HEALTH_PATH
 
     # App(token=...) would build its own client on slack.com; this one is the same token
     # on the fake Slack (Bolt takes the token from the client).
@@ -131,7 +133,15 @@ def _bare_wsgi(settings: Any) -> Any:
         ack()
         respond("ok")
 
-    return wsgi_application(app)
+    bolt = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def application(environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("PATH_INFO") == HEALTH_PATH:
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"ok\n"]
+        return bolt(environ, start_response)
+
+    return application
 
 
 def serve_child(kind: str) -> int:

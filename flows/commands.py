@@ -1,7 +1,9 @@
 """The command registry: words users type, mapped to handlers, with aliases and suggestions.
 
 Handlers register themselves with :func:`command`. The same words work in the terminal,
-after ``/deal`` in Slack, and in a Slack DM.
+after ``/deal`` in Slack, and in a Slack DM. What a front must know about a command is
+declared there too, not in lists of the front's own: whether it only reads, whether it
+reads the user's profile, and which form asks for its details when it is said bare.
 """
 
 from __future__ import annotations
@@ -15,34 +17,52 @@ from typing import TYPE_CHECKING
 from flows.errors import BadArguments as BadArguments
 from flows.errors import NotNow as NotNow
 from flows.errors import UnknownDeal as UnknownDeal
+from flows.replies import CHAT, RECAP
 
 if TYPE_CHECKING:
     from flows.turn import Turn
+    from flows.vocabulary import FormName
 
 Handler = Callable[["Turn", str], None]
 
 
-
-
 @dataclass(frozen=True)
 class CommandSpec:
-    """A command: its name, aliases, handler and whether it needs an active deal."""
+    """A command: its words, its handler, and what fronts must know about it."""
 
     name: str
     handler: Handler
     aliases: tuple[str, ...] = ()
+    # Refused without an active deal.
     needs_deal: bool = True
+    # Stores nothing, so nothing a user's overview shows can have changed (no Home
+    # refresh after it in Slack).
+    reads_only: bool = False
+    # Reads the user's time zone or whether they administer the workspace, which a front
+    # looks up (Slack's users.info) before running it.
+    needs_profile: bool = False
+    # Said without details, it asks for them in this form where a front has forms.
+    form: FormName | None = None
 
 
 REGISTRY: dict[str, CommandSpec] = {}
+# Replies to a plain line that ran no command: small talk, and a call recap that waits for
+# its confirmation.
+NOTHING_RUN: frozenset[str] = frozenset({CHAT, RECAP})
 _WORDS: dict[str, str] = {}
 
 
-def command(name: str, *aliases: str, needs_deal: bool = True) -> Callable[[Handler], Handler]:
-    """Register the decorated function as the handler of ``name`` (and its aliases)."""
+def command(name: str, *aliases: str, needs_deal: bool = True, reads_only: bool = False,
+            needs_profile: bool = False, form: FormName | None = None,
+            ) -> Callable[[Handler], Handler]:
+    """Register the decorated function as the handler of ``name`` (and its aliases).
+
+    The keywords are :class:`CommandSpec`'s fields of the same names.
+    """
 
     def register(handler: Handler) -> Handler:
-        spec = CommandSpec(name=name, handler=handler, aliases=aliases, needs_deal=needs_deal)
+        spec = CommandSpec(name=name, handler=handler, aliases=aliases, needs_deal=needs_deal,
+                           reads_only=reads_only, needs_profile=needs_profile, form=form)
         for word in (name, *aliases):
             if word in _WORDS:
                 raise ValueError(f"command word {word!r} registered twice")
@@ -70,6 +90,18 @@ def resolve(word: str) -> CommandSpec | None:
     """The command a word names, if any."""
     name = _WORDS.get(word)
     return REGISTRY[name] if name else None
+
+
+def only_reads(name: str) -> bool:
+    """Whether what a reply's ``command`` names stored nothing.
+
+    Args:
+        name: a command's name, or a reply that ran none: small talk or a call recap
+            still waiting for its confirmation (``chat``, ``recap``).
+
+    """
+    spec = REGISTRY.get(name)
+    return spec.reads_only if spec is not None else name in NOTHING_RUN
 
 
 def suggest(word: str) -> str | None:

@@ -27,6 +27,8 @@ class PhaseText(_Strict):
     purpose: str
     principle: str
     checklist: list[str] = Field(min_length=3)
+    # The command lines the phase suggests next, most likely first.
+    next_steps: list[str] = Field(min_length=1)
     # One line per deal context on what matters most in this phase for that context.
     focus: dict[str, str]
 

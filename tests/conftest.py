@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from auxil.databases import make_database
+from auxil.memory import MemoryDealSpace
 from auxil.transcripts import Transcript
 from bot.store.database import Database
 from flows.engine import Engine
-from flows.memory import MemoryDealSpace
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 

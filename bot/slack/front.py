@@ -24,16 +24,10 @@ from bot.slack.outbox import send_now
 from bot.slack.people import needs_profile, who_for
 from bot.slack.settings import SlackSettings
 from bot.slack.sheets import send_deal_chart, send_practice_chart
-from flows.replies import CHAT, RECAP
+from flows.commands import only_reads
 
 log = logging.getLogger(__name__)
 
-# Commands that only read: no need to refresh the Home tab after them. A plain line read
-# as small talk, or a call recap still waiting for its Log all, stores nothing either.
-READ_ONLY_COMMANDS = frozenset({
-    "help", "faq", "pitfalls", "playbook", "ethics", "method", "script", "status", "log",
-    "meso", "deals", "checklist", "say", CHAT, RECAP,
-})
 SHARE_WORD = "share"
 # The engine command whose text reply the front completes with a chart.
 ANALYZE_COMMAND = "analyze"
@@ -219,5 +213,6 @@ class Front:
             send_deal_chart(client, user_id, turn, dm_channel)
         elif turn.accepted:  # a rehearsal's debrief carries the path of its offers
             send_practice_chart(client, user_id, turn, dm_channel, dm_thread)
-        if turn.accepted and getattr(turn.outcome, "command", "") not in READ_ONLY_COMMANDS:
+        # A command that only read changed nothing the Home tab shows.
+        if turn.accepted and not only_reads(getattr(turn.outcome, "command", "")):
             self.home.refresh(client, workspace_id, user_id)

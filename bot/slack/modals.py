@@ -25,6 +25,7 @@ from typing import Any
 
 from bot.slack.blocks import MAX_VIEW_BLOCKS, Block, Message, escape, fit, section, text_tables
 from bot.slack.safe import message_text
+from flows.commands import resolve
 from flows.engine import default_library
 
 MOVE = "log_move"
@@ -537,18 +538,9 @@ FORMS: dict[str, Form] = {
     REMINDER: Form(REMINDER, "Daily prep reminder", "Set it", _reminder_blocks,
                    reminder_lines, "time", zoned=True),
 }
-# Bare commands that need details open the form that asks for them (buttons, /deal <word>).
-# A bare `get` asks what they give back for the last give; `give` and `trade` log a move.
-FORM_FOR_WORD = {
-    "move": MOVE, "give": MOVE, "get": GET_BACK, "trade": MOVE, "meeting": MEETING,
-    "meet": MEETING,
-    "prepare": PREPARE, "prep": PREPARE, "batna": PREPARE, "walkaway": PREPARE,
-    "issue": PREPARE, "evidence": PREPARE, "counterparty": PREPARE, "rule": PREPARE,
-    "win": PREPARE,
-    "bundle": BUNDLE,
-    "safeguard": SAFEGUARDS, "safeguards": SAFEGUARDS, "governance": SAFEGUARDS,
-    "exit": SAFEGUARDS,
-}
+# Words of the Slack front's own that open a form (a bare command opens the form its
+# registration names: flows.commands.CommandSpec.form).
+FORM_ONLY_WORDS = {"move": MOVE, "prepare": PREPARE, "prep": PREPARE, "safeguards": SAFEGUARDS}
 
 
 def form_for(line: str) -> Form | None:
@@ -559,7 +551,11 @@ def form_for(line: str) -> Form | None:
 
     """
     words = line.strip().lower().split()
-    return FORMS.get(FORM_FOR_WORD.get(words[0], "")) if len(words) == 1 else None
+    if len(words) != 1:
+        return None
+    spec = resolve(words[0])
+    name = spec.form if spec is not None else FORM_ONLY_WORDS.get(words[0])
+    return FORMS.get(name or "")
 
 
 def inline_errors(form: Form, rejections: dict[str, Any]) -> dict[str, str]:

@@ -16,8 +16,6 @@ from slack_sdk import WebClient
 from bot.slack.client import call
 from flows.commands import resolve, split_line
 
-# Engine commands that read the user's zone or admin flag.
-PROFILE_COMMANDS = frozenset({"remind", "meeting", "team", "nudge"})
 _TIMEISH = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\btomorrow\b|\btmrw\b|\bnoon\b|"
                       r"\d\s*(am|pm)\b|\d:\d\d|\bnext week\b|\b\d{1,2}(st|nd|rd|th)\b", re.I)
 
@@ -39,7 +37,7 @@ def needs_profile(line: str) -> bool:
     """
     word, _ = split_line(line)
     spec = resolve(word)
-    if spec is not None and spec.name in PROFILE_COMMANDS:
+    if spec is not None and spec.needs_profile:
         return True
     # A plain line may be read as a meeting time: that needs the user's zone, like a typed
     # `meeting`. So may a line that starts with a command word the engine then reads as

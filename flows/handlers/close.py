@@ -9,7 +9,7 @@ from flows.turn import Turn, require_text
 from flows.vocabulary import FINAL_PHASES
 
 
-@command("safeguard", "contingency", "sla")
+@command("safeguard", "contingency", "sla", form="safeguards")
 def handle_safeguard(turn: Turn, args: str) -> None:
     """Add a contingent term; it needs a measurable trigger and a remedy.
 
@@ -29,7 +29,7 @@ def handle_safeguard(turn: Turn, args: str) -> None:
         turn.lines.append(turn.lib.reply("safeguard_ask_remedy"))
 
 
-@command("governance", "cadence")
+@command("governance", "cadence", form="safeguards")
 def handle_governance(turn: Turn, args: str) -> None:
     """Add governance: review cadence, metrics, change process."""
     text = require_text(args, "governance")
@@ -40,7 +40,7 @@ def handle_governance(turn: Turn, args: str) -> None:
     turn.say("governance_added", sound=deferral is None)
 
 
-@command("exit", "offramp", "termination")
+@command("exit", "offramp", "termination", form="safeguards")
 def handle_exit(turn: Turn, args: str) -> None:
     """Add an exit path that does not destroy value already created; "TBD" is no exit path."""
     text = require_text(args, "exit path")

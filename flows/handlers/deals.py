@@ -60,7 +60,7 @@ def handle_new(turn: Turn, args: str) -> None:
     introduce_phase(turn)
 
 
-@command("deals", "list", needs_deal=False)
+@command("deals", "list", needs_deal=False, reads_only=True)
 def handle_deals(turn: Turn, args: str) -> None:
     """List the user's deals."""
     deals = turn.space.list_deals()
@@ -96,7 +96,7 @@ def handle_use(turn: Turn, args: str) -> None:
     turn.say("deal_switched", name=deal.name, phase=turn.lib.phase(deal.phase).title)
 
 
-@command("status", "summary", "show")
+@command("status", "summary", "show", reads_only=True)
 def handle_status(turn: Turn, args: str) -> None:
     """What is open now (unanswered gives, the latest nudge, gaps), the next step, the deal."""
     deal = turn.active

@@ -9,7 +9,6 @@ import re
 
 from flows.commands import REGISTRY, BadArguments, command, resolve
 from flows.gaps import exit_gaps
-from flows.handlers.phases import NEXT_STEPS
 from flows.matching import CHOICES, Entry, Guess, Match, Matcher
 from flows.model import Deal, Move
 from flows.screens import FIRST_SCREEN
@@ -19,7 +18,7 @@ from flows.vocabulary import CONTEXTS, FORWARD_PHASES
 from phrases import PhraseLibrary
 
 
-@command("help", "?", "commands", needs_deal=False)
+@command("help", "?", "commands", needs_deal=False, reads_only=True)
 def handle_help(turn: Turn, args: str) -> None:
     """List the commands, or explain one."""
     word = args.strip().lower().split(" ")[0]
@@ -27,7 +26,7 @@ def handle_help(turn: Turn, args: str) -> None:
         turn.say("help_intro")
         # The commands for the deal's phase first: they are what fits the first screen.
         phase = turn.deal.phase if turn.deal else "setup"
-        first = [word.split()[0] for word in NEXT_STEPS.get(phase, ())]
+        first = [word.split()[0] for word in turn.lib.phase(phase).next_steps]
         names = sorted(turn.lib.commands, key=lambda n: first.index(n) if n in first
                        else len(first))
         if turn.deal is None:
@@ -47,7 +46,7 @@ def handle_help(turn: Turn, args: str) -> None:
     turn.lines.extend(turn.lib.render(e) for e in helptext.examples)
 
 
-@command("script", "lines", "phrase", needs_deal=False)
+@command("script", "lines", "phrase", needs_deal=False, reads_only=True)
 def handle_script(turn: Turn, args: str) -> None:
     """Lines for this moment of the deal, or every line on a named topic."""
     wanted = args.strip()
@@ -305,7 +304,7 @@ def faq_matcher(lib: PhraseLibrary) -> Matcher:
                     for key, e in lib.faq.items()), lib.synonyms)
 
 
-@command("faq", needs_deal=False)
+@command("faq", needs_deal=False, reads_only=True)
 def handle_faq(turn: Turn, args: str) -> None:
     """Answer a common question, or list them."""
     words = args.strip()
@@ -330,7 +329,7 @@ def handle_faq(turn: Turn, args: str) -> None:
     turn.texts.append(answer)
 
 
-@command("pitfalls", "pitfall", needs_deal=False)
+@command("pitfalls", "pitfall", needs_deal=False, reads_only=True)
 def handle_pitfalls(turn: Turn, args: str) -> None:
     """The pitfalls the coach watches for, why they backfire and how to correct them."""
     turn.say("pitfalls_intro", count=len(turn.lib.pitfalls))
@@ -340,7 +339,7 @@ def handle_pitfalls(turn: Turn, args: str) -> None:
     )
 
 
-@command("playbook", needs_deal=False)
+@command("playbook", needs_deal=False, reads_only=True)
 def handle_playbook(turn: Turn, args: str) -> None:
     """How a negotiation runs in a context (the active deal's, or the one named)."""
     wanted = args.strip().lower() or (turn.deal.context if turn.deal else "sales")
@@ -353,7 +352,7 @@ def handle_playbook(turn: Turn, args: str) -> None:
     turn.lines.extend(turn.lib.render(q) for q in book.questions)
 
 
-@command("ethics", "guardrails", needs_deal=False)
+@command("ethics", "guardrails", needs_deal=False, reads_only=True)
 def handle_ethics(turn: Turn, args: str) -> None:
     """The ethics guardrails and a relationship-safe refusal."""
     turn.say("ethics_intro")
@@ -361,7 +360,7 @@ def handle_ethics(turn: Turn, args: str) -> None:
     turn.lines.append(turn.lib.render(turn.lib.guides.refusal))
 
 
-@command("method", "guide", "about", needs_deal=False)
+@command("method", "guide", "about", needs_deal=False, reads_only=True)
 def handle_method(turn: Turn, args: str) -> None:
     """The method at a glance: phases, artifacts, do and avoid, when win-win does not fit."""
     g, r = turn.lib.guides, turn.lib.render

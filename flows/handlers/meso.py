@@ -61,7 +61,7 @@ def _differing_terms(a: Bundle, b: Bundle) -> list[str]:
     return [k for k in keys if a.terms.get(k, "").lower() != b.terms.get(k, "").lower()]
 
 
-@command("bundle", "package")
+@command("bundle", "package", form="bundle")
 def handle_bundle(turn: Turn, args: str) -> None:
     """Add (or replace) a MESO bundle and check the set stays a good MESO."""
     bundle = parse_bundle(args)
@@ -95,7 +95,7 @@ def handle_bundle(turn: Turn, args: str) -> None:
     turn.suggest("meso")
 
 
-@command("meso", "bundles", "grid")
+@command("meso", "bundles", "grid", reads_only=True)
 def handle_meso(turn: Turn, args: str) -> None:
     """Show the bundles side by side."""
     deal = turn.active

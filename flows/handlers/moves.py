@@ -72,7 +72,7 @@ def _check_trade(turn: Turn, give: str, get: str, move: Move) -> None:
         turn.warn("uneven_trade", give=give, get=get, give_us=move.give_us, get_us=move.get_us)
 
 
-@command("give", "concede", "gave")
+@command("give", "concede", "gave", form="log_move")
 def handle_give(turn: Turn, args: str) -> None:
     """Log something we gave; it stays one-way until a get pairs with it."""
     text, scores = _item(args, "give")
@@ -96,7 +96,7 @@ def handle_give(turn: Turn, args: str) -> None:
     turn.suggest("get", "log")
 
 
-@command("get", "got", "receive", "gain")
+@command("get", "got", "receive", "gain", form="log_get")
 def handle_get(turn: Turn, args: str) -> None:
     """Log something we received; it pairs with the most recent unpaired give."""
     text, scores = _item(args, "get")
@@ -137,7 +137,7 @@ def _log_trade(turn: Turn, give: str, get: str, trigger: str, scores: dict[str, 
     deal.last_give, deal.last_get = give, get
 
 
-@command("trade", "swap")
+@command("trade", "swap", form="log_move")
 def handle_trade(turn: Turn, args: str) -> None:
     """Log a two-way trade: ``trade <give> for <get>``."""
     text, scores = _item(args, "trade")
@@ -211,7 +211,7 @@ def handle_they(turn: Turn, args: str) -> None:
         turn.add_script("interests", limit=1, rotate=deal.moves_count)
 
 
-@command("say", "check", "draft")
+@command("say", "check", "draft", reads_only=True)
 def handle_say(turn: Turn, args: str) -> None:
     """Check a line before saying it (nothing is logged)."""
     text, _ = _item(args, "line")
@@ -259,7 +259,7 @@ def _say_nudges(turn: Turn, deal: Deal) -> None:
             + (f' ("{n.message}")' if n.message else "") for n in nudges])
 
 
-@command("log", "concessions", "history")
+@command("log", "concessions", "history", reads_only=True)
 def handle_log(turn: Turn, args: str) -> None:
     """Show the concession log (``log all`` adds offers and their lines; ``log 50`` more rows)."""
     words = args.lower().split()

@@ -7,15 +7,6 @@ from flows.gaps import exit_gaps
 from flows.phase_machine import PhaseChangeRefused, can_fire, fire
 from flows.turn import Turn
 
-NEXT_STEPS = {
-    "setup": ("batna", "walkaway", "issue", "evidence", "next"),
-    "first_move": ("script opening", "bundle", "meso", "next"),
-    "midgame": ("give", "get", "they", "log", "next"),
-    "close": ("safeguard", "governance", "exit", "signed"),
-    "review": ("debrief", "log"),
-    "walked_away": ("debrief", "back"),
-}
-
 
 def introduce_phase(turn: Turn) -> None:
     """Explain the deal's (new) phase: purpose, principle, checklist, and opening lines."""
@@ -36,7 +27,7 @@ def introduce_phase(turn: Turn) -> None:
     )
     for topic in turn.lib.default_topics(deal.phase)[:1]:
         turn.add_script(topic, limit=2)
-    turn.suggest(*NEXT_STEPS[deal.phase])
+    turn.suggest(*turn.lib.phase(deal.phase).next_steps)
 
 
 def _anyway(args: str, command_name: str) -> bool:
@@ -130,7 +121,7 @@ def handle_walk(turn: Turn, args: str) -> None:
     turn.lines.append(turn.lib.render(turn.lib.guides.refusal))
 
 
-@command("checklist", "todo", "gaps")
+@command("checklist", "todo", "gaps", reads_only=True)
 def handle_checklist(turn: Turn, args: str) -> None:
     """The current phase's checklist and what is still open."""
     deal = turn.active
@@ -146,4 +137,4 @@ def handle_checklist(turn: Turn, args: str) -> None:
         principle=turn.lib.render(text.principle, **facts),
         checklist=[turn.lib.render(item, **facts) for item in text.checklist],
     )
-    turn.suggest(*NEXT_STEPS[deal.phase])
+    turn.suggest(*turn.lib.phase(deal.phase).next_steps)

@@ -78,14 +78,14 @@ def _signed(text: str, amount: str) -> bool:
     return before.endswith("-") and not before[:-1].rstrip()[-1:].isalnum()
 
 
-@command("batna")
+@command("batna", form="prepare")
 def handle_batna(turn: Turn, args: str) -> None:
     """Record the best alternative to a negotiated agreement."""
     turn.touch().batna = require_text(args, "BATNA")
     turn.say("batna_saved")
 
 
-@command("walkaway", "walk-away", "reservation", "floor")
+@command("walkaway", "walk-away", "reservation", "floor", form="prepare")
 def handle_walkaway(turn: Turn, args: str) -> None:
     """Record the walk-away point; an amount in it makes it numeric."""
     deal = turn.active
@@ -132,7 +132,7 @@ def handle_context(turn: Turn, args: str) -> None:
     turn.say("context_changed", context=word, direction=direction or "")
 
 
-@command("issue")
+@command("issue", form="prepare")
 def handle_issue(turn: Turn, args: str) -> None:
     """Map an issue with its value to us and its estimated value to them (1-5)."""
     name, scores = parse_scores(require_text(args, "issue"))
@@ -175,19 +175,19 @@ def handle_tradeable(turn: Turn, args: str) -> None:
     _append_note(turn, args, "tradeables", "tradeable", "tradeable_added")
 
 
-@command("counterparty", "stakeholders")
+@command("counterparty", "stakeholders", form="prepare")
 def handle_counterparty(turn: Turn, args: str) -> None:
     """Add a note on the other side: stakeholders, decision path, constraints, culture."""
     _append_note(turn, args, "counterparty", "counterparty", "counterparty_added")
 
 
-@command("evidence")
+@command("evidence", form="prepare")
 def handle_evidence(turn: Turn, args: str) -> None:
     """Add to the evidence pack: benchmarks, cost drivers, references."""
     _append_note(turn, args, "evidence", "evidence", "evidence_added")
 
 
-@command("win")
+@command("win", form="prepare")
 def handle_win(turn: Turn, args: str) -> None:
     """Write one of the three lines: my win, their win, our shared win."""
     which, _, text = args.strip().partition(" ")
@@ -199,14 +199,14 @@ def handle_win(turn: Turn, args: str) -> None:
     turn.say("win_saved", which=which)
 
 
-@command("rule", "decision-rule")
+@command("rule", "decision-rule", form="prepare")
 def handle_rule(turn: Turn, args: str) -> None:
     """Set the decision rule: success is judged by a metric within a time."""
     turn.touch().rule = require_text(args, "decision rule")
     turn.say("rule_saved")
 
 
-@command("meeting", "meet")
+@command("meeting", "meet", needs_profile=True, form="meeting")
 def handle_meeting(turn: Turn, args: str) -> None:
     """Record when the next meeting is."""
     text = require_text(args, "meeting time")

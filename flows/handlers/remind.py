@@ -14,7 +14,7 @@ DAY_WORDS = {"daily": "daily", "everyday": "daily", "weekdays": "weekdays",
              "workdays": "weekdays"}
 
 
-@command("remind", "reminder", "reminders", needs_deal=False)
+@command("remind", "reminder", "reminders", needs_deal=False, needs_profile=True)
 def handle_remind(turn: Turn, args: str) -> None:
     """Show, set, snooze or switch off the daily prep reminder."""
     words = args.lower().split()

@@ -40,7 +40,7 @@ POLICY_WORDS = {"give-get": POLICY_GIVE_GET, "give_get": POLICY_GIVE_GET,
                 "safe-sign": POLICY_SIGN_SAFE}
 
 
-@command("team", "manager", needs_deal=False)
+@command("team", "manager", needs_deal=False, needs_profile=True)
 def handle_team(turn: Turn, args: str) -> None:
     """Show the team, or add, remove or assign reps, or set team policies."""
     word, _, rest = args.strip().partition(" ")
@@ -336,7 +336,7 @@ def _row(turn: Turn, health: DealHealth) -> list[str]:
     ]
 
 
-@command("nudge", "poke", needs_deal=False)
+@command("nudge", "poke", needs_deal=False, needs_profile=True)
 def handle_nudge(turn: Turn, args: str) -> None:
     """Send a rep a DM about the most costly gap in one of their deals."""
     profile = turn.space.profile()

@@ -19,8 +19,8 @@ from typing import Any
 
 import yaml
 
+from auxil.memory import MemoryDealSpace
 from flows.engine import Engine
-from flows.memory import MemoryDealSpace
 from flows.replies import CHAT, Outcome, Rejection, Reply
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "flows" / "reader_corpus"

@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from auxil.memory import MemoryDealSpace
 from flows.engine import Engine
-from flows.memory import MemoryDealSpace
 from flows.replies import Outcome, Rejection, Reply
 from flows.screens import FIRST_SCREEN, split
 

@@ -20,9 +20,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from auxil.memory import MemoryDealSpace
 from flows.amounts import Amount, amount_problem, find_amounts, format_money, headline, read_number
 from flows.engine import Engine
-from flows.memory import MemoryDealSpace
 from flows.replies import Rejection, Reply
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)

@@ -1,7 +1,7 @@
 """The daily prep brief, the weekly manager digest, and ``meeting <when>`` that feeds them.
 
 Briefs are pure: deals and the time in, text out. Meetings are read in the user's zone
-through :meth:`~flows.memory.MemoryWorld.space`.
+through :meth:`~auxil.memory.MemoryWorld.space`.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from auxil.memory import MemoryWorld
 from flows.briefing import MAX_ITEMS, PHASE_STEPS, daily_brief, meeting_soon, weekly_digest
 from flows.engine import Engine
 from flows.gaps import exit_gaps
-from flows.memory import MemoryWorld
 from flows.model import Bundle, Clause, Deal, IssueScore, Move, Walkaway
 from flows.replies import Outcome, Reply
 from flows.team import FIXES, POLICY_GIVE_GET, POLICY_SIGN_SAFE, deal_health, gap_title

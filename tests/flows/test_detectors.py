@@ -992,8 +992,8 @@ def test_figures_about_them_are_not_anchors(detectors: Detectors, line: str) -> 
 def test_a_floor_said_aloud_is_quoted_with_its_whole_figure() -> None:
     from datetime import UTC, datetime
 
+    from auxil.memory import MemoryDealSpace
     from flows.engine import Engine
-    from flows.memory import MemoryDealSpace
     from flows.replies import Reply
 
     engine, space = Engine(), MemoryDealSpace()

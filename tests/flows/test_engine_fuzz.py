@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from auxil.memory import MemoryDealSpace
 from flows.commands import REGISTRY
 from flows.engine import Engine
-from flows.memory import MemoryDealSpace
 from flows.replies import Rejection, Reply
 
 ENGINE = Engine()

@@ -1,6 +1,6 @@
 """``remind``: setting the daily prep reminder, bad times, snooze, off, and showing it.
 
-Users live in real zones through :meth:`~flows.memory.MemoryWorld.space`; the clock is
+Users live in real zones through :meth:`~auxil.memory.MemoryWorld.space`; the clock is
 injected, so "tomorrow" and "weekdays" are the user's local ones.
 """
 
@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
+from auxil.memory import MemoryWorld
 from flows.engine import Engine
-from flows.memory import MemoryWorld
 from flows.replies import Outcome, Rejection, Reply
 from flows.schedule import Reminder
 from flows.storage import Profile

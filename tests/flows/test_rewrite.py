@@ -13,11 +13,11 @@ import copy
 
 import pytest
 
+from auxil.memory import MemoryDealSpace
 from auxil.reader_corpus import NOW, fresh_space
 from auxil.rewrite_corpus import Case, load_cases, run_case, score
 from flows.detectors import Detectors
 from flows.engine import Engine
-from flows.memory import MemoryDealSpace
 from flows.model import Deal, IssueScore
 from flows.replies import Reply, merge_replies
 from flows.rewrite import MAX_LINE, RISKY, better_line

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from auxil.memory import MemoryDealSpace
 from flows.engine import Engine
-from flows.memory import MemoryDealSpace
 from flows.replies import Reply, WarningItem
 from flows.screens import FIRST_SCREEN, split
 

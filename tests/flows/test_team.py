@@ -1,6 +1,6 @@
 """Teams through the engine: who sees what, adding and assigning reps, policies and nudges.
 
-Several in-memory users share one :class:`~flows.memory.MemoryWorld`, so a manager, their
+Several in-memory users share one :class:`~auxil.memory.MemoryWorld`, so a manager, their
 rep, a stranger and another team's manager act on the same teams and deals.
 """
 
@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from auxil.memory import MemoryWorld
 from flows.engine import Engine
-from flows.memory import MemoryWorld
 from flows.model import Clause, Deal, Move
 from flows.replies import Notice, Outcome, Rejection, Reply
 from flows.team import (

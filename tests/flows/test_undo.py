@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from auxil.memory import MemoryDealSpace
 from flows.engine import Engine
 from flows.journal import KEEP_ENTRIES, Recorder
-from flows.memory import MemoryDealSpace
 from flows.model import Deal
 from flows.replies import Outcome, Rejection, Reply
 from flows.turn import Turn

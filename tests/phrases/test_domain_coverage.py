@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from auxil.memory import MemoryDealSpace
 from flows.engine import Engine
-from flows.memory import MemoryDealSpace
 from flows.replies import Reply
 
 PREPARED = [

@@ -3,8 +3,9 @@
 The listener acknowledges first (Slack allows 3 seconds and shows an error after that),
 then runs the command and answers through the response_url. The Slack front adds a few
 words of its own: a bare ``/deal`` shows a short help, ``/deal share`` posts the user's
-last reply in the channel, and ``/deal prepare``, ``/deal move``, ``/deal bundle`` and
-``/deal meeting`` open the matching form.
+last reply in the channel, and a command that needs details, said bare (``/deal give``,
+``/deal bundle``, ``/deal meeting``, and the front's own ``/deal prepare`` and
+``/deal move``), opens the form that asks for them.
 """
 
 from __future__ import annotations
@@ -18,16 +19,12 @@ from slack_sdk import WebClient
 from bot.slack.blocks import Message, escape, section, unescape
 from bot.slack.front import SHARE_WORD, Front, workspace_of
 from bot.slack.listeners.views import open_form
-from bot.slack.modals import BUNDLE, FORMS, MEETING, MOVE, PREPARE
+from bot.slack.modals import form_for
 from bot.slack.onboarding import bare_help
 
 log = logging.getLogger(__name__)
 
 COMMAND = "/deal"
-# Words that open a form instead of running a command. Bare `bundle` and `meeting` would
-# only be rejected by the engine; `prepare` and `move` are not engine commands.
-FORM_WORDS = {"prepare": PREPARE, "move": MOVE, "bundle": BUNDLE, "meeting": MEETING,
-              "meet": MEETING}
 
 
 def register(app: App, front: Front) -> None:
@@ -49,8 +46,8 @@ def register(app: App, front: Front) -> None:
                           client=client, channel=body.get("channel_id"),
                           user=body.get("user_id"))
             return
-        # `/deal prepare`, `/deal move`, `/deal bundle`: a form, while the trigger is fresh.
-        form = FORMS.get(FORM_WORDS.get(text, ""))
+        # `/deal prepare`, `/deal give`, `/deal bundle`: a form, while the trigger is fresh.
+        form = form_for(text)
         if form is not None:
             if not open_form(client, body.get("trigger_id"), form, front=front,
                              workspace=workspace_of(context, body),

@@ -10,7 +10,7 @@ from bot.store.models import Base
 config = context.config
 # The migrations are written by hand, so the metadata only serves `alembic revision
 # --autogenerate`; the Slack front's tables join it when bot.slack.models is imported (the
-# store never imports the front). tests/store/test_store.py checks both against the
+# store never imports the front). tests/bot/store/test_store.py checks both against the
 # migrations.
 target_metadata = Base.metadata
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from auxil.memory import MemoryDealSpace
 from bot.slack.blocks import (
     MAX_MESSAGE_BLOCKS,
     MAX_SECTION_TEXT,
@@ -27,7 +28,6 @@ from bot.slack.blocks import (
 )
 from bot.slack.home import home_view
 from flows.engine import Engine
-from flows.memory import MemoryDealSpace
 from flows.model import Deal
 from flows.replies import Rejection, Reply, Table, WarningItem
 

@@ -47,7 +47,7 @@ def test_slash_command_answers_with_warning_blocks_through_the_response_url(
 
 
 def test_a_rejected_command_gets_usage_and_stores_nothing(running: Running) -> None:
-    running.slack.command("give", response_name="r")
+    running.slack.command("log", response_name="r")
     (call,) = running.fake.wait_for("r")
     assert _block_ids(call)[0] == "rejection:no_active_deal"
     assert call.body["response_type"] == "ephemeral"

@@ -16,6 +16,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from auxil.memory import MemoryDealSpace
 from bot.slack.blocks import (
     MAX_MESSAGE_BLOCKS,
     MAX_TABLE_CELL,
@@ -29,7 +30,6 @@ from bot.slack.blocks import (
 from bot.slack.home import home_view
 from bot.slack.modals import result_view
 from flows.engine import Engine
-from flows.memory import MemoryDealSpace
 from flows.replies import RECAP, Rejection, Reply, Table, WarningItem
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)

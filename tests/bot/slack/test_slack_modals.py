@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from slack_harness import Running
 from slack_sdk.models.views import View
 
+from auxil.memory import MemoryWorld
 from bot.slack.blocks import MAX_VIEW_BLOCKS, validate
 from bot.slack.modals import (
     BUNDLE,
@@ -21,6 +23,9 @@ from bot.slack.modals import (
     move_lines,
     prepare_lines,
 )
+from flows.commands import REGISTRY
+from flows.engine import Engine
+from flows.replies import Rejection
 
 
 def _values(**fields: str | None) -> dict[str, dict[str, Any]]:
@@ -90,8 +95,28 @@ def test_bundle_lines_quote_terms_with_spaces() -> None:
 
 def test_bare_words_open_forms() -> None:
     assert form_for("give") is FORMS[MOVE] and form_for("BATNA") is FORMS[PREPARE]
-    assert form_for("bundle") is FORMS[BUNDLE]
+    assert form_for("bundle") is FORMS[BUNDLE] and form_for("concede") is FORMS[MOVE]
+    assert form_for("prep") is FORMS[PREPARE] and form_for("move") is FORMS[MOVE]
     assert form_for("give training") is None and form_for("next") is None
+
+
+def test_every_form_a_command_declares_exists_and_the_bare_command_needs_it() -> None:
+    engine, now = Engine(), datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    space = MemoryWorld().space("U1")
+    engine.handle("new Acme", space, now)
+    declared = {spec.name: spec.form for spec in REGISTRY.values() if spec.form}
+    assert declared, "no command declares a form"
+    for name, form in declared.items():
+        assert form in FORMS, name
+        # Said bare, the engine could only ask for details: the form loses nothing.
+        outcome = engine.handle(name, space, now)
+        assert isinstance(outcome, Rejection) and outcome.code == "bad_arguments", name
+
+
+def test_slash_deal_give_opens_the_move_form_like_its_button(running: Running) -> None:
+    running.slack.command("give")
+    (call,) = running.fake.wait_for("views.open")
+    assert call.body["view"]["callback_id"] == MOVE
 
 
 # -- end to end -----------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from slack_harness import (
     prepare_rep_deal,
 )
 
+from auxil.memory import MemoryDealSpace
 from bot.slack.blocks import (
     MAX_VIEW_BLOCKS,
     STEP_ACTION_PATTERN,
@@ -31,7 +32,6 @@ from bot.slack.blocks import (
 from bot.slack.home import home_view
 from bot.slack.home_team import MAX_TEAM_BLOCKS, TeamHome, team_home_blocks
 from flows.engine import Engine
-from flows.memory import MemoryDealSpace
 from flows.replies import Reply, Table
 from flows.schedule import Reminder
 from flows.storage import Profile

@@ -6,10 +6,10 @@ follow-up line asks for what is missing, never for what is already there.
 
 from __future__ import annotations
 
+from auxil.memory import MemoryDealSpace
 from auxil.reader_corpus import NOW, fresh_space
 from flows.engine import Engine
 from flows.gaps import exit_gaps
-from flows.memory import MemoryDealSpace
 from flows.replies import Reply
 
 MEASURABLE_LINE = "Let's make that measurable"

@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from auxil.context_facts import CONTEXT_FACTS, context_deal
+from auxil.memory import MemoryDealSpace
 from auxil.transcripts import Transcript
 from flows.engine import Engine, default_library, engine_vocabulary
 from flows.handlers.info import (
@@ -46,7 +47,6 @@ from flows.matching import (
     tokens_of,
     words_of,
 )
-from flows.memory import MemoryDealSpace
 from flows.replies import Reply
 from flows.script_lines import LineChecker, as_noun_phrase, slot_facts, tidy_slot
 from flows.vocabulary import CONTEXTS

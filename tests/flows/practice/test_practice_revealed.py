@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from fractions import Fraction
 
+from auxil.memory import MemoryWorld
 from auxil.transcripts import Transcript
 from flows.engine import Engine
-from flows.memory import MemoryWorld
 from flows.model import Deal
 from flows.practice.debrief import debrief
 from flows.practice.scenarios import builtin_scenarios

@@ -57,3 +57,11 @@ def test_every_warning_code_is_documented() -> None:
 def test_every_command_is_documented() -> None:
     commands = _section("Commands")
     assert [n for n in REGISTRY if f"`{n}" not in commands] == []
+
+
+def test_the_path_of_a_command_names_real_files_in_at_most_eight_steps() -> None:
+    section = README.split("The path of `/deal give training`", 1)[1].split("\n\n", 2)[1]
+    steps = re.findall(r"^\d+\. ", section, re.M)
+    assert 1 <= len(steps) <= 8
+    for path in re.findall(r"`((?:bot|flows|phrases)/[\w/.]*)`", section):
+        assert (ROOT / path).exists(), path

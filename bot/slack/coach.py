@@ -1,13 +1,12 @@
-"""The coach as the Slack front uses it: one transaction per turn, with Slack's own rows in it.
+"""The coach as the Slack front uses it: the service's one door, with Slack's rows in it.
 
-:class:`~bot.service.CoachService` runs one line in one transaction. Slack needs two more
-writes in that same transaction, so this module runs the turn through the service's
-database and engine itself:
+Every line runs through :meth:`bot.service.CoachService.run`, in one transaction that
+also holds what Slack keeps of it:
 
 * the Events API ``event_id`` of a DM, so a retried delivery finds it and does nothing
   (recording it afterwards would leave a window where a retry acts twice; recording it
   before, in its own transaction, would drop the message if the command then failed);
-* the rendered reply, for ``/deal share``;
+* the rendered reply, for ``/deal share`` and the "More" button;
 * the request's inbox row (:mod:`bot.slack.inbox`), moved to ``committed`` with the reply,
   so a request whose worker dies runs again exactly when its turn did not commit. The
   claim comes from the listener's thread; without one (a test's bare app) there is none.
@@ -20,20 +19,18 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.service import CoachService
+from bot.service import Asker, CoachService, NotActed
 from bot.slack.blocks import Labels, Message, render
 from bot.slack.inbox import InboxDropped, current_claim
 from bot.slack.models import (
-    InboxClaim,
     SlackEventRow,
     SlackHomeViewRow,
     SlackLastReplyRow,
@@ -42,11 +39,11 @@ from bot.slack.models import (
     store_reply,
 )
 from bot.slack.outbox import queue_notices
+from bot.store.insert import insert_or_ignore
 from bot.store.models import UserRow
-from bot.store.people import update_time_zone
 from bot.store.space import SqlDealSpace
 from flows.model import Deal
-from flows.replies import Outcome, Rejection, Reply, merge_replies
+from flows.replies import Outcome, Rejection, Reply
 from flows.schedule import valid_zone
 
 log = logging.getLogger(__name__)
@@ -60,7 +57,7 @@ MORE_MEMORY = timedelta(days=7)
 
 
 @dataclass(frozen=True)
-class Turn:
+class SlackTurn:
     """What one command produced: the engine's outcome and the message to send."""
 
     outcome: Outcome
@@ -89,7 +86,7 @@ class SlackCoach:
     # -- commands ------------------------------------------------------------------------
     def run(self, workspace_id: str, user_id: str, line: str, *,
             event_id: str | None = None, tz: str | None = None,
-            is_admin: bool = False, dm_thread: str | None = None) -> Turn | None:
+            is_admin: bool = False, dm_thread: str | None = None) -> SlackTurn | None:
         """Run one line for a user.
 
         Args:
@@ -107,39 +104,13 @@ class SlackCoach:
             The turn, or None when ``event_id`` was already acted on (a retry).
 
         """
-        now = self.service.clock()
-
-        def space_for(session: Session, user: UserRow) -> SqlDealSpace:
-            space = SqlDealSpace(session, user, is_admin=is_admin,
-                                 practice_apart=dm_thread is not None)
-            if dm_thread:
-                space.focus_thread(dm_thread)
-            return space
-
-        def work(session: Session, user: UserRow) -> tuple[Turn | None, bool]:
-            if event_id is not None:
-                if not self._claim_event(session, workspace_id, event_id, now):
-                    return None, False
-                update_time_zone(session, user, tz, now)
-                # A savepoint, so a rejected line still records its event (and a retry of
-                # it is still dropped) while the engine's own writes roll back.
-                savepoint = session.begin_nested()
-                outcome = self.engine.handle(
-                    line, space_for(session, user), now)
-                if isinstance(outcome, Rejection):
-                    savepoint.rollback()
-                else:
-                    savepoint.commit()
-                return self._finish(session, workspace_id, user_id, outcome, now), True
-            update_time_zone(session, user, tz, now)
-            outcome = self.engine.handle(line, space_for(session, user), now)
-            turn = self._finish(session, workspace_id, user_id, outcome, now)
-            return turn, turn.accepted
-
-        return self._guarded(workspace_id, user_id, line, work, now)
+        asker = Asker(workspace_id, user_id, tz=tz, is_admin=is_admin, dm_thread=dm_thread)
+        result = self._run(asker, line, event_id=event_id)
+        assert result is None or isinstance(result, SlackTurn)
+        return result
 
     def run_batch(self, workspace_id: str, user_id: str, lines: Sequence[str], *,
-                  tz: str | None = None) -> Turn:
+                  tz: str | None = None) -> SlackTurn:
         """Run a confirmed call recap as one change (one transaction, one undo).
 
         Args:
@@ -150,20 +121,13 @@ class SlackCoach:
             tz: the user's IANA time zone from Slack, when looked up.
 
         """
-        now = self.service.clock()
-
-        def work(session: Session, user: UserRow) -> tuple[Turn, bool]:
-            update_time_zone(session, user, tz, now)
-            outcome = self.engine.handle_batch(lines, SqlDealSpace(session, user), now)
-            turn = self._finish(session, workspace_id, user_id, outcome, now)
-            return turn, turn.accepted
-
-        result = self._guarded(workspace_id, user_id, " / ".join(lines), work, now)
-        assert result is not None
+        result = self._run(Asker(workspace_id, user_id, tz=tz),
+                           [("recap", line) for line in lines], recap=True)
+        assert isinstance(result, SlackTurn)
         return result
 
     def run_all(self, workspace_id: str, user_id: str, lines: Sequence[tuple[str, str]], *,
-                tz: str | None = None, is_admin: bool = False) -> Turn | dict[str, Rejection]:
+                tz: str | None = None, is_admin: bool = False) -> SlackTurn | dict[str, Rejection]:
         """Run several lines as one all-or-nothing transaction (a modal's fields).
 
         Args:
@@ -178,23 +142,12 @@ class SlackCoach:
             merged into it), else every rejection by key and nothing stored.
 
         """
-        now = self.service.clock()
-
-        def work(session: Session,
-                 user: UserRow) -> tuple[Turn | dict[str, Rejection] | None, bool]:
-            update_time_zone(session, user, tz, now)
-            rejections, replies = self._run_lines(session, user, lines, now, is_admin=is_admin)
-            if rejections or not replies:
-                return rejections, False
-            merged = merge_replies(replies)
-            return self._finish(session, workspace_id, user_id, merged, now), True
-
-        result = self._guarded(workspace_id, user_id, " / ".join(li for _, li in lines), work, now)
+        result = self._run(Asker(workspace_id, user_id, tz=tz, is_admin=is_admin), lines)
         assert result is not None
         return result
 
     def run_once(self, workspace_id: str, user_id: str, event_id: str,
-                 lines: Sequence[tuple[str, str]] = ()) -> Turn | dict[str, Rejection] | None:
+                 lines: Sequence[tuple[str, str]] = ()) -> SlackTurn | dict[str, Rejection] | None:
         """Claim an Events API delivery, then run ``lines`` all-or-nothing in that transaction.
 
         For an event that is not one typed line (a scoring sheet uploaded to the DM): a
@@ -212,60 +165,54 @@ class SlackCoach:
             (an empty dict when there were no lines).
 
         """
+        return self._run(Asker(workspace_id, user_id), lines, event_id=event_id)
+
+    def _run(self, asker: Asker, lines: str | Sequence[tuple[str, str]], *,
+             recap: bool = False, event_id: str | None = None,
+             ) -> SlackTurn | dict[str, Rejection] | None:
+        """Run through the service's one door, with Slack's rows in the same transaction.
+
+        First the request's inbox row is moved to ``committed`` (:mod:`bot.slack.inbox`)
+        and the event id recorded; last the reply is rendered and kept.
+        """
+        claim = current_claim()
+        dropped = False
         now = self.service.clock()
 
-        def work(session: Session,
-                 user: UserRow) -> tuple[Turn | dict[str, Rejection] | None, bool]:
-            if not self._claim_event(session, workspace_id, event_id, now):
-                return None, False
-            batch = session.begin_nested()
-            rejections, replies = self._run_lines(session, user, lines, now)
-            if rejections or not replies:
-                batch.rollback()
-                return rejections, True
-            batch.commit()
-            merged = merge_replies(replies)
-            return self._finish(session, workspace_id, user_id, merged, now), True
+        def claim_request(session: Session) -> bool:
+            nonlocal dropped
+            if claim is not None and not commit_turn(session, claim):
+                dropped = True  # another worker holds the request now
+                return False
+            return event_id is None or self._claim_event(session, asker.workspace_id,
+                                                         event_id, now)
 
-        label = " / ".join(li for _, li in lines) or f"event {event_id}"
-        return self._guarded(workspace_id, user_id, label, work, now)
+        def finish(session: Session, outcome: Outcome) -> SlackTurn:
+            turn = self._finish(session, asker.workspace_id, asker.user_id, outcome, now)
+            if claim is not None:
+                store_reply(session, claim, {"text": turn.message.text,
+                                             "blocks": turn.message.blocks})
+            return turn
 
-    def _run_lines(self, session: Session, user: UserRow, lines: Sequence[tuple[str, str]],
-                   now: datetime, *,
-                   is_admin: bool = False) -> tuple[dict[str, Rejection], list[Reply]]:
-        """Run each line in its own savepoint; a rejected line's writes roll back."""
-        space = SqlDealSpace(session, user, is_admin=is_admin)
-        rejections: dict[str, Rejection] = {}
-        replies: list[Reply] = []
-        for key, line in lines:
-            savepoint = session.begin_nested()
-            outcome = self.engine.handle(line, space, now)
-            if isinstance(outcome, Rejection):
-                savepoint.rollback()
-                rejections[key] = outcome
-            else:
-                savepoint.commit()
-                replies.append(outcome)
-        return rejections, replies
-
-    def _guarded(self, workspace_id: str, user_id: str, line: str,
-                 work: Callable[[Session, UserRow], tuple[T, bool]], now: datetime) -> T | Turn:
-        claim = current_claim()
-        if claim is not None:
-            work = _from_inbox(claim, work)
-        result = self.service.transaction(workspace_id, user_id, work, now, line=line)
-        if result is _DROPPED:
+        wants_claim = claim is not None or event_id is not None
+        result = self.service.run(asker, lines, recap=recap,
+                                  claim=claim_request if wants_claim else None, finish=finish)
+        if dropped:
             raise InboxDropped(claim.key if claim is not None else "")
-        # Work never returns a bare rejection, so one here is the service's failure reply.
-        return self._failed(result) if isinstance(result, Rejection) else result
+        if isinstance(result, NotActed):
+            return None
+        if isinstance(result, Rejection):  # the service's outage or failure reply
+            return self._failed(result)
+        assert isinstance(result, SlackTurn | dict)
+        return result
 
-    def _failed(self, rejection: Rejection) -> Turn:
-        return Turn(rejection, render(rejection, self.labels))
+    def _failed(self, rejection: Rejection) -> SlackTurn:
+        return SlackTurn(rejection, render(rejection, self.labels))
 
     def _finish(self, session: Session, workspace_id: str, user_id: str, outcome: Outcome,
-                now: datetime) -> Turn:
+                now: datetime) -> SlackTurn:
         more_key = secrets.token_hex(12) if isinstance(outcome, Reply) else None
-        turn = Turn(outcome, render(outcome, self.labels, more_key=more_key))
+        turn = SlackTurn(outcome, render(outcome, self.labels, more_key=more_key))
         if more_key is not None and turn.message.expanded:
             session.add(SlackReplyMoreRow(
                 key=more_key, workspace_id=workspace_id, user_id=user_id,
@@ -284,14 +231,10 @@ class SlackCoach:
     def _claim_event(self, session: Session, workspace_id: str, event_id: str,
                      now: datetime) -> bool:
         """Record ``event_id``; False when it was recorded before (the delivery is a retry)."""
-        dialect = sqlite if self.database.is_sqlite else postgresql
         result = session.execute(
-            dialect.insert(SlackEventRow)
-            .values(event_id=event_id[:64], workspace_id=workspace_id, received_at=now)
-            .on_conflict_do_nothing(index_elements=["event_id"])
-            # RETURNING, not rowcount: drivers disagree on rowcount for INSERT.
-            .returning(SlackEventRow.event_id)
-        )
+            insert_or_ignore(SlackEventRow, ["event_id"], SlackEventRow.event_id,
+                             on_sqlite=self.database.is_sqlite)
+            .values(event_id=event_id[:64], workspace_id=workspace_id, received_at=now))
         claimed = result.first() is not None
         if claimed:
             self._prune(session, now)
@@ -387,34 +330,6 @@ class SlackCoach:
             if user is None:
                 return [], None
             return SqlDealSpace(session, user).list_deals(), user.active_deal_id
-
-
-_DROPPED: Any = object()
-
-
-def _from_inbox(claim: InboxClaim, work: Callable[[Session, UserRow], tuple[T, bool]],
-                ) -> Callable[[Session, UserRow], tuple[T, bool]]:
-    """``work`` run for an inbox request: its row is committed with the turn, or nothing is.
-
-    The turn runs in a savepoint, so a rejected line still marks the row (the user has
-    their answer; replaying it would only answer again) while its own writes roll back.
-    """
-
-    def inboxed(session: Session, user: UserRow) -> tuple[T, bool]:
-        if not commit_turn(session, claim):
-            return _DROPPED, False  # another worker holds the request now
-        savepoint = session.begin_nested()
-        result, commit = work(session, user)
-        if commit:
-            savepoint.commit()
-        else:
-            savepoint.rollback()
-        if isinstance(result, Turn):
-            store_reply(session, claim, {"text": result.message.text,
-                                         "blocks": result.message.blocks})
-        return result, True
-
-    return inboxed
 
 
 def labels_from_library(service: CoachService) -> Labels:

@@ -18,7 +18,7 @@ from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.slack.blocks import Message, escape, section, shared
 from bot.slack.client import call, post_to_response_url
-from bot.slack.coach import SlackCoach, Turn
+from bot.slack.coach import SlackCoach, SlackTurn
 from bot.slack.home_publish import HomePublisher
 from bot.slack.outbox import send_now
 from bot.slack.people import needs_profile, who_for
@@ -134,7 +134,7 @@ class Front:
 
     # -- commands ------------------------------------------------------------------------
     def run(self, client: WebClient, workspace_id: str, user_id: str, line: str, *,
-            event_id: str | None = None, dm_thread: str | None = None) -> Turn | None:
+            event_id: str | None = None, dm_thread: str | None = None) -> SlackTurn | None:
         """Run a line for a user, telling the coach their zone and admin flag when it needs them.
 
         Args:
@@ -155,7 +155,7 @@ class Front:
                               is_admin=who.is_admin, dm_thread=dm_thread)
 
     def run_batch(self, client: WebClient, workspace_id: str, user_id: str,
-                  lines: list[str]) -> Turn:
+                  lines: list[str]) -> SlackTurn:
         """Run a confirmed call recap for a user (the zone looked up when a line needs it).
 
         Args:
@@ -184,7 +184,7 @@ class Front:
         return self.home.publish(client, workspace_id, user_id)
 
     def after_turn(self, client: WebClient, workspace_id: str, user_id: str,
-                   turn: Turn, *, dm_channel: str | None = None,
+                   turn: SlackTurn, *, dm_channel: str | None = None,
                    dm_thread: str | None = None) -> None:
         """Refresh the Home tab when the command may have changed what it shows.
 

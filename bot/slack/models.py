@@ -52,11 +52,11 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql.dml import Insert
 
 from bot.store.database import Database
+from bot.store.insert import insert_or_ignore
 from bot.store.mapping import utc
 from bot.store.models import Base
 
@@ -216,21 +216,16 @@ def receive_request(database: Database, *, key: str, workspace_id: str, kind: st
 @functools.cache
 def _new_row_insert(is_sqlite: bool) -> Insert:
     """The inbox insert, built once: building it per request cost as much as running it."""
-    dialect = sqlite if is_sqlite else postgresql
     columns = ("key", "workspace_id", "kind", "content_type", "body", "status", "attempts",
                "lease_token", "lease_until", "received_at")
-    statement: Insert = (
-        dialect.insert(SlackInboxRow).values({name: bindparam(name) for name in columns})
-        .on_conflict_do_nothing(index_elements=["key"]).returning(SlackInboxRow.id))
-    return statement
+    return (insert_or_ignore(SlackInboxRow, ["key"], SlackInboxRow.id, on_sqlite=is_sqlite)
+            .values({name: bindparam(name) for name in columns}))
 
 
 def _insert(session: Session, database: Database, values: dict[str, Any]) -> int | None:
-    dialect = sqlite if database.is_sqlite else postgresql
     result = session.execute(
-        dialect.insert(SlackInboxRow).values(**values)
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(SlackInboxRow.id))  # RETURNING: drivers disagree on rowcount for INSERT
+        insert_or_ignore(SlackInboxRow, ["key"], SlackInboxRow.id,
+                         on_sqlite=database.is_sqlite).values(**values))
     row = result.first()
     return int(row.id) if row is not None else None
 

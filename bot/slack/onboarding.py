@@ -23,7 +23,6 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.slack.blocks import (
     MAX_MESSAGE_BLOCKS,
@@ -41,6 +40,7 @@ from bot.slack.client import call
 from bot.slack.modals import MOVE
 from bot.slack.models import SlackWelcomedRow
 from bot.store.database import Database
+from bot.store.insert import insert_or_ignore
 from phrases import PhraseLibrary
 
 log = logging.getLogger(__name__)
@@ -117,13 +117,11 @@ def claim_welcome(database: Database, workspace_id: str, user_id: str, now: date
         now: the current time.
 
     """
-    dialect = sqlite if database.is_sqlite else postgresql
     with database.session() as session:
         result = session.execute(
-            dialect.insert(SlackWelcomedRow)
-            .values(workspace_id=workspace_id[:64], user_id=user_id[:64], welcomed_at=now)
-            .on_conflict_do_nothing(index_elements=["workspace_id", "user_id"])
-            .returning(SlackWelcomedRow.user_id))  # drivers disagree on an INSERT's rowcount
+            insert_or_ignore(SlackWelcomedRow, ["workspace_id", "user_id"],
+                             SlackWelcomedRow.user_id, on_sqlite=database.is_sqlite)
+            .values(workspace_id=workspace_id[:64], user_id=user_id[:64], welcomed_at=now))
         return result.first() is not None
 
 

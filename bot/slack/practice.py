@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.slack.blocks import Message, context, escape
-from bot.slack.coach import SlackCoach, Turn
+from bot.slack.coach import SlackCoach, SlackTurn
 from bot.store.models import UserRow
 from bot.store.space import SqlDealSpace
 from flows.practice.session import Session
@@ -25,7 +25,7 @@ PRACTICE_COMMAND = "practice"
 
 
 def new_rehearsal(coach: SlackCoach, workspace_id: str, user_id: str,
-                  turn: Turn) -> str | None:
+                  turn: SlackTurn) -> str | None:
     """The rehearsal ``turn`` started, still without a thread; None for any other turn.
 
     Args:

@@ -47,7 +47,7 @@ from bot.analyze_command import (
 )
 from bot.slack.blocks import Message, render, unescape
 from bot.slack.client import call
-from bot.slack.coach import Turn
+from bot.slack.coach import SlackTurn
 from flows.analysis import AnalysisReport, Sheet
 from flows.handlers.analysis import MAX_ISSUES, MAX_OPTIONS
 from flows.practice.debrief import OfferPath
@@ -124,7 +124,7 @@ def handle_file_share(front: Front, event: Mapping[str, Any], body: Mapping[str,
         refusal = refusal or SheetRefused("bad_sheet", "That sheet cannot be used.")
         front.post(client, channel, render(Rejection(refusal.code, str(refusal))))
         return
-    turn = result if isinstance(result, Turn) else None
+    turn = result if isinstance(result, SlackTurn) else None
     if turn is not None and not turn.accepted and wants_import:
         # The database failed, so nothing was imported; the coach's sentence says so.
         front.post(client, channel, turn.message)
@@ -292,7 +292,7 @@ def option_lines(sheet: Sheet) -> list[tuple[str, str]]:
     return lines
 
 
-def _analysis_message(report: AnalysisReport, imported: Turn | None,
+def _analysis_message(report: AnalysisReport, imported: SlackTurn | None,
                       rejections: Mapping[str, Rejection]) -> Message:
     source = report.sheet.source
     options = sum(len(issue.options) for issue in report.sheet.issues)
@@ -354,7 +354,7 @@ def upload_chart(client: WebClient, channel: str, report: AnalysisReport,
     return True
 
 
-def send_deal_chart(client: WebClient, user: str, turn: Turn,
+def send_deal_chart(client: WebClient, user: str, turn: SlackTurn,
                     dm_channel: str | None = None) -> bool:
     """After ``analyze``, upload the chart of the deal's scoring sheet to the user's DM.
 
@@ -384,7 +384,7 @@ def send_deal_chart(client: WebClient, user: str, turn: Turn,
     return channel is not None and upload_chart(client, channel, report, walkaway)
 
 
-def send_practice_chart(client: WebClient, user: str, turn: Turn,
+def send_practice_chart(client: WebClient, user: str, turn: SlackTurn,
                         dm_channel: str | None = None, thread_ts: str | None = None) -> bool:
     """After a rehearsal's debrief, share its chart (the path of offers) where it was played.
 

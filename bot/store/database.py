@@ -34,12 +34,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import SettingsError
 from bot.store import checkpoints
+from bot.store.insert import insert_or_ignore
 from bot.store.models import UserRow
 from bot.store.write_lock import WriteLock
 
@@ -243,12 +243,10 @@ class Database:
         if user is not None:
             return user
         # First command from this person: create the row, tolerating a concurrent twin.
-        dialect = postgresql if not self.is_sqlite else sqlite
         session.execute(
-            dialect.insert(UserRow)
-            .values(workspace_id=workspace_id, user_id=user_id, created_at=now)
-            .on_conflict_do_nothing(index_elements=["workspace_id", "user_id"])
-        )
+            insert_or_ignore(UserRow, ["workspace_id", "user_id"], UserRow.id,
+                             on_sqlite=self.is_sqlite)
+            .values(workspace_id=workspace_id, user_id=user_id, created_at=now))
         user = session.scalar(query)
         assert user is not None
         return user

@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.store.database import Database
+from bot.store.insert import insert_or_ignore, on_sqlite
 from bot.store.mapping import utc
 from bot.store.models import DeliveryRow
 
@@ -70,11 +70,8 @@ def queue_deliveries(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     """
     if not rows:
         return []
-    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
-    statement = (dialect.insert(DeliveryRow)
-                 .on_conflict_do_nothing(index_elements=["workspace_id", "user_id", "kind",
-                                                         "dedupe_key"])
-                 .returning(DeliveryRow.id))
+    statement = insert_or_ignore(DeliveryRow, ["workspace_id", "user_id", "kind", "dedupe_key"],
+                                 DeliveryRow.id, on_sqlite=on_sqlite(session))
     return [int(row.id) for row in session.execute(statement, rows)]
 
 

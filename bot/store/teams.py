@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.store.insert import insert_or_ignore, on_sqlite
 from bot.store.mapping import deal_of, move_of
 from bot.store.models import (
     DealRow,
@@ -107,13 +107,11 @@ class SqlTeams:
         The unique (deal, day) key decides, so two managers' clicks at the same moment
         still make one nudge.
         """
-        dialect = sqlite if self._session.get_bind().dialect.name == "sqlite" else postgresql
         result = self._session.execute(
-            dialect.insert(NudgeRow)
+            insert_or_ignore(NudgeRow, ["deal_id", "day"], NudgeRow.id,
+                             on_sqlite=on_sqlite(self._session))
             .values(deal_id=deal.id, workspace_id=self._workspace, manager_id=manager_id,
-                    gap=gap, message=message, day=day, created_at=now)
-            .on_conflict_do_nothing(index_elements=["deal_id", "day"])
-            .returning(NudgeRow.id))
+                    gap=gap, message=message, day=day, created_at=now))
         return result.first() is not None
 
     # -- consent -------------------------------------------------------------------------
@@ -122,13 +120,11 @@ class SqlTeams:
 
         The unique (workspace, rep, manager) key decides, so a double click invites once.
         """
-        dialect = sqlite if self._session.get_bind().dialect.name == "sqlite" else postgresql
         result = self._session.execute(
-            dialect.insert(TeamInviteRow)
+            insert_or_ignore(TeamInviteRow, ["workspace_id", "member_id", "manager_id"],
+                             TeamInviteRow.id, on_sqlite=on_sqlite(self._session))
             .values(workspace_id=self._workspace, member_id=member_id, manager_id=manager_id,
-                    created_at=now)
-            .on_conflict_do_nothing(index_elements=["workspace_id", "member_id", "manager_id"])
-            .returning(TeamInviteRow.id))
+                    created_at=now))
         return result.first() is not None
 
     def invites_to(self, member_id: str) -> list[str]:

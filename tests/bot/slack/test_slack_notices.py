@@ -17,13 +17,12 @@ from sqlalchemy import select
 
 from auxil.fake_slack import Call, FakeSlack
 from bot.slack.blocks import MAX_VIEW_BLOCKS, validate
-from bot.slack.coach import merge_replies
 from bot.slack.modals import FORMS, SAFEGUARDS, FieldErrors, form_for, safeguard_lines
 from bot.slack.notices import FIX_ACTION, parse_fix_value
 from bot.slack.sender import METADATA_EVENT, Sender, sender_client
 from bot.store.deliveries import SENT
 from bot.store.models import DeliveryRow
-from flows.replies import Notice, Reply
+from flows.replies import Notice, Reply, merge_replies
 
 
 def _dm_posts(fake: FakeSlack, user: str, count: int = 1) -> list[Call]:

@@ -57,8 +57,8 @@ class Detectors:
         wording ("that's as low as we can go") that is their hard line.
         """
         line = normalise(text)
-        if any(p.search(line) for name in ("hard_line_tone", "their_hard_line")
-               for p in self._lib.detector(name).unless):
+        if any(self._lib.detector(name).cleared(line)
+               for name in ("hard_line_tone", "their_hard_line")):
             return None
         return next((hit for hit in (self._lib.detector(n).search(line) for n in names) if hit),
                     None)
@@ -105,7 +105,7 @@ class Detectors:
         findings = []
         for code in ETHICS_CODES:
             detector = self._lib.detector(code)
-            if any(p.search(line) for p in detector.unless):
+            if detector.cleared(line):
                 continue
             hit = next((h for s in _sentences(line) if (h := _our_hit(detector, s))), None)
             if hit is not None:

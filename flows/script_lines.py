@@ -17,6 +17,7 @@ Two things happen between a topic's templates and the reply:
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -118,11 +119,21 @@ def slot_facts(facts: dict[str, Any]) -> dict[str, Any]:
     return facts
 
 
+# Verdicts on lines already checked, per library: a deal's suggested lines come back turn
+# after turn, and checking one runs every detector (a third of a command's time). A verdict
+# depends on the line and on the deal's walk-away, BATNA and evidence only.
+_VERDICTS: weakref.WeakKeyDictionary[PhraseLibrary, dict[tuple[Any, ...], str | None]] = (
+    weakref.WeakKeyDictionary())
+_MAX_VERDICTS = 4096
+
+
 class LineChecker:
     """Our own `say` checks on a suggested line, plus what only the rep may know."""
 
     def __init__(self, lib: PhraseLibrary, deal: Deal):
         self._detectors = Detectors(lib)
+        self._verdicts = _VERDICTS.setdefault(lib, {})
+        self._key = (repr(deal.walkaway), deal.batna, tuple(deal.evidence))
         self._deal = deal
         private = [*deal.evidence, deal.batna]
         # Compared word for word ("your other options" does not quote "our other option").
@@ -133,6 +144,15 @@ class LineChecker:
 
     def problem(self, line: str) -> str | None:
         """Why ``line`` must not be offered (a warning code or ``evidence``), else None."""
+        key = (line, *self._key)
+        if key in self._verdicts:
+            return self._verdicts[key]
+        if len(self._verdicts) >= _MAX_VERDICTS:
+            self._verdicts.clear()
+        verdict = self._verdicts[key] = self._check(line)
+        return verdict
+
+    def _check(self, line: str) -> str | None:
         findings = self._detectors.check_our_line(self._deal, line, is_offer=False)
         if findings:
             return findings[0].code

@@ -105,7 +105,7 @@ class CompiledDetector:
             if hit is None:
                 return None
             start, end = min(start, hit.start()), max(end, hit.end())
-        if any(p.search(text) for p in self.unless):
+        if self.cleared(text):
             return None
         # A pattern that stops at a figure's first digit ("our bottom line is 1") quotes the
         # whole figure: the rest of the number and its unit.
@@ -113,6 +113,10 @@ class CompiledDetector:
             rest = _FIGURE_REST.match(text, end)
             end = rest.end() if rest else end
         return text[start:end]
+
+    def cleared(self, text: str) -> bool:
+        """Whether one of the detector's exceptions (``unless``) is in ``text``."""
+        return any(p.search(text) for p in self.unless)
 
 
 class FaqEntry(_Strict):

@@ -39,7 +39,7 @@ from bot.slack.models import (
     store_reply,
 )
 from bot.slack.outbox import queue_notices
-from bot.store.insert import insert_or_ignore
+from bot.store.insert import insert_or_ignore, upsert
 from bot.store.models import UserRow
 from bot.store.space import SqlDealSpace
 from flows.model import Deal
@@ -222,10 +222,11 @@ class SlackCoach:
             if outcome.notices:  # in this transaction: they exist exactly if it commits
                 turn = replace(turn, deliveries=queue_notices(session, workspace_id,
                                                               outcome.notices, now))
-            session.merge(SlackLastReplyRow(
-                workspace_id=workspace_id, user_id=user_id, command=outcome.command[:40],
-                text=turn.message.text, blocks=turn.message.blocks, created_at=now,
-            ))
+            session.execute(upsert(SlackLastReplyRow, ["workspace_id", "user_id"], {
+                "workspace_id": workspace_id, "user_id": user_id,
+                "command": outcome.command[:40], "text": turn.message.text,
+                "blocks": turn.message.blocks, "created_at": now,
+            }, on_sqlite=self.database.is_sqlite))
         return turn
 
     def _claim_event(self, session: Session, workspace_id: str, event_id: str,

@@ -1,4 +1,4 @@
-"""INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL: written once, here.
+"""INSERT ... ON CONFLICT on SQLite and PostgreSQL: written once, here.
 
 Both databases spell it alike, but SQLAlchemy builds it from each dialect's own
 ``insert``. ``RETURNING`` tells the caller whether its row was new: the drivers disagree
@@ -31,6 +31,26 @@ def insert_or_ignore(model: Any, keys: Sequence[str], returning: Any, *,
                          .on_conflict_do_nothing(index_elements=list(keys))
                          .returning(returning))
     return statement
+
+
+def upsert(model: Any, keys: Sequence[str], values: dict[str, Any], *,
+           on_sqlite: bool) -> Insert:
+    """An insert of one row that, when its ``keys`` are taken, updates that row instead.
+
+    One statement, where the ORM's ``merge`` reads the row first and then writes it.
+
+    Args:
+        model: the mapped class (or table).
+        keys: the columns of the unique index that decides.
+        values: the row's columns.
+        on_sqlite: whether it runs on SQLite (else PostgreSQL).
+
+    """
+    dialect = sqlite if on_sqlite else postgresql
+    statement = dialect.insert(model).values(**values)
+    changed = {name: value for name, value in values.items() if name not in keys}
+    result: Insert = statement.on_conflict_do_update(index_elements=list(keys), set_=changed)
+    return result
 
 
 def on_sqlite(session: Session) -> bool:

@@ -26,11 +26,12 @@ def sqlite_db(tmp_path: Path) -> Iterator[Database]:
         yield database
 
 
-def test_a_reader_does_not_wait_for_a_writer(sqlite_db: Database) -> None:
-    writing, done = threading.Event(), threading.Event()
+def _writing(database: Database, writing: threading.Event,
+             done: threading.Event) -> threading.Thread:
+    """A thread that writes a user, says so, and holds its transaction open until done."""
 
     def writer() -> None:
-        with sqlite_db.session() as session:
+        with database.session() as session:
             session.add(UserRow(workspace_id="T1", user_id="U1", created_at=NOW))
             session.flush()
             writing.set()
@@ -38,6 +39,12 @@ def test_a_reader_does_not_wait_for_a_writer(sqlite_db: Database) -> None:
 
     thread = threading.Thread(target=writer)
     thread.start()
+    return thread
+
+
+def test_a_reader_does_not_wait_for_a_writer(sqlite_db: Database) -> None:
+    writing, done = threading.Event(), threading.Event()
+    thread = _writing(sqlite_db, writing, done)
     try:
         assert writing.wait(10)
         start = time.monotonic()
@@ -102,16 +109,7 @@ def test_two_processes_writers_queue_on_the_file_lock(tmp_path: Path) -> None:
         try:
             assert first.writers.path == Path(f"{first.path}.lock")
             holding, release = threading.Event(), threading.Event()
-
-            def hold() -> None:
-                with first.session() as session:
-                    session.add(UserRow(workspace_id="T1", user_id="U1", created_at=NOW))
-                    session.flush()
-                    holding.set()
-                    release.wait(10)
-
-            thread = threading.Thread(target=hold)
-            thread.start()
+            thread = _writing(first, holding, release)
             assert holding.wait(10)
             assert not second.writers.acquire(timeout=0.05)  # the other "process" holds it
             assert not second.writers.threads.locked()  # a failed wait gives its part back

@@ -30,7 +30,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
@@ -40,21 +40,14 @@ from bot.analysis_chart import walkaway_on_sheet
 from bot.analyze_command import (
     SHEET_SUFFIXES,
     SheetInputError,
-    analyze_sheet,
-    load_sheet_file,
     sheet_parser,
-    summary_lines,
 )
-from bot.slack.blocks import Message, render, unescape
 from bot.slack.client import call
 from bot.slack.coach import SlackTurn
 from flows.analysis import AnalysisReport, Sheet
 from flows.handlers.analysis import MAX_ISSUES, MAX_OPTIONS
 from flows.practice.debrief import OfferPath
-from flows.replies import Rejection, Reply
-
-if TYPE_CHECKING:
-    from bot.slack.front import Front
+from flows.replies import Reply
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +62,7 @@ CHART_FILENAME: Final = "frontier.png"
 # What the engine's `option` command would read as a score inside an issue or option
 # name; such a name cannot be imported line by line without changing its meaning.
 _SCORE_LIKE = re.compile(r"\b(us|them)\s*[=:]", re.I)
-_WORDS = re.compile(r"[a-z]+")
+WORDS = re.compile(r"[a-z]+")
 
 
 class SheetRefused(Exception):
@@ -78,63 +71,6 @@ class SheetRefused(Exception):
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code = code
-
-
-# -- a sheet uploaded to the DM -------------------------------------------------------------
-def handle_file_share(front: Front, event: Mapping[str, Any], body: Mapping[str, Any],
-                      workspace: str, client: WebClient, token: str | None) -> None:
-    """Analyse a sheet shared in the app's DM; with ``import`` also store it in the deal.
-
-    The file is fetched and parsed before the event is claimed, so a retried delivery
-    costs at most a second download and still acts once.
-
-    Args:
-        front: the coach and delivery helpers.
-        event: the ``message`` event with subtype ``file_share``.
-        body: the Events API envelope (holds the ``event_id``).
-        workspace: the workspace id deals are scoped by.
-        client: the request's Web API client.
-        token: the bot token that may read the workspace's files.
-
-    """
-    user, channel = str(event["user"]), str(event["channel"])
-    # A message ts is unique within its channel: a fair key should an envelope lack its id.
-    event_id = str(body.get("event_id") or f"{channel}:{event.get('ts')}")
-    wants_import = bool(IMPORT_WORDS & set(_WORDS.findall(unescape(event.get("text") or "")
-                                                          .lower())))
-    report: AnalysisReport | None = None
-    refusal: SheetRefused | None = None
-    lines: list[tuple[str, str]] = []
-    try:
-        name, data = fetch_sheet(event.get("files") or [], token, front.settings.api_url)
-        sheet = load_sheet_file(data, name)
-        check_size(sheet)
-        report = analyze_sheet(sheet)
-        lines = option_lines(sheet) if wants_import else []
-    except SheetInputError as exc:
-        refusal = SheetRefused("bad_sheet", f"That sheet cannot be used: {exc}.")
-    except SheetRefused as exc:
-        refusal = exc
-
-    result = front.coach.run_once(workspace, user, event_id, lines)
-    if result is None:
-        log.info("dropped a repeated delivery of %s", event_id)
-        return
-    if refusal is not None or report is None:
-        refusal = refusal or SheetRefused("bad_sheet", "That sheet cannot be used.")
-        front.post(client, channel, render(Rejection(refusal.code, str(refusal))))
-        return
-    turn = result if isinstance(result, SlackTurn) else None
-    if turn is not None and not turn.accepted and wants_import:
-        # The database failed, so nothing was imported; the coach's sentence says so.
-        front.post(client, channel, turn.message)
-        return
-    imported = turn if turn is not None and turn.accepted else None
-    rejections = result if isinstance(result, dict) else {}
-    front.post(client, channel, _analysis_message(report, imported, rejections))
-    upload_chart(client, channel, report)
-    if imported is not None:
-        front.after_turn(client, workspace, user, imported, dm_channel=channel)
 
 
 def fetch_sheet(files: Sequence[Mapping[str, Any]], token: str | None,
@@ -292,29 +228,6 @@ def option_lines(sheet: Sheet) -> list[tuple[str, str]]:
     return lines
 
 
-def _analysis_message(report: AnalysisReport, imported: SlackTurn | None,
-                      rejections: Mapping[str, Rejection]) -> Message:
-    source = report.sheet.source
-    options = sum(len(issue.options) for issue in report.sheet.issues)
-    steps: list[str] = []
-    if imported is not None:
-        deal = imported.outcome.deal if isinstance(imported.outcome, Reply) else None
-        text = (f"Analysis of {source}. Imported its {options} options into "
-                f"{deal or 'your active deal'}: `analyze` now includes them.")
-        steps = ["analyze"]
-    elif rejections:
-        key, first = next(iter(rejections.items()))
-        # A bad value names its row; a missing deal is the same for every row.
-        where = f" ({key})" if first.code == "bad_arguments" else ""
-        text = f"Analysis of {source}. Nothing was imported into your deal{where}: {first.message}"
-    else:
-        text = (f"Analysis of {source}. Share it with `import` in the message to store its "
-                "options into your active deal.")
-    return render(Reply(text=text, lines=summary_lines(report), next_steps=steps,
-                        command="analyze"))
-
-
-# -- charts --------------------------------------------------------------------------------
 def upload_chart(client: WebClient, channel: str, report: AnalysisReport,
                  walkaway: Fraction | None = None, *, offers: OfferPath | None = None,
                  thread_ts: str | None = None) -> bool:

@@ -25,9 +25,10 @@ from slack_sdk import WebClient
 from bot.slack.blocks import Message, escape, section, unescape
 from bot.slack.front import SHARE_WORD, Front, workspace_of
 from bot.slack.inbox import post_dm_reply_at
+from bot.slack.listeners.files import handle_file_share
 from bot.slack.onboarding import release_welcome, welcome_once, with_welcome
 from bot.slack.practice import new_rehearsal, open_thread, with_thread_hint
-from bot.slack.sheets import FILE_SHARE, handle_file_share
+from bot.slack.sheets import FILE_SHARE
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,8 @@ def handle_direct_message(front: Front, event: dict[str, Any], body: dict[str, A
                           request: BoltRequest | None = None) -> None:
     """Run a DM as a command and answer in the DM; a retried delivery acts once.
 
-    A shared file is a scoring sheet to analyse (:func:`bot.slack.sheets.handle_file_share`).
+    A shared file is a scoring sheet to analyse
+    (:func:`bot.slack.listeners.files.handle_file_share`).
 
     Args:
         front: the coach and delivery helpers.

@@ -50,6 +50,17 @@ def committed(engine: Engine) -> None:
             _thread.start()
 
 
+def forget(engine: Engine) -> None:
+    """Drop ``engine`` from the next round (it is being disposed of).
+
+    Args:
+        engine: a SQLite engine.
+
+    """
+    with _lock:
+        _dirty.discard(engine)
+
+
 def checkpoint(engine: Engine) -> None:
     """Copy what the log holds back into the database file, waiting for nobody.
 
@@ -57,6 +68,9 @@ def checkpoint(engine: Engine) -> None:
         engine: a SQLite engine on a file.
 
     """
+    # Opening a file that is gone would make a new, empty one.
+    if not engine.url.database or not os.path.exists(engine.url.database):
+        return
     # A raw connection: no transaction is begun, so no write lock is taken.
     connection = engine.raw_connection()
     try:

@@ -253,6 +253,7 @@ class Database:
 
     def dispose(self) -> None:
         """Close every pooled connection."""
+        checkpoints.forget(self.engine)
         self.engine.dispose()
 
     # -- the SQLite file guard -----------------------------------------------------------

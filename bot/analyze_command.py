@@ -191,7 +191,7 @@ def run_analyze(
             )
             return EXIT_FAILED
         if not as_json:
-            print(f"Chart written to {chart}.", file=out)
+            print(_Phrases().reply("chart_written", chart=chart), file=out)
     return EXIT_OK
 
 

@@ -162,7 +162,7 @@ def _db(args: argparse.Namespace) -> int:
     database = _open_database(args, prepare=False)
     if args.db_command == "upgrade":
         database.upgrade()
-        print(f"Database at schema {database.current_revision()}.")
+        print(_say("cli_schema_upgraded", revision=database.current_revision()))
     else:
         return _db_current(database)
     return 0
@@ -172,12 +172,12 @@ def _db_current(database: Any) -> int:
     """Print the schema revision; exit code 0 current, 1 behind (upgrade), 3 newer than us."""
     current, head = database.current_revision(), database.head_revision()
     if current == head:
-        print(f"Schema {current} (up to date).")
+        print(_say("cli_schema_current", current=current))
         return 0
     if not database.is_newer_than_code():
-        print(f"Schema {current or 'none'} (needs upgrade to {head}: run `dealcoach db upgrade`).")
+        print(_say("cli_schema_behind", current=current or "none", head=head))
         return 1
-    print(f"Schema {current} (newer than this version of dealcoach, which knows up to {head}).")
+    print(_say("cli_schema_newer", current=current, head=head))
     return 3
 
 
@@ -198,7 +198,7 @@ def _encrypt_tokens(args: argparse.Namespace) -> int:
         done = encrypt_stored_tokens(database.engine, cipher)
     finally:
         database.dispose()
-    print(f"Encrypted {done} installed Slack token(s); all are now encrypted.")
+    print(_say("cli_tokens_encrypted", count=done))
     return 0
 
 
@@ -216,7 +216,7 @@ def _chat(args: argparse.Namespace) -> int:
 
     if len(user) > MAX_USER_ID:
         # Refused, not cut: two long names cut alike would share one person's deals.
-        return _fail(f"--user is at most {MAX_USER_ID} characters; {len(user)} is too long.")
+        return _fail(_say("cli_user_too_long", limit=MAX_USER_ID, length=len(user)))
     if getattr(args, "json", False) or not is_interactive(sys.stdin):
         return run_piped(service, user, sys.stdin, sys.stdout, getattr(args, "json", False))
     from bot.logs import chat_files
@@ -255,6 +255,13 @@ def _login_name() -> str:
         return getpass.getuser()
     except Exception:  # no login name in some containers
         return "me"
+
+
+def _say(key: str, /, **values: Any) -> str:
+    """A line of the command line's own from the phrase library (``cli_*`` replies)."""
+    from flows.engine import default_library
+
+    return default_library().reply(key, **values)
 
 
 def _first_line(exc: BaseException) -> str:

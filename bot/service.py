@@ -196,8 +196,7 @@ class CoachService:
             log.exception("database unavailable for %s/%s", workspace_id, user_id)
             return Rejection(
                 code="storage_unavailable",
-                message="I could not reach the database, so nothing was saved. "
-                "Please try again in a moment.",
+                message=self.engine.lib.reply("storage_unavailable"),
             )
         except Exception:  # a bug: log it for us, show the user a sentence, not a trace
             # The command word only: what the user wrote after it stays out of the logs.
@@ -205,8 +204,7 @@ class CoachService:
                           line.split(" ", 1)[0][:40])
             return Rejection(
                 code="internal_error",
-                message="Something went wrong on my side and nothing was saved. "
-                "The error has been logged.",
+                message=self.engine.lib.reply("internal_error"),
             )
 
 

@@ -286,8 +286,8 @@ def run_interactive(service: CoachService, user: str, history_file: Path) -> int
     session = TerminalSession(service, user, local_zone())
     _enable_history(history_file)
     _enable_completion(lambda: service.overview(WORKSPACE, user)[0])
-    console.print("[bold]dealcoach[/] - your negotiation coach. "
-                  "Type [cyan]help[/] for commands, [cyan]quit[/] to leave.")
+    console.print(session.lib.reply("terminal_welcome", name="[bold]dealcoach[/]",
+                                    help="[cyan]help[/]", quit="[cyan]quit[/]"))
     prompt = "deal> "
     _, active = service.overview(WORKSPACE, user)
     if active is not None:  # carry on where the last session stopped

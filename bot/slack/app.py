@@ -23,6 +23,7 @@ from bot.slack.front import Front
 from bot.slack.listeners import register_all
 from bot.slack.settings import BOT_SCOPES, SlackSettings
 from bot.slack.workspaces import TOKEN_ROTATION_MINUTES, installation_store
+from flows.engine import default_library
 
 if TYPE_CHECKING:
     from slack_sdk.oauth.installation_store import InstallationStore
@@ -33,8 +34,6 @@ INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 # A state is issued when someone opens /slack/install and must come back within this time.
 OAUTH_STATE_SECONDS = 600
-NOT_INSTALLED = ("dealcoach is not installed in this workspace (or was removed), so nothing "
-                 f"was saved. An admin can install it from {INSTALL_PATH} on the app's site.")
 
 
 def build_app(settings: SlackSettings, service: CoachService, *,
@@ -188,4 +187,5 @@ def _oauth_options(settings: SlackSettings, service: CoachService,
     )
     return store, {"oauth_settings": oauth_settings, "authorize": authorize,
                    "installation_store": store, "installation_store_bot_only": True,
-                   "user_facing_authorize_error_message": NOT_INSTALLED}
+                   "user_facing_authorize_error_message":
+                       default_library().reply("slack_not_installed", path=INSTALL_PATH)}

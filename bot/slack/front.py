@@ -122,9 +122,9 @@ class Front:
         """
         last = self.coach.last_message(workspace_id, user_id)
         if last is None:
-            note = Message("Nothing to share yet.", [section(escape(
-                "Nothing to share yet: run a command first, then `/deal share` posts its "
-                "reply here for everyone in the channel."))])
+            lib = self.coach.engine.lib
+            note = Message(lib.reply("slack_share_nothing_short"),
+                           [section(escape(lib.reply("slack_share_nothing")))])
             return self.respond(response_url, note, client=client, channel=channel,
                                 user=user_id)
         # in_channel through the response_url works in any channel the command works in,

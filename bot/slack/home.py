@@ -26,6 +26,7 @@ from bot.slack.blocks import (
     truncate_markup,
 )
 from bot.slack.onboarding import intro_blocks
+from flows.engine import default_library
 from flows.gaps import Gap, exit_gaps
 from flows.model import Deal
 from flows.vocabulary import FINAL_PHASES
@@ -53,18 +54,12 @@ def home_view(deals: list[Deal], active_id: int | None, labels: Labels,
     extra = list(extra or [])[:MAX_VIEW_BLOCKS // 2]
     if not deals and lib is not None:
         return _view([header(lib.reply("slack_welcome_title")), *intro_blocks(lib), *extra])
-    blocks: list[Block] = [header("Your deals")]
+    words = lib or default_library()
+    blocks: list[Block] = [header(words.reply("slack_home_title"))]
     if not deals:
-        blocks.append(section(escape(
-            "No deals yet. Start one with `/deal new <name>` in any channel, or send me "
-            "`new <name>` in the Messages tab. Everything you prepare stays private to you "
-            "until you `/deal share` it."
-        )))
+        blocks.append(section(escape(words.reply("slack_home_no_deals"))))
         return _view(blocks + extra)
-    blocks.append(context(escape(
-        "Your active deal first, then the most recently changed. Commands work as "
-        "`/deal <command>` anywhere, or without `/deal` in the Messages tab; `help` lists them."
-    )))
+    blocks.append(context(escape(words.reply("slack_home_intro"))))
     recent = sorted(deals, key=lambda d: (d.id == active_id, _changed(d), d.id or 0),
                     reverse=True)
     # The header, the intro and the "older deals" note take three blocks.
@@ -72,8 +67,7 @@ def home_view(deals: list[Deal], active_id: int | None, labels: Labels,
     for deal in recent[:shown]:
         blocks.extend(deal_blocks(deal, deal.id == active_id, labels, lib))
     if len(deals) > shown:
-        blocks.append(context(escape(
-            f"{len(deals) - shown} older deals not shown; `deals` lists them all.")))
+        blocks.append(context(escape(words.reply("slack_home_older", count=len(deals) - shown))))
     return _view((blocks + extra)[:MAX_VIEW_BLOCKS])
 
 
@@ -101,41 +95,40 @@ def deal_blocks(deal: Deal, active: bool, labels: Labels,
     title = f"*{escape(deal.name)}* · {escape(labels.phase(deal.phase))}"
     if active:
         title += " · _active_"
-    facts = [
-        "Open warnings: " + (", ".join(escape(labels.warning(code)) for code, _ in gaps)
-                             if gaps else "none"),
-        f"Unanswered gives: {deal.unpaired_gives}",
-        "Safeguards: " + _coverage(deal),
-    ]
+    words = lib or default_library()
+    facts = words.reply("slack_home_facts",
+                        warnings=[escape(labels.warning(code)) for code, _ in gaps],
+                        gives=deal.unpaired_gives, **_coverage(deal))
     blocks: list[Block] = [
         {"type": "divider"},
         {"type": "section", "block_id": f"deal:{deal.id}",
          "text": {"type": "mrkdwn", "verbatim": True,
-                  "text": truncate_markup(title + "\n" + "\n".join(facts), 3000)}},
+                  "text": truncate_markup(title + "\n" + facts, 3000)}},
         context(":arrow_right: " + escape(next_step(deal, gaps, lib))),
     ]
     if active:
-        elements = [button("Status", f"{STEP_ACTION}:0", "status", primary=True),
-                    button("Checklist", f"{STEP_ACTION}:1", "checklist")]
+        elements = [button(step_label("status"), f"{STEP_ACTION}:0", "status", primary=True),
+                    button(step_label("checklist"), f"{STEP_ACTION}:1", "checklist")]
         if deal.phase not in FINAL_PHASES:
-            elements += [button("Next phase", f"{STEP_ACTION}:2", "next"),
-                         button("Log a move…", OPEN_FORM_ACTION, "log_move"),
-                         button("Prepare…", f"{OPEN_FORM_ACTION}:prepare", "prepare"),
+            elements += [button(step_label("next"), f"{STEP_ACTION}:2", "next"),
+                         button(words.reply("slack_log_move_button"), OPEN_FORM_ACTION,
+                                "log_move"),
+                         button(words.reply("slack_prepare_button"),
+                                f"{OPEN_FORM_ACTION}:prepare", "prepare"),
                          button(step_label("meeting"), f"{OPEN_FORM_ACTION}:meeting",
                                 "meeting")]
     else:
-        elements = [button("Make active", f"{STEP_ACTION}:0", f"use {deal.name}")]
+        elements = [button(words.reply("slack_home_make_active"), f"{STEP_ACTION}:0",
+                           f"use {deal.name}")]
     blocks.append({"type": "actions", "block_id": f"deal_actions:{deal.id}",
                    "elements": elements})
     return blocks
 
 
-def _coverage(deal: Deal) -> str:
-    sound = sum(1 for c in deal.safeguards if c.sound)
-    governance = sum(1 for c in deal.governance if c.sound)
-    exits = len(deal.exits)
-    return (f"{sound} sound safeguard{'s' if sound != 1 else ''}, {governance} governance, "
-            f"{exits} exit path{'s' if exits != 1 else ''}")
+def _coverage(deal: Deal) -> dict[str, int]:
+    return {"sound": sum(1 for c in deal.safeguards if c.sound),
+            "governance": sum(1 for c in deal.governance if c.sound),
+            "exits": len(deal.exits)}
 
 
 def next_step(deal: Deal, gaps: list[Gap],
@@ -148,10 +141,11 @@ def next_step(deal: Deal, gaps: list[Gap],
         lib: the phrase library, to word a gap's fix (optional).
 
     """
+    words = lib or default_library()
     if deal.phase == "walked_away":
-        return "You walked away. `back` resumes the deal; `debrief` records the lesson."
+        return words.reply("slack_home_walked_away")
     if deal.phase == "review":
-        return "Signed. Record what you learned with `debrief`."
+        return words.reply("slack_home_signed")
     if gaps:
         code, values = gaps[0]
         if lib is not None:
@@ -159,5 +153,5 @@ def next_step(deal: Deal, gaps: list[Gap],
                 return lib.warning(code, **values)[1]
             except Exception:  # a phrase that cannot render must not break the Home tab
                 pass
-        return f"Close the gap: {code.replace('_', ' ')}."
-    return "Nothing holds this phase open: move on with `next`."
+        return words.reply("slack_home_close_gap", gap=code.replace("_", " "))
+    return words.reply("slack_home_nothing_open")

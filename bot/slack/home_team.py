@@ -25,6 +25,7 @@ from bot.slack.blocks import (
     escape,
     header,
     section,
+    step_label,
     truncate,
     truncate_markup,
 )
@@ -117,10 +118,8 @@ def team_home_blocks(home: TeamHome, labels: Labels, lib: PhraseLibrary) -> list
     if home.members:
         blocks.extend(_team_blocks(home, labels, lib))
     if home.manager:
-        blocks.append(context(
-            f"Your manager: {_person(home.manager)}. They see your deals' phases, open gaps, "
-            "safeguards and unanswered gives, never your BATNA, walk-away or notes."))
-    blocks.extend(_reminder_blocks(home))
+        blocks.append(context(lib.reply("slack_team_manager", manager=_person(home.manager))))
+    blocks.extend(_reminder_blocks(home, lib))
     return blocks[:MAX_TEAM_BLOCKS]
 
 
@@ -129,70 +128,64 @@ def _team_blocks(home: TeamHome, labels: Labels, lib: PhraseLibrary) -> list[Blo
     nudges = sum(1 for h in rows if h.nudge_gap)
     blocks: list[Block] = [
         {"type": "divider"},
-        header("Your team"),
-        context(escape(
-            f"{len(home.members)} rep{'s' if len(home.members) != 1 else ''}, "
-            f"{len(rows)} open deal{'s' if len(rows) != 1 else ''}"
-            + (f", {nudges} with a gap worth a nudge" if nudges else "")
-            + ". You see phases, gaps and safeguards, never a rep's BATNA, walk-away or "
-            "notes.")),
+        header(lib.reply("slack_team_title")),
+        context(escape(lib.reply("slack_team_intro", reps=len(home.members), deals=len(rows),
+                                 nudges=nudges))),
     ]
     for number, health in enumerate(rows[:MAX_TEAM_ROWS]):
         blocks.append(_row_block(number, health, labels, lib))
     if len(rows) > MAX_TEAM_ROWS:
         blocks.append(context(escape(
-            f"{len(rows) - MAX_TEAM_ROWS} more deals not shown; `/deal team` lists them all.")))
+            lib.reply("slack_team_more", count=len(rows) - MAX_TEAM_ROWS))))
     busy = {h.owner for h in rows}
     quiet = [m for m in home.members if m not in busy]
     if quiet:
-        blocks.append(context("No open deals: " + ", ".join(_person(m) for m in quiet[:20])))
+        blocks.append(context(lib.reply("slack_team_quiet",
+                                        people=[_person(m) for m in quiet[:20]])))
     return blocks
 
 
 def _row_block(number: int, health: DealHealth, labels: Labels, lib: PhraseLibrary) -> Block:
     """One deal of a rep: who, which deal, where it stands; a Nudge button when it has a gap."""
-    gaps = ", ".join(escape(labels.warning(code)) for code in health.gaps) or "none"
+    gaps = [escape(labels.warning(code)) for code in health.gaps]
     policy = ", ".join(escape(gap_title(lib, code)) for code in health.violations)
     idle = "-" if health.days_idle is None else str(health.days_idle)
     text = (f"{_person(health.owner)} · *{escape(health.deal)}* · "
             f"{escape(labels.phase(health.phase))}\n"
-            f"Open gaps: {gaps} · Safeguards {health.coverage}/3 · "
-            f"Open gives: {health.unpaired_gives} · Idle days: {idle}")
+            + lib.reply("slack_team_row", gaps=gaps, coverage=health.coverage,
+                        gives=health.unpaired_gives, idle=idle))
     if policy:
-        text += f"\n:rotating_light: Policy breaches: {policy}"
+        text += "\n:rotating_light: " + lib.reply("slack_team_breaches", policy=policy)
     block = section(truncate_markup(text, 3000), block_id=f"team:{number}")
     if health.nudge_gap:
         # A plain next-step button: the existing listener runs it as the manager's command.
-        block["accessory"] = button(
-            "Nudge", f"{STEP_ACTION}:{number}",
-            f"nudge @{health.owner} {health.deal}")
+        step = f"nudge @{health.owner} {health.deal}"
+        block["accessory"] = button(step_label(step), f"{STEP_ACTION}:{number}", step)
     return block
 
 
-def _reminder_blocks(home: TeamHome) -> list[Block]:
+def _reminder_blocks(home: TeamHome, lib: PhraseLibrary) -> list[Block]:
     profile = home.profile
     reminder = profile.reminder
     if reminder is None or profile.next_due is None:
         return [
             {"type": "divider"},
-            context(escape("No daily prep reminder. `/deal remind 08:30` sends one on "
-                           "weekdays at 08:30 your time, only when there is something to "
-                           "prepare.")),
+            context(escape(lib.reply("slack_reminder_none"))),
             {"type": "actions", "block_id": "reminder", "elements": [
-                button("Remind me at 08:30", f"{STEP_ACTION}:0", "remind 08:30"),
+                button(step_label("remind 08:30"), f"{STEP_ACTION}:0", "remind 08:30"),
                 # The reminder form: a time picker in the user's own zone.
-                button("Another time…", OPEN_FORM_ACTION, "reminder")]},
+                button(lib.reply("slack_reminder_other_time"), OPEN_FORM_ACTION,
+                       "reminder")]},
         ]
-    days = "every day" if reminder.days == "daily" else "on weekdays"
     when = format_local(profile.next_due, profile.tz, home.now)
     return [
         {"type": "divider"},
-        context(escape(f"Daily prep reminder: {reminder.at.strftime('%H:%M')} {days} "
-                       f"({profile.tz}). Next: {when}.")),
+        context(escape(lib.reply("slack_reminder_set", at=reminder.at.strftime("%H:%M"),
+                                 daily=reminder.days == "daily", tz=profile.tz, when=when))),
         {"type": "actions", "block_id": "reminder", "elements": [
-            button("Snooze until tomorrow", f"{STEP_ACTION}:0", SNOOZE_STEP),
-            button("Change the time…", OPEN_FORM_ACTION, "reminder"),
-            button("Reminders off", f"{STEP_ACTION}:1", "remind off")]},
+            button(step_label(SNOOZE_STEP), f"{STEP_ACTION}:0", SNOOZE_STEP),
+            button(lib.reply("slack_reminder_change_time"), OPEN_FORM_ACTION, "reminder"),
+            button(step_label("remind off"), f"{STEP_ACTION}:1", "remind off")]},
     ]
 
 

@@ -61,19 +61,42 @@ class FieldErrors(Exception):
         self.errors = errors
 
 
+def say(key: str, /, **values: Any) -> str:
+    """A form's words from the phrase library (``slack_form_*`` in ``phrases/slack.yaml``).
+
+    Args:
+        key: the reply key.
+        values: what the text's template fills in.
+
+    """
+    return default_library().reply(key, **values)
+
+
 @dataclass(frozen=True)
 class Form:
-    """A modal form: how it looks, and how its values become command lines."""
+    """A modal form: how it looks, and how its values become command lines.
+
+    Its title and submit label are the library's ``slack_form_<callback_id>_title`` and
+    ``slack_form_<callback_id>_submit``.
+    """
 
     callback_id: str
-    title: str
-    submit: str
     blocks: Callable[[Opening], list[Block]]
     lines: Callable[[Values], Lines]
     # Where an engine rejection that names no input (no active deal...) is shown.
     main_input: str
     # Its pickers are in the user's time zone: look it up as the form opens.
     zoned: bool = False
+
+    @property
+    def title(self) -> str:
+        """The form's title."""
+        return say(f"slack_form_{self.callback_id}_title")
+
+    @property
+    def submit(self) -> str:
+        """What the form's submit button says."""
+        return say(f"slack_form_{self.callback_id}_submit")
 
     def view(self, private_metadata: str = "", opening: Opening | None = None) -> dict[str, Any]:
         """The modal to open.
@@ -92,7 +115,7 @@ class Form:
             "callback_id": self.callback_id,
             "title": {"type": "plain_text", "text": self.title},
             "submit": {"type": "plain_text", "text": self.submit},
-            "close": {"type": "plain_text", "text": "Cancel"},
+            "close": {"type": "plain_text", "text": say("slack_form_cancel")},
             "private_metadata": private_metadata[:3000],
             "blocks": self.blocks(opening),
         }
@@ -154,15 +177,17 @@ def select_input(block_id: str, label: str, options: list[tuple[str, str]], *,
                for value, text in options]
     element: dict[str, Any] = {"type": "static_select", "action_id": VALUE,
                                "options": choices,
-                               "placeholder": {"type": "plain_text", "text": "Choose"}}
+                               "placeholder": {"type": "plain_text",
+                                               "text": say("slack_form_choose")}}
     if initial is not None:
         element["initial_option"] = next(c for c in choices if c["value"] == initial)
     return {"type": "input", "block_id": block_id, "optional": optional,
             "label": {"type": "plain_text", "text": label}, "element": element}
 
 
-SCORES = [(str(n), f"{n} - {word}") for n, word in
-          ((1, "hardly matters"), (2, "minor"), (3, "matters"), (4, "important"), (5, "critical"))]
+def scores() -> list[tuple[str, str]]:
+    """The choices of a "value to" select: 1 to 5, each with what it means."""
+    return [(str(n), say(f"slack_form_score_{n}")) for n in range(1, 6)]
 
 
 def value_of(values: Values, block_id: str) -> str:
@@ -193,7 +218,8 @@ def date_input(block_id: str, label: str, *, initial: date | None = None) -> Blo
 
     """
     element: dict[str, Any] = {"type": "datepicker", "action_id": VALUE,
-                               "placeholder": {"type": "plain_text", "text": "Pick a day"}}
+                               "placeholder": {"type": "plain_text",
+                                               "text": say("slack_form_pick_day")}}
     if initial is not None:
         element["initial_date"] = initial.isoformat()
     return {"type": "input", "block_id": block_id, "optional": False,
@@ -212,11 +238,11 @@ def time_input(block_id: str, label: str, *, initial: str, tz: str | None) -> Bl
     """
     element: dict[str, Any] = {"type": "timepicker", "action_id": VALUE,
                                "initial_time": initial,
-                               "placeholder": {"type": "plain_text", "text": "Pick a time"}}
+                               "placeholder": {"type": "plain_text",
+                                               "text": say("slack_form_pick_time")}}
     if tz:
         element["timezone"] = tz
-    lib = default_library()
-    hint = lib.reply("slack_zone_hint", tz=tz) if tz else lib.reply("slack_zone_unknown")
+    hint = say("slack_zone_hint", tz=tz) if tz else say("slack_zone_unknown")
     return {"type": "input", "block_id": block_id, "optional": False,
             "label": {"type": "plain_text", "text": label}, "element": element,
             "hint": {"type": "plain_text", "text": hint}}
@@ -229,21 +255,19 @@ def _one_line(text: str) -> str:
 # -- Log a move -----------------------------------------------------------------------------
 def _move_blocks(_: Opening) -> list[Block]:
     return [
-        select_input("kind", "What happened", [
-            ("give", "We gave something (a concession)"),
-            ("get", "We got something"),
-            ("trade", "A trade: we gave one thing for another"),
+        select_input("kind", say("slack_form_log_move_kind_label"), [
+            (kind, say(f"slack_form_log_move_kind_{kind}")) for kind in ("give", "get", "trade")
         ], optional=False, initial="give"),
-        text_input("item", "What moved", optional=False, max_length=500,
-                   placeholder="e.g. training, 60-day payment terms",
-                   hint="For a trade: what we gave."),
-        text_input("in_return", "In return (trades)", max_length=500,
-                   placeholder="e.g. a 24-month term"),
-        select_input("us", "Value to us", SCORES),
-        select_input("them", "Value to them", SCORES),
-        text_input("trigger", "Trigger or contingency (gives)", max_length=500,
-                   placeholder="e.g. sign by Friday",
-                   hint="What they do in return; makes the give conditional."),
+        text_input("item", say("slack_form_log_move_item_label"), optional=False,
+                   max_length=500, placeholder=say("slack_form_log_move_item_placeholder"),
+                   hint=say("slack_form_log_move_item_hint")),
+        text_input("in_return", say("slack_form_log_move_in_return_label"), max_length=500,
+                   placeholder=say("slack_form_log_move_in_return_placeholder")),
+        select_input("us", say("slack_form_value_to_us"), scores()),
+        select_input("them", say("slack_form_value_to_them"), scores()),
+        text_input("trigger", say("slack_form_log_move_trigger_label"), max_length=500,
+                   placeholder=say("slack_form_log_move_trigger_placeholder"),
+                   hint=say("slack_form_log_move_trigger_hint")),
     ]
 
 
@@ -262,13 +286,13 @@ def move_lines(values: Values) -> Lines:
                           _one_line(value_of(values, "trigger")))
     errors: dict[str, str] = {}
     if not item:
-        errors["item"] = "Say what moved."
+        errors["item"] = say("slack_form_log_move_no_item")
     if kind == "trade" and not in_return:
-        errors["in_return"] = "A trade needs what we got in return."
+        errors["in_return"] = say("slack_form_log_move_trade_no_return")
     if kind != "trade" and in_return:
-        errors["in_return"] = "Only a trade has something in return; choose “A trade”."
+        errors["in_return"] = say("slack_form_log_move_return_not_trade")
     if trigger and kind != "give":
-        errors["trigger"] = "A trigger makes a give conditional; choose “We gave something”."
+        errors["trigger"] = say("slack_form_log_move_trigger_not_give")
     if errors:
         raise FieldErrors(errors)
     scores = " ".join(f"{name}={value_of(values, name)}" for name in ("us", "them")
@@ -284,36 +308,36 @@ def move_lines(values: Values) -> Lines:
 
 
 # -- Prepare --------------------------------------------------------------------------------
+# (input, command); the input's label and placeholder are slack_form_prepare_<input>_label
+# and _placeholder in the phrase library.
 _PREPARE_SINGLE = (
-    ("batna", "batna", "Your BATNA", "Your next-best option if this deal fails: price, timing"),
-    ("walkaway", "walkaway", "Walk-away point (never disclosed)", "e.g. min 80k, or max 120k"),
-    ("counterparty", "counterparty", "Counterparty", "Who can say yes, their constraints"),
-    ("win_mine", "win mine", "Your win", "What you must achieve"),
-    ("win_theirs", "win theirs", "Their win", "What they truly need"),
-    ("win_shared", "win shared", "The shared win", "What you build together"),
-    ("rule", "rule", "Decision rule", "e.g. adoption above 80% within 90 days"),
+    ("batna", "batna"),
+    ("walkaway", "walkaway"),
+    ("counterparty", "counterparty"),
+    ("win_mine", "win mine"),
+    ("win_theirs", "win theirs"),
+    ("win_shared", "win shared"),
+    ("rule", "rule"),
 )
 
 
+def _prepare_input(key: str, *, multiline: bool = False, max_length: int = 500,
+                   hint: bool = False) -> Block:
+    words = f"slack_form_prepare_{key}"
+    return text_input(key, say(f"{words}_label"), multiline=multiline, max_length=max_length,
+                      placeholder=say(f"{words}_placeholder"),
+                      hint=say(f"{words}_hint") if hint else "")
+
+
 def _prepare_blocks(_: Opening) -> list[Block]:
-    single = {key: (label, placeholder) for key, _, label, placeholder in _PREPARE_SINGLE}
-    blocks: list[Block] = [section(escape(
-        "Fill in what you know; empty fields are left as they are. Each field is saved as "
-        "its command (`batna`, `walkaway`, `issue`...), all together or not at all."))]
+    blocks: list[Block] = [section(escape(say("slack_form_prepare_intro")))]
     for key in ("batna", "walkaway"):
-        blocks.append(text_input(key, single[key][0], placeholder=single[key][1], max_length=500))
-    blocks.append(text_input(
-        "issues", "Issues and their values", multiline=True, max_length=2000,
-        placeholder="payment terms us=2 them=4",
-        hint="One issue per line: its name, its value to us and to them (1-5)."))
-    blocks.append(text_input("counterparty", single["counterparty"][0],
-                             placeholder=single["counterparty"][1], max_length=500))
-    blocks.append(text_input("evidence", "Evidence", multiline=True, max_length=2000,
-                             placeholder="benchmark: 90-110k from three peers",
-                             hint="One benchmark, cost driver or reference per line."))
+        blocks.append(_prepare_input(key))
+    blocks.append(_prepare_input("issues", multiline=True, max_length=2000, hint=True))
+    blocks.append(_prepare_input("counterparty"))
+    blocks.append(_prepare_input("evidence", multiline=True, max_length=2000, hint=True))
     for key in ("win_mine", "win_theirs", "win_shared", "rule"):
-        blocks.append(text_input(key, single[key][0], placeholder=single[key][1],
-                                 max_length=500))
+        blocks.append(_prepare_input(key))
     return blocks
 
 
@@ -330,7 +354,7 @@ def prepare_lines(values: Values) -> Lines:
 
     """
     lines: Lines = []
-    for key, command, _, _ in _PREPARE_SINGLE[:2]:
+    for key, command in _PREPARE_SINGLE[:2]:
         if value_of(values, key):
             lines.append((key, f"{command} {_one_line(value_of(values, key))}"))
     for key, command in (("issues", "issue"), ("counterparty", "counterparty"),
@@ -341,24 +365,27 @@ def prepare_lines(values: Values) -> Lines:
         for number, row in enumerate(rows, 1):
             lines.append((f"{key}:{number}" if key != "counterparty" else key,
                           f"{command} {row}"))
-    for key, command, _, _ in _PREPARE_SINGLE[3:]:
+    for key, command in _PREPARE_SINGLE[3:]:
         if value_of(values, key):
             lines.append((key, f"{command} {_one_line(value_of(values, key))}"))
     if not lines:
-        raise FieldErrors({"batna": "Fill in at least one field."})
+        raise FieldErrors({"batna": say("slack_form_prepare_empty")})
     return lines
 
 
 # -- Bundle ---------------------------------------------------------------------------------
 def _bundle_blocks(_: Opening) -> list[Block]:
     return [
-        text_input("label", "Label", optional=False, max_length=20, placeholder="A",
-                   hint="One short word: A, B, premium..."),
-        text_input("terms", "Terms", optional=False, multiline=True, max_length=2000,
-                   placeholder="price = 95k\nterm = 24 months\npayment terms = 60 days",
-                   hint="One term per line: its name, =, its value."),
-        text_input("worth", "Worth to us (0-100)", max_length=3, placeholder="60",
-                   hint="Bundles of a MESO should be worth about the same to you."),
+        text_input("label", say("slack_form_bundle_label_label"), optional=False,
+                   max_length=20, placeholder=say("slack_form_bundle_label_placeholder"),
+                   hint=say("slack_form_bundle_label_hint")),
+        text_input("terms", say("slack_form_bundle_terms_label"), optional=False,
+                   multiline=True, max_length=2000,
+                   placeholder=say("slack_form_bundle_terms_placeholder"),
+                   hint=say("slack_form_bundle_terms_hint")),
+        text_input("worth", say("slack_form_bundle_worth_label"), max_length=3,
+                   placeholder=say("slack_form_bundle_worth_placeholder"),
+                   hint=say("slack_form_bundle_worth_hint")),
     ]
 
 
@@ -375,20 +402,20 @@ def bundle_lines(values: Values) -> Lines:
     label, worth = value_of(values, "label"), value_of(values, "worth")
     errors: dict[str, str] = {}
     if not _LABEL.match(label):
-        errors["label"] = "One short word of letters, digits or -, like A, B or premium."
+        errors["label"] = say("slack_form_bundle_bad_label")
     tokens: list[str] = []
     for number, row in enumerate(value_of(values, "terms").splitlines(), 1):
         if not row.strip():
             continue
         name, eq, value = row.partition("=")
         if not eq or not name.strip() or not value.strip():
-            errors["terms"] = f"Line {number}: write the term, =, then its value."
+            errors["terms"] = say("slack_form_bundle_bad_term", number=number)
             break
         tokens.append(shlex.quote(f"{_one_line(name)}={_one_line(value)}"))
     if not tokens and "terms" not in errors:
-        errors["terms"] = "Add at least one term, like price = 95k."
+        errors["terms"] = say("slack_form_bundle_no_terms")
     if worth and not (worth.isdigit() and 0 <= int(worth) <= 100):
-        errors["worth"] = "A whole number from 0 to 100."
+        errors["worth"] = say("slack_form_bundle_bad_worth")
     if errors:
         raise FieldErrors(errors)
     line = f"bundle {label} {' '.join(tokens)}" + (f" worth={worth}" if worth else "")
@@ -396,26 +423,18 @@ def bundle_lines(values: Values) -> Lines:
 
 
 # -- Safeguards -----------------------------------------------------------------------------
-# Each input is saved as the command of the same name.
-_SAFEGUARD_INPUTS = (
-    ("safeguard", "Contingent safeguard",
-     "If adoption is below 60% at day 90, we add onboarding at no cost",
-     "A measurable trigger (a number, a date, a threshold) and what happens then."),
-    ("governance", "Governance", "Monthly steering call; quarterly review of adoption",
-     "Who meets, how often, on which metrics, and how changes are agreed."),
-    ("exit", "Exit path", "Either side may end after 12 months with 60 days' notice",
-     "How either side can leave without destroying what was built."),
-)
+# Each input is saved as the command of the same name; its label, placeholder and hint are
+# slack_form_safeguards_<input>_label, _placeholder and _hint in the phrase library.
+_SAFEGUARD_INPUTS = ("safeguard", "governance", "exit")
 
 
 def _safeguard_blocks(_: Opening) -> list[Block]:
-    blocks: list[Block] = [section(escape(
-        "A deal holds when it says what happens if things go wrong. Fill in what you have; "
-        "each field is saved as its command (`safeguard`, `governance`, `exit`), all "
-        "together or not at all."))]
-    for key, label, placeholder, hint in _SAFEGUARD_INPUTS:
-        blocks.append(text_input(key, label, multiline=True, max_length=500,
-                                 placeholder=placeholder, hint=hint))
+    blocks: list[Block] = [section(escape(say("slack_form_safeguards_intro")))]
+    for key in _SAFEGUARD_INPUTS:
+        words = f"slack_form_safeguards_{key}"
+        blocks.append(text_input(key, say(f"{words}_label"), multiline=True, max_length=500,
+                                 placeholder=say(f"{words}_placeholder"),
+                                 hint=say(f"{words}_hint")))
     return blocks
 
 
@@ -430,20 +449,20 @@ def safeguard_lines(values: Values) -> Lines:
 
     """
     lines = [(key, f"{key} {_one_line(value_of(values, key))}")
-             for key, _, _, _ in _SAFEGUARD_INPUTS if value_of(values, key)]
+             for key in _SAFEGUARD_INPUTS if value_of(values, key)]
     if not lines:
-        raise FieldErrors({"safeguard": "Fill in at least one of the three."})
+        raise FieldErrors({"safeguard": say("slack_form_safeguards_empty")})
     return lines
 
 
 # -- What they give back (after a give) -----------------------------------------------------
 def _get_blocks(_: Opening) -> list[Block]:
     return [
-        section(escape(default_library().reply("slack_get_intro"))),
-        text_input("item", "What they give", optional=False, max_length=500,
-                   placeholder="e.g. a 3-year term, a case study, payment on signature"),
-        select_input("us", "Value to us", SCORES),
-        select_input("them", "Value to them", SCORES),
+        section(escape(say("slack_get_intro"))),
+        text_input("item", say("slack_form_log_get_item_label"), optional=False,
+                   max_length=500, placeholder=say("slack_form_log_get_item_placeholder")),
+        select_input("us", say("slack_form_value_to_us"), scores()),
+        select_input("them", say("slack_form_value_to_them"), scores()),
     ]
 
 
@@ -459,7 +478,7 @@ def get_lines(values: Values) -> Lines:
     """
     item = _one_line(value_of(values, "item"))
     if not item:
-        raise FieldErrors({"item": default_library().reply("slack_get_no_item")})
+        raise FieldErrors({"item": say("slack_get_no_item")})
     scores = " ".join(f"{name}={value_of(values, name)}" for name in ("us", "them")
                       if value_of(values, name))
     return [("item", f"get {item} {scores}".strip())]
@@ -468,9 +487,9 @@ def get_lines(values: Values) -> Lines:
 # -- Next meeting ---------------------------------------------------------------------------
 def _meeting_blocks(opening: Opening) -> list[Block]:
     return [
-        section(escape(default_library().reply("slack_meeting_intro"))),
-        date_input("day", "Day", initial=opening.today),
-        time_input("time", "Starts at", initial="10:00", tz=opening.tz),
+        section(escape(say("slack_meeting_intro"))),
+        date_input("day", say("slack_form_meeting_day_label"), initial=opening.today),
+        time_input("time", say("slack_form_meeting_time_label"), initial="10:00", tz=opening.tz),
     ]
 
 
@@ -484,13 +503,12 @@ def meeting_lines(values: Values) -> Lines:
         FieldErrors: a day or a time is missing or malformed.
 
     """
-    lib = default_library()
     day, at = value_of(values, "day"), value_of(values, "time")
     errors: dict[str, str] = {}
     if not _DAY.fullmatch(day):
-        errors["day"] = lib.reply("slack_meeting_no_day")
+        errors["day"] = say("slack_meeting_no_day")
     if not _TIME.fullmatch(at):
-        errors["time"] = lib.reply("slack_meeting_no_time")
+        errors["time"] = say("slack_meeting_no_time")
     if errors:
         raise FieldErrors(errors)
     return [("time", f"meeting {day} {at}")]
@@ -499,9 +517,12 @@ def meeting_lines(values: Values) -> Lines:
 # -- Daily prep reminder ----------------------------------------------------------------------
 def _reminder_blocks(opening: Opening) -> list[Block]:
     return [
-        section(escape(default_library().reply("slack_reminder_intro"))),
-        time_input("time", "At", initial="08:30", tz=opening.tz),
-        select_input("days", "On", [("weekdays", "Weekdays"), ("daily", "Every day")],
+        section(escape(say("slack_reminder_intro"))),
+        time_input("time", say("slack_form_reminder_time_label"), initial="08:30",
+                   tz=opening.tz),
+        select_input("days", say("slack_form_reminder_days_label"),
+                     [(days, say(f"slack_form_reminder_days_{days}"))
+                      for days in ("weekdays", "daily")],
                      optional=False, initial="weekdays"),
     ]
 
@@ -518,7 +539,7 @@ def reminder_lines(values: Values) -> Lines:
     """
     at, days = value_of(values, "time"), value_of(values, "days")
     if not _TIME.fullmatch(at):
-        raise FieldErrors({"time": default_library().reply("slack_reminder_no_time")})
+        raise FieldErrors({"time": say("slack_reminder_no_time")})
     return [("time", f"remind {at}" + (" daily" if days == "daily" else ""))]
 
 
@@ -527,16 +548,13 @@ _TIME = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
 
 
 FORMS: dict[str, Form] = {
-    MOVE: Form(MOVE, "Log a move", "Log it", _move_blocks, move_lines, "item"),
-    PREPARE: Form(PREPARE, "Prepare", "Save", _prepare_blocks, prepare_lines, "batna"),
-    BUNDLE: Form(BUNDLE, "Bundle", "Add bundle", _bundle_blocks, bundle_lines, "label"),
-    SAFEGUARDS: Form(SAFEGUARDS, "Safeguards", "Save", _safeguard_blocks, safeguard_lines,
-                     "safeguard"),
-    GET_BACK: Form(GET_BACK, "What they give back", "Log it", _get_blocks, get_lines, "item"),
-    MEETING: Form(MEETING, "Next meeting", "Save", _meeting_blocks, meeting_lines, "time",
-                  zoned=True),
-    REMINDER: Form(REMINDER, "Daily prep reminder", "Set it", _reminder_blocks,
-                   reminder_lines, "time", zoned=True),
+    MOVE: Form(MOVE, _move_blocks, move_lines, "item"),
+    PREPARE: Form(PREPARE, _prepare_blocks, prepare_lines, "batna"),
+    BUNDLE: Form(BUNDLE, _bundle_blocks, bundle_lines, "label"),
+    SAFEGUARDS: Form(SAFEGUARDS, _safeguard_blocks, safeguard_lines, "safeguard"),
+    GET_BACK: Form(GET_BACK, _get_blocks, get_lines, "item"),
+    MEETING: Form(MEETING, _meeting_blocks, meeting_lines, "time", zoned=True),
+    REMINDER: Form(REMINDER, _reminder_blocks, reminder_lines, "time", zoned=True),
 }
 # Words of the Slack front's own that open a form (a bare command opens the form its
 # registration names: flows.commands.CommandSpec.form).
@@ -571,7 +589,8 @@ def inline_errors(form: Form, rejections: dict[str, Any]) -> dict[str, str]:
         block, _, row = key.partition(":")
         if block not in {b.get("block_id") for b in form.blocks(Opening())}:
             block = form.main_input
-        text = f"Line {row}: {rejection.message}" if row else rejection.message
+        text = (f"{say('slack_form_line', row=row)} {rejection.message}" if row
+                else rejection.message)
         errors.setdefault(block, []).append(text)
     # A rejection may quote what was typed; escaped like every other text Slack may parse.
     return {block: message_text(" ".join(texts), limit=2000)
@@ -593,6 +612,6 @@ def result_view(title: str, message: Message) -> dict[str, Any]:
     return {
         "type": "modal",
         "title": {"type": "plain_text", "text": title[:24]},
-        "close": {"type": "plain_text", "text": "Done"},
+        "close": {"type": "plain_text", "text": say("slack_form_done")},
         "blocks": fit(blocks, MAX_VIEW_BLOCKS),
     }

@@ -28,6 +28,7 @@ from bot.slack.blocks import (
     with_mentions,
 )
 from bot.slack.safe import message_text
+from flows.engine import default_library
 
 # A button that switches to a deal, then runs its step (opening the step's form when the
 # step needs details). Its value is JSON: {"deal": ..., "step": ...}.
@@ -36,6 +37,11 @@ FIX_ACTION_PATTERN = re.compile(rf"^{FIX_ACTION}:\d+$")
 SNOOZE_STEP = "remind snooze"
 MAX_NOTICE_BLOCKS = 40
 MAX_NOTICE_TEXT = 300
+
+
+def _say(key: str, /, **values: Any) -> str:
+    """A notice's words from the phrase library."""
+    return default_library().reply(key, **values)
 
 
 def fix_value(deal: str, step: str) -> str:
@@ -96,18 +102,19 @@ def _brief_blocks(payload: dict[str, Any], people: list[str], *, snooze: bool) -
     for item in payload.get("items", []):
         blocks.append(section(with_mentions(str(item.get("text", "")), people)))
         if item.get("line"):
-            blocks.append(context(escape(f"Try: {item['line']}")))
+            blocks.append(context(escape(f"{_say('slack_notice_try')} {item['line']}")))
         step, deal = str(item.get("step") or ""), str(item.get("deal") or "")
         if step.startswith("nudge "):
             # A manager's step: a plain command, it must not switch to the rep's deal.
             blocks.append({"type": "actions", "elements": [
-                button(f"Nudge about {truncate(deal, 30)}", f"{STEP_ACTION}:0", step)]})
+                button(_say("slack_notice_nudge", deal=truncate(deal, 30)), f"{STEP_ACTION}:0",
+                       step)]})
         elif step and deal:
             label = f"{step_label(step)} ({truncate(deal, 30)})"
             blocks.append({"type": "actions", "elements": [
                 button(label, f"{FIX_ACTION}:0", fix_value(deal, step))]})
     if snooze:
         blocks.append({"type": "actions", "block_id": "reminder", "elements": [
-            button("Snooze until tomorrow", f"{STEP_ACTION}:0", SNOOZE_STEP),
-            button("Reminders off", f"{STEP_ACTION}:1", "remind off")]})
+            button(step_label(SNOOZE_STEP), f"{STEP_ACTION}:0", SNOOZE_STEP),
+            button(step_label("remind off"), f"{STEP_ACTION}:1", "remind off")]})
     return blocks

@@ -101,7 +101,7 @@ def bare_help(lib: PhraseLibrary) -> Message:
         {"type": "actions", "block_id": "next_steps", "elements": [
             button(step_label("help"), f"{STEP_ACTION}:0", "help", primary=True),
             button(step_label("status"), f"{STEP_ACTION}:1", "status"),
-            button("Log a move…", OPEN_FORM_ACTION, MOVE),
+            button(lib.reply("slack_log_move_button"), OPEN_FORM_ACTION, MOVE),
         ]},
     ])
 

@@ -45,6 +45,7 @@ from bot.analyze_command import (
 from bot.slack.client import call
 from bot.slack.coach import SlackTurn
 from flows.analysis import AnalysisReport, Sheet
+from flows.engine import default_library
 from flows.handlers.analysis import MAX_ISSUES, MAX_OPTIONS
 from flows.practice.debrief import OfferPath
 from flows.replies import Reply
@@ -91,8 +92,7 @@ def fetch_sheet(files: Sequence[Mapping[str, Any]], token: str | None,
 
     """
     if len(files) != 1:
-        raise SheetRefused("one_sheet", "Share one scoring sheet at a time (a .csv or "
-                           ".yaml file) and I will analyse it.")
+        raise SheetRefused("one_sheet", _say("slack_sheet_one"))
     shared = files[0]
     name = sheet_name(shared)
     size = shared.get("size")
@@ -100,8 +100,7 @@ def fetch_sheet(files: Sequence[Mapping[str, Any]], token: str | None,
         raise _too_large(name)
     url = shared.get("url_private_download") or shared.get("url_private")
     if not url or not token:
-        raise SheetRefused("download_failed", f"I could not download {name}: Slack did not "
-                           "give me a link to it. Please share it again.")
+        raise SheetRefused("download_failed", _say("slack_sheet_no_link", name=name))
     return name, download(str(url), token, api_url, name)
 
 
@@ -122,8 +121,7 @@ def sheet_name(shared: Mapping[str, Any]) -> str:
     try:
         sheet_parser(name)
     except SheetInputError:
-        raise SheetRefused("not_a_sheet", f"{name} is not a scoring sheet: share a .csv file "
-                           "with the header issue,option,us,them, or a .yaml file.") from None
+        raise SheetRefused("not_a_sheet", _say("slack_sheet_not_a_sheet", name=name)) from None
     return name
 
 
@@ -141,8 +139,7 @@ def download(url: str, token: str, api_url: str, name: str) -> bytes:
             file is larger than the cap.
 
     """
-    failed = SheetRefused("download_failed", f"I could not download {name} from Slack. "
-                          "Please try again in a moment, or share it again.")
+    failed = SheetRefused("download_failed", _say("slack_sheet_download_failed", name=name))
     if not _trusted(url, api_url):
         log.error("refused to send the bot token to %s", urlsplit(url).netloc)
         raise failed
@@ -169,8 +166,13 @@ def download(url: str, token: str, api_url: str, name: str) -> bytes:
 
 
 def _too_large(name: str) -> SheetRefused:
-    return SheetRefused("sheet_too_large", f"{name} is too large for a scoring sheet (the "
-                        f"limit is {MAX_SHEET_BYTES // 1024} KB).")
+    return SheetRefused("sheet_too_large", _say("slack_sheet_too_large", name=name,
+                                                limit=MAX_SHEET_BYTES // 1024))
+
+
+def _say(key: str, /, **values: Any) -> str:
+    """A sheet's refusal in the phrase library's words."""
+    return default_library().reply(key, **values)
 
 
 def _trusted(url: str, api_url: str) -> bool:
@@ -196,12 +198,13 @@ def check_size(sheet: Sheet) -> None:
     """
     widest = max(sheet.issues, key=lambda issue: len(issue.options))
     if len(sheet.issues) > MAX_ISSUES:
-        raise SheetRefused("sheet_too_large", f"{sheet.source} has {len(sheet.issues)} issues; "
-                           f"a sheet in Slack holds at most {MAX_ISSUES}.")
+        raise SheetRefused("sheet_too_large", _say(
+            "slack_sheet_too_many_issues", sheet=sheet.source, count=len(sheet.issues),
+            limit=MAX_ISSUES))
     if len(widest.options) > MAX_OPTIONS:
-        raise SheetRefused("sheet_too_large", f"{sheet.source}: issue {widest.name!r} has "
-                           f"{len(widest.options)} options; an issue holds at most "
-                           f"{MAX_OPTIONS}.")
+        raise SheetRefused("sheet_too_large", _say(
+            "slack_sheet_too_many_options", sheet=sheet.source, issue=repr(widest.name),
+            count=len(widest.options), limit=MAX_OPTIONS))
 
 
 def option_lines(sheet: Sheet) -> list[tuple[str, str]]:
@@ -220,8 +223,8 @@ def option_lines(sheet: Sheet) -> list[tuple[str, str]]:
         for option in issue.options:
             for text in (issue.name, option.label):
                 if _SCORE_LIKE.search(text):
-                    raise SheetRefused("bad_sheet", f"{text!r} in {sheet.source} reads like a "
-                                       "score (us=/them=): rename it to import the sheet.")
+                    raise SheetRefused("bad_sheet", _say("slack_sheet_score_like",
+                                                         text=repr(text), sheet=sheet.source))
             lines.append((f"{issue.name} {option.label}",
                           f"option {shlex.quote(issue.name)} {shlex.quote(option.label)} "
                           f"us={option.us} them={option.them}"))

@@ -26,6 +26,7 @@ from bot.slack.sheets import (
     upload_chart,
 )
 from flows.analysis import AnalysisReport
+from flows.engine import default_library
 from flows.replies import Rejection, Reply
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,8 @@ def handle_file_share(front: Front, event: Mapping[str, Any], body: Mapping[str,
         report = analyze_sheet(sheet)
         lines = option_lines(sheet) if wants_import else []
     except SheetInputError as exc:
-        refusal = SheetRefused("bad_sheet", f"That sheet cannot be used: {exc}.")
+        refusal = SheetRefused("bad_sheet", front.coach.engine.lib.reply(
+            "slack_sheet_unusable", reason=str(exc)))
     except SheetRefused as exc:
         refusal = exc
 
@@ -71,7 +73,8 @@ def handle_file_share(front: Front, event: Mapping[str, Any], body: Mapping[str,
         log.info("dropped a repeated delivery of %s", event_id)
         return
     if refusal is not None or report is None:
-        refusal = refusal or SheetRefused("bad_sheet", "That sheet cannot be used.")
+        refusal = refusal or SheetRefused("bad_sheet", front.coach.engine.lib.reply(
+            "slack_sheet_unusable", reason=""))
         front.post(client, channel, render(Rejection(refusal.code, str(refusal))))
         return
     turn = result if isinstance(result, SlackTurn) else None
@@ -97,22 +100,21 @@ def analysis_message(report: AnalysisReport, imported: SlackTurn | None,
         rejections: the option lines the engine refused, by line key.
 
     """
+    lib = default_library()
     source = report.sheet.source
     options = sum(len(issue.options) for issue in report.sheet.issues)
     steps: list[str] = []
     if imported is not None:
         deal = imported.outcome.deal if isinstance(imported.outcome, Reply) else None
-        text = (f"Analysis of {source}. Imported its {options} options into "
-                f"{deal or 'your active deal'}: `analyze` now includes them.")
+        text = lib.reply("slack_sheet_imported", sheet=source, options=options, deal=deal)
         steps = ["analyze"]
     elif rejections:
         key, first = next(iter(rejections.items()))
         # A bad value names its row; a missing deal is the same for every row.
-        where = f" ({key})" if first.code == "bad_arguments" else ""
-        text = f"Analysis of {source}. Nothing was imported into your deal{where}: {first.message}"
+        row = key if first.code == "bad_arguments" else ""
+        text = f"{lib.reply('slack_sheet_not_imported', sheet=source, row=row)} {first.message}"
     else:
-        text = (f"Analysis of {source}. Share it with `import` in the message to store its "
-                "options into your active deal.")
+        text = lib.reply("slack_sheet_analysed", sheet=source)
     return render(Reply(text=text, lines=summary_lines(report), next_steps=steps,
                         command="analyze"))
 

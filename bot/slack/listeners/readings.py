@@ -26,7 +26,7 @@ from bot.slack.blocks import (
 )
 from bot.slack.client import call
 from bot.slack.front import Front, workspace_of
-from bot.slack.modals import result_view
+from bot.slack.modals import result_view, say
 
 log = logging.getLogger(__name__)
 
@@ -74,14 +74,16 @@ def register(app: App, front: Front) -> None:
         text = str(state.get(EDIT_BLOCK, {}).get(EDIT_INPUT, {}).get("value") or "")
         lines = [li.strip() for li in text.splitlines() if li.strip()][:MAX_LINES]
         if not lines:
-            ack(response_action="errors", errors={EDIT_BLOCK: "Keep at least one line."})
+            ack(response_action="errors",
+                errors={EDIT_BLOCK: front.coach.engine.lib.reply("slack_recap_no_lines")})
             return
         workspace, user = workspace_of(context, body), body["user"]["id"]
         turn = front.run_batch(client, workspace, user, lines)
         if not turn.accepted:
             ack(response_action="errors", errors={EDIT_BLOCK: turn.message.text[:150]})
             return
-        ack(response_action="update", view=result_view("Recap logged", turn.message))
+        title = front.coach.engine.lib.reply("slack_recap_logged")
+        ack(response_action="update", view=result_view(title, turn.message))
         front.after_turn(client, workspace, user, turn)
 
 
@@ -111,13 +113,13 @@ def edit_view(lines: list[str]) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": EDIT_CALLBACK,
-        "title": {"type": "plain_text", "text": "Edit the recap"},
-        "submit": {"type": "plain_text", "text": "Log these"},
-        "close": {"type": "plain_text", "text": "Cancel"},
+        "title": {"type": "plain_text", "text": say("slack_recap_edit_title")},
+        "submit": {"type": "plain_text", "text": say("slack_recap_edit_submit")},
+        "close": {"type": "plain_text", "text": say("slack_form_cancel")},
         "blocks": [{
             "type": "input",
             "block_id": EDIT_BLOCK,
-            "label": {"type": "plain_text", "text": "One move per line, as commands"},
+            "label": {"type": "plain_text", "text": say("slack_recap_edit_label")},
             "element": {"type": "plain_text_input", "action_id": EDIT_INPUT, "multiline": True,
                         "initial_value": "\n".join(lines)[:3000]},
         }],

@@ -146,8 +146,10 @@ def section(text: str, block_id: str | None = None) -> Block:
         block_id: a stable id, if the block needs one.
 
     """
-    block: Block = {"type": "section",
-                    "text": mrkdwn(truncate_markup(text, MAX_SECTION_TEXT) or " ")}
+    block: Block = {
+        "type": "section",
+        "text": mrkdwn(truncate_markup(text, MAX_SECTION_TEXT) or " "),
+    }
     if block_id:
         block["block_id"] = block_id
     return block
@@ -261,7 +263,7 @@ def split_markup(text: str, limit: int = MAX_SECTION_TEXT) -> list[str]:
                 pieces.append(current)
                 current = ""
             pieces.append(head)
-            line = line[len(head):].lstrip(" ")
+            line = line[len(head) :].lstrip(" ")
         candidate = f"{current}\n{line}" if current else line
         if len(candidate) > limit:
             pieces.append(current)
@@ -288,8 +290,10 @@ def table_blocks(table: Table, people: Iterable[str] = ()) -> list[Block]:
     people = list(people)
     if people and any(f"@{p}" in cell for row in table.rows for cell in row for p in people):
         return _listed_rows(table, people)
-    narrow = Table([truncate(h, MAX_TABLE_CELL) for h in table.headers],
-                   [[truncate(cell, MAX_TABLE_CELL) for cell in row] for row in table.rows])
+    narrow = Table(
+        [truncate(h, MAX_TABLE_CELL) for h in table.headers],
+        [[truncate(cell, MAX_TABLE_CELL) for cell in row] for row in table.rows],
+    )
     lines = narrow.as_text().split("\n")
     head = [escape(line) for line in lines[:2]]
     rows = [with_mentions(line, people) for line in lines[2:]]
@@ -304,11 +308,13 @@ def table_blocks(table: Table, people: Iterable[str] = ()) -> list[Block]:
         current.append(row)
     chunks.append(current)
     blocks = [section("```\n" + "\n".join(chunk) + "\n```") for chunk in chunks]
-    cut = [f"• *{escape(truncate(row[0], MAX_TABLE_CELL))}* · {escape(head)}: "
-           f"{with_mentions(cell, people)}"
-           for row in table.rows
-           for head, cell in zip(table.headers, row, strict=True)
-           if len(cell) > MAX_TABLE_CELL]
+    cut = [
+        f"• *{escape(truncate(row[0], MAX_TABLE_CELL))}* · {escape(head)}: "
+        f"{with_mentions(cell, people)}"
+        for row in table.rows
+        for head, cell in zip(table.headers, row, strict=True)
+        if len(cell) > MAX_TABLE_CELL
+    ]
     if cut:
         blocks.extend(sections("_In full:_\n" + "\n".join(cut)))
     return blocks
@@ -318,10 +324,13 @@ def _listed_rows(table: Table, people: list[str]) -> list[Block]:
     """A table naming people, one line a row: Slack shows no mentions inside code blocks."""
     lines = []
     for row in table.rows:
-        cells = [f"{escape(head)}: {with_mentions(cell, people)}" if i else
-                 f"*{with_mentions(cell, people)}*"
-                 for i, (head, cell) in enumerate(zip(table.headers, row, strict=True))
-                 if cell not in ("", "-")]
+        cells = [
+            f"{escape(head)}: {with_mentions(cell, people)}"
+            if i
+            else f"*{with_mentions(cell, people)}*"
+            for i, (head, cell) in enumerate(zip(table.headers, row, strict=True))
+            if cell not in ("", "-")
+        ]
         lines.append("• " + " · ".join(cells))
     return sections("\n".join(lines))
 
@@ -342,36 +351,41 @@ def native_table(table: Table, people: Iterable[str] = ()) -> Block | None:
     """
     rows = [table.headers, *table.rows]
     cells = [cell for row in rows for cell in row]
-    if (not table.headers or len(rows) > MAX_TABLE_ROWS or len(table.headers) > MAX_TABLE_COLUMNS
-            or any(len(row) != len(table.headers) for row in rows)
-            or any(len(cell) > MAX_NATIVE_CELL for cell in cells)
-            or sum(len(cell) for cell in cells) > MAX_NATIVE_TABLE_TEXT):
+    if (
+        not table.headers
+        or len(rows) > MAX_TABLE_ROWS
+        or len(table.headers) > MAX_TABLE_COLUMNS
+        or any(len(row) != len(table.headers) for row in rows)
+        or any(len(cell) > MAX_NATIVE_CELL for cell in cells)
+        or sum(len(cell) for cell in cells) > MAX_NATIVE_TABLE_TEXT
+    ):
         return None
     listed = [p for p in dict.fromkeys(people) if USER_ID.fullmatch(p)]
     return {
         "type": "table",
         "block_id": TABLE_BLOCK_ID,
         "column_settings": [{"is_wrapped": True} for _ in table.headers],
-        "rows": [[_table_cell(cell, listed, bold=i == 0) for cell in row]
-                 for i, row in enumerate(rows)],
+        "rows": [
+            [_table_cell(cell, listed, bold=i == 0) for cell in row] for i, row in enumerate(rows)
+        ],
     }
 
 
 def _table_cell(text: str, people: list[str], *, bold: bool = False) -> dict[str, Any]:
     """One ``rich_text`` cell: literal text runs, and listed people as ``user`` elements."""
     elements: list[dict[str, Any]] = []
-    pattern = (re.compile(r"(?<![\w@<])@(" + "|".join(map(re.escape, people)) + r")\b")
-               if people else None)
+    pattern = (
+        re.compile(r"(?<![\w@<])@(" + "|".join(map(re.escape, people)) + r")\b") if people else None
+    )
     pos = 0
     for match in pattern.finditer(text) if pattern else ():
-        elements.extend(_text_run(text[pos:match.start()], bold))
+        elements.extend(_text_run(text[pos : match.start()], bold))
         elements.append({"type": "user", "user_id": match.group(1)})
         pos = match.end()
     elements.extend(_text_run(text[pos:], bold))
     if not elements:
         elements = [{"type": "text", "text": " "}]  # Slack refuses an empty cell
-    return {"type": "rich_text",
-            "elements": [{"type": "rich_text_section", "elements": elements}]}
+    return {"type": "rich_text", "elements": [{"type": "rich_text_section", "elements": elements}]}
 
 
 def _text_run(text: str, bold: bool) -> list[dict[str, Any]]:
@@ -427,8 +441,9 @@ def table_text(table: Table) -> str:
         table: headers and rows.
 
     """
-    return "\n".join(" · ".join(cell or "-" for cell in row)
-                     for row in [table.headers, *table.rows])
+    return "\n".join(
+        " · ".join(cell or "-" for cell in row) for row in [table.headers, *table.rows]
+    )
 
 
 # -- replies ------------------------------------------------------------------------------
@@ -468,9 +483,16 @@ def step_buttons(steps: Iterable[str]) -> Block | None:
     return {"type": "actions", "block_id": "next_steps", "elements": elements}
 
 
-def reply_blocks(reply: Reply, labels: Labels | None = None, *, buttons: bool = True,
-                 limit: int = MAX_MESSAGE_BLOCKS, more_key: str | None = None,
-                 budget: int | None = None, native_tables: bool = True) -> list[Block]:
+def reply_blocks(
+    reply: Reply,
+    labels: Labels | None = None,
+    *,
+    buttons: bool = True,
+    limit: int = MAX_MESSAGE_BLOCKS,
+    more_key: str | None = None,
+    budget: int | None = None,
+    native_tables: bool = True,
+) -> list[Block]:
     """A reply's first screen as blocks: header, text, warnings, lines, table, buttons.
 
     What does not fit the first screen (see :mod:`flows.screens`) waits behind a "More"
@@ -487,8 +509,9 @@ def reply_blocks(reply: Reply, labels: Labels | None = None, *, buttons: bool = 
 
     """
     labels = labels or Labels()
-    screens = split(reply, labels.warning) if budget is None else split(
-        reply, labels.warning, budget)
+    screens = (
+        split(reply, labels.warning) if budget is None else split(reply, labels.warning, budget)
+    )
     more = budget != WHOLE and _offers_more(reply, bool(screens.more), more_key, buttons)
     blocks: list[Block] = []
     if reply.deal:
@@ -532,8 +555,7 @@ def _part_block(part: Part) -> Block:
         block = context(f":warning: Still open: *{escape(part.text)}*")
         return {**block, "block_id": f"warning:{part.code}"[:255]}
     text = f":warning: *{escape(part.text)}*\n:arrow_right: {escape(part.fix)}"
-    return section(truncate_markup(text, MAX_SECTION_TEXT),
-                   block_id=f"warning:{part.code}"[:255])
+    return section(truncate_markup(text, MAX_SECTION_TEXT), block_id=f"warning:{part.code}"[:255])
 
 
 def more_blocks(parts: list[Part]) -> list[Block]:
@@ -610,14 +632,19 @@ def recap_blocks(lines: list[str], *, buttons: bool = True) -> list[Block]:
     value = json.dumps(lines)
     if buttons and len(value) > MAX_BUTTON_VALUE:
         # Slack carries at most 2000 characters back with a click: too long to log in one.
-        blocks.append(context(escape(
-            "Too long to log with one click: send these lines one at a time.")))
+        blocks.append(context(escape(default_library().reply("slack_recap_too_long"))))
     elif buttons:
-        blocks.append({"type": "actions", "block_id": "recap", "elements": [
-            button("Log all", RECAP_LOG_ACTION, value, primary=True),
-            button("Edit", RECAP_EDIT_ACTION, value),
-            button("Cancel", RECAP_CANCEL_ACTION, "cancel"),
-        ]})
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": "recap",
+                "elements": [
+                    button("Log all", RECAP_LOG_ACTION, value, primary=True),
+                    button("Edit", RECAP_EDIT_ACTION, value),
+                    button("Cancel", RECAP_CANCEL_ACTION, "cancel"),
+                ],
+            }
+        )
     return blocks
 
 
@@ -629,8 +656,12 @@ def rejection_blocks(rejection: Rejection) -> list[Block]:
 
     """
     icon = ":thinking_face:" if rejection.choices else ":no_entry:"
-    blocks = [section(truncate_markup(f"{icon} {escape(rejection.message)}",
-                                      MAX_SECTION_TEXT), block_id=f"rejection:{rejection.code}")]
+    blocks = [
+        section(
+            truncate_markup(f"{icon} {escape(rejection.message)}", MAX_SECTION_TEXT),
+            block_id=f"rejection:{rejection.code}",
+        )
+    ]
     if rejection.usage:
         blocks.append(context(f"Usage: `{escape(rejection.usage)}`"))
     choices = step_buttons(rejection.choices)
@@ -661,8 +692,10 @@ def fit(blocks: list[Block], limit: int, tail: list[Block] | None = None) -> lis
         return blocks + tail
     kept = blocks[: room - 1]
     dropped = len(blocks) - len(kept)
-    note = context(f"_{dropped} more part{'s' if dropped != 1 else ''} not shown: "
-                   "try a narrower command, e.g. `log 10`._")
+    note = context(
+        f"_{dropped} more part{'s' if dropped != 1 else ''} not shown: "
+        "try a narrower command, e.g. `log 10`._"
+    )
     return [*kept, note, *tail]
 
 
@@ -690,8 +723,14 @@ def fallback_text(outcome: Outcome, labels: Labels | None = None) -> str:
     return message_text("".join(parts), outcome.people, limit=MAX_FALLBACK_TEXT)
 
 
-def render(outcome: Outcome, labels: Labels | None = None, *, buttons: bool = True,
-           limit: int = MAX_MESSAGE_BLOCKS, more_key: str | None = None) -> Message:
+def render(
+    outcome: Outcome,
+    labels: Labels | None = None,
+    *,
+    buttons: bool = True,
+    limit: int = MAX_MESSAGE_BLOCKS,
+    more_key: str | None = None,
+) -> Message:
     """An outcome as a Slack message: its first screen, and the whole reply for "More".
 
     Args:
@@ -708,8 +747,7 @@ def render(outcome: Outcome, labels: Labels | None = None, *, buttons: bool = Tr
     expanded: list[Block] = []
     titles = (labels or Labels()).warning
     if _offers_more(outcome, bool(split(outcome, titles).more), more_key, buttons):
-        expanded = reply_blocks(outcome, labels, buttons=buttons, limit=limit,
-                                budget=WHOLE)
+        expanded = reply_blocks(outcome, labels, buttons=buttons, limit=limit, budget=WHOLE)
     return Message(fallback_text(outcome, labels), blocks, expanded)
 
 
@@ -728,8 +766,11 @@ def shared(message: Message, user_id: str) -> Message:
 
 
 # -- checks (used by the tests, cheap enough for debugging in production) ------------------
-def validate(blocks: list[Block], limit: int = MAX_MESSAGE_BLOCKS,
-             parse: Callable[[Block], Any] | None = None) -> None:
+def validate(
+    blocks: list[Block],
+    limit: int = MAX_MESSAGE_BLOCKS,
+    parse: Callable[[Block], Any] | None = None,
+) -> None:
     """Check blocks against slack_sdk's Block Kit models and the limits they do not check.
 
     Args:
@@ -795,16 +836,20 @@ def check_table(block: Block) -> None:
         raise ValueError(f"a table with {len(rows)} rows (1 to {MAX_TABLE_ROWS})")
     width = len(rows[0])
     if not 1 <= width <= MAX_TABLE_COLUMNS or any(len(row) != width for row in rows):
-        raise ValueError(f"a table's rows must all have the header's 1 to "
-                         f"{MAX_TABLE_COLUMNS} cells")
+        raise ValueError(
+            f"a table's rows must all have the header's 1 to {MAX_TABLE_COLUMNS} cells"
+        )
     if len(block.get("column_settings") or []) > MAX_TABLE_COLUMNS:
         raise ValueError("more than 20 column settings")
     total = 0
     for row in rows:
         for cell in row:
             runs = [e for part in cell.get("elements") or [] for e in part.get("elements") or []]
-            if (cell.get("type") != "rich_text" or not runs
-                    or any(e.get("type") == "text" and not e.get("text") for e in runs)):
+            if (
+                cell.get("type") != "rich_text"
+                or not runs
+                or any(e.get("type") == "text" and not e.get("text") for e in runs)
+            ):
                 raise ValueError(f"a table cell must be non-empty rich text: {cell!r}")
             text = _cell_text(cell, [])
             total += len(text)

@@ -72,7 +72,12 @@ AGREED_LABEL: Final = "agreed package"
 MESO_LETTERS: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # Colours of the key packages (matplotlib's default cycle, told apart by shape too).
 _GREEN, _RED, _ORANGE, _PURPLE, _BLUE = (
-    "tab:green", "tab:red", "tab:orange", "tab:purple", "tab:blue")
+    "tab:green",
+    "tab:red",
+    "tab:orange",
+    "tab:purple",
+    "tab:blue",
+)
 _PATH_COLORS: Final = ("tab:cyan", "tab:brown")
 _MINUS = "\N{MINUS SIGN}"
 
@@ -153,7 +158,10 @@ def walkaway_on_sheet(walkaway: Walkaway | None, sheet: Sheet) -> Fraction | Non
 
 
 def write_frontier_chart(
-    report: AnalysisReport, path: str | Path, *, walkaway: Fraction | None = None,
+    report: AnalysisReport,
+    path: str | Path,
+    *,
+    walkaway: Fraction | None = None,
     offers: OfferPath | None = None,
 ) -> None:
     """Write the frontier chart of a report as a PNG.
@@ -174,7 +182,9 @@ def write_frontier_chart(
 
 
 def frontier_chart_png(
-    report: AnalysisReport, *, walkaway: Fraction | None = None,
+    report: AnalysisReport,
+    *,
+    walkaway: Fraction | None = None,
     offers: OfferPath | None = None,
 ) -> ChartImage:
     """Return the frontier chart of a report as PNG bytes with its alt text (to upload).
@@ -193,13 +203,13 @@ def frontier_chart_png(
     """
     buffer = io.BytesIO()
     frontier_figure(report, walkaway=walkaway, offers=offers).savefig(buffer, format="png")
-    return ChartImage(buffer.getvalue(),
-                      chart_alt_text(report, walkaway=walkaway, offers=offers))
+    return ChartImage(buffer.getvalue(), chart_alt_text(report, walkaway=walkaway, offers=offers))
 
 
 # -- the picture ----------------------------------------------------------------------------
-def frontier_figure(report: AnalysisReport, *, walkaway: Fraction | None = None,
-                    offers: OfferPath | None = None) -> Figure:
+def frontier_figure(
+    report: AnalysisReport, *, walkaway: Fraction | None = None, offers: OfferPath | None = None
+) -> Figure:
     """Draw the chart as a matplotlib figure (what the PNG is saved from).
 
     Args:
@@ -243,11 +253,16 @@ def frontier_figure(report: AnalysisReport, *, walkaway: Fraction | None = None,
         zorder=3,
     )
     spots, arrows = _draw_key_packages(
-        ax, report, package_name="your package" if offers is None else AGREED_LABEL)
+        ax, report, package_name="your package" if offers is None else AGREED_LABEL
+    )
     paths = [] if offers is None else _draw_offers(ax, offers)
     keys = [(float(spot.us), float(spot.them)) for spot in spots]
-    everything = [*zip(cloud_us, cloud_them, strict=True), *frontier_xy, *keys,
-                  *itertools.chain.from_iterable(paths)]
+    everything = [
+        *zip(cloud_us, cloud_them, strict=True),
+        *frontier_xy,
+        *keys,
+        *itertools.chain.from_iterable(paths),
+    ]
     _set_limits(ax, everything, walkaway)
     fixed = [] if walkaway is None else [_draw_walkaway(ax, walkaway, everything, keys)]
 
@@ -256,8 +271,11 @@ def frontier_figure(report: AnalysisReport, *, walkaway: Fraction | None = None,
     ax.yaxis.set_major_formatter(separators)
     ax.set_xlabel("value to us \N{RIGHTWARDS ARROW}")
     ax.set_ylabel("value to them \N{RIGHTWARDS ARROW}")
-    ax.set_title(f"{report.sheet.source}: packages and the efficient frontier"
-                 if offers is None else f"{report.sheet.source}: your offers and theirs")
+    ax.set_title(
+        f"{report.sheet.source}: packages and the efficient frontier"
+        if offers is None
+        else f"{report.sheet.source}: your offers and theirs"
+    )
     ax.grid(True, alpha=0.3)
     legend = fig.legend(loc="outside lower center", ncols=3, fontsize="small", frameon=False)
     for handle in legend.legend_handles:  # big key markers and faint dots made legible
@@ -269,14 +287,22 @@ def frontier_figure(report: AnalysisReport, *, walkaway: Fraction | None = None,
     # saving does not move the axes under the labels.
     fig.draw_without_rendering()
     renderer: Callable[[], RendererBase] = canvas.get_renderer  # backend_agg has no stubs
-    _place_labels(ax, renderer(), fig.dpi / 72, spots, fixed,
-                  list(zip(cloud_us, cloud_them, strict=True)), [frontier_xy, *arrows, *paths])
+    _place_labels(
+        ax,
+        renderer(),
+        fig.dpi / 72,
+        spots,
+        fixed,
+        list(zip(cloud_us, cloud_them, strict=True)),
+        [frontier_xy, *arrows, *paths],
+    )
     fig.set_layout_engine("none")
     return fig
 
 
-def _draw_cloud(ax: Axes, report: AnalysisReport, us: list[float], them: list[float],
-                sampled: bool) -> None:
+def _draw_cloud(
+    ax: Axes, report: AnalysisReport, us: list[float], them: list[float], sampled: bool
+) -> None:
     # Few dots: large and dark enough to see; many: smaller and lighter, so the density
     # still reads as shading.
     thin = min(1.0, math.sqrt(200 / max(len(us), 1)))
@@ -285,8 +311,16 @@ def _draw_cloud(ax: Axes, report: AnalysisReport, us: list[float], them: list[fl
         if sampled
         else f"all {report.outcomes:,} packages"
     )
-    ax.scatter(us, them, s=max(5.0, 24 * thin), color="0.35", alpha=max(0.18, 0.5 * thin),
-               linewidths=0, label=label, zorder=1)
+    ax.scatter(
+        us,
+        them,
+        s=max(5.0, 24 * thin),
+        color="0.35",
+        alpha=max(0.18, 0.5 * thin),
+        linewidths=0,
+        label=label,
+        zorder=1,
+    )
 
 
 def _draw_key_packages(
@@ -309,42 +343,91 @@ def _draw_key_packages(
     # Filled markers first (below), hollow frames above: nothing hides anything.
     proposals = report.meso.proposals
     if proposals:
-        ax.scatter([float(p.us) for p in proposals], [float(p.them) for p in proposals],
-                   marker="*", s=240, color=_ORANGE, edgecolors="black", linewidths=0.6,
-                   label=f"MESO proposals {_letters(len(proposals))}", zorder=5)
+        ax.scatter(
+            [float(p.us) for p in proposals],
+            [float(p.them) for p in proposals],
+            marker="*",
+            s=240,
+            color=_ORANGE,
+            edgecolors="black",
+            linewidths=0.6,
+            label=f"MESO proposals {_letters(len(proposals))}",
+            zorder=5,
+        )
         for letter, point in zip(MESO_LETTERS, proposals, strict=False):
             spot(point.us, point.them, f"MESO {letter}", _ORANGE)
 
     comp = report.compromise
-    ax.scatter([float(comp.us)], [float(comp.them)], marker="X", s=140, color=_RED,
-               edgecolors="white", linewidths=0.8, label="split the difference", zorder=6)
+    ax.scatter(
+        [float(comp.us)],
+        [float(comp.them)],
+        marker="X",
+        s=140,
+        color=_RED,
+        edgecolors="white",
+        linewidths=0.8,
+        label="split the difference",
+        zorder=6,
+    )
     spot(comp.us, comp.them, "split the difference", _RED)
     if not comp.on_frontier:
-        arrows.append(_arrow(ax, comp.us, comp.them, comp.efficient.us, comp.efficient.them,
-                             _RED, "--"))
+        arrows.append(
+            _arrow(ax, comp.us, comp.them, comp.efficient.us, comp.efficient.them, _RED, "--")
+        )
 
     best = report.max_joint
-    ax.scatter([float(best.us)], [float(best.them)], marker="D", s=300, facecolors="none",
-               edgecolors=_GREEN, linewidths=2.2, label="biggest pie", zorder=7)
+    ax.scatter(
+        [float(best.us)],
+        [float(best.them)],
+        marker="D",
+        s=300,
+        facecolors="none",
+        edgecolors=_GREEN,
+        linewidths=2.2,
+        label="biggest pie",
+        zorder=7,
+    )
     spot(best.us, best.them, "biggest pie", _GREEN)
 
     check = report.package
     if check is not None:
-        ax.scatter([float(check.us)], [float(check.them)], marker="s", s=280,
-                   facecolors="none", edgecolors=_PURPLE, linewidths=2.2,
-                   label=package_name, zorder=8)
-        spot(check.us, check.them, package_name + (" (efficient)" if check.on_frontier
-                                                   else ""), _PURPLE)
+        ax.scatter(
+            [float(check.us)],
+            [float(check.them)],
+            marker="s",
+            s=280,
+            facecolors="none",
+            edgecolors=_PURPLE,
+            linewidths=2.2,
+            label=package_name,
+            zorder=8,
+        )
+        spot(
+            check.us,
+            check.them,
+            package_name + (" (efficient)" if check.on_frontier else ""),
+            _PURPLE,
+        )
         better = check.improvement
         if better is not None:
-            ax.scatter([float(better.us)], [float(better.them)], marker="o", s=150,
-                       facecolors="none", edgecolors=_PURPLE, linewidths=2.0,
-                       label=f"better for both than {package_name}", zorder=8)
-            arrows.append(_arrow(ax, check.us, check.them, better.us, better.them, _PURPLE,
-                                 "-"))
-            spot(better.us, better.them,
-                 f"better for both: {_gain(check.gain_us)} us, {_gain(check.gain_them)} them",
-                 _PURPLE)
+            ax.scatter(
+                [float(better.us)],
+                [float(better.them)],
+                marker="o",
+                s=150,
+                facecolors="none",
+                edgecolors=_PURPLE,
+                linewidths=2.0,
+                label=f"better for both than {package_name}",
+                zorder=8,
+            )
+            arrows.append(_arrow(ax, check.us, check.them, better.us, better.them, _PURPLE, "-"))
+            spot(
+                better.us,
+                better.them,
+                f"better for both: {_gain(check.gain_us)} us, {_gain(check.gain_them)} them",
+                _PURPLE,
+            )
     return spots, arrows
 
 
@@ -357,34 +440,71 @@ def _draw_offers(ax: Axes, offers: OfferPath) -> list[list[tuple[float, float]]]
     the line and the two ends.
     """
     lines: list[list[tuple[float, float]]] = []
-    for label, color, points in zip(PATH_LABELS, _PATH_COLORS, (offers.ours, offers.theirs),
-                                    strict=True):
+    for label, color, points in zip(
+        PATH_LABELS, _PATH_COLORS, (offers.ours, offers.theirs), strict=True
+    ):
         if not points:
             continue
         xy = [(float(us), float(them)) for us, them in points]
-        ax.plot([x for x, _ in xy], [y for _, y in xy], color=color, linewidth=1.6,
-                marker="o", markersize=5, alpha=0.9, label=f"{label} ({len(xy)}, in order)",
-                zorder=4, gid=label)
-        ax.scatter([xy[0][0]], [xy[0][1]], marker="^", s=90, color=color,
-                   edgecolors="black", linewidths=0.6, zorder=4.5)
-        ax.scatter([xy[-1][0]], [xy[-1][1]], marker="v", s=120, color=color,
-                   edgecolors="black", linewidths=0.6, zorder=4.5)
+        ax.plot(
+            [x for x, _ in xy],
+            [y for _, y in xy],
+            color=color,
+            linewidth=1.6,
+            marker="o",
+            markersize=5,
+            alpha=0.9,
+            label=f"{label} ({len(xy)}, in order)",
+            zorder=4,
+            gid=label,
+        )
+        ax.scatter(
+            [xy[0][0]],
+            [xy[0][1]],
+            marker="^",
+            s=90,
+            color=color,
+            edgecolors="black",
+            linewidths=0.6,
+            zorder=4.5,
+        )
+        ax.scatter(
+            [xy[-1][0]],
+            [xy[-1][1]],
+            marker="v",
+            s=120,
+            color=color,
+            edgecolors="black",
+            linewidths=0.6,
+            zorder=4.5,
+        )
         lines.append(xy)
     return lines
 
 
-def _arrow(ax: Axes, x0: Fraction, y0: Fraction, x1: Fraction, y1: Fraction, color: str,
-           style: str) -> list[tuple[float, float]]:
+def _arrow(
+    ax: Axes, x0: Fraction, y0: Fraction, x1: Fraction, y1: Fraction, color: str, style: str
+) -> list[tuple[float, float]]:
     # Shrunk at both ends so the head stops at the marker's edge instead of inside it.
-    ax.annotate("", xy=(float(x1), float(y1)), xytext=(float(x0), float(y0)),
-                arrowprops={"arrowstyle": "-|>", "color": color, "lw": 1.6, "linestyle": style,
-                            "shrinkA": 9, "shrinkB": 9, "mutation_scale": 14},
-                zorder=4)
+    ax.annotate(
+        "",
+        xy=(float(x1), float(y1)),
+        xytext=(float(x0), float(y0)),
+        arrowprops={
+            "arrowstyle": "-|>",
+            "color": color,
+            "lw": 1.6,
+            "linestyle": style,
+            "shrinkA": 9,
+            "shrinkB": 9,
+            "mutation_scale": 14,
+        },
+        zorder=4,
+    )
     return [(float(x0), float(y0)), (float(x1), float(y1))]
 
 
-def _set_limits(ax: Axes, points: Sequence[tuple[float, float]],
-                walkaway: Fraction | None) -> None:
+def _set_limits(ax: Axes, points: Sequence[tuple[float, float]], walkaway: Fraction | None) -> None:
     xs = [x for x, _ in points] + ([] if walkaway is None else [float(walkaway)])
     ys = [y for _, y in points]
     for values, setter in ((xs, ax.set_xlim), (ys, ax.set_ylim)):
@@ -393,36 +513,62 @@ def _set_limits(ax: Axes, points: Sequence[tuple[float, float]],
         setter(low - pad, high + pad)
 
 
-def _draw_walkaway(ax: Axes, walkaway: Fraction, points: Sequence[tuple[float, float]],
-                   keys: Sequence[tuple[float, float]]) -> Text:
+def _draw_walkaway(
+    ax: Axes,
+    walkaway: Fraction,
+    points: Sequence[tuple[float, float]],
+    keys: Sequence[tuple[float, float]],
+) -> Text:
     """Draw the walk-away line, shade what is worse, and write it along the line.
 
     The words go at the end of the line (top or bottom) with fewer packages beside it.
     """
     x = float(walkaway)
-    ax.axvline(x, color="0.15", linestyle="--", linewidth=1.6,
-               label=f"{WALKAWAY_LABEL} ({_number(walkaway)})", zorder=2)
+    ax.axvline(
+        x,
+        color="0.15",
+        linestyle="--",
+        linewidth=1.6,
+        label=f"{WALKAWAY_LABEL} ({_number(walkaway)})",
+        zorder=2,
+    )
     left, right = ax.get_xlim()
     bottom, top = ax.get_ylim()
     if left < x:
-        ax.axvspan(left, x, color=_RED, alpha=0.06, linewidth=0, zorder=0,
-                   label="worse for us than walking away")
+        ax.axvspan(
+            left,
+            x,
+            color=_RED,
+            alpha=0.06,
+            linewidth=0,
+            zorder=0,
+            label="worse for us than walking away",
+        )
     near = (right - left) * 0.05
     middle = (bottom + top) / 2
 
     def crowd(upper: bool) -> int:
         count = sum(1 for px, py in points if abs(px - x) <= near and (py > middle) == upper)
-        return count + 100 * sum(1 for px, py in keys
-                                 if abs(px - x) <= near and (py > middle) == upper)
+        return count + 100 * sum(
+            1 for px, py in keys if abs(px - x) <= near and (py > middle) == upper
+        )
 
     upper = crowd(True) <= crowd(False)
     # Beside the line, not on it: a white backing keeps it legible over dots and lines.
-    return ax.annotate(f"{WALKAWAY_LABEL}: {_number(walkaway)}",
-                       xy=(x, 0.98 if upper else 0.02), xycoords=ax.get_xaxis_transform(),
-                       xytext=(-4, 0), textcoords="offset points", rotation=90, ha="right",
-                       va="top" if upper else "bottom", fontsize="small", color="0.15",
-                       zorder=9, bbox={"boxstyle": "square,pad=0.15", "facecolor": "white",
-                                       "alpha": 0.8, "linewidth": 0})
+    return ax.annotate(
+        f"{WALKAWAY_LABEL}: {_number(walkaway)}",
+        xy=(x, 0.98 if upper else 0.02),
+        xycoords=ax.get_xaxis_transform(),
+        xytext=(-4, 0),
+        textcoords="offset points",
+        rotation=90,
+        ha="right",
+        va="top" if upper else "bottom",
+        fontsize="small",
+        color="0.15",
+        zorder=9,
+        bbox={"boxstyle": "square,pad=0.15", "facecolor": "white", "alpha": 0.8, "linewidth": 0},
+    )
 
 
 # -- labels ---------------------------------------------------------------------------------
@@ -436,9 +582,15 @@ _OFFSETS: Final = tuple(
 )
 
 
-def _place_labels(ax: Axes, renderer: RendererBase, scale: float, spots: Sequence[_Spot],
-                  fixed: Sequence[Text], cloud: Sequence[tuple[float, float]],
-                  lines: Sequence[Sequence[tuple[float, float]]]) -> None:
+def _place_labels(
+    ax: Axes,
+    renderer: RendererBase,
+    scale: float,
+    spots: Sequence[_Spot],
+    fixed: Sequence[Text],
+    cloud: Sequence[tuple[float, float]],
+    lines: Sequence[Sequence[tuple[float, float]]],
+) -> None:
     """Put each spot's label at the free-most offset beside it (greedy, in drawing order).
 
     The cost of an offset: overlap with labels already placed and with the walk-away's
@@ -454,8 +606,10 @@ def _place_labels(ax: Axes, renderer: RendererBase, scale: float, spots: Sequenc
     dots = to_screen(np.array(cloud, dtype=float)) if cloud else np.empty((0, 2))
     drawn = [_densify(to_screen(np.array(line, dtype=float))) for line in lines if line]
     line = np.concatenate(drawn) if drawn else np.empty((0, 2))
-    markers = [Bbox.from_bounds(x - 10 * scale, y - 10 * scale, 20 * scale, 20 * scale)
-               for x, y in to_screen(np.array([(float(s.us), float(s.them)) for s in spots]))]
+    markers = [
+        Bbox.from_bounds(x - 10 * scale, y - 10 * scale, 20 * scale, 20 * scale)
+        for x, y in to_screen(np.array([(float(s.us), float(s.them)) for s in spots]))
+    ]
     taken = [text.get_window_extent(renderer) for text in fixed]
     for spot in spots:
         text = " \N{MIDDLE DOT} ".join(spot.names)
@@ -492,10 +646,16 @@ def _label(ax: Axes, spot: _Spot, text: str, dx: float, dy: float) -> Annotation
         va="bottom" if dy > 0 else "top" if dy < 0 else "center",
         fontsize="small",
         color="black",
-        bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": spot.color,
-              "alpha": 0.9, "linewidth": 1.0},
-        arrowprops={"arrowstyle": "-", "color": spot.color, "lw": 0.9, "shrinkA": 0,
-                    "shrinkB": 8} if far else None,
+        bbox={
+            "boxstyle": "round,pad=0.25",
+            "facecolor": "white",
+            "edgecolor": spot.color,
+            "alpha": 0.9,
+            "linewidth": 1.0,
+        },
+        arrowprops={"arrowstyle": "-", "color": spot.color, "lw": 0.9, "shrinkA": 0, "shrinkB": 8}
+        if far
+        else None,
         zorder=10,
     )
 
@@ -527,8 +687,9 @@ def _densify(points: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 # -- words ----------------------------------------------------------------------------------
-def chart_alt_text(report: AnalysisReport, *, walkaway: Fraction | None = None,
-                   offers: OfferPath | None = None) -> str:
+def chart_alt_text(
+    report: AnalysisReport, *, walkaway: Fraction | None = None, offers: OfferPath | None = None
+) -> str:
     """Describe the chart in one sentence, for screen readers.
 
     Args:
@@ -550,20 +711,31 @@ def chart_alt_text(report: AnalysisReport, *, walkaway: Fraction | None = None,
         f"the biggest pie at {_at(report.max_joint.us, report.max_joint.them)}",
     ]
     comp = report.compromise
-    parts.append(f"splitting the difference at {_at(comp.us, comp.them)}"
-                 + (", on the frontier" if comp.on_frontier else
-                    f", below the frontier at {_at(comp.efficient.us, comp.efficient.them)}"))
+    parts.append(
+        f"splitting the difference at {_at(comp.us, comp.them)}"
+        + (
+            ", on the frontier"
+            if comp.on_frontier
+            else f", below the frontier at {_at(comp.efficient.us, comp.efficient.them)}"
+        )
+    )
     proposals = report.meso.proposals
     if proposals:
-        parts.append(f"{len(proposals)} MESO proposals, "
-                     + ", ".join(f"{letter} at {_at(p.us, p.them)}"
-                                 for letter, p in zip(MESO_LETTERS, proposals, strict=False)))
+        parts.append(
+            f"{len(proposals)} MESO proposals, "
+            + ", ".join(
+                f"{letter} at {_at(p.us, p.them)}"
+                for letter, p in zip(MESO_LETTERS, proposals, strict=False)
+            )
+        )
     if offers is not None:
         for label, points in zip(PATH_LABELS, (offers.ours, offers.theirs), strict=True):
             if points:
-                parts.append(f"{label}: a line through {len(points)} package"
-                             f"{'s' if len(points) != 1 else ''} in order from "
-                             f"{_at(*points[0])} to {_at(*points[-1])}")
+                parts.append(
+                    f"{label}: a line through {len(points)} package"
+                    f"{'s' if len(points) != 1 else ''} in order from "
+                    f"{_at(*points[0])} to {_at(*points[-1])}"
+                )
     name = "your package" if offers is None else AGREED_LABEL
     check = report.package
     if check is not None:
@@ -572,13 +744,17 @@ def chart_alt_text(report: AnalysisReport, *, walkaway: Fraction | None = None,
             parts.append(f"{where}, which is efficient")
         else:
             better = check.improvement
-            parts.append(f"{where} with an arrow to a package better for both at "
-                         f"{_at(better.us, better.them)}")
+            parts.append(
+                f"{where} with an arrow to a package better for both at "
+                f"{_at(better.us, better.them)}"
+            )
     if walkaway is not None:
         clear = sum(1 for p in frontier if p.us >= walkaway)
-        parts.append(f"and a dashed line for your walk-away at "
-                     f"{_number(walkaway, ascii_minus=True)} for us, which {clear:,} of the "
-                     f"{len(frontier):,} efficient packages clear")
+        parts.append(
+            f"and a dashed line for your walk-away at "
+            f"{_number(walkaway, ascii_minus=True)} for us, which {clear:,} of the "
+            f"{len(frontier):,} efficient packages clear"
+        )
     text = "; ".join(parts) + "."
     if len(text) > ALT_TEXT_LIMIT:
         cut = text[: ALT_TEXT_LIMIT - 1].rsplit(" ", 1)[0].rstrip(",;")

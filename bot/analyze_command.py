@@ -26,7 +26,9 @@ EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 
 _PARSERS: Final[dict[str, Callable[[str, str], Sheet]]] = {
-    ".csv": parse_sheet_csv, ".yaml": parse_sheet_yaml, ".yml": parse_sheet_yaml,
+    ".csv": parse_sheet_csv,
+    ".yaml": parse_sheet_yaml,
+    ".yml": parse_sheet_yaml,
 }
 SHEET_SUFFIXES: Final = tuple(_PARSERS)
 

@@ -42,16 +42,22 @@ def _parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="talk to the coach in the terminal (the default)")
     _add_db(chat)
     chat.add_argument("--user", help="who you are (default: your login name)")
-    chat.add_argument("--json", action="store_true",
-                      help="print one JSON object per input line")
+    chat.add_argument("--json", action="store_true", help="print one JSON object per input line")
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
-    for name, text in (("upgrade", "apply pending migrations"),
-                       ("current", "show the schema revision (exit code 1: it needs "
-                        "an upgrade; 3: it is newer than this version)"),
-                       ("encrypt-tokens", "encrypt installed Slack tokens stored in plain text "
-                        "with DEALCOACH_SECRET_KEY")):
+    for name, text in (
+        ("upgrade", "apply pending migrations"),
+        (
+            "current",
+            "show the schema revision (exit code 1: it needs "
+            "an upgrade; 3: it is newer than this version)",
+        ),
+        (
+            "encrypt-tokens",
+            "encrypt installed Slack tokens stored in plain text with DEALCOACH_SECRET_KEY",
+        ),
+    ):
         _add_db(db_sub.add_parser(name, help=text))
     db_sub.add_parser("new-key", help="print a new random key for DEALCOACH_SECRET_KEY")
 
@@ -59,28 +65,40 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("sheet", help="path to the sheet (.csv, .yaml or .yml)")
     analyze.add_argument("--json", action="store_true", help="print the analysis as JSON")
     analyze.add_argument("--chart", metavar="PNG", help="write the frontier chart here")
-    analyze.add_argument("--package", nargs="*", metavar="ISSUE=OPTION",
-                         help="a package to place against the frontier")
+    analyze.add_argument(
+        "--package",
+        nargs="*",
+        metavar="ISSUE=OPTION",
+        help="a package to place against the frontier",
+    )
     from bot.slack.serve import add_serve_arguments  # imports no Slack code at module level
 
     serve = sub.add_parser(
-        "serve", help="run the Slack app: Socket Mode with SLACK_APP_TOKEN, else HTTP")
+        "serve", help="run the Slack app: Socket Mode with SLACK_APP_TOKEN, else HTTP"
+    )
     add_serve_arguments(serve)
     remind = sub.add_parser(
-        "remind", help="send due prep reminders, digests and nudges to Slack (a worker)")
+        "remind", help="send due prep reminders, digests and nudges to Slack (a worker)"
+    )
     _add_db(remind)
-    remind.add_argument("--once", action="store_true",
-                        help="send what is due now, then exit (for cron)")
-    remind.add_argument("--now", metavar="ISO",
-                        help="act as if it were this time, e.g. 2026-12-01T08:00:00+00:00 "
-                        "(replay and backfill)")
+    remind.add_argument(
+        "--once", action="store_true", help="send what is due now, then exit (for cron)"
+    )
+    remind.add_argument(
+        "--now",
+        metavar="ISO",
+        help="act as if it were this time, e.g. 2026-12-01T08:00:00+00:00 (replay and backfill)",
+    )
     return parser
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="URL",
-                        help="database URL or SQLite file (default: DATABASE_URL, "
-                        "else a file in your data directory)")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL or SQLite file (default: DATABASE_URL, "
+        "else a file in your data directory)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -186,8 +204,10 @@ def _encrypt_tokens(args: argparse.Namespace) -> int:
 
     cipher = cipher_from_key(os.environ.get(SECRET_KEY_VARIABLE))
     if cipher is None:
-        raise SettingsError(f"{SECRET_KEY_VARIABLE} is not set: set the key to encrypt the "
-                            "installed Slack tokens with (`dealcoach db new-key` makes one).")
+        raise SettingsError(
+            f"{SECRET_KEY_VARIABLE} is not set: set the key to encrypt the "
+            "installed Slack tokens with (`dealcoach db new-key` makes one)."
+        )
     from bot.store.database import SchemaOutOfDate
 
     try:

@@ -15,8 +15,9 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-def local_zone(environ: dict[str, str] | None = None,
-               localtime: Path = Path("/etc/localtime")) -> str | None:
+def local_zone(
+    environ: dict[str, str] | None = None, localtime: Path = Path("/etc/localtime")
+) -> str | None:
     """The machine's IANA time zone, for the terminal (Slack users get theirs from Slack).
 
     ``TZ`` wins when it names a zone; else the ``/etc/localtime`` link is read. None when

@@ -34,8 +34,12 @@ def grace_seconds() -> float:
     try:
         value = float(raw) if raw else DEFAULT_STOP_SECONDS
     except ValueError:
-        log.warning("%s=%r is not a number of seconds; using %s", STOP_SECONDS_VARIABLE, raw,
-                    DEFAULT_STOP_SECONDS)
+        log.warning(
+            "%s=%r is not a number of seconds; using %s",
+            STOP_SECONDS_VARIABLE,
+            raw,
+            DEFAULT_STOP_SECONDS,
+        )
         return DEFAULT_STOP_SECONDS
     return max(0.0, value)
 
@@ -72,12 +76,16 @@ class StopSignals:
             os.write(2, f"dealcoach: {name} again: stopping at once\n".encode())
             os._exit(128 + signum)
         self.received = name
-        threading.Thread(target=self._stop, args=(name,), name="dealcoach-stop",
-                         daemon=True).start()
+        threading.Thread(
+            target=self._stop, args=(name,), name="dealcoach-stop", daemon=True
+        ).start()
 
     def _stop(self, name: str) -> None:
-        log.info("%s received: finishing the work in hand (up to %.0f s), then stopping",
-                 name, grace_seconds())
+        log.info(
+            "%s received: finishing the work in hand (up to %.0f s), then stopping",
+            name,
+            grace_seconds(),
+        )
         self.event.set()
 
 
@@ -136,8 +144,11 @@ def leave(code: int = 0, wait: float = 1.0) -> None:
     stuck = _busy()
     if not stuck:
         return
-    log.warning("leaving %d thread(s) still busy (%s): their work was handed back",
-                len(stuck), ", ".join(sorted(t.name for t in stuck)[:5]))
+    log.warning(
+        "leaving %d thread(s) still busy (%s): their work was handed back",
+        len(stuck),
+        ", ".join(sorted(t.name for t in stuck)[:5]),
+    )
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -149,6 +160,8 @@ def _busy() -> list[threading.Thread]:
     from concurrent.futures import thread as pools
 
     workers = set(getattr(pools, "_threads_queues", {}))  # joined at exit, daemon or not
-    return [t for t in threading.enumerate()
-            if t is not threading.current_thread() and t.is_alive()
-            and (not t.daemon or t in workers)]
+    return [
+        t
+        for t in threading.enumerate()
+        if t is not threading.current_thread() and t.is_alive() and (not t.daemon or t in workers)
+    ]

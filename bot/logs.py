@@ -34,8 +34,11 @@ def level_name(default: str) -> str:
     if name == "WARN":
         name = "WARNING"
     if not isinstance(logging.getLevelName(name), int):
-        print(f"dealcoach: {LEVEL_VARIABLE}={name.lower()} is not a log level; using "
-              f"{default.lower()}", file=sys.stderr)
+        print(
+            f"dealcoach: {LEVEL_VARIABLE}={name.lower()} is not a log level; using "
+            f"{default.lower()}",
+            file=sys.stderr,
+        )
         return default.upper()
     return name
 
@@ -75,8 +78,11 @@ class _Quiet(logging.Filter):
             return True
         if record.levelno < self.level:
             return False
-        return not (record.levelno == logging.INFO and self.prefixes
-                    and str(record.msg).startswith(self.prefixes))
+        return not (
+            record.levelno == logging.INFO
+            and self.prefixes
+            and str(record.msg).startswith(self.prefixes)
+        )
 
 
 def quiet_libraries() -> None:
@@ -147,8 +153,13 @@ def chat_files(db_arg: str | None) -> tuple[Path, Path]:
     except (SettingsError, ArgumentError, ValueError):
         return default  # the command itself reports a bad URL
     name = url.database
-    if (settings.embedded_default or url.get_backend_name() != "sqlite" or not name
-            or name == ":memory:" or "mode=memory" in settings.url):
+    if (
+        settings.embedded_default
+        or url.get_backend_name() != "sqlite"
+        or not name
+        or name == ":memory:"
+        or "mode=memory" in settings.url
+    ):
         return default
     path = Path(name).expanduser().resolve()
     return path.with_name(path.name + ".log"), path.with_name(path.name + ".history")

@@ -66,15 +66,22 @@ NOT_ACTED: Final = NotActed()
 class CoachService:
     """Runs commands for users against the database: the one door into engine and store."""
 
-    def __init__(self, database: Database, engine: Engine | None = None,
-                 clock: Clock = system_clock):
+    def __init__(
+        self, database: Database, engine: Engine | None = None, clock: Clock = system_clock
+    ):
         self.database = database
         self.engine = engine or Engine()
         self.clock = clock
 
-    def run(self, asker: Asker, lines: str | Sequence[tuple[str, str]], *,
-            recap: bool = False, claim: Claim | None = None,
-            finish: Finish[T] | None = None) -> Outcome | Rejections | T | NotActed:
+    def run(
+        self,
+        asker: Asker,
+        lines: str | Sequence[tuple[str, str]],
+        *,
+        recap: bool = False,
+        claim: Claim | None = None,
+        finish: Finish[T] | None = None,
+    ) -> Outcome | Rejections | T | NotActed:
         """Run lines for a user in one transaction; never raises for bad input or an outage.
 
         Args:
@@ -111,15 +118,23 @@ class CoachService:
 
         return self.transaction(asker.workspace_id, asker.user_id, work, now, line=label)
 
-    def handle(self, workspace_id: str, user_id: str, line: str, *, tz: str | None = None,
-               is_admin: bool = False) -> Outcome:
+    def handle(
+        self,
+        workspace_id: str,
+        user_id: str,
+        line: str,
+        *,
+        tz: str | None = None,
+        is_admin: bool = False,
+    ) -> Outcome:
         """Run ``line`` for the user (see :meth:`run`): the terminal's way in."""
         outcome = self.run(Asker(workspace_id, user_id, tz=tz, is_admin=is_admin), line)
         assert isinstance(outcome, Reply | Rejection)
         return outcome
 
-    def handle_batch(self, workspace_id: str, user_id: str, lines: Sequence[str], *,
-                     tz: str | None = None) -> Outcome:
+    def handle_batch(
+        self, workspace_id: str, user_id: str, lines: Sequence[str], *, tz: str | None = None
+    ) -> Outcome:
         """Run a confirmed call recap: every reading as one change, or nothing at all.
 
         Args:
@@ -129,23 +144,32 @@ class CoachService:
             tz: the user's IANA time zone when the front knows it.
 
         """
-        outcome = self.run(Asker(workspace_id, user_id, tz=tz),
-                           [("recap", line) for line in lines], recap=True)
+        outcome = self.run(
+            Asker(workspace_id, user_id, tz=tz), [("recap", line) for line in lines], recap=True
+        )
         assert isinstance(outcome, Reply | Rejection)
         return outcome
 
-    def _open_space(self, session: Session, user: UserRow, asker: Asker,
-                    now: datetime) -> SqlDealSpace:
+    def _open_space(
+        self, session: Session, user: UserRow, asker: Asker, now: datetime
+    ) -> SqlDealSpace:
         update_time_zone(session, user, asker.tz, now)
-        space = SqlDealSpace(session, user, is_admin=asker.is_admin,
-                             practice_apart=asker.dm_thread is not None)
+        space = SqlDealSpace(
+            session, user, is_admin=asker.is_admin, practice_apart=asker.dm_thread is not None
+        )
         if asker.dm_thread:
             space.focus_thread(asker.dm_thread)
         return space
 
-    def _run_lines(self, session: Session, space: SqlDealSpace,
-                   lines: str | Sequence[tuple[str, str]], now: datetime, *,
-                   recap: bool) -> Outcome | Rejections:
+    def _run_lines(
+        self,
+        session: Session,
+        space: SqlDealSpace,
+        lines: str | Sequence[tuple[str, str]],
+        now: datetime,
+        *,
+        recap: bool,
+    ) -> Outcome | Rejections:
         if isinstance(lines, str):
             return self.engine.handle(lines, space, now)
         if recap:
@@ -173,8 +197,8 @@ class CoachService:
             user_id: the user.
 
         """
-        def work(session: Session, user: UserRow) -> tuple[tuple[list[str], Deal | None],
-                                                           bool]:
+
+        def work(session: Session, user: UserRow) -> tuple[tuple[list[str], Deal | None], bool]:
             space = SqlDealSpace(session, user)
             return ([d.name for d in space.list_deals()], space.active_deal()), False
 
@@ -182,8 +206,13 @@ class CoachService:
         return ([], None) if isinstance(found, Rejection) else found
 
     def transaction(
-        self, workspace_id: str, user_id: str, work: Callable[[Session, UserRow], tuple[T, bool]],
-        now: datetime, *, line: str,
+        self,
+        workspace_id: str,
+        user_id: str,
+        work: Callable[[Session, UserRow], tuple[T, bool]],
+        now: datetime,
+        *,
+        line: str,
     ) -> T | Rejection:
         """Run ``work`` in the user's transaction; a failure becomes a clear rejection.
 
@@ -200,8 +229,9 @@ class CoachService:
             )
         except Exception:  # a bug: log it for us, show the user a sentence, not a trace
             # The command word only: what the user wrote after it stays out of the logs.
-            log.exception("command failed for %s/%s: %r", workspace_id, user_id,
-                          line.split(" ", 1)[0][:40])
+            log.exception(
+                "command failed for %s/%s: %r", workspace_id, user_id, line.split(" ", 1)[0][:40]
+            )
             return Rejection(
                 code="internal_error",
                 message=self.engine.lib.reply("internal_error"),
@@ -225,6 +255,7 @@ def open_service(db_arg: str | None) -> CoachService:
         database.prepare(embedded_default=db.embedded_default)
     except SQLAlchemyError as exc:
         first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        raise SettingsError(f"The database could not be used: {first[0] if first else exc}") \
-            from exc
+        raise SettingsError(
+            f"The database could not be used: {first[0] if first else exc}"
+        ) from exc
     return CoachService(database)

@@ -31,7 +31,7 @@ def normalise_database_url(value: str) -> str:
         raise SettingsError("The database URL is empty.")
     for prefix in ("postgres://", "postgresql://"):
         if value.startswith(prefix):
-            return "postgresql+psycopg://" + value[len(prefix):]
+            return "postgresql+psycopg://" + value[len(prefix) :]
     if "://" not in value:
         return f"sqlite:///{Path(value).expanduser().resolve()}"
     if not value.startswith(("sqlite", "postgresql+psycopg")):

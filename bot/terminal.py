@@ -38,7 +38,8 @@ MORE_WORDS = {"more", "m", "show more"}
 SLACK_ONLY = frozenset({"remind", "team", "nudge"})
 # ``practice debrief --chart FILE``: the debrief, and its chart (the path of offers) as a PNG.
 DEBRIEF_CHART = re.compile(
-    r"^\s*(?:practice|rehearse|roleplay)\s+debrief\s+--chart[\s=]+(?P<file>\S.*?)\s*$", re.I)
+    r"^\s*(?:practice|rehearse|roleplay)\s+debrief\s+--chart[\s=]+(?P<file>\S.*?)\s*$", re.I
+)
 
 
 @dataclass
@@ -79,8 +80,9 @@ class TerminalSession:
         self.recap, self.choices = [], []
         if recap:
             if answer in YES_WORDS:
-                return self._remember(self.service.handle_batch(WORKSPACE, self.user, recap,
-                                                                tz=self.zone))
+                return self._remember(
+                    self.service.handle_batch(WORKSPACE, self.user, recap, tz=self.zone)
+                )
             if answer in NO_WORDS:
                 return Reply(text=self.lib.reply("recap_cancelled"), command=CHAT)
             if answer.isdigit() and 1 <= int(answer) <= len(recap):
@@ -89,14 +91,20 @@ class TerminalSession:
                     return Reply(text=self.lib.reply("recap_cancelled"), command=CHAT)
                 self.recap = left
                 deal, phase = self.recap_deal
-                return Reply(text=self.lib.reply("recap_read", count=len(left)),
-                             command=RECAP, read_as=list(left), deal=deal, phase=phase)
+                return Reply(
+                    text=self.lib.reply("recap_read", count=len(left)),
+                    command=RECAP,
+                    read_as=list(left),
+                    deal=deal,
+                    phase=phase,
+                )
         if choices and answer.isdigit() and 1 <= int(answer) <= len(choices):
             line = choices[int(answer) - 1]
         spec = resolve(answer.split(" ", 1)[0]) if answer else None
         if spec is not None and spec.name in SLACK_ONLY:
-            return Rejection("needs_slack", self.lib.reply("needs_slack", command=spec.name),
-                             command=spec.name)
+            return Rejection(
+                "needs_slack", self.lib.reply("needs_slack", command=spec.name), command=spec.name
+            )
         chart = DEBRIEF_CHART.match(line)
         if chart is not None:
             outcome = self.service.handle(WORKSPACE, self.user, "practice debrief", tz=self.zone)
@@ -114,16 +122,22 @@ class TerminalSession:
         try:
             from bot.analysis_chart import write_frontier_chart
 
-            write_frontier_chart(analysis.report, Path(file).expanduser(),
-                                 walkaway=analysis.points_walkaway, offers=analysis.offers)
+            write_frontier_chart(
+                analysis.report,
+                Path(file).expanduser(),
+                walkaway=analysis.points_walkaway,
+                offers=analysis.offers,
+            )
         except ImportError:
             line = self.lib.reply("practice_chart_no_matplotlib")
         except OSError as exc:
-            line = self.lib.reply("practice_chart_not_written", file=file,
-                                  reason=exc.strerror or str(exc))
+            line = self.lib.reply(
+                "practice_chart_not_written", file=file, reason=exc.strerror or str(exc)
+            )
         else:
-            line = self.lib.reply("practice_chart_written", file=file,
-                                  agreed=analysis.offers.agreed is not None)
+            line = self.lib.reply(
+                "practice_chart_written", file=file, agreed=analysis.offers.agreed is not None
+            )
         # First, so it is not read as one of the "next time" notes that end the debrief.
         return dataclasses.replace(outcome, text=f"{line}\n{outcome.text}")
 
@@ -186,9 +200,13 @@ def _numbered(lines: list[str] | tuple[str, ...]) -> list[str]:
     return [f"  {i}. {line}" for i, line in enumerate(lines, 1)]
 
 
-def plain_text(outcome: Outcome, hint: str = "", read_as: str = "read as: {line}",
-               title_of: Callable[[str], str] = str,
-               phase_of: Callable[[str | None], str] = _code) -> str:
+def plain_text(
+    outcome: Outcome,
+    hint: str = "",
+    read_as: str = "read as: {line}",
+    title_of: Callable[[str], str] = str,
+    phase_of: Callable[[str | None], str] = _code,
+) -> str:
     """An outcome as plain text (for pipes and logs): its first screen, tables included."""
     if isinstance(outcome, Rejection):
         usage = f"\n  usage: {outcome.usage}" if outcome.usage else ""
@@ -220,10 +238,14 @@ def _plain_part(part: Part) -> str:
     return part.text
 
 
-def print_rich(console: Console, outcome: Outcome, hint: str = "",
-               read_as: str = "read as: {line}",
-               title_of: Callable[[str], str] = str,
-               phase_of: Callable[[str | None], str] = _code) -> None:
+def print_rich(
+    console: Console,
+    outcome: Outcome,
+    hint: str = "",
+    read_as: str = "read as: {line}",
+    title_of: Callable[[str], str] = str,
+    phase_of: Callable[[str | None], str] = _code,
+) -> None:
     """An outcome's first screen in colour, with tables drawn as tables."""
     if isinstance(outcome, Rejection):
         console.print(f"[bold red]![/] {escape(outcome.message)}")
@@ -235,8 +257,9 @@ def print_rich(console: Console, outcome: Outcome, hint: str = "",
             console.print(f"[dim]{escape(hint)}[/]")
         return
     if outcome.deal:
-        console.print(f"[bold cyan]{escape(outcome.deal)}[/] "
-                      f"[dim]· {escape(phase_of(outcome.phase))}[/]")
+        console.print(
+            f"[bold cyan]{escape(outcome.deal)}[/] [dim]· {escape(phase_of(outcome.phase))}[/]"
+        )
     if isinstance(outcome.read_as, str):
         console.print(f"[dim]{escape(read_as.format(line=outcome.read_as))}[/]")
     first = split(outcome, title_of).first
@@ -265,8 +288,7 @@ def print_rich(console: Console, outcome: Outcome, hint: str = "",
         console.print(f"[dim]{escape(hint)}[/]")
 
 
-def run_piped(service: CoachService, user: str, stream: TextIO, out: TextIO,
-              as_json: bool) -> int:
+def run_piped(service: CoachService, user: str, stream: TextIO, out: TextIO, as_json: bool) -> int:
     """Answer every line of ``stream``; with ``as_json`` exactly one JSON object per line."""
     session = TerminalSession(service, user, local_zone())
     for raw in stream:
@@ -274,8 +296,16 @@ def run_piped(service: CoachService, user: str, stream: TextIO, out: TextIO,
         if as_json:
             out.write(json.dumps(outcome.to_json(), ensure_ascii=False) + "\n")
         else:
-            out.write(plain_text(outcome, session.hint(), session.read_as_label(),
-                                 session.title_of, session.phase_title) + "\n\n")
+            out.write(
+                plain_text(
+                    outcome,
+                    session.hint(),
+                    session.read_as_label(),
+                    session.title_of,
+                    session.phase_title,
+                )
+                + "\n\n"
+            )
         out.flush()
     return 0
 
@@ -286,14 +316,21 @@ def run_interactive(service: CoachService, user: str, history_file: Path) -> int
     session = TerminalSession(service, user, local_zone())
     _enable_history(history_file)
     _enable_completion(lambda: service.overview(WORKSPACE, user)[0])
-    console.print(session.lib.reply("terminal_welcome", name="[bold]dealcoach[/]",
-                                    help="[cyan]help[/]", quit="[cyan]quit[/]"))
+    console.print(
+        session.lib.reply(
+            "terminal_welcome",
+            name="[bold]dealcoach[/]",
+            help="[cyan]help[/]",
+            quit="[cyan]quit[/]",
+        )
+    )
     prompt = "deal> "
     _, active = service.overview(WORKSPACE, user)
     if active is not None:  # carry on where the last session stopped
         prompt = f"{active.name} ({session.phase_title(active.phase)})> "
-        resumed = session.lib.reply("deal_resumed", name=active.name,
-                                    phase=session.phase_title(active.phase))
+        resumed = session.lib.reply(
+            "deal_resumed", name=active.name, phase=session.phase_title(active.phase)
+        )
         console.print(f"[dim]{escape(resumed)}[/]")
     while True:
         try:
@@ -309,8 +346,14 @@ def run_interactive(service: CoachService, user: str, history_file: Path) -> int
         if not line.strip():
             continue
         outcome = session.send(line)
-        print_rich(console, outcome, session.hint(), session.read_as_label(),
-                   session.title_of, session.phase_title)
+        print_rich(
+            console,
+            outcome,
+            session.hint(),
+            session.read_as_label(),
+            session.title_of,
+            session.phase_title,
+        )
         if isinstance(outcome, Reply) and outcome.deal:
             prompt = f"{outcome.deal} ({session.phase_title(outcome.phase)})> "
 
@@ -335,8 +378,7 @@ def completions(text: str, line: str, deal_names: Callable[[], list[str]]) -> li
     if words and words[0].lower() in TAKES_DEAL:
         typed = line.split(" ", 1)[1] if " " in line else ""
         start = len(typed) - len(text)  # readline replaces only the last word
-        return [name[start:] for name in deal_names()
-                if name.lower().startswith(typed.lower())]
+        return [name[start:] for name in deal_names() if name.lower().startswith(typed.lower())]
     return []
 
 

@@ -35,22 +35,56 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 _SYMBOLS = {
-    "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR",
-    "us$": "USD", "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD", "nz$": "NZD",
-    "s$": "SGD", "hk$": "HKD",
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₹": "INR",
+    "us$": "USD",
+    "a$": "AUD",
+    "au$": "AUD",
+    "c$": "CAD",
+    "ca$": "CAD",
+    "nz$": "NZD",
+    "s$": "SGD",
+    "hk$": "HKD",
 }
 _CODES = {
-    "usd": "USD", "dollars": "USD", "dollar": "USD", "bucks": "USD",
-    "eur": "EUR", "euro": "EUR", "euros": "EUR",
-    "gbp": "GBP", "pounds": "GBP", "pound": "GBP", "quid": "GBP",
-    "chf": "CHF", "cad": "CAD", "aud": "AUD", "nzd": "NZD", "inr": "INR", "jpy": "JPY",
-    "sek": "SEK", "nok": "NOK", "dkk": "DKK", "sgd": "SGD", "hkd": "HKD",
+    "usd": "USD",
+    "dollars": "USD",
+    "dollar": "USD",
+    "bucks": "USD",
+    "eur": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "gbp": "GBP",
+    "pounds": "GBP",
+    "pound": "GBP",
+    "quid": "GBP",
+    "chf": "CHF",
+    "cad": "CAD",
+    "aud": "AUD",
+    "nzd": "NZD",
+    "inr": "INR",
+    "jpy": "JPY",
+    "sek": "SEK",
+    "nok": "NOK",
+    "dkk": "DKK",
+    "sgd": "SGD",
+    "hkd": "HKD",
 }
 _SCALE = {
-    "k": Decimal(1_000), "thousand": Decimal(1_000), "grand": Decimal(1_000),
-    "m": Decimal(1_000_000), "mm": Decimal(1_000_000), "mn": Decimal(1_000_000),
-    "mio": Decimal(1_000_000), "mil": Decimal(1_000_000), "million": Decimal(1_000_000),
-    "b": Decimal(1_000_000_000), "bn": Decimal(1_000_000_000),
+    "k": Decimal(1_000),
+    "thousand": Decimal(1_000),
+    "grand": Decimal(1_000),
+    "m": Decimal(1_000_000),
+    "mm": Decimal(1_000_000),
+    "mn": Decimal(1_000_000),
+    "mio": Decimal(1_000_000),
+    "mil": Decimal(1_000_000),
+    "million": Decimal(1_000_000),
+    "b": Decimal(1_000_000_000),
+    "bn": Decimal(1_000_000_000),
     "billion": Decimal(1_000_000_000),
 }
 _WINDOW = 48  # characters either side of a number that can change how it reads
@@ -136,10 +170,11 @@ _NOT_MONEY_AFTER = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _WEIGHT_AFTER = re.compile(
-    r"\s*(?:of\b|heavier|lighter|down\b|overweight|in weight|of weight|on the scale)",
-    re.IGNORECASE)
-_WEIGHT_BEFORE = re.compile(r"\b(?:weigh\w*|lost|gained|lose|gain|dropped)\s+(?:about\s+)?$",
-                            re.IGNORECASE)
+    r"\s*(?:of\b|heavier|lighter|down\b|overweight|in weight|of weight|on the scale)", re.IGNORECASE
+)
+_WEIGHT_BEFORE = re.compile(
+    r"\b(?:weigh\w*|lost|gained|lose|gain|dropped)\s+(?:about\s+)?$", re.IGNORECASE
+)
 # Things that are counted, or priced with an article: "10,000 orders", "a 95k order".
 _COUNTED_AFTER = re.compile(
     r"\s*+(?:-\s*+)?(?:orders?|deals?|contracts?|projects?|accounts?|licen[cs]es?|tickets?|"
@@ -178,12 +213,40 @@ _PER_UNIT_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # Numbers in words, read only with a magnitude: "ninety thousand", "half a million".
-_UNITS = {w: i for i, w in enumerate((
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen"))}
-_TENS = {w: 10 * i for i, w in enumerate((
-    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")) if w}
+_UNITS = {
+    w: i
+    for i, w in enumerate(
+        (
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        )
+    )
+}
+_TENS = {
+    w: 10 * i
+    for i, w in enumerate(
+        ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+    )
+    if w
+}
 _SMALL = "|".join(sorted([*_UNITS, *_TENS], key=len, reverse=True))
 _WORDED = re.compile(
     rf"""
@@ -233,7 +296,8 @@ MAX_AMOUNT = Decimal(10) ** 12
 # What a person may mean as a bare number, including the forms Python's Decimal would read
 # but no amount can be: NaN, infinities, exponents, a sign.
 _NUMBERISH = re.compile(
-    r"[+-]?\s*(?:s?nan|inf(?:inity)?|(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)", re.I)
+    r"[+-]?\s*(?:s?nan|inf(?:inity)?|(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)", re.I
+)
 _PLAIN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
 
@@ -342,9 +406,10 @@ class _Reading:
 
 def _join_range(first: _Reading, second: _Reading, text: str) -> None:
     """Share scale, currency and unit across a range: "85-110k", "between $85 and 110k"."""
-    joint = text[first.match.end():second.match.start()]
+    joint = text[first.match.end() : second.match.start()]
     if not _RANGE_JOIN.fullmatch(joint) and not (
-            _AND_JOIN.fullmatch(joint) and _BETWEEN.search(_around(text, first.match)[1])):
+        _AND_JOIN.fullmatch(joint) and _BETWEEN.search(_around(text, first.match)[1])
+    ):
         return
     low, high = _number(first.match.group("num")), _number(second.match.group("num"))
     if low is None or high is None:
@@ -385,10 +450,11 @@ def _to_amount(reading: _Reading, masked: str, text: str) -> Amount | None:
         if raw.isdigit() and 1900 <= value <= 2100:
             return None  # a year, not a price
     per_unit = reading.per_unit or bool(
-        _PER_UNIT_AFTER.match(after) or _PER_UNIT_BEFORE.search(before))
-    shown = text[match.start():match.end()].strip()
+        _PER_UNIT_AFTER.match(after) or _PER_UNIT_BEFORE.search(before)
+    )
+    shown = text[match.start() : match.end()].strip()
     if match.group("scale") and scale is None:
-        shown = text[match.start():match.start("scale")].strip()
+        shown = text[match.start() : match.start("scale")].strip()
     return Amount(value=value, currency=currency, text=shown, per_unit=per_unit)
 
 
@@ -425,7 +491,7 @@ def _worded(match: re.Match[str], masked: str) -> Amount | None:
 def _around(text: str, match: re.Match[str]) -> tuple[str, str]:
     """The text right after and right before a number: all that its reading depends on."""
     start, end = match.start(), match.end()
-    return text[end:end + _WINDOW], text[max(0, start - _WINDOW):start]
+    return text[end : end + _WINDOW], text[max(0, start - _WINDOW) : start]
 
 
 def _not_money_after(before: str, after: str) -> bool:

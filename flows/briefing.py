@@ -49,8 +49,9 @@ class Brief:
     items: list[BriefItem]
 
 
-def daily_brief(lib: PhraseLibrary, deals: list[Deal], now: datetime,
-                when_label: dict[str, str]) -> Brief | None:
+def daily_brief(
+    lib: PhraseLibrary, deals: list[Deal], now: datetime, when_label: dict[str, str]
+) -> Brief | None:
     """The day's prep for one user; None when there is nothing to prepare.
 
     Args:
@@ -99,8 +100,9 @@ def _item(lib: PhraseLibrary, deal: Deal, now: datetime, when: str) -> BriefItem
     if soon:
         text = lib.reply("prep_meeting", deal=deal.name, phase=phase, when=when)
         if gap is not None:
-            text += " " + lib.reply("prep_gap", deal=deal.name, phase=phase,
-                                    gap=gap_title(lib, gap))
+            text += " " + lib.reply(
+                "prep_gap", deal=deal.name, phase=phase, gap=gap_title(lib, gap)
+            )
     else:
         assert gap is not None
         text = lib.reply("prep_gap", deal=deal.name, phase=phase, gap=gap_title(lib, gap))
@@ -127,11 +129,13 @@ def weekly_digest(lib: PhraseLibrary, team: list[tuple[str, list[DealHealth]]]) 
         covered = sum(1 for d in deals if d.coverage == 3)
         violations = sorted({gap_title(lib, v) for d in deals for v in d.violations})
         text = lib.reply(
-            "digest_rep", member=member,
+            "digest_rep",
+            member=member,
             phases=", ".join(f"{n} {title}" for title, n in phases.most_common()),
             gives=sum(d.unpaired_gives for d in deals),
             coverage=f"{covered} of {len(deals)} fully covered",
-            violations="; ".join(violations))
+            violations="; ".join(violations),
+        )
         nudge = next((d for d in deals if d.nudge_gap), None)
         step = f"nudge @{member} {nudge.deal}" if nudge is not None else ""
         lines.append(BriefItem(nudge.deal if nudge else "", text, step, ""))

@@ -52,17 +52,29 @@ NOTHING_RUN: frozenset[str] = frozenset({CHAT, RECAP})
 _WORDS: dict[str, str] = {}
 
 
-def command(name: str, *aliases: str, needs_deal: bool = True, reads_only: bool = False,
-            needs_profile: bool = False, form: FormName | None = None,
-            ) -> Callable[[Handler], Handler]:
+def command(
+    name: str,
+    *aliases: str,
+    needs_deal: bool = True,
+    reads_only: bool = False,
+    needs_profile: bool = False,
+    form: FormName | None = None,
+) -> Callable[[Handler], Handler]:
     """Register the decorated function as the handler of ``name`` (and its aliases).
 
     The keywords are :class:`CommandSpec`'s fields of the same names.
     """
 
     def register(handler: Handler) -> Handler:
-        spec = CommandSpec(name=name, handler=handler, aliases=aliases, needs_deal=needs_deal,
-                           reads_only=reads_only, needs_profile=needs_profile, form=form)
+        spec = CommandSpec(
+            name=name,
+            handler=handler,
+            aliases=aliases,
+            needs_deal=needs_deal,
+            reads_only=reads_only,
+            needs_profile=needs_profile,
+            form=form,
+        )
         for word in (name, *aliases):
             if word in _WORDS:
                 raise ValueError(f"command word {word!r} registered twice")

@@ -57,11 +57,13 @@ class Detectors:
         wording ("that's as low as we can go") that is their hard line.
         """
         line = normalise(text)
-        if any(self._lib.detector(name).cleared(line)
-               for name in ("hard_line_tone", "their_hard_line")):
+        if any(
+            self._lib.detector(name).cleared(line) for name in ("hard_line_tone", "their_hard_line")
+        ):
             return None
-        return next((hit for hit in (self._lib.detector(n).search(line) for n in names) if hit),
-                    None)
+        return next(
+            (hit for hit in (self._lib.detector(n).search(line) for n in names) if hit), None
+        )
 
     # -- our own lines -------------------------------------------------------------------
     def check_our_line(self, deal: Deal, text: str, *, is_offer: bool) -> list[Finding]:
@@ -128,9 +130,11 @@ class Detectors:
         if self._lib.detector("conditional").search(line) is not None:
             return None
         at = line.find(given)
-        if at >= 0 and (_negated(line, at) or _THEIR_GIVE_BEFORE.search(line[max(0, at - 60):at])):
+        if at >= 0 and (
+            _negated(line, at) or _THEIR_GIVE_BEFORE.search(line[max(0, at - 60) : at])
+        ):
             return None  # "whether they'd throw in training": their give, asked about
-        rest = line[:at] + " , " + line[at + len(given):] if at >= 0 else line
+        rest = line[:at] + " , " + line[at + len(given) :] if at >= 0 else line
         if self._lib.detector("asks_back").search(rest) is not None:
             return None
         return given
@@ -222,20 +226,26 @@ class Detectors:
             worse = figure.value < floor.amount
         if not worse:
             return None
-        return Finding("below_walkaway", {
-            "amount": _shown(figure),
-            "walkaway": walkaway_label(floor),
-            "direction": floor.direction or "min",
-        })
+        return Finding(
+            "below_walkaway",
+            {
+                "amount": _shown(figure),
+                "walkaway": walkaway_label(floor),
+                "direction": floor.direction or "min",
+            },
+        )
 
     # -- clauses -------------------------------------------------------------------------
     def read_safeguard(self, text: str) -> SafeguardReading:
         """The measurable trigger and the remedy a safeguard names (see flows/safeguards.py)."""
         lib = self._lib
-        return read_safeguard(normalise(text), labels=lib.detector("number_label"),
-                              conditions=lib.detector("safeguard_condition"),
-                              quantities=lib.detector("measurable"),
-                              remedies=lib.detector("safeguard_remedy"))
+        return read_safeguard(
+            normalise(text),
+            labels=lib.detector("number_label"),
+            conditions=lib.detector("safeguard_condition"),
+            quantities=lib.detector("measurable"),
+            remedies=lib.detector("safeguard_remedy"),
+        )
 
     def is_measurable(self, text: str) -> bool:
         """Whether a safeguard names a trigger one can check: a number, share, threshold or date.
@@ -273,7 +283,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _THEY_SAID = re.compile(
     r"\b(?:they|he|she|you|their \w+|your \w+)(?: \w+)? (?:said|say|says|told|tell|tells|"
     r"mentioned|mention|claim|claims|claimed|insist|insists|insisted|warned|wrote|reckon|"
-    r"reckons|think|thinks|hinted)\b")
+    r"reckons|think|thinks|hinted)\b"
+)
 _THEIRS_RIGHT_BEFORE = re.compile(r"\b(?:your|their|his|her)\s+$")
 
 
@@ -289,7 +300,7 @@ def _our_hit(detector: CompiledDetector, sentence: str) -> str | None:
     if hit is None:
         return None
     at = sentence.find(hit)
-    before = sentence[max(0, at - 12):at]
+    before = sentence[max(0, at - 12) : at]
     if _THEY_SAID.search(sentence[:at]) or _THEIRS_RIGHT_BEFORE.search(before):
         return None
     return hit
@@ -301,20 +312,23 @@ def _our_hit(detector: CompiledDetector, sentence: str) -> str | None:
 _CLAUSE_START = re.compile(r"[,;:.!?]\s|\s(?:but|and|so|though|although|while)\s")
 _NEGATION = re.compile(
     r"(?:n't|\bnot|\bnever|\bno way|\bcannot|\bno longer|\bnor|\bneither|\brather not|"
-    r"\bunable to|\bin no position to)\b")
+    r"\bunable to|\bin no position to)\b"
+)
 
 
 # Negative words that do not negate a give: "I don't mind giving you the seats".
-_NOT_NEGATING = re.compile(r"\b(?:don't|do not|wouldn't|would not) mind\b|"
-                           r"\bno (?:problem|worries)\b|\bnot a problem\b|\bnot at all\b|"
-                           r"\bwhy not\b")
+_NOT_NEGATING = re.compile(
+    r"\b(?:don't|do not|wouldn't|would not) mind\b|"
+    r"\bno (?:problem|worries)\b|\bnot a problem\b|\bnot at all\b|"
+    r"\bwhy not\b"
+)
 
 
 def _negated(line: str, at: int) -> bool:
     """Whether the clause that ends at ``at`` (the start of a give) negates it."""
     before = line[:at]
     starts = [m.end() for m in _CLAUSE_START.finditer(before)]
-    clause = before[starts[-1]:] if starts else before
+    clause = before[starts[-1] :] if starts else before
     return bool(_NEGATION.search(_NOT_NEGATING.sub(" ", clause[-40:])))
 
 
@@ -326,28 +340,37 @@ _THEIRS_BEFORE = re.compile(
     r"quoted|proposed|said|asked for|came back (?:at|with))|they (?:offered|quoted|proposed|"
     r"said|asked for|came back (?:at|with)|want|wanted)|he|she|(?:he|she) (?:offered|said|wants))"
     r"(?:\s+(?:own|original|first|last|latest|new|current|proposed|counter|offer|number|figure|"
-    r"price|quote|bid|ask|budget|cap|of|at|was|is|for))*\s*[$€£]?$", re.I)
+    r"price|quote|bid|ask|budget|cap|of|at|was|is|for))*\s*[$€£]?$",
+    re.I,
+)
 _OURS_BEFORE = re.compile(
     r"\b(?:our|my|we(?:'re| are)?|i(?:'m| am)?|we (?:offered|quoted|proposed|said|asked for)|"
     r"i (?:offered|quoted|proposed|said|asked for))"
     r"(?:\s+(?:own|original|first|last|latest|new|current|proposed|counter|offer|number|figure|"
-    r"price|quote|bid|ask|budget|of|at|was|is|for))*\s*[$€£]?$", re.I)
+    r"price|quote|bid|ask|budget|of|at|was|is|for))*\s*[$€£]?$",
+    re.I,
+)
 # A figure that is taken off a price, not the price: "5k off", "a discount of 10k".
 _DISCOUNT_AFTER = re.compile(
     r"^\s*(?:off|discount|rebate|credit|reduction|less|cheaper|lower|higher|more|extra|"
     r"signing bonus|bonus|relocation|stipend|allowance|budget for|towards|toward|"
-    r"of (?:credit|discount)|in (?:credits?|discounts?))\b", re.I)
+    r"of (?:credit|discount)|in (?:credits?|discounts?))\b",
+    re.I,
+)
 _DISCOUNT_BEFORE = re.compile(
     r"\b(?:discount|rebate|credit|reduction|knock|knocked|shave|shaved|cut|"
     r"drop(?:ped)?|lower(?:ed)?|reduce[sd]?|bonus|stipend|allowance|extra|another|additional"
     r"|gap|difference|delta|down by|up by|by|split(?: the)?|halves on|go halves on)"
     r"\s+(?:of\s+|by\s+|it\s+|off\s+|an?\s+)?"
-    r"(?:another\s+|extra\s+)?[$€£]?$", re.I)
+    r"(?:another\s+|extra\s+)?[$€£]?$",
+    re.I,
+)
 # The give belongs to the other side when their subject stands right before it in its
 # clause ("whether Globex would throw in", "they'd throw in"), not to us.
 _THEIR_GIVE_BEFORE = re.compile(
     r"(?:\b(?:they|he|she)(?:'d|'ll| would| will| could| can| might| may)?"
-    r"|\bwhether\b[^,.;!?]*|\bwould (?:they|you|he|she)\b[^,.;!?]*)\s*$")
+    r"|\bwhether\b[^,.;!?]*|\bwould (?:they|you|he|she)\b[^,.;!?]*)\s*$"
+)
 _PERCENT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b|pct\b)", re.I)
 # Shares that are not the deal's share: a discount, uptime, growth, a chance.
 _NOT_SHARE_AFTER = re.compile(
@@ -355,12 +378,13 @@ _NOT_SHARE_AFTER = re.compile(
     r"tickets|calls|users|seats)|faster|slower|more|less|fewer|growth|increase|decrease|"
     r"raise|bump|uplift|cheaper|lower|higher|reduction|credit|penalty|interest|tax|vat|"
     r"chance|sure|certain|confident|of (?:our|the|their) (?:team|customers|users|staff))\b",
-    re.I)
+    re.I,
+)
 
 
 def _owner(text: str, start: int) -> str:
     """Whose figure starts at ``start``: "ours", "theirs" or "" when the words don't say."""
-    before = text[max(0, start - 40):start]
+    before = text[max(0, start - 40) : start]
     if _THEIRS_BEFORE.search(before):
         return "theirs"
     if _OURS_BEFORE.search(before):
@@ -369,8 +393,10 @@ def _owner(text: str, start: int) -> str:
 
 
 def _discount(text: str, start: int, end: int) -> bool:
-    return bool(_DISCOUNT_AFTER.match(text[end:end + 30])
-                or _DISCOUNT_BEFORE.search(text[max(0, start - 30):start]))
+    return bool(
+        _DISCOUNT_AFTER.match(text[end : end + 30])
+        or _DISCOUNT_BEFORE.search(text[max(0, start - 30) : start])
+    )
 
 
 def _spans(text: str, amounts: list[Amount]) -> list[tuple[Amount, int, int]]:
@@ -399,14 +425,21 @@ def their_amounts(text: str) -> list[Amount]:
     is their number. With no such mark, a figure marked "your" is ours, quoted back.
     """
     spans = _spans(text, find_amounts(text))
-    owners = [(a, _owner(text, start), text[max(0, start - 12):start].lower())
-              for a, start, _ in spans]
-    marked = [a for a, owner, before in owners
-              if owner == "theirs" and not re.search(r"\byou(?:'re| are)?\b|\byour\b", before)]
+    owners = [
+        (a, _owner(text, start), text[max(0, start - 12) : start].lower()) for a, start, _ in spans
+    ]
+    marked = [
+        a
+        for a, owner, before in owners
+        if owner == "theirs" and not re.search(r"\byou(?:'re| are)?\b|\byour\b", before)
+    ]
     if marked and any(owner == "ours" for _, owner, _ in owners):
         return marked
-    return [a for a, owner, before in owners
-            if not (owner == "theirs" and re.search(r"\byour\b|\byou\b", before))]
+    return [
+        a
+        for a, owner, before in owners
+        if not (owner == "theirs" and re.search(r"\byour\b|\byou\b", before))
+    ]
 
 
 def _figures(text: str, amounts: list[Amount], floor: Walkaway | None) -> list[Amount]:
@@ -421,15 +454,18 @@ def _figures(text: str, amounts: list[Amount], floor: Walkaway | None) -> list[A
     if _is_share(floor):
         shares = []
         for m in _PERCENT.finditer(text):
-            if _NOT_SHARE_AFTER.match(text[m.end():m.end() + 30]):
+            if _NOT_SHARE_AFTER.match(text[m.end() : m.end() + 30]):
                 continue
             if _owner(text, m.start()) == "theirs" and amounts is not None and _quoting(text):
                 continue
             shares.append(Amount(value=Decimal(m.group(1)), currency="%", text=m.group(0)))
         return shares
     spans = _spans(text, amounts)
-    return [a for a, start, end in spans
-            if not a.per_unit and _same_currency(a, floor) and not _discount(text, start, end)]
+    return [
+        a
+        for a, start, end in spans
+        if not a.per_unit and _same_currency(a, floor) and not _discount(text, start, end)
+    ]
 
 
 def _quoting(text: str) -> bool:

@@ -117,8 +117,9 @@ class Engine:
         if not text:
             return self._reject("empty", "help", self.lib.reply("empty_line"))
         if len(text) > MAX_LINE:
-            return self._reject("bad_arguments", "", self.lib.reply("line_too_long",
-                                                                    limit=MAX_LINE))
+            return self._reject(
+                "bad_arguments", "", self.lib.reply("line_too_long", limit=MAX_LINE)
+            )
         word, args = split_line(text)
         spec = resolve(word)
         if spec is not None and not reads_as_prose(spec.name, word, args):
@@ -130,16 +131,21 @@ class Engine:
                 # it" is their line, with its tactic to flag.
                 ours = reading.kind == "command" and (
                     reading.command.startswith(("trade ", "if "))
-                    or (reading.command.startswith("get ") and reading.rule.endswith(":past")))
+                    or (reading.command.startswith("get ") and reading.rule.endswith(":past"))
+                )
                 if reading.kind == "recap" or ours:
                     return self._follow(reading, space, now, deal)
             outcome = self._execute([(spec, args)], space, now, label=text)
-            if (isinstance(outcome, Rejection) and outcome.code == "bad_arguments"
-                    and spec.name in READ_WHEN_REJECTED):
+            if (
+                isinstance(outcome, Rejection)
+                and outcome.code == "bad_arguments"
+                and spec.name in READ_WHEN_REJECTED
+            ):
                 # The rejected command wrote nothing, so reading the line instead is safe.
                 reading, deal = self._read(text, space, now)
                 if reading.kind in ("command", "recap") and not self.reader.reads_word_as_verb(
-                        word, args, reading):
+                    word, args, reading
+                ):
                     return self._follow(reading, space, now, deal, text=text)
             return outcome
         active = space.active_deal()
@@ -152,11 +158,14 @@ class Engine:
         guess = suggest(word) if spec is None and not self.reader.knows(word) else None
         single = " " not in text
         if reading.kind in ("chat", "unclear") and (
-                (reading.rule == "nothing" and (guess or single))
-                or (guess and close_to(word, guess))):
+            (reading.rule == "nothing" and (guess or single)) or (guess and close_to(word, guess))
+        ):
             # A lone word we cannot read, or a near-typo of a command: say so plainly.
-            return self._reject("unknown_command", guess or "help",
-                                self.lib.reply("unknown_command", word=word[:40], guess=guess))
+            return self._reject(
+                "unknown_command",
+                guess or "help",
+                self.lib.reply("unknown_command", word=word[:40], guess=guess),
+            )
         return self._follow(reading, space, now, deal, text=text)
 
     def handle_batch(self, lines: Sequence[str], space: DealSpace, now: datetime) -> Outcome:
@@ -191,8 +200,13 @@ class Engine:
         """How the reader understands ``text`` for this user's active deal."""
         return self._read(text, space, now)[0]
 
-    def _read(self, text: str, space: DealSpace, now: datetime,
-              active: Deal | Literal[False] | None = False) -> tuple[Reading, Deal | None]:
+    def _read(
+        self,
+        text: str,
+        space: DealSpace,
+        now: datetime,
+        active: Deal | Literal[False] | None = False,
+    ) -> tuple[Reading, Deal | None]:
         """The reading, and the active deal it was read against (loaded once per turn).
 
         ``active`` is the active deal when the caller has loaded it already.
@@ -205,8 +219,15 @@ class Engine:
         ctx = context_for(deal, last, now, space.profile().tz, self.reader.lex)
         return self.reader.read(text, ctx), deal
 
-    def _follow(self, reading: Reading, space: DealSpace, now: datetime,
-                deal: Deal | None, *, text: str = "") -> Outcome:
+    def _follow(
+        self,
+        reading: Reading,
+        space: DealSpace,
+        now: datetime,
+        deal: Deal | None,
+        *,
+        text: str = "",
+    ) -> Outcome:
         """Run a reading as if typed, or answer it (recap, unclear, small talk).
 
         ``deal`` is the active deal the line was read against, so it is not loaded again;
@@ -217,32 +238,54 @@ class Engine:
             key = "read_nothing" if reading.rule in NOTHING_READ else "read_chat"
             return Reply(text=self.lib.reply(key), command=CHAT, deal=name, phase=phase)
         if reading.kind == "unclear":
-            return Rejection(code="unclear", message=self.lib.reply("read_unclear"),
-                             choices=reading.lines)
+            return Rejection(
+                code="unclear", message=self.lib.reply("read_unclear"), choices=reading.lines
+            )
         if reading.kind == "recap":
-            return Reply(text=self.lib.reply("recap_read", count=len(reading.lines)),
-                         command=RECAP, read_as=list(reading.lines), deal=name, phase=phase)
+            return Reply(
+                text=self.lib.reply("recap_read", count=len(reading.lines)),
+                command=RECAP,
+                read_as=list(reading.lines),
+                deal=name,
+                phase=phase,
+            )
         word, args = split_line(reading.command)
         spec = resolve(word)
-        if spec is None or spec.name not in SAFE_COMMANDS or (not args.strip() and word not in (
-                "status", "log", "faq")):
+        if (
+            spec is None
+            or spec.name not in SAFE_COMMANDS
+            or (not args.strip() and word not in ("status", "log", "faq"))
+        ):
             # Never run what the reader may not produce; a reader bug reads as nothing.
-            return Reply(text=self.lib.reply("read_nothing"), command=CHAT, deal=name,
-                         phase=phase)
+            return Reply(text=self.lib.reply("read_nothing"), command=CHAT, deal=name, phase=phase)
         outcome = self._execute([(spec, args)], space, now, label=reading.command, deal=deal)
         if isinstance(outcome, Reply):
             outcome.read_as = reading.command
-            if spec.name == "give" and deal is not None and text and any(
-                    w.code == "one_way_concession" for w in outcome.warnings):
+            if (
+                spec.name == "give"
+                and deal is not None
+                and text
+                and any(w.code == "one_way_concession" for w in outcome.warnings)
+            ):
                 outcome.better_line = better_line(self.lib, deal, text, item=args)
             return outcome
-        return replace(outcome, message=self.lib.reply("read_as_rejected",
-                                                       line=reading.command,
-                                                       message=outcome.message))
+        return replace(
+            outcome,
+            message=self.lib.reply(
+                "read_as_rejected", line=reading.command, message=outcome.message
+            ),
+        )
 
     # -- running -------------------------------------------------------------------------
-    def _execute(self, steps: Sequence[tuple[CommandSpec, str]], space: DealSpace,
-                 now: datetime, *, label: str, deal: Deal | None = None) -> Outcome:
+    def _execute(
+        self,
+        steps: Sequence[tuple[CommandSpec, str]],
+        space: DealSpace,
+        now: datetime,
+        *,
+        label: str,
+        deal: Deal | None = None,
+    ) -> Outcome:
         """Run commands in order as one journaled change; the first rejection stops it.
 
         ``deal``: the active deal when the caller has just loaded it (else it is loaded).
@@ -256,8 +299,9 @@ class Engine:
             if step:  # later steps see what the earlier ones wrote
                 deal = space.active_deal()
             if spec.needs_deal and deal is None:
-                return self._reject("no_active_deal", "new", self.lib.reply("no_active_deal"),
-                                    command=spec.name)
+                return self._reject(
+                    "no_active_deal", "new", self.lib.reply("no_active_deal"), command=spec.name
+                )
             turn = Turn(lib=self.lib, space=space, now=now, deal=deal, command=spec.name)
             try:
                 spec.handler(turn, args)

@@ -33,8 +33,9 @@ def _setup_gaps(deal: Deal) -> list[Gap]:
     if deal.walkaway is None:
         gaps.append(("missing_walkaway", {}))
     if len(deal.issues) < 2:
-        gaps.append(("single_issue", {"count": len(deal.issues), "bundle": "", "other": "",
-                                      "term": ""}))
+        gaps.append(
+            ("single_issue", {"count": len(deal.issues), "bundle": "", "other": "", "term": ""})
+        )
     if not deal.evidence:
         gaps.append(("no_evidence", {}))
     if not deal.tradeables and not any(i.them > i.us for i in deal.issues):

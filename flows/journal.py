@@ -57,8 +57,10 @@ def _detached(doc: dict[str, Any]) -> dict[str, Any]:
     deeply); lists of text and the wins dict are the deal's own, and one level of copy
     detaches them. Much cheaper than a deep copy, and this runs on every command.
     """
-    return {k: list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v
-            for k, v in doc.items()}
+    return {
+        k: list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v
+        for k, v in doc.items()
+    }
 
 
 def restore_state(deal: Deal, state: dict[str, Any]) -> None:
@@ -141,13 +143,14 @@ class Recorder:
         self.space.add_journal_entry(entry, KEEP_ENTRIES)
         return entry
 
-
     def _altered(self, turns: tuple[Turn, ...]) -> bool:
         """Whether the call left the deal row different from its snapshot."""
         if not any(t.deal_changed for t in turns):
             return False  # nothing was written back, so nothing can differ
-        after = next((t.deal for t in reversed(turns)
-                      if t.deal is not None and t.deal.id == self._deal_id), None)
+        after = next(
+            (t.deal for t in reversed(turns) if t.deal is not None and t.deal.id == self._deal_id),
+            None,
+        )
         return after is not None and deal_state(after) != self._before
 
 
@@ -163,4 +166,3 @@ def undo(space: DealSpace, deal: Deal, entry: JournalEntry) -> None:
         space.delete_moves(deal, entry.added_moves)
     restore_state(deal, entry.state)
     space.drop_journal_entry(entry)
-

@@ -251,17 +251,26 @@ class Matcher:
                 elif content:
                     singles.append(content[0])
             terms = Counter(self._term(w) for w in words_of(entry.text) if w not in WEAK_WORDS)
-            compiled.append(_Compiled(
-                key=entry.key, name=tuple(words_of(entry.key)), phrases=tuple(phrases),
-                singles=tuple(singles), terms=terms, length=sum(terms.values()),
-                phase=entry.phase, order=order))
+            compiled.append(
+                _Compiled(
+                    key=entry.key,
+                    name=tuple(words_of(entry.key)),
+                    phrases=tuple(phrases),
+                    singles=tuple(singles),
+                    terms=terms,
+                    length=sum(terms.values()),
+                    phase=entry.phase,
+                    order=order,
+                )
+            )
         self._entries = compiled
         self._df = _keyword_frequency(compiled)
         self._text_df = Counter(term for e in compiled for term in e.terms)
         self._average = sum(e.length for e in compiled) / max(len(compiled), 1) or 1.0
         self._vocabulary = sorted(
             {w for e in compiled for w in (*e.name, *e.singles, *e.terms)}
-            | {w for e in compiled for p in e.phrases for w in p if w not in STOP_WORDS})
+            | {w for e in compiled for p in e.phrases for w in p if w not in STOP_WORDS}
+        )
 
     def best(self, text: str, prefer_phase: str = "") -> Match | None:
         """The entry ``text`` asks for, or None when no content word points anywhere."""
@@ -295,14 +304,23 @@ class Matcher:
             keywords, named = self._score(entry, content, every)
             score = keywords + TEXT_WEIGHT * self._bm25(entry, content)
             if score > 0:
-                ranked.append((round(score, 6), named, entry.phase == prefer_phase,
-                               -entry.order, keywords, entry))
+                ranked.append(
+                    (
+                        round(score, 6),
+                        named,
+                        entry.phase == prefer_phase,
+                        -entry.order,
+                        keywords,
+                        entry,
+                    )
+                )
         ranked.sort(key=lambda r: r[:4], reverse=True)
         return [Match(r[5].key, round(r[0], 3), round(r[4], 3)) for r in ranked[:limit]]
 
     # -- scoring --------------------------------------------------------------------------
-    def _score(self, entry: _Compiled, query: Sequence[_Word], every: Sequence[_Word]
-               ) -> tuple[float, int]:
+    def _score(
+        self, entry: _Compiled, query: Sequence[_Word], every: Sequence[_Word]
+    ) -> tuple[float, int]:
         """The keywords' score for the request's content words (``every`` as typed)."""
         cover = [0.0] * len(query)
         position = {id(w): i for i, w in enumerate(query)}
@@ -312,7 +330,7 @@ class Matcher:
             weight = (PHRASE_WEIGHT if strong else 1.0) / self._df.get(phrase, 1)
             against = every if any(w in STOP_WORDS for w in phrase) else query
             for start, strength in _phrase_starts(phrase, against):
-                for word in against[start:start + len(phrase)]:
+                for word in against[start : start + len(phrase)]:
                     if not word.stop:
                         i = position[id(word)]
                         cover[i] = max(cover[i], weight * strength * word.trust)
@@ -329,8 +347,9 @@ class Matcher:
             for keyword in entry.name:
                 strength = word.strength(keyword)
                 if strength:
-                    cover[i] = max(cover[i],
-                                   name_weight * strength * word.trust / self._word_df(keyword))
+                    cover[i] = max(
+                        cover[i], name_weight * strength * word.trust / self._word_df(keyword)
+                    )
                     named += 1
         return sum(cover), named
 
@@ -376,8 +395,7 @@ class Matcher:
             trust = WEAK_WEIGHT if word in WEAK_WORDS else 1.0
             forms = lemmas(word)
             if not (forms & known or len(word) < 5 or _is_english(word)):
-                close = difflib.get_close_matches(word, self._vocabulary, n=1,
-                                                  cutoff=TYPO_CUTOFF)
+                close = difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=TYPO_CUTOFF)
                 if close:
                     word, forms, trust = close[0], lemmas(close[0]), TYPO_WEIGHT
             alike = frozenset(f for form in forms for f in self._synonyms.get(form, ()))
@@ -393,7 +411,7 @@ def _phrase_starts(phrase: tuple[str, ...], query: Sequence[_Word]) -> list[tupl
     """Where ``phrase`` stands in ``query``, with how well its content words match."""
     starts = []
     for start in range(len(query) - len(phrase) + 1):
-        words = query[start:start + len(phrase)]
+        words = query[start : start + len(phrase)]
         strengths = [w.strength(k) for k, w in zip(phrase, words, strict=True)]
         if all(strengths):
             content = [s for s, k in zip(strengths, phrase, strict=True) if k not in STOP_WORDS]

@@ -130,10 +130,28 @@ class Deal:
 
     # -- the preparation document ------------------------------------------------------
     FACT_FIELDS = (
-        "walked_from", "walk_reason", "batna", "walkaway", "issues", "tradeables",
-        "counterparty", "evidence", "wins", "rule", "meeting", "meeting_at", "bundles",
-        "safeguards", "governance", "exits", "debriefs", "last_give", "last_get", "options",
-        "shown_warnings", "practice",
+        "walked_from",
+        "walk_reason",
+        "batna",
+        "walkaway",
+        "issues",
+        "tradeables",
+        "counterparty",
+        "evidence",
+        "wins",
+        "rule",
+        "meeting",
+        "meeting_at",
+        "bundles",
+        "safeguards",
+        "governance",
+        "exits",
+        "debriefs",
+        "last_give",
+        "last_get",
+        "options",
+        "shown_warnings",
+        "practice",
     )
 
     def facts_document(self) -> dict[str, Any]:
@@ -219,7 +237,6 @@ class Move:
     def is_unpaired_give(self) -> bool:
         """True for a give that nothing has been received for yet."""
         return self.kind == "give" and not self.paired
-
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,7 @@ TRANSITIONS: list[dict[str, Any]] = [
         for src, dst in pairwise(FORWARD_PHASES)
         if src != "close"  # close -> review is a signature, see "sign"
     ),
-    *(
-        {"trigger": "retreat", "source": dst, "dest": src}
-        for src, dst in pairwise(FORWARD_PHASES)
-    ),
+    *({"trigger": "retreat", "source": dst, "dest": src} for src, dst in pairwise(FORWARD_PHASES)),
     {"trigger": "sign", "source": "close", "dest": "review"},
     {"trigger": "walk", "source": _BEFORE_REVIEW, "dest": "walked_away"},
     # A walk can be taken back: the deal resumes where it was left.

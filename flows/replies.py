@@ -125,8 +125,12 @@ class Reply:
             "phase": self.phase,
             "text": self.full_text(),
             "warnings": [
-                {"code": w.code, "message": w.message, "suggestion": w.suggestion,
-                 **({"repeat": True} if w.repeat else {})}
+                {
+                    "code": w.code,
+                    "message": w.message,
+                    "suggestion": w.suggestion,
+                    **({"repeat": True} if w.repeat else {}),
+                }
                 for w in self.warnings
             ],
             "lines": list(self.lines),
@@ -188,8 +192,13 @@ def merge_replies(replies: Sequence[Reply]) -> Reply:
     steps = list(dict.fromkeys(s for r in replies for s in r.next_steps))
     return Reply(
         text="\n".join(r.text for r in replies if r.text),
-        deal=last.deal, phase=last.phase, warnings=list(warnings.values()),
-        lines=list(last.lines), table=last.table, next_steps=steps, command=last.command,
+        deal=last.deal,
+        phase=last.phase,
+        warnings=list(warnings.values()),
+        lines=list(last.lines),
+        table=last.table,
+        next_steps=steps,
+        command=last.command,
         better_line=next((r.better_line for r in reversed(replies) if r.better_line), None),
         notices=[n for r in replies for n in r.notices],
         details=[d for r in replies for d in r.details],

@@ -31,8 +31,12 @@ from flows.reading.words import is_word, verb_lemma
 from flows.vocabulary import WarningCode
 from phrases import PhraseLibrary
 
-ONE_WAY, HARD, SPLIT, FLOOR = ("one_way_concession", "hard_line_tone", "split_the_difference",
-                               "overshare_walkaway")
+ONE_WAY, HARD, SPLIT, FLOOR = (
+    "one_way_concession",
+    "hard_line_tone",
+    "split_the_difference",
+    "overshare_walkaway",
+)
 RISKY = frozenset({ONE_WAY, HARD, SPLIT, FLOOR})
 # A line longer than this is a paragraph, not a line to say: no rewrite.
 MAX_LINE = 400
@@ -42,25 +46,40 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": 
 _CLAUSE_END = re.compile(r"\s*(?:[.;:!?]+\s+|,\s+|\s-\s+)|\s+(?=(?:but|so|otherwise)\s)", re.I)
 # A clause that is only a condition once its threat is cut ("if you can't sign this week").
 _CONDITION_ONLY = re.compile(r"^(?:if|unless|when|once|until|before|after|as long as)\b", re.I)
-_LEAD = re.compile(r"^(?:(?:ok|okay|fine|alright|all right|sure|yes|yeah|yep|look|listen|"
-                   r"honestly|well|so|but|and|then|tell you what|to be honest|frankly|"
-                   r"otherwise|or|you win|deal|done)\b[,.!:]?\s*)+", re.I)
-_TAIL = re.compile(r"(?:[,;]?\s*\b(?:no problem|no worries|if that helps|if it helps|"
-                   r"if you like|if you'd like|honestly|to be honest|frankly|then)\b)+$", re.I)
+_LEAD = re.compile(
+    r"^(?:(?:ok|okay|fine|alright|all right|sure|yes|yeah|yep|look|listen|"
+    r"honestly|well|so|but|and|then|tell you what|to be honest|frankly|"
+    r"otherwise|or|you win|deal|done)\b[,.!:]?\s*)+",
+    re.I,
+)
+_TAIL = re.compile(
+    r"(?:[,;]?\s*\b(?:no problem|no worries|if that helps|if it helps|"
+    r"if you like|if you'd like|honestly|to be honest|frankly|then)\b)+$",
+    re.I,
+)
 # What is left of a clause once an ultimatum is cut out of it: words that dangle.
-_DANGLING = re.compile(r"^(?:[,:;-]|\b(?:or|and|but|so|then|is|are|it's|that's|this is|"
-                       r"that is|at|of)\b)\s*|\s*(?:[,:;-]|\b(?:or|and|but|so|then|is|are|was|"
-                       r"it's|that's|this is|that is)\b)$", re.I)
+_DANGLING = re.compile(
+    r"^(?:[,:;-]|\b(?:or|and|but|so|then|is|are|it's|that's|this is|"
+    r"that is|at|of)\b)\s*|\s*(?:[,:;-]|\b(?:or|and|but|so|then|is|are|was|"
+    r"it's|that's|this is|that is)\b)$",
+    re.I,
+)
 # Finality said about a figure that our checks let pass: "120k is final", "110k stays firm".
-_FINAL = re.compile(r"\s*\b(?:(?:is|are|'s|stays|remains)\s+(?:final|firm|fixed|set in stone|"
-                    r"not moving|non-?negotiable)\b|(?:is|'s) it$|(?:and )?not a (?:point|penny|"
-                    r"cent|dollar|euro|pound|day|percent) (?:more|less|lower|higher)\b|"
-                    r"(?:is|'s) (?:the|our|my) (?:max|maximum|limit|ceiling|most|cap|top|minimum|"
-                    r"floor)\b)", re.I)
+_FINAL = re.compile(
+    r"\s*\b(?:(?:is|are|'s|stays|remains)\s+(?:final|firm|fixed|set in stone|"
+    r"not moving|non-?negotiable)\b|(?:is|'s) it$|(?:and )?not a (?:point|penny|"
+    r"cent|dollar|euro|pound|day|percent) (?:more|less|lower|higher)\b|"
+    r"(?:is|'s) (?:the|our|my) (?:max|maximum|limit|ceiling|most|cap|top|minimum|"
+    r"floor)\b)",
+    re.I,
+)
 _PERCENT = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d+)?\s?%(?!\s*(?:off|discount))")
 _DISCOUNT = re.compile(r"\d\s?%\s*(?:off|discount)\b|\b(?:discount|rebate)\b", re.I)
-_PRICE_WORDS = re.compile(r"\b(?:price|pricing|fees?|rates?|costs?|salary|base|pay|comp|"
-                          r"compensation|budget|share|discount|revenue|equity|bonus)\b", re.I)
+_PRICE_WORDS = re.compile(
+    r"\b(?:price|pricing|fees?|rates?|costs?|salary|base|pay|comp|"
+    r"compensation|budget|share|discount|revenue|equity|bonus)\b",
+    re.I,
+)
 _I = re.compile(r"\b(?:i|i'm|i'll|i'd|i've|me|my|mine)\b")
 _WE = re.compile(r"\b(?:we|we're|we'll|we'd|we've|us|our|ours)\b")
 # The thing a split shares out: "split the implementation cost 50/50".
@@ -68,33 +87,68 @@ _SPLIT_OBJECT = re.compile(
     r"\b(?:(?:split|share|divide)\s+(?:the (?:difference|gap|diff) on\s+)?|"
     r"(?:halfway|half way|in the middle|partway) on\s+)"
     r"(?P<obj>(?:the|our|your|this|that|those|these)\s+[\w-]+(?:\s+(?!(?:50|fifty|evenly|"
-    r"equally|down|in|between|with|and|at|for|on)\b)[\w-]+){0,2})", re.I)
-_VERBISH = re.compile(r"\b(?:we|i|you|they|he|she|it|this|that|is|are|was|were|be|can|could|"
-                      r"will|would|should|shall|may|might|must|do|does|did|have|has|had)\b|"
-                      r"'(?:s|re|ll|d|ve|m)\b", re.I)
+    r"equally|down|in|between|with|and|at|for|on)\b)[\w-]+){0,2})",
+    re.I,
+)
+_VERBISH = re.compile(
+    r"\b(?:we|i|you|they|he|she|it|this|that|is|are|was|were|be|can|could|"
+    r"will|would|should|shall|may|might|must|do|does|did|have|has|had)\b|"
+    r"'(?:s|re|ll|d|ve|m)\b",
+    re.I,
+)
 # A deadline left once its threat is cut ("sign by Friday") is still pressure: it goes too.
-_DEADLINE = re.compile(r"\b(?:by|before|until|till)\s+(?:\w+\s+)?(?:monday|tuesday|wednesday|"
-                       r"thursday|friday|saturday|sunday|tomorrow|tonight|today|noon|midnight|"
-                       r"eod|eow|cob|end of|the end of|\d)", re.I)
+_DEADLINE = re.compile(
+    r"\b(?:by|before|until|till)\s+(?:\w+\s+)?(?:monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|tomorrow|tonight|today|noon|midnight|"
+    r"eod|eow|cob|end of|the end of|\d)",
+    re.I,
+)
 # A give said with no subject ("happy to cover your relocation") gets one after the ask.
 _NO_SUBJECT = re.compile(r"^(?:happy|glad|willing|prepared|able|ready) to\b", re.I)
 _ENDS_IN_CONDITION = re.compile(r"\b(?:if|unless|when|provided)$", re.I)
 # Words that carry meaning (a figure counts): a remnant needs two to stand as a clause.
-_CONTENT_WORD = re.compile(r"(?<![\w'])(?!(?:a|an|the|our|my|your|their|this|that|it|we|i|"
-                           r"you|they|is|are|at|of|to|for|on|in|and|or|but)\b)[\w$€£%.,'-]+",
-                           re.I)
+_CONTENT_WORD = re.compile(
+    r"(?<![\w'])(?!(?:a|an|the|our|my|your|their|this|that|it|we|i|"
+    r"you|they|is|are|at|of|to|for|on|in|and|or|but)\b)[\w$€£%.,'-]+",
+    re.I,
+)
 # A secret told aside, which only ever introduces what should stay unsaid.
-_ASIDE = re.compile(r"^(?:just |strictly |honestly )?(?:off the record|between (?:us|you and me|"
-                    r"ourselves|the two of us)|confidentially|in confidence|entre nous|"
-                    r"if i'm honest|to be frank)$", re.I)
+_ASIDE = re.compile(
+    r"^(?:just |strictly |honestly )?(?:off the record|between (?:us|you and me|"
+    r"ourselves|the two of us)|confidentially|in confidence|entre nous|"
+    r"if i'm honest|to be frank)$",
+    re.I,
+)
 _THREAT_TAIL = re.compile(r"^(?:or|otherwise|else|unless|if)\b", re.I)
 _NOT_AN_OBJECT = re.compile(r"\b(?:difference|gap|diff|delta|middle|rest|lot)$", re.I)
-_NOT_PAST = frozenset({"are", "is", "am", "be", "have", "do", "can", "will", "shall", "may",
-                       "must", "need", "fine", "ok", "okay", "sure", "happy", "you", "they"})
+_NOT_PAST = frozenset(
+    {
+        "are",
+        "is",
+        "am",
+        "be",
+        "have",
+        "do",
+        "can",
+        "will",
+        "shall",
+        "may",
+        "must",
+        "need",
+        "fine",
+        "ok",
+        "okay",
+        "sure",
+        "happy",
+        "you",
+        "they",
+    }
+)
 
 
-def better_line(lib: PhraseLibrary, deal: Deal, text: str, *, item: str | None = None
-                ) -> str | None:
+def better_line(
+    lib: PhraseLibrary, deal: Deal, text: str, *, item: str | None = None
+) -> str | None:
     """The line said the method's way, or None when it is fine or cannot be improved.
 
     Args:
@@ -117,8 +171,10 @@ def better_line(lib: PhraseLibrary, deal: Deal, text: str, *, item: str | None =
     if item is not None and _past(line):
         candidates = [writer.give_made(item)]
     else:
-        candidates = [writer.rewrite(detectors, force_give=item is not None),
-                      writer.fallback(codes)]
+        candidates = [
+            writer.rewrite(detectors, force_give=item is not None),
+            writer.fallback(codes),
+        ]
     for candidate in candidates:
         if candidate and _passes(detectors, deal, candidate):
             return candidate
@@ -127,8 +183,10 @@ def better_line(lib: PhraseLibrary, deal: Deal, text: str, *, item: str | None =
 
 def _passes(detectors: Detectors, deal: Deal, line: str) -> bool:
     """Our own `say` checks find nothing in ``line``, the walk-away check included."""
-    return (not detectors.check_our_line(deal, line, is_offer=False)
-            and detectors.past_walkaway(deal, line) is None)
+    return (
+        not detectors.check_our_line(deal, line, is_offer=False)
+        and detectors.past_walkaway(deal, line) is None
+    )
 
 
 class _Writer:
@@ -154,19 +212,27 @@ class _Writer:
         seen: set[str] = set()
         spans = self._spans(detectors)
         for joint, clause, start, end in _clauses(self.line):
-            found = {f.code: f for f in detectors.check_our_line(self.deal, clause,
-                                                                   is_offer=False)}
+            found = {f.code: f for f in detectors.check_our_line(self.deal, clause, is_offer=False)}
             # A phrase across clauses ("off the record, we're authorised up to 118k") marks
             # every clause it touches.
-            found.update({code: finding for code, finding, (a, b) in spans
-                          if code not in found and a < end and start < b})
+            found.update(
+                {
+                    code: finding
+                    for code, finding, (a, b) in spans
+                    if code not in found and a < end and start < b
+                }
+            )
             if FLOOR in found:
                 seen.add(FLOOR)  # the floor goes, its number with it
             elif HARD in found:
                 seen.add(HARD)
                 rest = _tidy(_cut(clause, str(found[HARD].values["phrase"])), cut=True)
-                if (rest and not _DEADLINE.search(rest) and not _CONDITION_ONLY.match(rest)
-                        and not detectors.check_our_line(self.deal, rest, is_offer=False)):
+                if (
+                    rest
+                    and not _DEADLINE.search(rest)
+                    and not _CONDITION_ONLY.match(rest)
+                    and not detectors.check_our_line(self.deal, rest, is_offer=False)
+                ):
                     kept.append((joint, rest))
                 else:
                     figures.extend(_figures(clause))
@@ -190,8 +256,8 @@ class _Writer:
         sentences: list[str] = []
         if body:
             gives = force_give or any(
-                f.code == ONE_WAY for f in detectors.check_our_line(self.deal, body,
-                                                                    is_offer=False))
+                f.code == ONE_WAY for f in detectors.check_our_line(self.deal, body, is_offer=False)
+            )
             sentences.append(self.give(body) if gives else body)
         if SPLIT in seen:
             sentences.append(self.split(figures[:1], objects[:1]))
@@ -204,8 +270,7 @@ class _Writer:
             sentences.append(self.render(self.rw.firm_open))
         return _finish(sentences)
 
-    def _spans(self, detectors: Detectors
-               ) -> list[tuple[WarningCode, Finding, tuple[int, int]]]:
+    def _spans(self, detectors: Detectors) -> list[tuple[WarningCode, Finding, tuple[int, int]]]:
         """Where in the line each risky phrase of the whole line stands."""
         low = normalise(self.line)
         if len(low) != len(self.line):
@@ -268,8 +333,11 @@ class _Writer:
     # -- the deal's facts -------------------------------------------------------------
     def ask(self) -> str:
         """Something of theirs worth more to us than to them, that the line does not name."""
-        pool = [i for i in self._unnamed() if i.us > i.them
-                and not (self.has_figure and _PRICE_WORDS.search(i.name))]
+        pool = [
+            i
+            for i in self._unnamed()
+            if i.us > i.them and not (self.has_figure and _PRICE_WORDS.search(i.name))
+        ]
         if pool:
             best = max(pool, key=lambda i: (i.us - i.them, i.us))
             return self.render(self.rw.ask_issue, issue=best.name)
@@ -304,8 +372,11 @@ class _Writer:
 
     def _unnamed(self) -> list[IssueScore]:
         line = normalise(self.line)
-        return [i for i in self.deal.issues
-                if not re.search(rf"(?<!\w){re.escape(i.name.lower())}(?!\w)", line)]
+        return [
+            i
+            for i in self.deal.issues
+            if not re.search(rf"(?<!\w){re.escape(i.name.lower())}(?!\w)", line)
+        ]
 
     def render(self, source: str, **values: str) -> str:
         return self.lib.render(source, i=self.i, hiring=self.deal.context == "hiring", **values)
@@ -332,7 +403,7 @@ def _clauses(line: str) -> list[tuple[str, str, int, int]]:
     found: list[tuple[str, str, int, int]] = []
     joint, at = "", 0
     for match in _CLAUSE_END.finditer(text):
-        found.append((joint, text[at:match.start()], at, match.start()))
+        found.append((joint, text[at : match.start()], at, match.start()))
         joint, at = match.group(0), match.end()
     found.append((joint, text[at:], at, len(text)))
     tidied = [(j, _tidy(c, lead=False), a, b) for j, c, a, b in found]
@@ -365,7 +436,7 @@ def _cut(clause: str, phrase: str) -> str:
     at = clause.lower().find(phrase.lower())
     if at < 0:
         return ""
-    before, after = clause[:at].strip(), clause[at + len(phrase):].strip()
+    before, after = clause[:at].strip(), clause[at + len(phrase) :].strip()
     if _THREAT_TAIL.match(phrase) or _ENDS_IN_CONDITION.search(phrase):
         return before  # "we'll look elsewhere if ...": the condition goes with its threat
     if before and after.strip(" ,.;:!?-"):
@@ -424,8 +495,12 @@ def _past(line: str) -> bool:
     for word in words:
         if word in ("we", "i", "just", "already", "then", "so", "and", "also", "finally"):
             continue
-        return (word.isalpha() and word not in _NOT_PAST and verb_lemma(word) != word
-                and not word.endswith(("s", "ing")))
+        return (
+            word.isalpha()
+            and word not in _NOT_PAST
+            and verb_lemma(word) != word
+            and not word.endswith(("s", "ing"))
+        )
     return False
 
 

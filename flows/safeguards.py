@@ -31,17 +31,18 @@ _CLAUSE_END = re.compile(r"[,;:](?=\s)|[.!?](?=\s|$)|\s[-=]+>?\s|\s(?:then|other
 _COMPARATOR = re.compile(
     r"\b(?:after|beyond|over|above|below|under|past|exceed(?:s|ing|ed)?|more than|less than|"
     r"fewer than|\w+er than|at least|at most|in excess of|no more than|no later than|per|"
-    r"each|every)\b")
+    r"each|every)\b"
+)
 # Before a quantity that precedes a remedy word, "within" also makes it a threshold:
 # "tickets unresolved within 4 hours escalate".
 _COMPARATOR_BEFORE = re.compile(_COMPARATOR.pattern + r"|\bwithin\b")
 _NOTICE_AFTER = re.compile(
     r"^\s*(?:full |calendar |business |working )?(?:days?|weeks?|months?)?'?s?'?\s*"
-    r"(?:written |prior |advance )?notice\b")
+    r"(?:written |prior |advance )?notice\b"
+)
 _NOTICE_BEFORE = re.compile(r"\bnotice (?:period )?of\s*$")
 _DENIED_BEFORE = re.compile(r"\b(?:no|without|not|never|zero|nor)\s+(?:\w+\s+)?$")
-_NUMBER_WORD = re.compile(
-    r"\b(?:one|two|three|four|five|i|ii|iii)\b|\d")
+_NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|i|ii|iii)\b|\d")
 # How many words may stand between a remedy and the quantity that sizes it.
 _BEFORE_REMEDY = 2  # "a 10% service credit", "two free months"
 _AFTER_REMEDY = 4  # "credit of 10%", "refund the full fee within 10 days"
@@ -72,8 +73,14 @@ class _Span:
     end: int
 
 
-def read_safeguard(line: str, *, labels: CompiledDetector, conditions: CompiledDetector,
-                   quantities: CompiledDetector, remedies: CompiledDetector) -> SafeguardReading:
+def read_safeguard(
+    line: str,
+    *,
+    labels: CompiledDetector,
+    conditions: CompiledDetector,
+    quantities: CompiledDetector,
+    remedies: CompiledDetector,
+) -> SafeguardReading:
     """The trigger and the remedy of ``line`` (already normalised: lower case, one space)."""
     masked = _mask(line, labels)
     clauses = _clauses(masked, conditions)
@@ -82,16 +89,20 @@ def read_safeguard(line: str, *, labels: CompiledDetector, conditions: CompiledD
     for span in _matches(quantities, masked):
         start, is_condition = _clause_of(clauses, span.start)
         if is_condition or not _sizes_a_remedy(masked, span, start, remedy_spans):
-            trigger = line[span.start:span.end]
+            trigger = line[span.start : span.end]
             break
-    remedy = line[remedy_spans[0].start:remedy_spans[0].end] if remedy_spans else None
+    remedy = line[remedy_spans[0].start : remedy_spans[0].end] if remedy_spans else None
     return SafeguardReading(trigger=trigger, remedy=remedy)
 
 
 def _matches(detector: CompiledDetector, text: str) -> list[_Span]:
     """Every match of every pattern of the detector's first group, in order, no overlaps."""
-    found = sorted((m.start(), -m.end()) for p in detector.require[0] for m in p.finditer(text)
-                   if m.end() > m.start())
+    found = sorted(
+        (m.start(), -m.end())
+        for p in detector.require[0]
+        for m in p.finditer(text)
+        if m.end() > m.start()
+    )
     spans: list[_Span] = []
     for start, neg_end in found:
         if spans and start < spans[-1].end:
@@ -104,9 +115,9 @@ def _mask(line: str, labels: CompiledDetector) -> str:
     """``line`` with the numbers of its labels blanked ("p1" -> "p#"), same length."""
     chars = list(line)
     for span in _matches(labels, line):
-        part = line[span.start:span.end]
+        part = line[span.start : span.end]
         blank = _NUMBER_WORD.sub(lambda m: "#" * len(m.group(0)), part)
-        chars[span.start:span.end] = blank
+        chars[span.start : span.end] = blank
     return "".join(chars)
 
 
@@ -131,18 +142,18 @@ def _clause_of(clauses: list[tuple[int, bool]], at: int) -> tuple[int, bool]:
 
 
 def _denied(text: str, span: _Span) -> bool:
-    return bool(_DENIED_BEFORE.search(text[max(0, span.start - 20):span.start]))
+    return bool(_DENIED_BEFORE.search(text[max(0, span.start - 20) : span.start]))
 
 
 def _words(text: str) -> int:
     return len(text.split())
 
 
-def _sizes_a_remedy(text: str, quantity: _Span, clause_start: int,
-                    remedies: list[_Span]) -> bool:
+def _sizes_a_remedy(text: str, quantity: _Span, clause_start: int, remedies: list[_Span]) -> bool:
     """Whether the quantity is a remedy's size or a notice period, not a trigger."""
-    if _NOTICE_AFTER.match(text[quantity.end:quantity.end + 40]) or _NOTICE_BEFORE.search(
-            text[max(0, quantity.start - 20):quantity.start]):
+    if _NOTICE_AFTER.match(text[quantity.end : quantity.end + 40]) or _NOTICE_BEFORE.search(
+        text[max(0, quantity.start - 20) : quantity.start]
+    ):
         return True
     for remedy in remedies:
         if remedy.end <= clause_start:
@@ -150,14 +161,20 @@ def _sizes_a_remedy(text: str, quantity: _Span, clause_start: int,
         if quantity.start < remedy.end and remedy.start < quantity.end:
             return True  # the remedy's words hold it: "a 15% raise"
         if quantity.end <= remedy.start:
-            gap = text[quantity.end:remedy.start]
-            lead = text[max(clause_start, quantity.start - 25):quantity.start]
-            if _words(gap) <= _BEFORE_REMEDY and not _COMPARATOR_BEFORE.search(lead) \
-                    and not _CLAUSE_END.search(gap):
+            gap = text[quantity.end : remedy.start]
+            lead = text[max(clause_start, quantity.start - 25) : quantity.start]
+            if (
+                _words(gap) <= _BEFORE_REMEDY
+                and not _COMPARATOR_BEFORE.search(lead)
+                and not _CLAUSE_END.search(gap)
+            ):
                 return True
         elif quantity.start >= remedy.end:
-            gap = text[remedy.end:quantity.start]
-            if _words(gap) <= _AFTER_REMEDY and not _CLAUSE_END.search(gap) \
-                    and not _COMPARATOR.search(text[remedy.end:quantity.end]):
+            gap = text[remedy.end : quantity.start]
+            if (
+                _words(gap) <= _AFTER_REMEDY
+                and not _CLAUSE_END.search(gap)
+                and not _COMPARATOR.search(text[remedy.end : quantity.end])
+            ):
                 return True
     return False

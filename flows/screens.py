@@ -67,8 +67,7 @@ class Screens:
         return "\n".join(p.plain() for p in self.more)
 
 
-def split(reply: Reply, title_of: Callable[[str], str],
-          budget: int = FIRST_SCREEN) -> Screens:
+def split(reply: Reply, title_of: Callable[[str], str], budget: int = FIRST_SCREEN) -> Screens:
     """Cut ``reply`` into a first screen of at most ``budget`` characters and the rest.
 
     Args:
@@ -108,8 +107,11 @@ def split(reply: Reply, title_of: Callable[[str], str],
         else:
             more.append(part)
     more[:0] = [Part("detail", d) for d in reply.details if d.strip()]
-    more.extend(Part("why", title_of(w.code), code=w.code, fix=w.message)
-                for w in _distinct(reply.warnings) if not w.repeat)
+    more.extend(
+        Part("why", title_of(w.code), code=w.code, fix=w.message)
+        for w in _distinct(reply.warnings)
+        if not w.repeat
+    )
     return Screens(first, more)
 
 

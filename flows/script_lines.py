@@ -31,8 +31,15 @@ from phrases import PhraseLibrary
 # Facts that sit where a noun phrase must go ("we've moved on {{ last_give }}").
 NOUN_SLOTS = ("last_give", "last_get", "cheap_give", "our_priority", "top_issue")
 # Facts that follow a colon or sit in brackets, where a clause reads as well as a noun.
-CLAUSE_SLOTS = ("rule", "win_mine", "win_theirs", "win_shared", "walk_reason", "meeting",
-                "evidence")
+CLAUSE_SLOTS = (
+    "rule",
+    "win_mine",
+    "win_theirs",
+    "win_shared",
+    "walk_reason",
+    "meeting",
+    "evidence",
+)
 # The longest slot text shown inside a line; longer text is cut at a word.
 MAX_SLOT = 80
 # More than any note may hold (flows.turn.MAX_TEXT): a bound, not a cut.
@@ -42,26 +49,98 @@ ELLIPSIS = "…"
 # A subject and helper verb at the start of a logged give: "we'll sign" -> "sign".
 _SUBJECT = re.compile(
     r"^(?:(?:we|i|you|they|he|she)(?:'ll|'d|'re| will| would| can| could| shall| should| might|"
-    r" may| are going to| agreed to| agree to| offered to| promised to)?|let's|to)\s+", re.I)
+    r" may| are going to| agreed to| agree to| offered to| promised to)?|let's|to)\s+",
+    re.I,
+)
 _SENTENCE_BREAK = re.compile(r"\s*[.!?;:]+\s+")
 _SHARE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s?%")
 _WORDS_ONLY = re.compile(r"[^\w%$€£.]+|(?<!\d)\.|\.(?!\d)")
 _WRAPPING = "\"'`“”‘’ "
 # Words that, first in a logged give or get, are the verb of a clause even though they can
 # be nouns too ("sign for 3 years", "pay upfront", "drop the fee").
-_CLAUSE_VERBS = frozenset({
-    "sign", "pay", "start", "move", "go", "give", "take", "keep", "hold", "drop", "cut",
-    "match", "make", "run", "share", "cover", "raise", "grant", "stay", "throw", "knock",
-    "shave", "bump", "push", "lock", "put", "commit", "agree", "waive", "renew", "refer",
-    "book", "fund", "host", "lead", "ship", "train", "buy", "order",
-})
+_CLAUSE_VERBS = frozenset(
+    {
+        "sign",
+        "pay",
+        "start",
+        "move",
+        "go",
+        "give",
+        "take",
+        "keep",
+        "hold",
+        "drop",
+        "cut",
+        "match",
+        "make",
+        "run",
+        "share",
+        "cover",
+        "raise",
+        "grant",
+        "stay",
+        "throw",
+        "knock",
+        "shave",
+        "bump",
+        "push",
+        "lock",
+        "put",
+        "commit",
+        "agree",
+        "waive",
+        "renew",
+        "refer",
+        "book",
+        "fund",
+        "host",
+        "lead",
+        "ship",
+        "train",
+        "buy",
+        "order",
+    }
+)
 # Words after an ambiguous first word that show it is a verb: "offer a pilot", "extend the
 # trial", "cover us", "throw in".
-_VERB_OBJECT = frozenset({
-    "the", "a", "an", "our", "your", "their", "its", "my", "his", "her", "this", "that",
-    "these", "those", "us", "them", "you", "him", "it", "me", "in", "up", "off", "out",
-    "down", "back", "over", "some", "any", "all", "every", "more", "less", "extra",
-})
+_VERB_OBJECT = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "our",
+        "your",
+        "their",
+        "its",
+        "my",
+        "his",
+        "her",
+        "this",
+        "that",
+        "these",
+        "those",
+        "us",
+        "them",
+        "you",
+        "him",
+        "it",
+        "me",
+        "in",
+        "up",
+        "off",
+        "out",
+        "down",
+        "back",
+        "over",
+        "some",
+        "any",
+        "all",
+        "every",
+        "more",
+        "less",
+        "extra",
+    }
+)
 
 
 def as_noun_phrase(text: str) -> str:
@@ -104,7 +183,7 @@ def tidy_slot(text: str, limit: int = MAX_SLOT) -> str:
     text = text.rstrip(".;,:!?-– ").strip(_WRAPPING)
     if len(text) <= limit:
         return text
-    cut = text[:limit - 1].rsplit(" ", 1)[0].rstrip(".;,:!?-– ")
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(".;,:!?-– ")
     return cut + ELLIPSIS
 
 
@@ -123,7 +202,8 @@ def slot_facts(facts: dict[str, Any]) -> dict[str, Any]:
 # after turn, and checking one runs every detector (a third of a command's time). A verdict
 # depends on the line and on the deal's walk-away, BATNA and evidence only.
 _VERDICTS: weakref.WeakKeyDictionary[PhraseLibrary, dict[tuple[Any, ...], str | None]] = (
-    weakref.WeakKeyDictionary())
+    weakref.WeakKeyDictionary()
+)
 _MAX_VERDICTS = 4096
 
 
@@ -137,8 +217,11 @@ class LineChecker:
         self._deal = deal
         private = [*deal.evidence, deal.batna]
         # Compared word for word ("your other options" does not quote "our other option").
-        self._private = [f" {p} " for p in (" ".join(_WORDS_ONLY.sub(" ", normalise(t)).split())
-                                            for t in private) if len(p) >= 8]
+        self._private = [
+            f" {p} "
+            for p in (" ".join(_WORDS_ONLY.sub(" ", normalise(t)).split()) for t in private)
+            if len(p) >= 8
+        ]
         self._figures = {a.value for text in deal.evidence for a in find_amounts(text)}
         self._shares = {m for text in deal.evidence for m in _SHARE.findall(text)}
 
@@ -169,8 +252,14 @@ class LineChecker:
         return None
 
 
-def offered_lines(lib: PhraseLibrary, deal: Deal | None, facts: dict[str, Any], topic: str,
-                  limit: int | None = None, rotate: int = 0) -> list[str]:
+def offered_lines(
+    lib: PhraseLibrary,
+    deal: Deal | None,
+    facts: dict[str, Any],
+    topic: str,
+    limit: int | None = None,
+    rotate: int = 0,
+) -> list[str]:
     """The lines of ``topic`` that are safe to offer for ``deal``, at most ``limit``.
 
     ``facts`` are the deal's template facts (``flows.turn.deal_facts``). ``rotate`` starts
@@ -184,8 +273,9 @@ def offered_lines(lib: PhraseLibrary, deal: Deal | None, facts: dict[str, Any], 
     return found
 
 
-def _offered(lib: PhraseLibrary, deal: Deal | None, facts: dict[str, Any], topic: str,
-             rotate: int = 0) -> Iterator[str]:
+def _offered(
+    lib: PhraseLibrary, deal: Deal | None, facts: dict[str, Any], topic: str, rotate: int = 0
+) -> Iterator[str]:
     context = deal.context if deal else "sales"
     lines = lib.script(topic, context, **slot_facts(facts))
     if rotate and lines:
@@ -200,8 +290,9 @@ def _offered(lib: PhraseLibrary, deal: Deal | None, facts: dict[str, Any], topic
             yield line
 
 
-def offered_line(lib: PhraseLibrary, deal: Deal | None, facts: dict[str, Any], topic: str,
-                 index: int) -> str | None:
+def offered_line(
+    lib: PhraseLibrary, deal: Deal | None, facts: dict[str, Any], topic: str, index: int
+) -> str | None:
     """Line ``index`` of ``topic`` when it is safe to offer for ``deal``, else None."""
     context = deal.context if deal else "sales"
     lines = lib.script(topic, context, **slot_facts(facts))

@@ -75,8 +75,9 @@ class TeamDirectory(Protocol):
         """Switch a team policy on (with its value) or off."""
         ...
 
-    def add_nudge(self, deal: Deal, manager_id: str, gap: str, message: str, day: date,
-                  now: datetime) -> bool:
+    def add_nudge(
+        self, deal: Deal, manager_id: str, gap: str, message: str, day: date, now: datetime
+    ) -> bool:
         """Record a nudge; False when the deal was already nudged on ``day``."""
         ...
 

@@ -39,9 +39,18 @@ FIXES: dict[str, tuple[str, str]] = {
 }
 # Which gap a nudge names when a deal has several: money left on the table first.
 NUDGE_ORDER = (
-    POLICY_GIVE_GET, "unreciprocated_concessions", POLICY_SIGN_SAFE, "no_safeguards",
-    "no_governance", "no_exit_path", "missing_walkaway", "missing_batna", "no_meso",
-    "single_issue", "no_tradeables", "no_evidence",
+    POLICY_GIVE_GET,
+    "unreciprocated_concessions",
+    POLICY_SIGN_SAFE,
+    "no_safeguards",
+    "no_governance",
+    "no_exit_path",
+    "missing_walkaway",
+    "missing_batna",
+    "no_meso",
+    "single_issue",
+    "no_tradeables",
+    "no_evidence",
 )
 
 # The widest user id the store keeps (its columns are 64 wide on every database). Slack ids
@@ -79,14 +88,21 @@ class DealHealth:
         if self.unpaired_gives:
             open_codes.add("unreciprocated_concessions")
         if self.phase in ("midgame", "close"):
-            open_codes.update(code for code, present in (
-                ("no_safeguards", self.safeguards), ("no_governance", self.governance),
-                ("no_exit_path", self.exit_path)) if not present)
+            open_codes.update(
+                code
+                for code, present in (
+                    ("no_safeguards", self.safeguards),
+                    ("no_governance", self.governance),
+                    ("no_exit_path", self.exit_path),
+                )
+                if not present
+            )
         return next((code for code in NUDGE_ORDER if code in open_codes), None)
 
 
-def deal_health(owner: str, deal: Deal, now: datetime, oldest_give: Move | None,
-                policies: dict[str, int | None]) -> DealHealth:
+def deal_health(
+    owner: str, deal: Deal, now: datetime, oldest_give: Move | None, policies: dict[str, int | None]
+) -> DealHealth:
     """Summarise ``deal`` for its owner's manager.
 
     Args:
@@ -102,21 +118,34 @@ def deal_health(owner: str, deal: Deal, now: datetime, oldest_give: Move | None,
     exit_path = any(c.sound for c in deal.exits)
     violations: list[str] = []
     hours = policies.get(POLICY_GIVE_GET)
-    if (POLICY_GIVE_GET in policies and hours is not None and oldest_give is not None
-            and oldest_give.created_at is not None
-            and (now - oldest_give.created_at).total_seconds() > hours * 3600):
+    if (
+        POLICY_GIVE_GET in policies
+        and hours is not None
+        and oldest_give is not None
+        and oldest_give.created_at is not None
+        and (now - oldest_give.created_at).total_seconds() > hours * 3600
+    ):
         violations.append(POLICY_GIVE_GET)
-    if (POLICY_SIGN_SAFE in policies and deal.phase == "review"
-            and not (safeguards and governance and exit_path)):
+    if (
+        POLICY_SIGN_SAFE in policies
+        and deal.phase == "review"
+        and not (safeguards and governance and exit_path)
+    ):
         violations.append(POLICY_SIGN_SAFE)
     idle = None
     if deal.last_move_at is not None:
         idle = max(0, (now - deal.last_move_at).days)
     return DealHealth(
-        owner=owner, deal=deal.name, phase=deal.phase,
+        owner=owner,
+        deal=deal.name,
+        phase=deal.phase,
         gaps=tuple(code for code, _ in exit_gaps(deal)),
-        safeguards=safeguards, governance=governance, exit_path=exit_path,
-        unpaired_gives=deal.unpaired_gives, days_idle=idle, violations=tuple(violations),
+        safeguards=safeguards,
+        governance=governance,
+        exit_path=exit_path,
+        unpaired_gives=deal.unpaired_gives,
+        days_idle=idle,
+        violations=tuple(violations),
     )
 
 
@@ -166,9 +195,11 @@ def gap_open(deal: Deal, gap: str) -> bool:
     if gap in (POLICY_GIVE_GET, "unreciprocated_concessions"):
         return deal.unpaired_gives > 0
     if gap == POLICY_SIGN_SAFE:
-        return not (any(c.sound for c in deal.safeguards)
-                    and any(c.sound for c in deal.governance)
-                    and any(c.sound for c in deal.exits))
+        return not (
+            any(c.sound for c in deal.safeguards)
+            and any(c.sound for c in deal.governance)
+            and any(c.sound for c in deal.exits)
+        )
     return any(code == gap for code, _ in every_gap(deal))
 
 
@@ -190,7 +221,7 @@ def mentions(text: str) -> tuple[list[str], str]:
         if match is None:
             break
         ids.append(match.group(1))
-        rest = rest[match.end():].lstrip(" ,")
+        rest = rest[match.end() :].lstrip(" ,")
     return ids, rest
 
 
@@ -206,8 +237,10 @@ def check_user_ids(ids: list[str]) -> None:
     """
     for user_id in ids:
         if len(user_id) > MAX_USER_ID:
-            raise BadArguments(f"@{user_id[:20]}... is not a user I know: names are at most "
-                               f"{MAX_USER_ID} characters.")
+            raise BadArguments(
+                f"@{user_id[:20]}... is not a user I know: names are at most "
+                f"{MAX_USER_ID} characters."
+            )
 
 
 def gap_title(lib: PhraseLibrary, gap: str) -> str:

@@ -86,8 +86,9 @@ class Turn:
             return
         seen = set(deal.shown_warnings)
         causes = [f"{w.code}:{w.message}"[:300] for w in self.warnings]
-        self.warnings = [replace(w, repeat=cause in seen)
-                         for w, cause in zip(self.warnings, causes, strict=True)]
+        self.warnings = [
+            replace(w, repeat=cause in seen) for w, cause in zip(self.warnings, causes, strict=True)
+        ]
         if self.deal_changed:
             fresh = [c for c in causes if c not in seen]
             deal.shown_warnings = (deal.shown_warnings + fresh)[-SHOWN_WARNINGS_KEPT:]
@@ -99,8 +100,7 @@ class Turn:
         ``rotate`` starts that many lines further on (wrapping), so a follow-up asked
         after every move is not the same question each time.
         """
-        self.lines.extend(offered_lines(self.lib, self.deal, self.facts(), topic, limit,
-                                        rotate))
+        self.lines.extend(offered_lines(self.lib, self.deal, self.facts(), topic, limit, rotate))
 
     def suggest(self, *commands: str) -> None:
         """Offer likely next commands."""
@@ -180,8 +180,9 @@ def _clause(text: str) -> str:
 
 def _empty_facts() -> dict[str, Any]:
     facts: dict[str, Any] = dict.fromkeys(SCRIPT_VARS, "")
-    facts.update(context="sales", phase="setup", counterparty=NO_COUNTERPARTY, issues=[],
-                 bundles=[])
+    facts.update(
+        context="sales", phase="setup", counterparty=NO_COUNTERPARTY, issues=[], bundles=[]
+    )
     return facts
 
 

@@ -19,8 +19,7 @@ FINAL_PHASES: Final[frozenset[Phase]] = frozenset({"review", "walked_away"})
 CONTEXTS: Final = ("sales", "partnership", "procurement", "hiring")
 # Forms that ask for a command's details when it is said bare, where a front has forms
 # (Slack's modals); see flows.commands.CommandSpec.form.
-FormName = Literal["log_move", "log_get", "prepare", "bundle", "safeguards", "meeting",
-                   "reminder"]
+FormName = Literal["log_move", "log_get", "prepare", "bundle", "safeguards", "meeting", "reminder"]
 DEFAULT_CONTEXT: Final = "sales"
 
 # Selling contexts protect a minimum; buying contexts a maximum (see `walkaway`).

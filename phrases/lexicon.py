@@ -18,8 +18,18 @@ from phrases.errors import PhraseLibraryError
 
 LEXICON_FILE = Path(__file__).resolve().parent / "lexicon" / "reader.yaml"
 FRAME_KINDS = ("give", "reduce", "accept", "get", "ask", "offer", "speech", "refuse")
-NOTE_KINDS = ("chat", "status", "log", "walkaway", "batna", "evidence", "meeting", "offer", "they",
-              "say")
+NOTE_KINDS = (
+    "chat",
+    "status",
+    "log",
+    "walkaway",
+    "batna",
+    "evidence",
+    "meeting",
+    "offer",
+    "they",
+    "say",
+)
 
 
 class _Strict(BaseModel):

@@ -76,8 +76,12 @@ class _Sections:
 class PhraseLibrary:
     """Validated phrase content with sandboxed rendering."""
 
-    def __init__(self, sections: _Sections, parsed: dict[str, nodes.Template | None],
-                 env: SandboxedEnvironment):
+    def __init__(
+        self,
+        sections: _Sections,
+        parsed: dict[str, nodes.Template | None],
+        env: SandboxedEnvironment,
+    ):
         self._s = sections
         # Templates are parsed (and checked) at load, compiled on first use: start-up
         # stays fast and a template nobody renders costs nothing.
@@ -316,11 +320,13 @@ def _merge(
         if normal is None:
             raise PhraseLibraryError(
                 f"{filename}: buttons.{key}: a key is a command line, optionally ending in "
-                "<what follows>")
+                "<what follows>"
+            )
         if normal in buttons:
             raise PhraseLibraryError(f"{filename}: buttons.{key}: defined twice")
-        compile_all(f"buttons.{key}", [text],
-                    frozenset({"rest"}) if normal.endswith(" <>") else frozenset())
+        compile_all(
+            f"buttons.{key}", [text], frozenset({"rest"}) if normal.endswith(" <>") else frozenset()
+        )
         buttons[normal] = text
     for section in ("faq", "playbooks", "pitfalls", "commands"):
         for key, model in (getattr(parsed, section) or {}).items():
@@ -354,8 +360,17 @@ def _merge(
         except ValueError as exc:
             raise PhraseLibraryError(f"{filename}: detectors.{key}: {exc}") from exc
     add("detectors", compiled)
-    for section in ("phases", "topics", "default_topics", "warnings", "faq", "playbooks",
-                    "pitfalls", "commands", "replies"):
+    for section in (
+        "phases",
+        "topics",
+        "default_topics",
+        "warnings",
+        "faq",
+        "playbooks",
+        "pitfalls",
+        "commands",
+        "replies",
+    ):
         add(section, getattr(parsed, section))
     add("buttons", buttons)
 

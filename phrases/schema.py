@@ -176,7 +176,8 @@ class Rewrites(_Strict):
 
     # The variables a rewrite template may use; anything else fails the load.
     VARS: ClassVar[frozenset[str]] = frozenset(
-        {"line", "ask", "issue", "item", "figure", "subject", "levers", "give", "i", "hiring"})
+        {"line", "ask", "issue", "item", "figure", "subject", "levers", "give", "i", "hiring"}
+    )
 
     give: str
     give_past: str

@@ -89,8 +89,13 @@ class Planner:
     reminders of a batch it did not finish planning.
     """
 
-    def __init__(self, database: Database, lookup_tz: TimeZoneLookup | None = None,
-                 library: PhraseLibrary | None = None, stop: threading.Event | None = None):
+    def __init__(
+        self,
+        database: Database,
+        lookup_tz: TimeZoneLookup | None = None,
+        library: PhraseLibrary | None = None,
+        stop: threading.Event | None = None,
+    ):
         self.database = database
         self.lookup_tz = lookup_tz
         self.lib = library or default_library()
@@ -127,7 +132,8 @@ class Planner:
                 result = session.execute(
                     update(ReminderRow)
                     .where(ReminderRow.id == item.id, ReminderRow.lease_until == item.lease_until)
-                    .values(lease_until=None))
+                    .values(lease_until=None)
+                )
                 done += int(getattr(result, "rowcount", 0) or 0)
         return done
 
@@ -137,8 +143,10 @@ class Planner:
         with self.database.session() as session:
             query = (
                 select(ReminderRow.id, ReminderRow.workspace_id, ReminderRow.user_id)
-                .where(ReminderRow.next_due_at <= now,
-                       or_(ReminderRow.lease_until.is_(None), ReminderRow.lease_until < now))
+                .where(
+                    ReminderRow.next_due_at <= now,
+                    or_(ReminderRow.lease_until.is_(None), ReminderRow.lease_until < now),
+                )
                 .order_by(ReminderRow.next_due_at)
                 .limit(limit)
             )
@@ -148,21 +156,36 @@ class Planner:
             if not rows:
                 return []
             ids = [row.id for row in rows]
-            session.execute(update(ReminderRow).where(ReminderRow.id.in_(ids))
-                            .values(lease_until=lease))
+            session.execute(
+                update(ReminderRow).where(ReminderRow.id.in_(ids)).values(lease_until=lease)
+            )
             stale = self._tz_stale(session, rows, now)
-        return [Claimed(row.id, row.workspace_id, row.user_id, lease,
-                        (row.workspace_id, row.user_id) in stale) for row in rows]
+        return [
+            Claimed(
+                row.id,
+                row.workspace_id,
+                row.user_id,
+                lease,
+                (row.workspace_id, row.user_id) in stale,
+            )
+            for row in rows
+        ]
 
-    def _tz_stale(self, session: Session, rows: Sequence[Any],
-                  now: datetime) -> set[tuple[str, str]]:
+    def _tz_stale(
+        self, session: Session, rows: Sequence[Any], now: datetime
+    ) -> set[tuple[str, str]]:
         if self.lookup_tz is None:
             return set()
-        users = session.execute(select(UserRow.workspace_id, UserRow.user_id,
-                                       UserRow.tz_checked_at).where(
-            UserRow.user_id.in_({row.user_id for row in rows}))).all()
-        fresh = {(u.workspace_id, u.user_id) for u in users
-                 if u.tz_checked_at is not None and _aware(u.tz_checked_at) > now - TZ_REFRESH}
+        users = session.execute(
+            select(UserRow.workspace_id, UserRow.user_id, UserRow.tz_checked_at).where(
+                UserRow.user_id.in_({row.user_id for row in rows})
+            )
+        ).all()
+        fresh = {
+            (u.workspace_id, u.user_id)
+            for u in users
+            if u.tz_checked_at is not None and _aware(u.tz_checked_at) > now - TZ_REFRESH
+        }
         return {(row.workspace_id, row.user_id) for row in rows} - fresh
 
     def _lookup_zones(self, claimed: list[Claimed]) -> dict[tuple[str, str], str | None]:
@@ -175,8 +198,13 @@ class Planner:
             found = list(pool.map(lambda c: lookup(c.workspace_id, c.user_id), stale))
         return {(c.workspace_id, c.user_id): tz for c, tz in zip(stale, found, strict=True)}
 
-    def plan(self, claimed: list[Claimed], zones: dict[tuple[str, str], str | None],
-             now: datetime, stats: PlanStats) -> bool:
+    def plan(
+        self,
+        claimed: list[Claimed],
+        zones: dict[tuple[str, str], str | None],
+        now: datetime,
+        stats: PlanStats,
+    ) -> bool:
         """Queue the claimed reminders' messages and schedule the next ones, in one go.
 
         One transaction for the batch, holding the users' row locks (taken in id order, as
@@ -196,30 +224,51 @@ class Planner:
             for name in ("queued", "quiet", "missed", "moved"):
                 setattr(stats, name, getattr(stats, name) + getattr(batch, name))
             return True
-        log.error("gave up planning %d reminders for now; their leases will expire",
-                  len(claimed))
+        log.error("gave up planning %d reminders for now; their leases will expire", len(claimed))
         return False
 
-    def _plan_in(self, session: Session, claimed: list[Claimed],
-                 zones: dict[tuple[str, str], str | None], now: datetime,
-                 stats: PlanStats) -> None:
+    def _plan_in(
+        self,
+        session: Session,
+        claimed: list[Claimed],
+        zones: dict[tuple[str, str], str | None],
+        now: datetime,
+        stats: PlanStats,
+    ) -> None:
         keys = [(c.workspace_id, c.user_id) for c in claimed]
         owner = tuple_(UserRow.workspace_id, UserRow.user_id)
-        users = {(u.workspace_id, u.user_id): u for u in session.scalars(
-            select(UserRow).where(owner.in_(keys)).order_by(UserRow.id).with_for_update())}
-        rows = {r.id: r for r in session.scalars(
-            select(ReminderRow).where(ReminderRow.id.in_([c.id for c in claimed])))}
+        users = {
+            (u.workspace_id, u.user_id): u
+            for u in session.scalars(
+                select(UserRow).where(owner.in_(keys)).order_by(UserRow.id).with_for_update()
+            )
+        }
+        rows = {
+            r.id: r
+            for r in session.scalars(
+                select(ReminderRow).where(ReminderRow.id.in_([c.id for c in claimed]))
+            )
+        }
         deals: dict[tuple[str, str], list[Deal]] = defaultdict(list)
-        for deal_row in session.scalars(select(DealRow).where(
+        for deal_row in session.scalars(
+            select(DealRow)
+            .where(
                 tuple_(DealRow.workspace_id, DealRow.user_id).in_(keys),
-                DealRow.phase.in_(ACTIVE_PHASES)).order_by(DealRow.id)):
+                DealRow.phase.in_(ACTIVE_PHASES),
+            )
+            .order_by(DealRow.id)
+        ):
             deals[(deal_row.workspace_id, deal_row.user_id)].append(deal_of(deal_row))
         messages: list[dict[str, Any]] = []
         for item in claimed:
             key = (item.workspace_id, item.user_id)
             user, row = users.get(key), rows.get(item.id)
-            if (user is None or row is None or row.lease_until is None
-                    or _aware(row.lease_until) != item.lease_until):
+            if (
+                user is None
+                or row is None
+                or row.lease_until is None
+                or _aware(row.lease_until) != item.lease_until
+            ):
                 continue  # changed or switched off meanwhile, or another worker's now
             # A traveller's reminder is reckoned where they are now. The outbox key is the
             # local date, so crossing zones can never bring the same day's reminder twice.
@@ -240,14 +289,24 @@ class Planner:
             row.lease_until = None
         stats.queued += len(queue_deliveries(session, messages))
 
-    def _messages(self, session: Session, user: UserRow, zone: str, occurrence: datetime,
-                  now: datetime, deals: list[Deal]) -> list[dict[str, Any]]:
+    def _messages(
+        self,
+        session: Session,
+        user: UserRow,
+        zone: str,
+        occurrence: datetime,
+        now: datetime,
+        deals: list[Deal],
+    ) -> list[dict[str, Any]]:
         """The day's prep (if there is anything to say) and, on Mondays, a manager's digest."""
         day = local_date(occurrence, zone)
         # Anything planned for today is useless once the user's day is over.
         expires = resolve_local(day + timedelta(days=1), datetime.min.time(), zone)
-        labels = {deal.name: format_local(datetime.fromisoformat(deal.meeting_at), zone, now)
-                  for deal in deals if deal.meeting_at}
+        labels = {
+            deal.name: format_local(datetime.fromisoformat(deal.meeting_at), zone, now)
+            for deal in deals
+            if deal.meeting_at
+        }
         found: list[tuple[str, dict[str, Any]]] = []
         brief = daily_brief(self.lib, deals, now, labels)
         if brief is not None:
@@ -256,11 +315,23 @@ class Planner:
             digest, members = self._digest(session, user, now)
             if digest is not None:
                 found.append(("digest", brief_payload(digest, members)))
-        return [delivery_values(user.workspace_id, user.user_id, kind, day.isoformat(),
-                                payload, occurrence, expires, now) for kind, payload in found]
+        return [
+            delivery_values(
+                user.workspace_id,
+                user.user_id,
+                kind,
+                day.isoformat(),
+                payload,
+                occurrence,
+                expires,
+                now,
+            )
+            for kind, payload in found
+        ]
 
-    def _digest(self, session: Session, user: UserRow,
-                now: datetime) -> tuple[Brief | None, list[str]]:
+    def _digest(
+        self, session: Session, user: UserRow, now: datetime
+    ) -> tuple[Brief | None, list[str]]:
         teams = SqlTeams(session, user.workspace_id)
         members = teams.members_of(user.user_id)
         if not members:
@@ -268,8 +339,10 @@ class Planner:
         policies = teams.policies(user.user_id)
         team = []
         for member in members:
-            rows = [deal_health(member, deal, now, teams.oldest_unpaired_give(deal), policies)
-                    for deal in teams.deals_of(member)]
+            rows = [
+                deal_health(member, deal, now, teams.oldest_unpaired_give(deal), policies)
+                for deal in teams.deals_of(member)
+            ]
             team.append((member, [h for h in rows if watched(h)]))
         return weekly_digest(self.lib, team), members
 
@@ -279,9 +352,13 @@ def brief_payload(brief: Brief, people: list[str] | None = None) -> dict[str, An
 
     ``people`` are the user ids the text names (``@U123``), shown as mentions.
     """
-    return {"heading": brief.heading, "people": list(people or []),
-            "items": [{"deal": i.deal, "text": i.text, "step": i.step, "line": i.line}
-                      for i in brief.items]}
+    return {
+        "heading": brief.heading,
+        "people": list(people or []),
+        "items": [
+            {"deal": i.deal, "text": i.text, "step": i.step, "line": i.line} for i in brief.items
+        ],
+    }
 
 
 def _aware(value: datetime) -> datetime:

@@ -70,8 +70,10 @@ def handing_over(bolt: WsgiApp) -> WsgiApp:
 
     """
 
-    def application(environ: dict[str, Any], start_response: Callable[..., Any],
-                    ) -> Iterable[bytes]:
+    def application(
+        environ: dict[str, Any],
+        start_response: Callable[..., Any],
+    ) -> Iterable[bytes]:
         ack = HandedOverAck()
         environ[ENVIRON_KEY] = ack
         try:

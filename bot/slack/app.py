@@ -36,8 +36,9 @@ REDIRECT_PATH = "/slack/oauth_redirect"
 OAUTH_STATE_SECONDS = 600
 
 
-def build_app(settings: SlackSettings, service: CoachService, *,
-              client: WebClient | None = None) -> App:
+def build_app(
+    settings: SlackSettings, service: CoachService, *, client: WebClient | None = None
+) -> App:
     """Build the Slack app with every listener registered.
 
     Args:
@@ -52,8 +53,11 @@ def build_app(settings: SlackSettings, service: CoachService, *,
 
     """
     settings.check()
-    if not settings.oauth and os.environ.get("SLACK_CLIENT_ID") and os.environ.get(
-            "SLACK_CLIENT_SECRET"):
+    if (
+        not settings.oauth
+        and os.environ.get("SLACK_CLIENT_ID")
+        and os.environ.get("SLACK_CLIENT_SECRET")
+    ):
         # Bolt would read them itself and silently switch to file-based OAuth stores.
         raise SettingsError(
             "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set in the environment but the "
@@ -62,8 +66,11 @@ def build_app(settings: SlackSettings, service: CoachService, *,
     if client is None:
         client = web_client(settings.api_url, settings.bot_token)
     elif client.base_url != settings.api_url:
-        log.warning("the Web API client talks to %s, not SLACK_API_URL %s",
-                    client.base_url, settings.api_url)
+        log.warning(
+            "the Web API client talks to %s, not SLACK_API_URL %s",
+            client.base_url,
+            settings.api_url,
+        )
     installation_store = None
     options: dict[str, Any] = {}
     if settings.oauth:
@@ -81,18 +88,24 @@ def build_app(settings: SlackSettings, service: CoachService, *,
         logger=logging.getLogger(BOLT_LOGGER),
         **options,
     )
-    front = Front(coach=SlackCoach(service), settings=settings,
-                  installation_store=installation_store)
+    front = Front(
+        coach=SlackCoach(service), settings=settings, installation_store=installation_store
+    )
     register_all(app, front)
     return app
 
 
 # Loggers of slack_sdk that write request and response bodies (tokens, user text) at DEBUG.
 SLACK_SDK_LOGGERS = (
-    "slack_sdk.web.base_client", "slack_sdk.web.legacy_base_client", "slack_sdk.webhook.client",
-    "slack_sdk.socket_mode.builtin.client", "slack_sdk.socket_mode.client",
-    "slack_sdk.oauth.installation_store.sqlalchemy", "slack_sdk.oauth.state_store.sqlalchemy",
-    "slack_sdk.oauth.token_rotation.rotator", "slack_bolt.oauth.oauth_flow",
+    "slack_sdk.web.base_client",
+    "slack_sdk.web.legacy_base_client",
+    "slack_sdk.webhook.client",
+    "slack_sdk.socket_mode.builtin.client",
+    "slack_sdk.socket_mode.client",
+    "slack_sdk.oauth.installation_store.sqlalchemy",
+    "slack_sdk.oauth.state_store.sqlalchemy",
+    "slack_sdk.oauth.token_rotation.rotator",
+    "slack_bolt.oauth.oauth_flow",
 )
 BOLT_LOGGER = "dealcoach.slack.bolt"
 AUTHORIZE_LOGGER = "dealcoach.slack.authorize"
@@ -152,8 +165,9 @@ def quiet_slack_logs() -> None:
         bolt.addFilter(NotNews())
 
 
-def _oauth_options(settings: SlackSettings, service: CoachService,
-                   client: WebClient) -> tuple[InstallationStore, dict[str, Any]]:
+def _oauth_options(
+    settings: SlackSettings, service: CoachService, client: WebClient
+) -> tuple[InstallationStore, dict[str, Any]]:
     """Bolt options for OAuth installs, with every store in our database.
 
     Installations and OAuth states go through slack_sdk's SQLAlchemy stores on the same
@@ -170,22 +184,35 @@ def _oauth_options(settings: SlackSettings, service: CoachService,
     assert settings.client_id is not None and settings.client_secret is not None
     engine = service.database.engine
     store = installation_store(settings, engine)
-    states = SQLAlchemyOAuthStateStore(expiration_seconds=OAUTH_STATE_SECONDS, engine=engine,
-                                       table_name=OAUTH_STATES_TABLE)
+    states = SQLAlchemyOAuthStateStore(
+        expiration_seconds=OAUTH_STATE_SECONDS, engine=engine, table_name=OAUTH_STATES_TABLE
+    )
     oauth_settings = OAuthSettings(
-        client_id=settings.client_id, client_secret=settings.client_secret,
-        scopes=list(BOT_SCOPES), installation_store=store, installation_store_bot_only=True,
-        state_store=states, install_path=INSTALL_PATH,
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        scopes=list(BOT_SCOPES),
+        installation_store=store,
+        installation_store_bot_only=True,
+        state_store=states,
+        install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,
         token_rotation_expiration_minutes=TOKEN_ROTATION_MINUTES,
     )
     authorize = InstallationStoreAuthorize(
-        client_id=settings.client_id, client_secret=settings.client_secret,
-        installation_store=store, bot_only=True, client=client,
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        installation_store=store,
+        bot_only=True,
+        client=client,
         token_rotation_expiration_minutes=TOKEN_ROTATION_MINUTES,
         logger=logging.getLogger(AUTHORIZE_LOGGER),
     )
-    return store, {"oauth_settings": oauth_settings, "authorize": authorize,
-                   "installation_store": store, "installation_store_bot_only": True,
-                   "user_facing_authorize_error_message":
-                       default_library().reply("slack_not_installed", path=INSTALL_PATH)}
+    return store, {
+        "oauth_settings": oauth_settings,
+        "authorize": authorize,
+        "installation_store": store,
+        "installation_store_bot_only": True,
+        "user_facing_authorize_error_message": default_library().reply(
+            "slack_not_installed", path=INSTALL_PATH
+        ),
+    }

@@ -54,9 +54,14 @@ class RateLimitRetry(RateLimitErrorRetryHandler):
         super().__init__(max_retry_count=max_retry_count)
         self.max_wait = max_wait
 
-    def prepare_for_next_attempt(self, *, state: RetryState, request: HttpRequest,
-                                 response: HttpResponse | None = None,
-                                 error: Exception | None = None) -> None:
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
         """Sleep for ``Retry-After`` (at most the bound), then let the client try again."""
         if response is None:
             raise error or RuntimeError("a 429 retry without a response")
@@ -64,8 +69,12 @@ class RateLimitRetry(RateLimitErrorRetryHandler):
         asked = _retry_after(response)
         wait = 1.0 if asked is None else float(asked)
         if wait > bound:
-            log.warning("Slack asked us to wait %ss before retrying %s; waiting %ss instead",
-                        asked, _method(request.url), bound)
+            log.warning(
+                "Slack asked us to wait %ss before retrying %s; waiting %ss instead",
+                asked,
+                _method(request.url),
+                bound,
+            )
             wait = bound
         state.next_attempt_requested = True
         time.sleep(wait + random.random() * min(1.0, bound / 10))
@@ -75,9 +84,14 @@ class RateLimitRetry(RateLimitErrorRetryHandler):
 class TransientServerErrorRetry(RetryHandler):
     """Retry a call that failed with a transient server error, with exponential backoff."""
 
-    def _can_retry(self, *, state: RetryState, request: HttpRequest,
-                   response: HttpResponse | None = None,
-                   error: Exception | None = None) -> bool:
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
         return response is not None and response.status_code in TRANSIENT_STATUSES
 
 
@@ -124,8 +138,9 @@ def web_client(api_url: str, token: str | None = None) -> WebClient:
         token: the bot token, when the client acts for one workspace.
 
     """
-    return WebClient(token=token, base_url=api_url, timeout=TIMEOUT_SECONDS,
-                     retry_handlers=retry_handlers())
+    return WebClient(
+        token=token, base_url=api_url, timeout=TIMEOUT_SECONDS, retry_handlers=retry_handlers()
+    )
 
 
 def post_to_response_url(url: str, payload: dict[str, Any]) -> bool:
@@ -144,14 +159,18 @@ def post_to_response_url(url: str, payload: dict[str, Any]) -> bool:
 
     """
     try:
-        response = WebhookClient(url, timeout=TIMEOUT_SECONDS,
-                                 retry_handlers=retry_handlers()).send_dict(guard(payload))
+        response = WebhookClient(
+            url, timeout=TIMEOUT_SECONDS, retry_handlers=retry_handlers()
+        ).send_dict(guard(payload))
     except (SlackClientError, OSError) as exc:
         log.error("posting to the response_url failed: %s", exc)
         return False
     if response.status_code != 200:
-        log.error("posting to the response_url failed: HTTP %s %s", response.status_code,
-                  (response.body or "")[:200])
+        log.error(
+            "posting to the response_url failed: HTTP %s %s",
+            response.status_code,
+            (response.body or "")[:200],
+        )
         return False
     return True
 
@@ -171,12 +190,17 @@ def call(client: WebClient, method: str, **kwargs: Any) -> dict[str, Any] | None
     try:
         if method in QUERY_METHODS:
             return client.api_call(  # type: ignore[return-value]
-                method, http_verb="GET", params=kwargs).data
+                method, http_verb="GET", params=kwargs
+            ).data
         # Every message, view and ephemeral leaves through here: the last escaping check.
         return client.api_call(method, json=guard(kwargs)).data  # type: ignore[return-value]
     except SlackApiError as exc:
-        log.error("Slack %s failed: %s (HTTP %s)", method, exc.response.get("error"),
-                  exc.response.status_code)
+        log.error(
+            "Slack %s failed: %s (HTTP %s)",
+            method,
+            exc.response.get("error"),
+            exc.response.status_code,
+        )
     except (SlackClientError, OSError) as exc:
         log.error("Slack %s failed: %s", method, exc)
     return None

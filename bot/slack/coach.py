@@ -84,9 +84,17 @@ class SlackCoach:
         self._prune_lock = threading.Lock()
 
     # -- commands ------------------------------------------------------------------------
-    def run(self, workspace_id: str, user_id: str, line: str, *,
-            event_id: str | None = None, tz: str | None = None,
-            is_admin: bool = False, dm_thread: str | None = None) -> SlackTurn | None:
+    def run(
+        self,
+        workspace_id: str,
+        user_id: str,
+        line: str,
+        *,
+        event_id: str | None = None,
+        tz: str | None = None,
+        is_admin: bool = False,
+        dm_thread: str | None = None,
+    ) -> SlackTurn | None:
         """Run one line for a user.
 
         Args:
@@ -109,8 +117,9 @@ class SlackCoach:
         assert result is None or isinstance(result, SlackTurn)
         return result
 
-    def run_batch(self, workspace_id: str, user_id: str, lines: Sequence[str], *,
-                  tz: str | None = None) -> SlackTurn:
+    def run_batch(
+        self, workspace_id: str, user_id: str, lines: Sequence[str], *, tz: str | None = None
+    ) -> SlackTurn:
         """Run a confirmed call recap as one change (one transaction, one undo).
 
         Args:
@@ -121,13 +130,21 @@ class SlackCoach:
             tz: the user's IANA time zone from Slack, when looked up.
 
         """
-        result = self._run(Asker(workspace_id, user_id, tz=tz),
-                           [("recap", line) for line in lines], recap=True)
+        result = self._run(
+            Asker(workspace_id, user_id, tz=tz), [("recap", line) for line in lines], recap=True
+        )
         assert isinstance(result, SlackTurn)
         return result
 
-    def run_all(self, workspace_id: str, user_id: str, lines: Sequence[tuple[str, str]], *,
-                tz: str | None = None, is_admin: bool = False) -> SlackTurn | dict[str, Rejection]:
+    def run_all(
+        self,
+        workspace_id: str,
+        user_id: str,
+        lines: Sequence[tuple[str, str]],
+        *,
+        tz: str | None = None,
+        is_admin: bool = False,
+    ) -> SlackTurn | dict[str, Rejection]:
         """Run several lines as one all-or-nothing transaction (a modal's fields).
 
         Args:
@@ -146,8 +163,9 @@ class SlackCoach:
         assert result is not None
         return result
 
-    def run_once(self, workspace_id: str, user_id: str, event_id: str,
-                 lines: Sequence[tuple[str, str]] = ()) -> SlackTurn | dict[str, Rejection] | None:
+    def run_once(
+        self, workspace_id: str, user_id: str, event_id: str, lines: Sequence[tuple[str, str]] = ()
+    ) -> SlackTurn | dict[str, Rejection] | None:
         """Claim an Events API delivery, then run ``lines`` all-or-nothing in that transaction.
 
         For an event that is not one typed line (a scoring sheet uploaded to the DM): a
@@ -167,9 +185,14 @@ class SlackCoach:
         """
         return self._run(Asker(workspace_id, user_id), lines, event_id=event_id)
 
-    def _run(self, asker: Asker, lines: str | Sequence[tuple[str, str]], *,
-             recap: bool = False, event_id: str | None = None,
-             ) -> SlackTurn | dict[str, Rejection] | None:
+    def _run(
+        self,
+        asker: Asker,
+        lines: str | Sequence[tuple[str, str]],
+        *,
+        recap: bool = False,
+        event_id: str | None = None,
+    ) -> SlackTurn | dict[str, Rejection] | None:
         """Run through the service's one door, with Slack's rows in the same transaction.
 
         First the request's inbox row is moved to ``committed`` (:mod:`bot.slack.inbox`)
@@ -184,19 +207,20 @@ class SlackCoach:
             if claim is not None and not commit_turn(session, claim):
                 dropped = True  # another worker holds the request now
                 return False
-            return event_id is None or self._claim_event(session, asker.workspace_id,
-                                                         event_id, now)
+            return event_id is None or self._claim_event(session, asker.workspace_id, event_id, now)
 
         def finish(session: Session, outcome: Outcome) -> SlackTurn:
             turn = self._finish(session, asker.workspace_id, asker.user_id, outcome, now)
             if claim is not None:
-                store_reply(session, claim, {"text": turn.message.text,
-                                             "blocks": turn.message.blocks})
+                store_reply(
+                    session, claim, {"text": turn.message.text, "blocks": turn.message.blocks}
+                )
             return turn
 
         wants_claim = claim is not None or event_id is not None
-        result = self.service.run(asker, lines, recap=recap,
-                                  claim=claim_request if wants_claim else None, finish=finish)
+        result = self.service.run(
+            asker, lines, recap=recap, claim=claim_request if wants_claim else None, finish=finish
+        )
         if dropped:
             raise InboxDropped(claim.key if claim is not None else "")
         if isinstance(result, NotActed):
@@ -209,33 +233,57 @@ class SlackCoach:
     def _failed(self, rejection: Rejection) -> SlackTurn:
         return SlackTurn(rejection, render(rejection, self.labels))
 
-    def _finish(self, session: Session, workspace_id: str, user_id: str, outcome: Outcome,
-                now: datetime) -> SlackTurn:
+    def _finish(
+        self, session: Session, workspace_id: str, user_id: str, outcome: Outcome, now: datetime
+    ) -> SlackTurn:
         more_key = secrets.token_hex(12) if isinstance(outcome, Reply) else None
         turn = SlackTurn(outcome, render(outcome, self.labels, more_key=more_key))
         if more_key is not None and turn.message.expanded:
-            session.add(SlackReplyMoreRow(
-                key=more_key, workspace_id=workspace_id, user_id=user_id,
-                text=turn.message.text, blocks=turn.message.expanded, created_at=now))
+            session.add(
+                SlackReplyMoreRow(
+                    key=more_key,
+                    workspace_id=workspace_id,
+                    user_id=user_id,
+                    text=turn.message.text,
+                    blocks=turn.message.expanded,
+                    created_at=now,
+                )
+            )
             self._prune_more(session, now)
         if isinstance(outcome, Reply):
             if outcome.notices:  # in this transaction: they exist exactly if it commits
-                turn = replace(turn, deliveries=queue_notices(session, workspace_id,
-                                                              outcome.notices, now))
-            session.execute(upsert(SlackLastReplyRow, ["workspace_id", "user_id"], {
-                "workspace_id": workspace_id, "user_id": user_id,
-                "command": outcome.command[:40], "text": turn.message.text,
-                "blocks": turn.message.blocks, "created_at": now,
-            }, on_sqlite=self.database.is_sqlite))
+                turn = replace(
+                    turn, deliveries=queue_notices(session, workspace_id, outcome.notices, now)
+                )
+            session.execute(
+                upsert(
+                    SlackLastReplyRow,
+                    ["workspace_id", "user_id"],
+                    {
+                        "workspace_id": workspace_id,
+                        "user_id": user_id,
+                        "command": outcome.command[:40],
+                        "text": turn.message.text,
+                        "blocks": turn.message.blocks,
+                        "created_at": now,
+                    },
+                    on_sqlite=self.database.is_sqlite,
+                )
+            )
         return turn
 
-    def _claim_event(self, session: Session, workspace_id: str, event_id: str,
-                     now: datetime) -> bool:
+    def _claim_event(
+        self, session: Session, workspace_id: str, event_id: str, now: datetime
+    ) -> bool:
         """Record ``event_id``; False when it was recorded before (the delivery is a retry)."""
         result = session.execute(
-            insert_or_ignore(SlackEventRow, ["event_id"], SlackEventRow.event_id,
-                             on_sqlite=self.database.is_sqlite)
-            .values(event_id=event_id[:64], workspace_id=workspace_id, received_at=now))
+            insert_or_ignore(
+                SlackEventRow,
+                ["event_id"],
+                SlackEventRow.event_id,
+                on_sqlite=self.database.is_sqlite,
+            ).values(event_id=event_id[:64], workspace_id=workspace_id, received_at=now)
+        )
         claimed = result.first() is not None
         if claimed:
             self._prune(session, now)
@@ -255,8 +303,9 @@ class SlackCoach:
             if self._more_pruned_at is not None and now - self._more_pruned_at < PRUNE_EVERY:
                 return
             self._more_pruned_at = now
-        session.execute(delete(SlackReplyMoreRow)
-                        .where(SlackReplyMoreRow.created_at < now - MORE_MEMORY))
+        session.execute(
+            delete(SlackReplyMoreRow).where(SlackReplyMoreRow.created_at < now - MORE_MEMORY)
+        )
 
     # -- reads ---------------------------------------------------------------------------
     def whole_reply(self, workspace_id: str, user_id: str, key: str) -> Message | None:
@@ -298,8 +347,7 @@ class SlackCoach:
         """
         with self.database.session() as session:
             removed = 0
-            for model in (SlackLastReplyRow, SlackEventRow, SlackReplyMoreRow,
-                          SlackHomeViewRow):
+            for model in (SlackLastReplyRow, SlackEventRow, SlackReplyMoreRow, SlackHomeViewRow):
                 result = session.execute(delete(model).where(model.workspace_id == workspace_id))
                 removed += int(getattr(result, "rowcount", 0) or 0)
             return removed
@@ -313,8 +361,11 @@ class SlackCoach:
 
         """
         with self.database.read_session() as session:
-            tz = session.scalar(select(UserRow.tz).where(
-                UserRow.workspace_id == workspace_id, UserRow.user_id == user_id))
+            tz = session.scalar(
+                select(UserRow.tz).where(
+                    UserRow.workspace_id == workspace_id, UserRow.user_id == user_id
+                )
+            )
         return tz if tz and valid_zone(tz) else None
 
     def deals(self, workspace_id: str, user_id: str) -> tuple[list[Deal], int | None]:
@@ -326,8 +377,11 @@ class SlackCoach:
 
         """
         with self.database.read_session() as session:
-            user = session.scalar(select(UserRow).where(
-                UserRow.workspace_id == workspace_id, UserRow.user_id == user_id))
+            user = session.scalar(
+                select(UserRow).where(
+                    UserRow.workspace_id == workspace_id, UserRow.user_id == user_id
+                )
+            )
             if user is None:
                 return [], None
             return SqlDealSpace(session, user).list_deals(), user.active_deal_id

@@ -43,8 +43,9 @@ def workspace_of(context: Mapping[str, Any], body: Mapping[str, Any] | None = No
     """
     team = context.get("team_id") or context.get("enterprise_id")
     if not team and body:
-        team = (body.get("team_id") or (body.get("team") or {}).get("id")
-                or body.get("enterprise_id"))
+        team = (
+            body.get("team_id") or (body.get("team") or {}).get("id") or body.get("enterprise_id")
+        )
     return str(team or "unknown")
 
 
@@ -60,14 +61,22 @@ class Front:
     home: HomePublisher = field(init=False)
 
     def __post_init__(self) -> None:
-        self.home = HomePublisher(self.coach.database, self.coach.engine.lib, self.coach.labels,
-                                  self.coach.service.clock)
+        self.home = HomePublisher(
+            self.coach.database, self.coach.engine.lib, self.coach.labels, self.coach.service.clock
+        )
 
     # -- replies -------------------------------------------------------------------------
-    def respond(self, response_url: str | None, message: Message, *,
-                response_type: str = "ephemeral", replace_original: bool = False,
-                client: WebClient | None = None, channel: str | None = None,
-                user: str | None = None) -> bool:
+    def respond(
+        self,
+        response_url: str | None,
+        message: Message,
+        *,
+        response_type: str = "ephemeral",
+        replace_original: bool = False,
+        client: WebClient | None = None,
+        channel: str | None = None,
+        user: str | None = None,
+    ) -> bool:
         """Answer through the response_url; if that fails, try an ephemeral Web API post.
 
         Args:
@@ -83,16 +92,24 @@ class Front:
             Whether the user got the message one way or the other.
 
         """
-        payload = {**message.payload(), "response_type": response_type,
-                   "replace_original": replace_original}
+        payload = {
+            **message.payload(),
+            "response_type": response_type,
+            "replace_original": replace_original,
+        }
         if response_url and post_to_response_url(response_url, payload):
             return True
         # The response_url expires (30 minutes, 5 uses); an ephemeral post still reaches
         # the user. An in-channel answer has no such fallback: it would need chat:write in
         # a channel the bot may not be in.
-        if (client is not None and channel and user and response_type == "ephemeral"
-                and call(client, "chat.postEphemeral", channel=channel, user=user,
-                         **message.payload()) is not None):
+        if (
+            client is not None
+            and channel
+            and user
+            and response_type == "ephemeral"
+            and call(client, "chat.postEphemeral", channel=channel, user=user, **message.payload())
+            is not None
+        ):
             return True
         log.error("a reply to %s in %s was not delivered", user, channel)
         return False
@@ -108,8 +125,15 @@ class Front:
         """
         return call(client, "chat.postMessage", channel=channel, **message.payload()) is not None
 
-    def share(self, response_url: str | None, workspace_id: str, user_id: str, *,
-              client: WebClient | None = None, channel: str | None = None) -> bool:
+    def share(
+        self,
+        response_url: str | None,
+        workspace_id: str,
+        user_id: str,
+        *,
+        client: WebClient | None = None,
+        channel: str | None = None,
+    ) -> bool:
         """Post the user's last reply in the channel ``/deal share`` was typed in.
 
         Args:
@@ -123,18 +147,33 @@ class Front:
         last = self.coach.last_message(workspace_id, user_id)
         if last is None:
             lib = self.coach.engine.lib
-            note = Message(lib.reply("slack_share_nothing_short"),
-                           [section(escape(lib.reply("slack_share_nothing")))])
-            return self.respond(response_url, note, client=client, channel=channel,
-                                user=user_id)
+            note = Message(
+                lib.reply("slack_share_nothing_short"),
+                [section(escape(lib.reply("slack_share_nothing")))],
+            )
+            return self.respond(response_url, note, client=client, channel=channel, user=user_id)
         # in_channel through the response_url works in any channel the command works in,
         # including ones the bot has not joined.
-        return self.respond(response_url, shared(last, user_id), response_type="in_channel",
-                            client=client, channel=channel, user=user_id)
+        return self.respond(
+            response_url,
+            shared(last, user_id),
+            response_type="in_channel",
+            client=client,
+            channel=channel,
+            user=user_id,
+        )
 
     # -- commands ------------------------------------------------------------------------
-    def run(self, client: WebClient, workspace_id: str, user_id: str, line: str, *,
-            event_id: str | None = None, dm_thread: str | None = None) -> SlackTurn | None:
+    def run(
+        self,
+        client: WebClient,
+        workspace_id: str,
+        user_id: str,
+        line: str,
+        *,
+        event_id: str | None = None,
+        dm_thread: str | None = None,
+    ) -> SlackTurn | None:
         """Run a line for a user, telling the coach their zone and admin flag when it needs them.
 
         Args:
@@ -151,11 +190,19 @@ class Front:
 
         """
         who = who_for(client, user_id, line)
-        return self.coach.run(workspace_id, user_id, line, event_id=event_id, tz=who.tz,
-                              is_admin=who.is_admin, dm_thread=dm_thread)
+        return self.coach.run(
+            workspace_id,
+            user_id,
+            line,
+            event_id=event_id,
+            tz=who.tz,
+            is_admin=who.is_admin,
+            dm_thread=dm_thread,
+        )
 
-    def run_batch(self, client: WebClient, workspace_id: str, user_id: str,
-                  lines: list[str]) -> SlackTurn:
+    def run_batch(
+        self, client: WebClient, workspace_id: str, user_id: str, lines: list[str]
+    ) -> SlackTurn:
         """Run a confirmed call recap for a user (the zone looked up when a line needs it).
 
         Args:
@@ -183,9 +230,16 @@ class Front:
         """
         return self.home.publish(client, workspace_id, user_id)
 
-    def after_turn(self, client: WebClient, workspace_id: str, user_id: str,
-                   turn: SlackTurn, *, dm_channel: str | None = None,
-                   dm_thread: str | None = None) -> None:
+    def after_turn(
+        self,
+        client: WebClient,
+        workspace_id: str,
+        user_id: str,
+        turn: SlackTurn,
+        *,
+        dm_channel: str | None = None,
+        dm_thread: str | None = None,
+    ) -> None:
         """Refresh the Home tab when the command may have changed what it shows.
 
         The refresh publishes only a view that changed, at most once a second a user
@@ -206,9 +260,13 @@ class Front:
 
         """
         if turn.deliveries:
-            send_now(self.coach.database, self.settings.api_url,
-                     client.token or self.settings.bot_token, turn.deliveries,
-                     self.coach.service.clock)
+            send_now(
+                self.coach.database,
+                self.settings.api_url,
+                client.token or self.settings.bot_token,
+                turn.deliveries,
+                self.coach.service.clock,
+            )
         if turn.accepted and getattr(turn.outcome, "command", "") == ANALYZE_COMMAND:
             send_deal_chart(client, user_id, turn, dm_channel)
         elif turn.accepted:  # a rehearsal's debrief carries the path of its offers

@@ -37,9 +37,14 @@ MAX_DEALS_SHOWN = 20
 BLOCKS_PER_DEAL = 4
 
 
-def home_view(deals: list[Deal], active_id: int | None, labels: Labels,
-              lib: PhraseLibrary | None = None, *,
-              extra: list[Block] | None = None) -> dict[str, Any]:
+def home_view(
+    deals: list[Deal],
+    active_id: int | None,
+    labels: Labels,
+    lib: PhraseLibrary | None = None,
+    *,
+    extra: list[Block] | None = None,
+) -> dict[str, Any]:
     """The Home tab view for one user.
 
     Args:
@@ -51,7 +56,7 @@ def home_view(deals: list[Deal], active_id: int | None, labels: Labels,
             shown shrink so that both fit in one view.
 
     """
-    extra = list(extra or [])[:MAX_VIEW_BLOCKS // 2]
+    extra = list(extra or [])[: MAX_VIEW_BLOCKS // 2]
     if not deals and lib is not None:
         return _view([header(lib.reply("slack_welcome_title")), *intro_blocks(lib), *extra])
     words = lib or default_library()
@@ -60,8 +65,7 @@ def home_view(deals: list[Deal], active_id: int | None, labels: Labels,
         blocks.append(section(escape(words.reply("slack_home_no_deals"))))
         return _view(blocks + extra)
     blocks.append(context(escape(words.reply("slack_home_intro"))))
-    recent = sorted(deals, key=lambda d: (d.id == active_id, _changed(d), d.id or 0),
-                    reverse=True)
+    recent = sorted(deals, key=lambda d: (d.id == active_id, _changed(d), d.id or 0), reverse=True)
     # The header, the intro and the "older deals" note take three blocks.
     shown = min(MAX_DEALS_SHOWN, (MAX_VIEW_BLOCKS - len(extra) - 3) // BLOCKS_PER_DEAL)
     for deal in recent[:shown]:
@@ -80,8 +84,7 @@ def _view(blocks: list[Block]) -> dict[str, Any]:
     return {"type": "home", "callback_id": "home", "blocks": blocks}
 
 
-def deal_blocks(deal: Deal, active: bool, labels: Labels,
-                lib: PhraseLibrary | None) -> list[Block]:
+def deal_blocks(deal: Deal, active: bool, labels: Labels, lib: PhraseLibrary | None) -> list[Block]:
     """One deal on the Home tab: a summary, the next step, and buttons.
 
     Args:
@@ -96,43 +99,56 @@ def deal_blocks(deal: Deal, active: bool, labels: Labels,
     if active:
         title += " · _active_"
     words = lib or default_library()
-    facts = words.reply("slack_home_facts",
-                        warnings=[escape(labels.warning(code)) for code, _ in gaps],
-                        gives=deal.unpaired_gives, **_coverage(deal))
+    facts = words.reply(
+        "slack_home_facts",
+        warnings=[escape(labels.warning(code)) for code, _ in gaps],
+        gives=deal.unpaired_gives,
+        **_coverage(deal),
+    )
     blocks: list[Block] = [
         {"type": "divider"},
-        {"type": "section", "block_id": f"deal:{deal.id}",
-         "text": {"type": "mrkdwn", "verbatim": True,
-                  "text": truncate_markup(title + "\n" + facts, 3000)}},
+        {
+            "type": "section",
+            "block_id": f"deal:{deal.id}",
+            "text": {
+                "type": "mrkdwn",
+                "verbatim": True,
+                "text": truncate_markup(title + "\n" + facts, 3000),
+            },
+        },
         context(":arrow_right: " + escape(next_step(deal, gaps, lib))),
     ]
     if active:
-        elements = [button(step_label("status"), f"{STEP_ACTION}:0", "status", primary=True),
-                    button(step_label("checklist"), f"{STEP_ACTION}:1", "checklist")]
+        elements = [
+            button(step_label("status"), f"{STEP_ACTION}:0", "status", primary=True),
+            button(step_label("checklist"), f"{STEP_ACTION}:1", "checklist"),
+        ]
         if deal.phase not in FINAL_PHASES:
-            elements += [button(step_label("next"), f"{STEP_ACTION}:2", "next"),
-                         button(words.reply("slack_log_move_button"), OPEN_FORM_ACTION,
-                                "log_move"),
-                         button(words.reply("slack_prepare_button"),
-                                f"{OPEN_FORM_ACTION}:prepare", "prepare"),
-                         button(step_label("meeting"), f"{OPEN_FORM_ACTION}:meeting",
-                                "meeting")]
+            elements += [
+                button(step_label("next"), f"{STEP_ACTION}:2", "next"),
+                button(words.reply("slack_log_move_button"), OPEN_FORM_ACTION, "log_move"),
+                button(
+                    words.reply("slack_prepare_button"), f"{OPEN_FORM_ACTION}:prepare", "prepare"
+                ),
+                button(step_label("meeting"), f"{OPEN_FORM_ACTION}:meeting", "meeting"),
+            ]
     else:
-        elements = [button(words.reply("slack_home_make_active"), f"{STEP_ACTION}:0",
-                           f"use {deal.name}")]
-    blocks.append({"type": "actions", "block_id": f"deal_actions:{deal.id}",
-                   "elements": elements})
+        elements = [
+            button(words.reply("slack_home_make_active"), f"{STEP_ACTION}:0", f"use {deal.name}")
+        ]
+    blocks.append({"type": "actions", "block_id": f"deal_actions:{deal.id}", "elements": elements})
     return blocks
 
 
 def _coverage(deal: Deal) -> dict[str, int]:
-    return {"sound": sum(1 for c in deal.safeguards if c.sound),
-            "governance": sum(1 for c in deal.governance if c.sound),
-            "exits": len(deal.exits)}
+    return {
+        "sound": sum(1 for c in deal.safeguards if c.sound),
+        "governance": sum(1 for c in deal.governance if c.sound),
+        "exits": len(deal.exits),
+    }
 
 
-def next_step(deal: Deal, gaps: list[Gap],
-              lib: PhraseLibrary | None) -> str:
+def next_step(deal: Deal, gaps: list[Gap], lib: PhraseLibrary | None) -> str:
     """The next thing to do on a deal, as a sentence.
 
     Args:

@@ -64,9 +64,15 @@ def view_digest(view: dict[str, Any]) -> str:
 class HomePublisher:
     """Builds and publishes users' Home tabs for one process."""
 
-    def __init__(self, database: Database, lib: PhraseLibrary, labels: Labels,
-                 clock: Callable[[], datetime], *,
-                 interval: float = HOME_INTERVAL_SECONDS):
+    def __init__(
+        self,
+        database: Database,
+        lib: PhraseLibrary,
+        labels: Labels,
+        clock: Callable[[], datetime],
+        *,
+        interval: float = HOME_INTERVAL_SECONDS,
+    ):
         self.database = database
         self.lib = lib
         self.labels = labels
@@ -153,8 +159,11 @@ class HomePublisher:
         try:
             now = self.clock()
             with self.database.read_session() as session:
-                user = session.scalar(select(UserRow).where(
-                    UserRow.workspace_id == workspace_id, UserRow.user_id == user_id))
+                user = session.scalar(
+                    select(UserRow).where(
+                        UserRow.workspace_id == workspace_id, UserRow.user_id == user_id
+                    )
+                )
                 if user is None:
                     deals, active = [], None
                 else:
@@ -162,8 +171,13 @@ class HomePublisher:
                 people = read_team_home(session, user, self.lib, workspace_id, user_id, now)
                 shown = session.get(SlackHomeViewRow, key)
                 shown_digest = shown.digest if shown is not None else None
-            view = home_view(deals, active, self.labels, self.lib,
-                             extra=team_home_blocks(people, self.labels, self.lib))
+            view = home_view(
+                deals,
+                active,
+                self.labels,
+                self.lib,
+                extra=team_home_blocks(people, self.labels, self.lib),
+            )
             digest = view_digest(view)
             if digest == shown_digest and not force:
                 return None
@@ -171,8 +185,14 @@ class HomePublisher:
                 return False
             if digest != shown_digest:
                 with self.database.session() as session:
-                    session.merge(SlackHomeViewRow(workspace_id=workspace_id, user_id=user_id,
-                                                   digest=digest, published_at=now))
+                    session.merge(
+                        SlackHomeViewRow(
+                            workspace_id=workspace_id,
+                            user_id=user_id,
+                            digest=digest,
+                            published_at=now,
+                        )
+                    )
             return True
         except Exception as exc:  # the reply went out already; a stale Home tab is no error
             log.error("the Home tab of %s was not refreshed: %s", user_id, type(exc).__name__)

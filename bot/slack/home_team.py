@@ -60,8 +60,9 @@ class TeamHome:
     rows: list[DealHealth] = field(default_factory=list)
 
 
-def load_team_home(database: Database, lib: PhraseLibrary, workspace_id: str, user_id: str,
-                   now: datetime) -> TeamHome:
+def load_team_home(
+    database: Database, lib: PhraseLibrary, workspace_id: str, user_id: str, now: datetime
+) -> TeamHome:
     """Read the user's manager, team rows and reminder; writes nothing.
 
     Args:
@@ -73,13 +74,20 @@ def load_team_home(database: Database, lib: PhraseLibrary, workspace_id: str, us
 
     """
     with database.read_session() as session:
-        user = session.scalar(select(UserRow).where(
-            UserRow.workspace_id == workspace_id, UserRow.user_id == user_id))
+        user = session.scalar(
+            select(UserRow).where(UserRow.workspace_id == workspace_id, UserRow.user_id == user_id)
+        )
         return read_team_home(session, user, lib, workspace_id, user_id, now)
 
 
-def read_team_home(session: Session, user: UserRow | None, lib: PhraseLibrary,
-                   workspace_id: str, user_id: str, now: datetime) -> TeamHome:
+def read_team_home(
+    session: Session,
+    user: UserRow | None,
+    lib: PhraseLibrary,
+    workspace_id: str,
+    user_id: str,
+    now: datetime,
+) -> TeamHome:
     """:func:`load_team_home` in a session the caller holds (and its user row, if any).
 
     Args:
@@ -129,19 +137,26 @@ def _team_blocks(home: TeamHome, labels: Labels, lib: PhraseLibrary) -> list[Blo
     blocks: list[Block] = [
         {"type": "divider"},
         header(lib.reply("slack_team_title")),
-        context(escape(lib.reply("slack_team_intro", reps=len(home.members), deals=len(rows),
-                                 nudges=nudges))),
+        context(
+            escape(
+                lib.reply(
+                    "slack_team_intro", reps=len(home.members), deals=len(rows), nudges=nudges
+                )
+            )
+        ),
     ]
     for number, health in enumerate(rows[:MAX_TEAM_ROWS]):
         blocks.append(_row_block(number, health, labels, lib))
     if len(rows) > MAX_TEAM_ROWS:
-        blocks.append(context(escape(
-            lib.reply("slack_team_more", count=len(rows) - MAX_TEAM_ROWS))))
+        blocks.append(
+            context(escape(lib.reply("slack_team_more", count=len(rows) - MAX_TEAM_ROWS)))
+        )
     busy = {h.owner for h in rows}
     quiet = [m for m in home.members if m not in busy]
     if quiet:
-        blocks.append(context(lib.reply("slack_team_quiet",
-                                        people=[_person(m) for m in quiet[:20]])))
+        blocks.append(
+            context(lib.reply("slack_team_quiet", people=[_person(m) for m in quiet[:20]]))
+        )
     return blocks
 
 
@@ -150,10 +165,17 @@ def _row_block(number: int, health: DealHealth, labels: Labels, lib: PhraseLibra
     gaps = [escape(labels.warning(code)) for code in health.gaps]
     policy = ", ".join(escape(gap_title(lib, code)) for code in health.violations)
     idle = "-" if health.days_idle is None else str(health.days_idle)
-    text = (f"{_person(health.owner)} · *{escape(health.deal)}* · "
-            f"{escape(labels.phase(health.phase))}\n"
-            + lib.reply("slack_team_row", gaps=gaps, coverage=health.coverage,
-                        gives=health.unpaired_gives, idle=idle))
+    text = (
+        f"{_person(health.owner)} · *{escape(health.deal)}* · "
+        f"{escape(labels.phase(health.phase))}\n"
+        + lib.reply(
+            "slack_team_row",
+            gaps=gaps,
+            coverage=health.coverage,
+            gives=health.unpaired_gives,
+            idle=idle,
+        )
+    )
     if policy:
         text += "\n:rotating_light: " + lib.reply("slack_team_breaches", policy=policy)
     block = section(truncate_markup(text, 3000), block_id=f"team:{number}")
@@ -171,21 +193,39 @@ def _reminder_blocks(home: TeamHome, lib: PhraseLibrary) -> list[Block]:
         return [
             {"type": "divider"},
             context(escape(lib.reply("slack_reminder_none"))),
-            {"type": "actions", "block_id": "reminder", "elements": [
-                button(step_label("remind 08:30"), f"{STEP_ACTION}:0", "remind 08:30"),
-                # The reminder form: a time picker in the user's own zone.
-                button(lib.reply("slack_reminder_other_time"), OPEN_FORM_ACTION,
-                       "reminder")]},
+            {
+                "type": "actions",
+                "block_id": "reminder",
+                "elements": [
+                    button(step_label("remind 08:30"), f"{STEP_ACTION}:0", "remind 08:30"),
+                    # The reminder form: a time picker in the user's own zone.
+                    button(lib.reply("slack_reminder_other_time"), OPEN_FORM_ACTION, "reminder"),
+                ],
+            },
         ]
     when = format_local(profile.next_due, profile.tz, home.now)
     return [
         {"type": "divider"},
-        context(escape(lib.reply("slack_reminder_set", at=reminder.at.strftime("%H:%M"),
-                                 daily=reminder.days == "daily", tz=profile.tz, when=when))),
-        {"type": "actions", "block_id": "reminder", "elements": [
-            button(step_label(SNOOZE_STEP), f"{STEP_ACTION}:0", SNOOZE_STEP),
-            button(lib.reply("slack_reminder_change_time"), OPEN_FORM_ACTION, "reminder"),
-            button(step_label("remind off"), f"{STEP_ACTION}:1", "remind off")]},
+        context(
+            escape(
+                lib.reply(
+                    "slack_reminder_set",
+                    at=reminder.at.strftime("%H:%M"),
+                    daily=reminder.days == "daily",
+                    tz=profile.tz,
+                    when=when,
+                )
+            )
+        ),
+        {
+            "type": "actions",
+            "block_id": "reminder",
+            "elements": [
+                button(step_label(SNOOZE_STEP), f"{STEP_ACTION}:0", SNOOZE_STEP),
+                button(lib.reply("slack_reminder_change_time"), OPEN_FORM_ACTION, "reminder"),
+                button(step_label("remind off"), f"{STEP_ACTION}:1", "remind off"),
+            ],
+        },
     ]
 
 

@@ -88,11 +88,16 @@ KEEP_FINISHED = timedelta(days=1)
 PRUNE_EVERY = timedelta(hours=1)
 HISTORY_PAGE = 100
 # Interactive payload types that ask for work; options, view_closed and the like do not.
-INTERACTIVE = {"block_actions": "action", "view_submission": "view",
-               "message_action": "shortcut", "shortcut": "shortcut"}
+INTERACTIVE = {
+    "block_actions": "action",
+    "view_submission": "view",
+    "message_action": "shortcut",
+    "shortcut": "shortcut",
+}
 # Fields that differ between two deliveries of the same click or submission.
-VOLATILE = frozenset({"trigger_id", "action_ts", "response_url", "response_urls", "token",
-                      "event_ts"})
+VOLATILE = frozenset(
+    {"trigger_id", "action_ts", "response_url", "response_urls", "token", "event_ts"}
+)
 
 _local = threading.local()
 
@@ -149,19 +154,22 @@ class Inbox:
                 self.held.release(claim.token)
                 result = session.execute(
                     update(SlackInboxRow)
-                    .where(SlackInboxRow.id == claim.id,
-                           SlackInboxRow.lease_token == claim.token,
-                           SlackInboxRow.status.in_((PENDING, COMMITTED)))
-                    .values(lease_until=now))
+                    .where(
+                        SlackInboxRow.id == claim.id,
+                        SlackInboxRow.lease_token == claim.token,
+                        SlackInboxRow.status.in_((PENDING, COMMITTED)),
+                    )
+                    .values(lease_until=now)
+                )
                 done += int(getattr(result, "rowcount", 0) or 0)
         if done:
-            log.warning("inbox: handed back %d unfinished request(s) to the other workers",
-                        done)
+            log.warning("inbox: handed back %d unfinished request(s) to the other workers", done)
         return done
 
     # -- before the ack ------------------------------------------------------------------
-    def receive(self, req: BoltRequest,
-                next: Callable[[], BoltResponse | None]) -> BoltResponse | None:
+    def receive(
+        self, req: BoltRequest, next: Callable[[], BoltResponse | None]
+    ) -> BoltResponse | None:
         """Bolt global middleware: write the request to the inbox, or answer a repeat."""
         if req.context.get(CLAIM) is not None:  # a replay by the sweeper: already claimed
             return next()
@@ -173,10 +181,16 @@ class Inbox:
         content_type = (req.headers.get("content-type") or ["application/json"])[0]
         try:
             received = receive_request(
-                self.database, key=key, workspace_id=workspace, kind=kind,
-                content_type=content_type, body=req.raw_body or json.dumps(req.body),
-                now=self.clock(), lease=self.lease,
-                window=self.window if window else None)
+                self.database,
+                key=key,
+                workspace_id=workspace,
+                kind=kind,
+                content_type=content_type,
+                body=req.raw_body or json.dumps(req.body),
+                now=self.clock(),
+                lease=self.lease,
+                window=self.window if window else None,
+            )
         except Exception as exc:  # the turn reports the outage to the user itself
             log.warning("the inbox could not record a %s request: %s", kind, exc)
             return next()
@@ -186,8 +200,9 @@ class Inbox:
             if kind == "view" and not ack_body:
                 ack_body = self._first_answer(key)
             if ack_body:
-                return BoltResponse(status=200, body=ack_body,
-                                    headers={"content-type": "application/json"})
+                return BoltResponse(
+                    status=200, body=ack_body, headers={"content-type": "application/json"}
+                )
             return BoltResponse(status=200, body="")
         req.context[CLAIM] = received.claim
         self.take(received.claim)
@@ -215,13 +230,19 @@ class Inbox:
         _local.claim = None
         try:
             if claim.unsent:
-                log.warning("inbox %s: the reply was not posted; the sweeper will retry it",
-                            claim.id)
+                log.warning(
+                    "inbox %s: the reply was not posted; the sweeper will retry it", claim.id
+                )
                 return
             ack = request.context.ack.response if request.context.ack else None
             body = ack.body if ack is not None and claim.kind == "view" else None
-            finish_request(self.database, claim, self.clock(), ack_body=body or None,
-                           failed=bool(request.context.get(FAILED_FLAG)))
+            finish_request(
+                self.database,
+                claim,
+                self.clock(),
+                ack_body=body or None,
+                failed=bool(request.context.get(FAILED_FLAG)),
+            )
             self.held.release(claim.token)
         except Exception:  # the row stays; the sweeper will finish it
             log.exception("inbox %s could not be marked done", claim.id)
@@ -241,9 +262,13 @@ def describe(body: dict[str, Any]) -> tuple[str, str, bool] | None:
     """
     if body.get("type") == "event_callback":
         event = body.get("event") or {}
-        if (event.get("type") != "message" or event.get("channel_type") != "im"
-                or event.get("bot_id") or not event.get("user")
-                or event.get("subtype") not in (None, "file_share")):
+        if (
+            event.get("type") != "message"
+            or event.get("channel_type") != "im"
+            or event.get("bot_id")
+            or not event.get("user")
+            or event.get("subtype") not in (None, "file_share")
+        ):
             return None
         event_id = body.get("event_id")
         key = f"ev:{event_id}" if event_id else f"evh:{payload_hash(body)}"
@@ -304,8 +329,7 @@ class _Errors(ListenerErrorHandler):
     def __init__(self, inner: ListenerErrorHandler):
         self.inner = inner
 
-    def handle(self, error: Exception, request: BoltRequest,
-               response: BoltResponse | None) -> None:
+    def handle(self, error: Exception, request: BoltRequest, response: BoltResponse | None) -> None:
         if isinstance(error, InboxDropped):
             log.info("a request's lease passed to another worker, which acts on it")
             return
@@ -327,8 +351,11 @@ def install(app: App, inbox: Inbox) -> None:
         inbox: the store and clock.
 
     """
-    def inbox_middleware(req: BoltRequest, next: Callable[[], BoltResponse | None],
-                         ) -> BoltResponse | None:
+
+    def inbox_middleware(
+        req: BoltRequest,
+        next: Callable[[], BoltResponse | None],
+    ) -> BoltResponse | None:
         return inbox.receive(req, next)
 
     app.use(inbox_middleware)
@@ -388,12 +415,12 @@ def marker(claim: InboxClaim | None) -> dict[str, Any]:
     """
     if claim is None:
         return {}
-    return {"metadata": {"event_type": METADATA_EVENT,
-                         "event_payload": {"inbox_id": claim.id}}}
+    return {"metadata": {"event_type": METADATA_EVENT, "event_payload": {"inbox_id": claim.id}}}
 
 
-def post_dm_reply(client: WebClient, channel: str, message: Message, *,
-                  thread_ts: str | None = None) -> bool:
+def post_dm_reply(
+    client: WebClient, channel: str, message: Message, *, thread_ts: str | None = None
+) -> bool:
     """Post a turn's reply in the DM, marked with the request's inbox row.
 
     A replayed request looks in the DM first, so a reply posted before a crash is not
@@ -409,8 +436,9 @@ def post_dm_reply(client: WebClient, channel: str, message: Message, *,
     return post_dm_reply_at(client, channel, message, thread_ts=thread_ts) is not None
 
 
-def post_dm_reply_at(client: WebClient, channel: str, message: Message, *,
-                     thread_ts: str | None = None) -> str | None:
+def post_dm_reply_at(
+    client: WebClient, channel: str, message: Message, *, thread_ts: str | None = None
+) -> str | None:
     """:func:`post_dm_reply`, telling where the reply is: its ``ts``, or None if not posted.
 
     The ``ts`` is "" when an earlier attempt had posted it already (Slack is not asked
@@ -422,8 +450,14 @@ def post_dm_reply_at(client: WebClient, channel: str, message: Message, *,
         if found:
             return ""
     threaded = {"thread_ts": thread_ts} if thread_ts else {}
-    answer = call(client, "chat.postMessage", channel=channel, **message.payload(),
-                  **threaded, **marker(claim))
+    answer = call(
+        client,
+        "chat.postMessage",
+        channel=channel,
+        **message.payload(),
+        **threaded,
+        **marker(claim),
+    )
     if answer is None and claim is not None:
         claim.unsent = True
     return None if answer is None else str(answer.get("ts") or "")
@@ -438,14 +472,21 @@ def already_posted(client: WebClient, channel: str, inbox_id: int) -> bool | Non
         inbox_id: the row.
 
     """
-    answer = call(client, "conversations.history", channel=channel, limit=HISTORY_PAGE,
-                  include_all_metadata=True)
+    answer = call(
+        client,
+        "conversations.history",
+        channel=channel,
+        limit=HISTORY_PAGE,
+        include_all_metadata=True,
+    )
     if answer is None:
         return None
     for message in answer.get("messages") or []:
         metadata = message.get("metadata") or {}
-        if (metadata.get("event_type") == METADATA_EVENT
-                and (metadata.get("event_payload") or {}).get("inbox_id") == inbox_id):
+        if (
+            metadata.get("event_type") == METADATA_EVENT
+            and (metadata.get("event_payload") or {}).get("inbox_id") == inbox_id
+        ):
             return True
     return False
 
@@ -504,16 +545,23 @@ class Sweeper:
             finally:
                 claim.finished.set()
             return
-        log.warning("inbox %s: replaying a %s request its worker never finished "
-                    "(attempt %d)", claim.id, claim.kind, claim.attempts)
-        request = BoltRequest(body=claim.body, headers={"content-type": claim.content_type},
-                              mode="socket_mode", context={CLAIM: claim})
+        log.warning(
+            "inbox %s: replaying a %s request its worker never finished (attempt %d)",
+            claim.id,
+            claim.kind,
+            claim.attempts,
+        )
+        request = BoltRequest(
+            body=claim.body,
+            headers={"content-type": claim.content_type},
+            mode="socket_mode",
+            context={CLAIM: claim},
+        )
         self.app.dispatch(request)
         claim.finished.wait(self.inbox.lease.total_seconds())
         stats.replayed += 1
 
-    def _repost(self, claim: InboxClaim, reply: dict[str, Any] | None,
-                stats: SweepStats) -> bool:
+    def _repost(self, claim: InboxClaim, reply: dict[str, Any] | None, stats: SweepStats) -> bool:
         """Post a committed turn's saved reply unless it is already there."""
         if not reply:
             return True  # nothing was saved to say (a file analysis, a form's errors)
@@ -525,8 +573,9 @@ class Sweeper:
         response_url = body.get("response_url")
         if claim.kind in ("command", "action", "shortcut") and response_url:
             # An ephemeral answer cannot be looked up: post it again.
-            ok = post_to_response_url(str(response_url), {**message.payload(),
-                                                           "response_type": "ephemeral"})
+            ok = post_to_response_url(
+                str(response_url), {**message.payload(), "response_type": "ephemeral"}
+            )
             stats.reposted += ok
             return ok
         channel = _dm_channel(client, body)
@@ -538,8 +587,10 @@ class Sweeper:
         if found:
             stats.found += 1
             return True
-        ok = call(client, "chat.postMessage", channel=channel, **message.payload(),
-                  **marker(claim)) is not None
+        ok = (
+            call(client, "chat.postMessage", channel=channel, **message.payload(), **marker(claim))
+            is not None
+        )
         stats.reposted += ok
         return ok
 
@@ -551,8 +602,7 @@ class Sweeper:
         if removed:
             log.info("inbox: forgot %d finished request(s)", removed)
 
-    def run_forever(self, stop: threading.Event, *,
-                    every_seconds: float = SWEEP_SECONDS) -> None:
+    def run_forever(self, stop: threading.Event, *, every_seconds: float = SWEEP_SECONDS) -> None:
         """Sweep at once, then every ``every_seconds`` until ``stop`` is set."""
         self.stop = stop
         while not stop.is_set():
@@ -598,16 +648,21 @@ def start_sweeper(app: App, *, every_seconds: float = SWEEP_SECONDS) -> App:
         log.error("the inbox sweeper cannot start: %s", exc)
         return app
     stop = threading.Event()
-    thread = threading.Thread(target=Sweeper(app, inbox, clients).run_forever, args=(stop,),
-                              kwargs={"every_seconds": every_seconds}, name="dealcoach-inbox",
-                              daemon=True)
+    thread = threading.Thread(
+        target=Sweeper(app, inbox, clients).run_forever,
+        args=(stop,),
+        kwargs={"every_seconds": every_seconds},
+        name="dealcoach-inbox",
+        daemon=True,
+    )
     _STOPS[app] = (stop, thread)
     thread.start()
     return app
 
 
-_STOPS: weakref.WeakKeyDictionary[App, tuple[threading.Event, threading.Thread]] = \
+_STOPS: weakref.WeakKeyDictionary[App, tuple[threading.Event, threading.Thread]] = (
     weakref.WeakKeyDictionary()
+)
 
 
 def stop_sweeper(app: App) -> threading.Thread | None:
@@ -629,4 +684,3 @@ def stop_sweeper(app: App) -> threading.Thread | None:
 def utc_now() -> datetime:
     """The wall clock in UTC (the inbox's default clock)."""
     return datetime.now(UTC)
-

@@ -136,8 +136,16 @@ def zone_of(private_metadata: str | None) -> str | None:
 
 
 # -- inputs -------------------------------------------------------------------------------
-def text_input(block_id: str, label: str, *, optional: bool = True, multiline: bool = False,
-               placeholder: str = "", hint: str = "", max_length: int = MAX_INPUT) -> Block:
+def text_input(
+    block_id: str,
+    label: str,
+    *,
+    optional: bool = True,
+    multiline: bool = False,
+    placeholder: str = "",
+    hint: str = "",
+    max_length: int = MAX_INPUT,
+) -> Block:
     """A plain text input block whose element's ``action_id`` is ``value``.
 
     Args:
@@ -150,19 +158,34 @@ def text_input(block_id: str, label: str, *, optional: bool = True, multiline: b
         max_length: the most characters Slack lets the user type.
 
     """
-    element: dict[str, Any] = {"type": "plain_text_input", "action_id": VALUE,
-                               "multiline": multiline, "max_length": max_length}
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": VALUE,
+        "multiline": multiline,
+        "max_length": max_length,
+    }
     if placeholder:
         element["placeholder"] = {"type": "plain_text", "text": placeholder[:150]}
-    block: Block = {"type": "input", "block_id": block_id, "optional": optional,
-                    "label": {"type": "plain_text", "text": label}, "element": element}
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "optional": optional,
+        "label": {"type": "plain_text", "text": label},
+        "element": element,
+    }
     if hint:
         block["hint"] = {"type": "plain_text", "text": hint}
     return block
 
 
-def select_input(block_id: str, label: str, options: list[tuple[str, str]], *,
-                 optional: bool = True, initial: str | None = None) -> Block:
+def select_input(
+    block_id: str,
+    label: str,
+    options: list[tuple[str, str]],
+    *,
+    optional: bool = True,
+    initial: str | None = None,
+) -> Block:
     """A static select input block whose element's ``action_id`` is ``value``.
 
     Args:
@@ -173,16 +196,24 @@ def select_input(block_id: str, label: str, options: list[tuple[str, str]], *,
         initial: the value selected to begin with.
 
     """
-    choices = [{"text": {"type": "plain_text", "text": text}, "value": value}
-               for value, text in options]
-    element: dict[str, Any] = {"type": "static_select", "action_id": VALUE,
-                               "options": choices,
-                               "placeholder": {"type": "plain_text",
-                                               "text": say("slack_form_choose")}}
+    choices = [
+        {"text": {"type": "plain_text", "text": text}, "value": value} for value, text in options
+    ]
+    element: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": VALUE,
+        "options": choices,
+        "placeholder": {"type": "plain_text", "text": say("slack_form_choose")},
+    }
     if initial is not None:
         element["initial_option"] = next(c for c in choices if c["value"] == initial)
-    return {"type": "input", "block_id": block_id, "optional": optional,
-            "label": {"type": "plain_text", "text": label}, "element": element}
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "optional": optional,
+        "label": {"type": "plain_text", "text": label},
+        "element": element,
+    }
 
 
 def scores() -> list[tuple[str, str]]:
@@ -217,13 +248,20 @@ def date_input(block_id: str, label: str, *, initial: date | None = None) -> Blo
         initial: the date picked to begin with (today in the user's zone).
 
     """
-    element: dict[str, Any] = {"type": "datepicker", "action_id": VALUE,
-                               "placeholder": {"type": "plain_text",
-                                               "text": say("slack_form_pick_day")}}
+    element: dict[str, Any] = {
+        "type": "datepicker",
+        "action_id": VALUE,
+        "placeholder": {"type": "plain_text", "text": say("slack_form_pick_day")},
+    }
     if initial is not None:
         element["initial_date"] = initial.isoformat()
-    return {"type": "input", "block_id": block_id, "optional": False,
-            "label": {"type": "plain_text", "text": label}, "element": element}
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "optional": False,
+        "label": {"type": "plain_text", "text": label},
+        "element": element,
+    }
 
 
 def time_input(block_id: str, label: str, *, initial: str, tz: str | None) -> Block:
@@ -236,16 +274,23 @@ def time_input(block_id: str, label: str, *, initial: str, tz: str | None) -> Bl
         tz: the user's IANA time zone (None: unknown, and the hint says UTC).
 
     """
-    element: dict[str, Any] = {"type": "timepicker", "action_id": VALUE,
-                               "initial_time": initial,
-                               "placeholder": {"type": "plain_text",
-                                               "text": say("slack_form_pick_time")}}
+    element: dict[str, Any] = {
+        "type": "timepicker",
+        "action_id": VALUE,
+        "initial_time": initial,
+        "placeholder": {"type": "plain_text", "text": say("slack_form_pick_time")},
+    }
     if tz:
         element["timezone"] = tz
     hint = say("slack_zone_hint", tz=tz) if tz else say("slack_zone_unknown")
-    return {"type": "input", "block_id": block_id, "optional": False,
-            "label": {"type": "plain_text", "text": label}, "element": element,
-            "hint": {"type": "plain_text", "text": hint}}
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "optional": False,
+        "label": {"type": "plain_text", "text": label},
+        "element": element,
+        "hint": {"type": "plain_text", "text": hint},
+    }
 
 
 def _one_line(text: str) -> str:
@@ -255,19 +300,36 @@ def _one_line(text: str) -> str:
 # -- Log a move -----------------------------------------------------------------------------
 def _move_blocks(_: Opening) -> list[Block]:
     return [
-        select_input("kind", say("slack_form_log_move_kind_label"), [
-            (kind, say(f"slack_form_log_move_kind_{kind}")) for kind in ("give", "get", "trade")
-        ], optional=False, initial="give"),
-        text_input("item", say("slack_form_log_move_item_label"), optional=False,
-                   max_length=500, placeholder=say("slack_form_log_move_item_placeholder"),
-                   hint=say("slack_form_log_move_item_hint")),
-        text_input("in_return", say("slack_form_log_move_in_return_label"), max_length=500,
-                   placeholder=say("slack_form_log_move_in_return_placeholder")),
+        select_input(
+            "kind",
+            say("slack_form_log_move_kind_label"),
+            [(kind, say(f"slack_form_log_move_kind_{kind}")) for kind in ("give", "get", "trade")],
+            optional=False,
+            initial="give",
+        ),
+        text_input(
+            "item",
+            say("slack_form_log_move_item_label"),
+            optional=False,
+            max_length=500,
+            placeholder=say("slack_form_log_move_item_placeholder"),
+            hint=say("slack_form_log_move_item_hint"),
+        ),
+        text_input(
+            "in_return",
+            say("slack_form_log_move_in_return_label"),
+            max_length=500,
+            placeholder=say("slack_form_log_move_in_return_placeholder"),
+        ),
         select_input("us", say("slack_form_value_to_us"), scores()),
         select_input("them", say("slack_form_value_to_them"), scores()),
-        text_input("trigger", say("slack_form_log_move_trigger_label"), max_length=500,
-                   placeholder=say("slack_form_log_move_trigger_placeholder"),
-                   hint=say("slack_form_log_move_trigger_hint")),
+        text_input(
+            "trigger",
+            say("slack_form_log_move_trigger_label"),
+            max_length=500,
+            placeholder=say("slack_form_log_move_trigger_placeholder"),
+            hint=say("slack_form_log_move_trigger_hint"),
+        ),
     ]
 
 
@@ -282,8 +344,10 @@ def move_lines(values: Values) -> Lines:
 
     """
     kind, item = value_of(values, "kind") or "give", _one_line(value_of(values, "item"))
-    in_return, trigger = (_one_line(value_of(values, "in_return")),
-                          _one_line(value_of(values, "trigger")))
+    in_return, trigger = (
+        _one_line(value_of(values, "in_return")),
+        _one_line(value_of(values, "trigger")),
+    )
     errors: dict[str, str] = {}
     if not item:
         errors["item"] = say("slack_form_log_move_no_item")
@@ -295,8 +359,9 @@ def move_lines(values: Values) -> Lines:
         errors["trigger"] = say("slack_form_log_move_trigger_not_give")
     if errors:
         raise FieldErrors(errors)
-    scores = " ".join(f"{name}={value_of(values, name)}" for name in ("us", "them")
-                      if value_of(values, name))
+    scores = " ".join(
+        f"{name}={value_of(values, name)}" for name in ("us", "them") if value_of(values, name)
+    )
     if kind == "trade":
         line = f"trade {item} for {in_return}"
     elif trigger:
@@ -321,12 +386,18 @@ _PREPARE_SINGLE = (
 )
 
 
-def _prepare_input(key: str, *, multiline: bool = False, max_length: int = 500,
-                   hint: bool = False) -> Block:
+def _prepare_input(
+    key: str, *, multiline: bool = False, max_length: int = 500, hint: bool = False
+) -> Block:
     words = f"slack_form_prepare_{key}"
-    return text_input(key, say(f"{words}_label"), multiline=multiline, max_length=max_length,
-                      placeholder=say(f"{words}_placeholder"),
-                      hint=say(f"{words}_hint") if hint else "")
+    return text_input(
+        key,
+        say(f"{words}_label"),
+        multiline=multiline,
+        max_length=max_length,
+        placeholder=say(f"{words}_placeholder"),
+        hint=say(f"{words}_hint") if hint else "",
+    )
 
 
 def _prepare_blocks(_: Opening) -> list[Block]:
@@ -357,14 +428,16 @@ def prepare_lines(values: Values) -> Lines:
     for key, command in _PREPARE_SINGLE[:2]:
         if value_of(values, key):
             lines.append((key, f"{command} {_one_line(value_of(values, key))}"))
-    for key, command in (("issues", "issue"), ("counterparty", "counterparty"),
-                         ("evidence", "evidence")):
+    for key, command in (
+        ("issues", "issue"),
+        ("counterparty", "counterparty"),
+        ("evidence", "evidence"),
+    ):
         rows = [r.strip() for r in value_of(values, key).splitlines() if r.strip()]
         if key == "counterparty":
             rows = [_one_line(" ".join(rows))] if rows else []
         for number, row in enumerate(rows, 1):
-            lines.append((f"{key}:{number}" if key != "counterparty" else key,
-                          f"{command} {row}"))
+            lines.append((f"{key}:{number}" if key != "counterparty" else key, f"{command} {row}"))
     for key, command in _PREPARE_SINGLE[3:]:
         if value_of(values, key):
             lines.append((key, f"{command} {_one_line(value_of(values, key))}"))
@@ -376,16 +449,30 @@ def prepare_lines(values: Values) -> Lines:
 # -- Bundle ---------------------------------------------------------------------------------
 def _bundle_blocks(_: Opening) -> list[Block]:
     return [
-        text_input("label", say("slack_form_bundle_label_label"), optional=False,
-                   max_length=20, placeholder=say("slack_form_bundle_label_placeholder"),
-                   hint=say("slack_form_bundle_label_hint")),
-        text_input("terms", say("slack_form_bundle_terms_label"), optional=False,
-                   multiline=True, max_length=2000,
-                   placeholder=say("slack_form_bundle_terms_placeholder"),
-                   hint=say("slack_form_bundle_terms_hint")),
-        text_input("worth", say("slack_form_bundle_worth_label"), max_length=3,
-                   placeholder=say("slack_form_bundle_worth_placeholder"),
-                   hint=say("slack_form_bundle_worth_hint")),
+        text_input(
+            "label",
+            say("slack_form_bundle_label_label"),
+            optional=False,
+            max_length=20,
+            placeholder=say("slack_form_bundle_label_placeholder"),
+            hint=say("slack_form_bundle_label_hint"),
+        ),
+        text_input(
+            "terms",
+            say("slack_form_bundle_terms_label"),
+            optional=False,
+            multiline=True,
+            max_length=2000,
+            placeholder=say("slack_form_bundle_terms_placeholder"),
+            hint=say("slack_form_bundle_terms_hint"),
+        ),
+        text_input(
+            "worth",
+            say("slack_form_bundle_worth_label"),
+            max_length=3,
+            placeholder=say("slack_form_bundle_worth_placeholder"),
+            hint=say("slack_form_bundle_worth_hint"),
+        ),
     ]
 
 
@@ -432,9 +519,16 @@ def _safeguard_blocks(_: Opening) -> list[Block]:
     blocks: list[Block] = [section(escape(say("slack_form_safeguards_intro")))]
     for key in _SAFEGUARD_INPUTS:
         words = f"slack_form_safeguards_{key}"
-        blocks.append(text_input(key, say(f"{words}_label"), multiline=True, max_length=500,
-                                 placeholder=say(f"{words}_placeholder"),
-                                 hint=say(f"{words}_hint")))
+        blocks.append(
+            text_input(
+                key,
+                say(f"{words}_label"),
+                multiline=True,
+                max_length=500,
+                placeholder=say(f"{words}_placeholder"),
+                hint=say(f"{words}_hint"),
+            )
+        )
     return blocks
 
 
@@ -448,8 +542,11 @@ def safeguard_lines(values: Values) -> Lines:
         FieldErrors: every field was left empty.
 
     """
-    lines = [(key, f"{key} {_one_line(value_of(values, key))}")
-             for key in _SAFEGUARD_INPUTS if value_of(values, key)]
+    lines = [
+        (key, f"{key} {_one_line(value_of(values, key))}")
+        for key in _SAFEGUARD_INPUTS
+        if value_of(values, key)
+    ]
     if not lines:
         raise FieldErrors({"safeguard": say("slack_form_safeguards_empty")})
     return lines
@@ -459,8 +556,13 @@ def safeguard_lines(values: Values) -> Lines:
 def _get_blocks(_: Opening) -> list[Block]:
     return [
         section(escape(say("slack_get_intro"))),
-        text_input("item", say("slack_form_log_get_item_label"), optional=False,
-                   max_length=500, placeholder=say("slack_form_log_get_item_placeholder")),
+        text_input(
+            "item",
+            say("slack_form_log_get_item_label"),
+            optional=False,
+            max_length=500,
+            placeholder=say("slack_form_log_get_item_placeholder"),
+        ),
         select_input("us", say("slack_form_value_to_us"), scores()),
         select_input("them", say("slack_form_value_to_them"), scores()),
     ]
@@ -479,8 +581,9 @@ def get_lines(values: Values) -> Lines:
     item = _one_line(value_of(values, "item"))
     if not item:
         raise FieldErrors({"item": say("slack_get_no_item")})
-    scores = " ".join(f"{name}={value_of(values, name)}" for name in ("us", "them")
-                      if value_of(values, name))
+    scores = " ".join(
+        f"{name}={value_of(values, name)}" for name in ("us", "them") if value_of(values, name)
+    )
     return [("item", f"get {item} {scores}".strip())]
 
 
@@ -518,12 +621,14 @@ def meeting_lines(values: Values) -> Lines:
 def _reminder_blocks(opening: Opening) -> list[Block]:
     return [
         section(escape(say("slack_reminder_intro"))),
-        time_input("time", say("slack_form_reminder_time_label"), initial="08:30",
-                   tz=opening.tz),
-        select_input("days", say("slack_form_reminder_days_label"),
-                     [(days, say(f"slack_form_reminder_days_{days}"))
-                      for days in ("weekdays", "daily")],
-                     optional=False, initial="weekdays"),
+        time_input("time", say("slack_form_reminder_time_label"), initial="08:30", tz=opening.tz),
+        select_input(
+            "days",
+            say("slack_form_reminder_days_label"),
+            [(days, say(f"slack_form_reminder_days_{days}")) for days in ("weekdays", "daily")],
+            optional=False,
+            initial="weekdays",
+        ),
     ]
 
 
@@ -589,12 +694,12 @@ def inline_errors(form: Form, rejections: dict[str, Any]) -> dict[str, str]:
         block, _, row = key.partition(":")
         if block not in {b.get("block_id") for b in form.blocks(Opening())}:
             block = form.main_input
-        text = (f"{say('slack_form_line', row=row)} {rejection.message}" if row
-                else rejection.message)
+        text = (
+            f"{say('slack_form_line', row=row)} {rejection.message}" if row else rejection.message
+        )
         errors.setdefault(block, []).append(text)
     # A rejection may quote what was typed; escaped like every other text Slack may parse.
-    return {block: message_text(" ".join(texts), limit=2000)
-            for block, texts in errors.items()}
+    return {block: message_text(" ".join(texts), limit=2000) for block, texts in errors.items()}
 
 
 def result_view(title: str, message: Message) -> dict[str, Any]:
@@ -607,8 +712,9 @@ def result_view(title: str, message: Message) -> dict[str, Any]:
     """
     # A modal has room for the whole reply, and no "More" button to open it with; it
     # cannot hold a table block, so a table is drawn as text.
-    blocks = text_tables([b for b in message.expanded or message.blocks
-                          if b.get("type") != "actions"])
+    blocks = text_tables(
+        [b for b in message.expanded or message.blocks if b.get("type") != "actions"]
+    )
     return {
         "type": "modal",
         "title": {"type": "plain_text", "text": title[:24]},

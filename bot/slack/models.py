@@ -138,9 +138,18 @@ def _token() -> str:
     return uuid.uuid4().hex
 
 
-def receive_request(database: Database, *, key: str, workspace_id: str, kind: str,
-                    content_type: str, body: str, now: datetime, lease: timedelta,
-                    window: timedelta | None) -> Received:
+def receive_request(
+    database: Database,
+    *,
+    key: str,
+    workspace_id: str,
+    kind: str,
+    content_type: str,
+    body: str,
+    now: datetime,
+    lease: timedelta,
+    window: timedelta | None,
+) -> Received:
     """Write a request to the inbox before it is acknowledged (one short transaction).
 
     Args:
@@ -162,10 +171,18 @@ def receive_request(database: Database, *, key: str, workspace_id: str, kind: st
     """
     key = key[:KEY_LENGTH]
     token = _token()
-    values = {"key": key, "workspace_id": workspace_id[:64], "kind": kind,
-              "content_type": content_type[:100], "body": body, "status": PENDING,
-              "attempts": 1, "lease_token": token, "lease_until": now + lease,
-              "received_at": now}
+    values = {
+        "key": key,
+        "workspace_id": workspace_id[:64],
+        "kind": kind,
+        "content_type": content_type[:100],
+        "body": body,
+        "status": PENDING,
+        "attempts": 1,
+        "lease_token": token,
+        "lease_until": now + lease,
+        "received_at": now,
+    }
     # The common case, a new request, in one short transaction of one prepared statement:
     # it is on the ack's path. On PostgreSQL its commit does not wait for the disk flush
     # (asynchronous commit, this transaction only): a dead worker loses nothing - the row
@@ -177,55 +194,90 @@ def receive_request(database: Database, *, key: str, workspace_id: str, kind: st
             conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
         first = conn.execute(_new_row_insert(database.is_sqlite), values).first()
     if first is not None:
-        return Received(InboxClaim(int(first.id), key, kind, workspace_id, token, 1, body,
-                                   content_type))
+        return Received(
+            InboxClaim(int(first.id), key, kind, workspace_id, token, 1, body, content_type)
+        )
     with database.session() as session:
         new_id = _insert(session, database, values)
         if new_id is None:
             row = session.scalar(select(SlackInboxRow).where(SlackInboxRow.key == key))
             if row is None:  # pruned between the two statements: treat as new
                 new_id = _insert(session, database, values)
-            elif (window is not None and row.status in (DONE, FAILED)
-                  and (utc(row.received_at) or now) < now - window):
+            elif (
+                window is not None
+                and row.status in (DONE, FAILED)
+                and (utc(row.received_at) or now) < now - window
+            ):
                 # The same button pressed again later on purpose: retire the old row.
-                session.execute(update(SlackInboxRow).where(SlackInboxRow.id == row.id)
-                                .values(key=f"{key}#{row.id}"))
+                session.execute(
+                    update(SlackInboxRow)
+                    .where(SlackInboxRow.id == row.id)
+                    .values(key=f"{key}#{row.id}")
+                )
                 new_id = _insert(session, database, values)
             elif row.status == PENDING and (utc(row.lease_until) or now) < now:
                 # A repeat of a request whose worker died before acting: take it over.
                 attempts = row.attempts + 1  # read first: the update refreshes the row
                 taken = session.execute(
                     update(SlackInboxRow)
-                    .where(SlackInboxRow.id == row.id, SlackInboxRow.status == PENDING,
-                           SlackInboxRow.lease_token == row.lease_token)
-                    .values(lease_token=token, lease_until=now + lease,
-                            attempts=SlackInboxRow.attempts + 1))
+                    .where(
+                        SlackInboxRow.id == row.id,
+                        SlackInboxRow.status == PENDING,
+                        SlackInboxRow.lease_token == row.lease_token,
+                    )
+                    .values(
+                        lease_token=token,
+                        lease_until=now + lease,
+                        attempts=SlackInboxRow.attempts + 1,
+                    )
+                )
                 if getattr(taken, "rowcount", 0) == 1:
-                    return Received(InboxClaim(row.id, key, kind, workspace_id, token,
-                                               attempts, row.body or body,
-                                               row.content_type))
+                    return Received(
+                        InboxClaim(
+                            row.id,
+                            key,
+                            kind,
+                            workspace_id,
+                            token,
+                            attempts,
+                            row.body or body,
+                            row.content_type,
+                        )
+                    )
                 return Received(None, None, row.status)
             else:
                 return Received(None, row.ack_body, row.status)
         if new_id is None:
             return Received(None, None, PENDING)
-        return Received(InboxClaim(new_id, key, kind, workspace_id, token, 1, body,
-                                   content_type))
+        return Received(InboxClaim(new_id, key, kind, workspace_id, token, 1, body, content_type))
 
 
 @functools.cache
 def _new_row_insert(is_sqlite: bool) -> Insert:
     """The inbox insert, built once: building it per request cost as much as running it."""
-    columns = ("key", "workspace_id", "kind", "content_type", "body", "status", "attempts",
-               "lease_token", "lease_until", "received_at")
-    return (insert_or_ignore(SlackInboxRow, ["key"], SlackInboxRow.id, on_sqlite=is_sqlite)
-            .values({name: bindparam(name) for name in columns}))
+    columns = (
+        "key",
+        "workspace_id",
+        "kind",
+        "content_type",
+        "body",
+        "status",
+        "attempts",
+        "lease_token",
+        "lease_until",
+        "received_at",
+    )
+    return insert_or_ignore(SlackInboxRow, ["key"], SlackInboxRow.id, on_sqlite=is_sqlite).values(
+        {name: bindparam(name) for name in columns}
+    )
 
 
 def _insert(session: Session, database: Database, values: dict[str, Any]) -> int | None:
     result = session.execute(
-        insert_or_ignore(SlackInboxRow, ["key"], SlackInboxRow.id,
-                         on_sqlite=database.is_sqlite).values(**values))
+        insert_or_ignore(
+            SlackInboxRow, ["key"], SlackInboxRow.id, on_sqlite=database.is_sqlite
+        ).values(**values)
+    )
     row = result.first()
     return int(row.id) if row is not None else None
 
@@ -245,9 +297,13 @@ def commit_turn(session: Session, claim: InboxClaim) -> bool:
     """
     result = session.execute(
         update(SlackInboxRow)
-        .where(SlackInboxRow.id == claim.id, SlackInboxRow.lease_token == claim.token,
-               SlackInboxRow.status.in_((PENDING, COMMITTED)))
-        .values(status=COMMITTED))
+        .where(
+            SlackInboxRow.id == claim.id,
+            SlackInboxRow.lease_token == claim.token,
+            SlackInboxRow.status.in_((PENDING, COMMITTED)),
+        )
+        .values(status=COMMITTED)
+    )
     return bool(getattr(result, "rowcount", 0) == 1)
 
 
@@ -260,12 +316,17 @@ def store_reply(session: Session, claim: InboxClaim, reply: dict[str, Any]) -> N
         reply: ``{"text", "blocks"}``.
 
     """
-    session.execute(update(SlackInboxRow).where(SlackInboxRow.id == claim.id)
-                    .values(reply=reply))
+    session.execute(update(SlackInboxRow).where(SlackInboxRow.id == claim.id).values(reply=reply))
 
 
-def finish_request(database: Database, claim: InboxClaim, now: datetime, *,
-                   ack_body: str | None = None, failed: bool = False) -> bool:
+def finish_request(
+    database: Database,
+    claim: InboxClaim,
+    now: datetime,
+    *,
+    ack_body: str | None = None,
+    failed: bool = False,
+) -> bool:
     """Mark a claimed row done (or failed); the body and reply are dropped.
 
     Args:
@@ -282,11 +343,20 @@ def finish_request(database: Database, claim: InboxClaim, now: datetime, *,
     with database.session() as session:
         result = session.execute(
             update(SlackInboxRow)
-            .where(SlackInboxRow.id == claim.id, SlackInboxRow.lease_token == claim.token,
-                   SlackInboxRow.status.in_((PENDING, COMMITTED)))
-            .values(status=FAILED if failed else DONE, finished_at=now, body=None,
-                    reply=None, lease_until=None,
-                    ack_body=ack_body[:20000] if ack_body else None))
+            .where(
+                SlackInboxRow.id == claim.id,
+                SlackInboxRow.lease_token == claim.token,
+                SlackInboxRow.status.in_((PENDING, COMMITTED)),
+            )
+            .values(
+                status=FAILED if failed else DONE,
+                finished_at=now,
+                body=None,
+                reply=None,
+                lease_until=None,
+                ack_body=ack_body[:20000] if ack_body else None,
+            )
+        )
         return bool(getattr(result, "rowcount", 0) == 1)
 
 
@@ -300,10 +370,11 @@ def record_ack(database: Database, claim: InboxClaim, ack_body: str) -> None:
 
     """
     with database.session() as session:
-        session.execute(update(SlackInboxRow)
-                        .where(SlackInboxRow.id == claim.id,
-                               SlackInboxRow.lease_token == claim.token)
-                        .values(ack_body=ack_body[:20000]))
+        session.execute(
+            update(SlackInboxRow)
+            .where(SlackInboxRow.id == claim.id, SlackInboxRow.lease_token == claim.token)
+            .values(ack_body=ack_body[:20000])
+        )
 
 
 def stored_ack(database: Database, key: str) -> tuple[str, str | None] | None:
@@ -315,8 +386,11 @@ def stored_ack(database: Database, key: str) -> tuple[str, str | None] | None:
 
     """
     with database.session() as session:
-        found = session.execute(select(SlackInboxRow.status, SlackInboxRow.ack_body)
-                                .where(SlackInboxRow.key == key[:KEY_LENGTH])).first()
+        found = session.execute(
+            select(SlackInboxRow.status, SlackInboxRow.ack_body).where(
+                SlackInboxRow.key == key[:KEY_LENGTH]
+            )
+        ).first()
         return (found[0], found[1]) if found is not None else None
 
 
@@ -328,8 +402,9 @@ class Unfinished:
     reply: dict[str, Any] | None
 
 
-def claim_unfinished(database: Database, now: datetime, lease: timedelta,
-                     limit: int = 20) -> tuple[list[Unfinished], int]:
+def claim_unfinished(
+    database: Database, now: datetime, lease: timedelta, limit: int = 20
+) -> tuple[list[Unfinished], int]:
     """Take over rows whose lease ran out: acknowledged, but their worker never finished.
 
     PostgreSQL skips rows another sweeper is claiming (``FOR UPDATE SKIP LOCKED``); SQLite
@@ -346,11 +421,15 @@ def claim_unfinished(database: Database, now: datetime, lease: timedelta,
 
     """
     with database.session() as session:
-        query = (select(SlackInboxRow)
-                 .where(SlackInboxRow.status.in_((PENDING, COMMITTED)),
-                        or_(SlackInboxRow.lease_until.is_(None),
-                            SlackInboxRow.lease_until < now))
-                 .order_by(SlackInboxRow.id).limit(limit))
+        query = (
+            select(SlackInboxRow)
+            .where(
+                SlackInboxRow.status.in_((PENDING, COMMITTED)),
+                or_(SlackInboxRow.lease_until.is_(None), SlackInboxRow.lease_until < now),
+            )
+            .order_by(SlackInboxRow.id)
+            .limit(limit)
+        )
         if not database.is_sqlite:
             query = query.with_for_update(skip_locked=True)
         taken: list[Unfinished] = []
@@ -363,10 +442,22 @@ def claim_unfinished(database: Database, now: datetime, lease: timedelta,
             token = _token()
             row.lease_token, row.lease_until = token, now + lease
             row.attempts += 1
-            taken.append(Unfinished(
-                InboxClaim(row.id, row.key, row.kind, row.workspace_id, token, row.attempts,
-                           row.body or "", row.content_type, row.status),
-                dict(row.reply) if row.reply else None))
+            taken.append(
+                Unfinished(
+                    InboxClaim(
+                        row.id,
+                        row.key,
+                        row.kind,
+                        row.workspace_id,
+                        token,
+                        row.attempts,
+                        row.body or "",
+                        row.content_type,
+                        row.status,
+                    ),
+                    dict(row.reply) if row.reply else None,
+                )
+            )
         return taken, given_up
 
 
@@ -379,8 +470,11 @@ def prune_inbox(database: Database, before: datetime) -> int:
 
     """
     with database.session() as session:
-        result = session.execute(delete(SlackInboxRow).where(
-            SlackInboxRow.status.in_((DONE, FAILED)), SlackInboxRow.received_at < before))
+        result = session.execute(
+            delete(SlackInboxRow).where(
+                SlackInboxRow.status.in_((DONE, FAILED)), SlackInboxRow.received_at < before
+            )
+        )
         return int(getattr(result, "rowcount", 0) or 0)
 
 
@@ -468,8 +562,14 @@ slack_installations = Table(
     Column("is_enterprise_install", Boolean, default=False, nullable=False),
     Column("token_type", String(32)),
     Column("installed_at", DateTime, nullable=False, default=func.now()),
-    Index(f"{INSTALLATIONS_TABLE}_idx", "client_id", "enterprise_id", "team_id", "user_id",
-          "installed_at"),
+    Index(
+        f"{INSTALLATIONS_TABLE}_idx",
+        "client_id",
+        "enterprise_id",
+        "team_id",
+        "user_id",
+        "installed_at",
+    ),
 )
 
 slack_bots = Table(

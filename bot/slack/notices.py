@@ -81,16 +81,34 @@ def render_delivery(kind: str, payload: dict[str, Any]) -> Message:
         blocks += [context(escape(f"Try: {line}")) for line in payload.get("lines", [])[:2]]
         steps = [s for s in payload.get("steps", []) if s]
         if steps and payload.get("deal"):
-            blocks.append({"type": "actions", "block_id": "fixes", "elements": [
-                button(step_label(step), f"{FIX_ACTION}:{i}",
-                       fix_value(str(payload["deal"]), step), primary=i == 0)
-                for i, step in enumerate(steps[:MAX_BUTTONS])]})
+            blocks.append(
+                {
+                    "type": "actions",
+                    "block_id": "fixes",
+                    "elements": [
+                        button(
+                            step_label(step),
+                            f"{FIX_ACTION}:{i}",
+                            fix_value(str(payload["deal"]), step),
+                            primary=i == 0,
+                        )
+                        for i, step in enumerate(steps[:MAX_BUTTONS])
+                    ],
+                }
+            )
         elif steps:
             # No deal to switch to (a team invite: Accept, Decline): plain commands, run
             # for whoever clicks, like any next-step button.
-            blocks.append({"type": "actions", "block_id": "steps", "elements": [
-                button(step_label(step), f"{STEP_ACTION}:{i}", step, primary=i == 0)
-                for i, step in enumerate(steps[:MAX_BUTTONS])]})
+            blocks.append(
+                {
+                    "type": "actions",
+                    "block_id": "steps",
+                    "elements": [
+                        button(step_label(step), f"{STEP_ACTION}:{i}", step, primary=i == 0)
+                        for i, step in enumerate(steps[:MAX_BUTTONS])
+                    ],
+                }
+            )
     blocks = fit(blocks, MAX_NOTICE_BLOCKS)
     validate(blocks)
     # The notification text is parsed like the blocks: escaped the same way, by one function.
@@ -106,15 +124,35 @@ def _brief_blocks(payload: dict[str, Any], people: list[str], *, snooze: bool) -
         step, deal = str(item.get("step") or ""), str(item.get("deal") or "")
         if step.startswith("nudge "):
             # A manager's step: a plain command, it must not switch to the rep's deal.
-            blocks.append({"type": "actions", "elements": [
-                button(_say("slack_notice_nudge", deal=truncate(deal, 30)), f"{STEP_ACTION}:0",
-                       step)]})
+            blocks.append(
+                {
+                    "type": "actions",
+                    "elements": [
+                        button(
+                            _say("slack_notice_nudge", deal=truncate(deal, 30)),
+                            f"{STEP_ACTION}:0",
+                            step,
+                        )
+                    ],
+                }
+            )
         elif step and deal:
             label = f"{step_label(step)} ({truncate(deal, 30)})"
-            blocks.append({"type": "actions", "elements": [
-                button(label, f"{FIX_ACTION}:0", fix_value(deal, step))]})
+            blocks.append(
+                {
+                    "type": "actions",
+                    "elements": [button(label, f"{FIX_ACTION}:0", fix_value(deal, step))],
+                }
+            )
     if snooze:
-        blocks.append({"type": "actions", "block_id": "reminder", "elements": [
-            button(step_label(SNOOZE_STEP), f"{STEP_ACTION}:0", SNOOZE_STEP),
-            button(step_label("remind off"), f"{STEP_ACTION}:1", "remind off")]})
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": "reminder",
+                "elements": [
+                    button(step_label(SNOOZE_STEP), f"{STEP_ACTION}:0", SNOOZE_STEP),
+                    button(step_label("remind off"), f"{STEP_ACTION}:1", "remind off"),
+                ],
+            }
+        )
     return blocks

@@ -73,8 +73,11 @@ def welcome_blocks(lib: PhraseLibrary) -> list[Block]:
     return [
         header(lib.reply("slack_welcome_title")),
         *intro_blocks(lib),
-        {"type": "actions", "block_id": WELCOME_ACTIONS, "elements": [
-            button(step_label("help"), f"{STEP_ACTION}:0", "help")]},
+        {
+            "type": "actions",
+            "block_id": WELCOME_ACTIONS,
+            "elements": [button(step_label("help"), f"{STEP_ACTION}:0", "help")],
+        },
     ]
 
 
@@ -96,14 +99,21 @@ def bare_help(lib: PhraseLibrary) -> Message:
 
     """
     text = lib.reply("slack_bare_help")
-    return Message(escape(" ".join(text.split())), [
-        section(escape(text), block_id="bare_help"),
-        {"type": "actions", "block_id": "next_steps", "elements": [
-            button(step_label("help"), f"{STEP_ACTION}:0", "help", primary=True),
-            button(step_label("status"), f"{STEP_ACTION}:1", "status"),
-            button(lib.reply("slack_log_move_button"), OPEN_FORM_ACTION, MOVE),
-        ]},
-    ])
+    return Message(
+        escape(" ".join(text.split())),
+        [
+            section(escape(text), block_id="bare_help"),
+            {
+                "type": "actions",
+                "block_id": "next_steps",
+                "elements": [
+                    button(step_label("help"), f"{STEP_ACTION}:0", "help", primary=True),
+                    button(step_label("status"), f"{STEP_ACTION}:1", "status"),
+                    button(lib.reply("slack_log_move_button"), OPEN_FORM_ACTION, MOVE),
+                ],
+            },
+        ],
+    )
 
 
 # -- once per user ------------------------------------------------------------------------------
@@ -119,9 +129,13 @@ def claim_welcome(database: Database, workspace_id: str, user_id: str, now: date
     """
     with database.session() as session:
         result = session.execute(
-            insert_or_ignore(SlackWelcomedRow, ["workspace_id", "user_id"],
-                             SlackWelcomedRow.user_id, on_sqlite=database.is_sqlite)
-            .values(workspace_id=workspace_id[:64], user_id=user_id[:64], welcomed_at=now))
+            insert_or_ignore(
+                SlackWelcomedRow,
+                ["workspace_id", "user_id"],
+                SlackWelcomedRow.user_id,
+                on_sqlite=database.is_sqlite,
+            ).values(workspace_id=workspace_id[:64], user_id=user_id[:64], welcomed_at=now)
+        )
         return result.first() is not None
 
 
@@ -135,13 +149,22 @@ def release_welcome(database: Database, workspace_id: str, user_id: str) -> None
 
     """
     with database.session() as session:
-        session.execute(delete(SlackWelcomedRow).where(
-            SlackWelcomedRow.workspace_id == workspace_id[:64],
-            SlackWelcomedRow.user_id == user_id[:64]))
+        session.execute(
+            delete(SlackWelcomedRow).where(
+                SlackWelcomedRow.workspace_id == workspace_id[:64],
+                SlackWelcomedRow.user_id == user_id[:64],
+            )
+        )
 
 
-def welcome_once(client: WebClient, database: Database, lib: PhraseLibrary,
-                 workspace_id: str, user_id: str, now: datetime) -> bool:
+def welcome_once(
+    client: WebClient,
+    database: Database,
+    lib: PhraseLibrary,
+    workspace_id: str,
+    user_id: str,
+    now: datetime,
+) -> bool:
     """Send the welcome DM unless the user has had it; whether it was sent now.
 
     Args:
@@ -169,8 +192,14 @@ def welcome_once(client: WebClient, database: Database, lib: PhraseLibrary,
     return False
 
 
-def with_welcome(database: Database, lib: PhraseLibrary, workspace_id: str, user_id: str,
-                 reply: Message, now: datetime) -> tuple[Message, bool]:
+def with_welcome(
+    database: Database,
+    lib: PhraseLibrary,
+    workspace_id: str,
+    user_id: str,
+    reply: Message,
+    now: datetime,
+) -> tuple[Message, bool]:
     """The reply to a first DM with the welcome on top, and whether it was added.
 
     The caller gives the welcome back (:func:`release_welcome`) if the reply is not

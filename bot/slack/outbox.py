@@ -24,15 +24,22 @@ from flows.replies import Notice
 
 log = logging.getLogger(__name__)
 
+
 def notice_payload(notice: Notice) -> dict[str, Any]:
     """A notice as the outbox's front-neutral JSON (what :mod:`bot.slack.notices` renders)."""
-    return {"text": notice.text, "deal": notice.deal, "gap": notice.gap,
-            "lines": list(notice.lines), "steps": list(notice.next_steps),
-            "people": list(notice.people)}
+    return {
+        "text": notice.text,
+        "deal": notice.deal,
+        "gap": notice.gap,
+        "lines": list(notice.lines),
+        "steps": list(notice.next_steps),
+        "people": list(notice.people),
+    }
 
 
-def queue_notices(session: Session, workspace_id: str, notices: Sequence[Notice],
-                  now: datetime) -> tuple[int, ...]:
+def queue_notices(
+    session: Session, workspace_id: str, notices: Sequence[Notice], now: datetime
+) -> tuple[int, ...]:
     """Queue each notice in the caller's transaction; the ids of the rows newly queued.
 
     A notice queued before (same kind and key) is not queued again, and not returned: it
@@ -45,14 +52,33 @@ def queue_notices(session: Session, workspace_id: str, notices: Sequence[Notice]
         now: the command's time; the notices are due at once and never expire.
 
     """
-    return tuple(queue_deliveries(session, [
-        delivery_values(workspace_id, notice.user_id, notice.kind, notice.key,
-                        notice_payload(notice), due_at=now, expires_at=None, now=now)
-        for notice in notices]))
+    return tuple(
+        queue_deliveries(
+            session,
+            [
+                delivery_values(
+                    workspace_id,
+                    notice.user_id,
+                    notice.kind,
+                    notice.key,
+                    notice_payload(notice),
+                    due_at=now,
+                    expires_at=None,
+                    now=now,
+                )
+                for notice in notices
+            ],
+        )
+    )
 
 
-def send_now(database: Database, api_url: str, token: str | None, ids: Sequence[int],
-             clock: Callable[[], datetime]) -> SendStats | None:
+def send_now(
+    database: Database,
+    api_url: str,
+    token: str | None,
+    ids: Sequence[int],
+    clock: Callable[[], datetime],
+) -> SendStats | None:
     """Send the just-queued rows ``ids`` with the request's bot token; never raises.
 
     A row Slack refuses now stays queued with a retry time, for the background worker.

@@ -16,8 +16,11 @@ from slack_sdk import WebClient
 from bot.slack.client import call
 from flows.commands import resolve, split_line
 
-_TIMEISH = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\btomorrow\b|\btmrw\b|\bnoon\b|"
-                      r"\d\s*(am|pm)\b|\d:\d\d|\bnext week\b|\b\d{1,2}(st|nd|rd|th)\b", re.I)
+_TIMEISH = re.compile(
+    r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\btomorrow\b|\btmrw\b|\bnoon\b|"
+    r"\d\s*(am|pm)\b|\d:\d\d|\bnext week\b|\b\d{1,2}(st|nd|rd|th)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -59,8 +62,9 @@ def look_up(client: WebClient, user_id: str) -> Who:
     answer = call(client, "users.info", user=user_id)
     user = (answer or {}).get("user") or {}
     tz = user.get("tz")
-    return Who(tz=str(tz) if tz else None,
-               is_admin=bool(user.get("is_admin") or user.get("is_owner")))
+    return Who(
+        tz=str(tz) if tz else None, is_admin=bool(user.get("is_admin") or user.get("is_owner"))
+    )
 
 
 def who_for(client: WebClient, user_id: str, line: str) -> Who:

@@ -24,8 +24,9 @@ from flows.practice.session import Session
 PRACTICE_COMMAND = "practice"
 
 
-def new_rehearsal(coach: SlackCoach, workspace_id: str, user_id: str,
-                  turn: SlackTurn) -> str | None:
+def new_rehearsal(
+    coach: SlackCoach, workspace_id: str, user_id: str, turn: SlackTurn
+) -> str | None:
     """The rehearsal ``turn`` started, still without a thread; None for any other turn.
 
     Args:
@@ -38,19 +39,21 @@ def new_rehearsal(coach: SlackCoach, workspace_id: str, user_id: str,
     if not turn.accepted or getattr(turn.outcome, "command", "") != PRACTICE_COMMAND:
         return None
     with coach.database.session() as session:
-        user = session.scalar(select(UserRow).where(
-            UserRow.workspace_id == workspace_id, UserRow.user_id == user_id))
+        user = session.scalar(
+            select(UserRow).where(UserRow.workspace_id == workspace_id, UserRow.user_id == user_id)
+        )
         if user is None:
             return None
-        waiting = [deal for deal in SqlDealSpace(session, user).list_deals(practice=True)
-                   if Session.from_doc(deal.practice).is_open
-                   and not deal.practice.get("thread")]
+        waiting = [
+            deal
+            for deal in SqlDealSpace(session, user).list_deals(practice=True)
+            if Session.from_doc(deal.practice).is_open and not deal.practice.get("thread")
+        ]
     started = waiting[-1].name if waiting else None
     return started if started == getattr(turn.outcome, "deal", None) else None
 
 
-def open_thread(coach: SlackCoach, workspace_id: str, user_id: str, name: str,
-                ts: str) -> bool:
+def open_thread(coach: SlackCoach, workspace_id: str, user_id: str, name: str, ts: str) -> bool:
     """Make the DM message ``ts`` the thread of rehearsal ``name``.
 
     Args:
@@ -62,8 +65,9 @@ def open_thread(coach: SlackCoach, workspace_id: str, user_id: str, name: str,
 
     """
     with coach.database.session() as session:
-        user = session.scalar(select(UserRow).where(
-            UserRow.workspace_id == workspace_id, UserRow.user_id == user_id))
+        user = session.scalar(
+            select(UserRow).where(UserRow.workspace_id == workspace_id, UserRow.user_id == user_id)
+        )
         if user is None:
             return False
         space = SqlDealSpace(session, user)
@@ -78,8 +82,11 @@ def open_thread(coach: SlackCoach, workspace_id: str, user_id: str, name: str,
 def with_thread_hint(coach: SlackCoach, message: Message) -> Message:
     """The reply that starts a rehearsal, telling the rep to play in its thread."""
     hint = context(escape(coach.engine.lib.reply("practice_slack_thread")))
-    return replace(message, blocks=[*message.blocks, hint],
-                   expanded=[*message.expanded, hint] if message.expanded else [])
+    return replace(
+        message,
+        blocks=[*message.blocks, hint],
+        expanded=[*message.expanded, hint] if message.expanded else [],
+    )
 
 
 def rehearsal_thread(body: dict[str, Any]) -> str | None:
@@ -94,8 +101,11 @@ def rehearsal_thread(body: dict[str, Any]) -> str | None:
     """
     container = body.get("container") or {}
     channel = str((body.get("channel") or {}).get("id") or container.get("channel_id") or "")
-    if container.get("type") != "message" or container.get("is_ephemeral") or \
-            not channel.startswith("D"):
+    if (
+        container.get("type") != "message"
+        or container.get("is_ephemeral")
+        or not channel.startswith("D")
+    ):
         return None
     return str(container.get("thread_ts") or container.get("message_ts") or "")
 
@@ -113,8 +123,10 @@ def is_rehearsal(coach: SlackCoach, workspace_id: str, user_id: str, thread: str
     if not thread:
         return False
     with coach.database.session() as session:
-        user = session.scalar(select(UserRow).where(
-            UserRow.workspace_id == workspace_id, UserRow.user_id == user_id))
+        user = session.scalar(
+            select(UserRow).where(UserRow.workspace_id == workspace_id, UserRow.user_id == user_id)
+        )
         return user is not None and any(
             deal.practice.get("thread") == thread
-            for deal in SqlDealSpace(session, user).list_deals(practice=True))
+            for deal in SqlDealSpace(session, user).list_deals(practice=True)
+        )

@@ -72,9 +72,13 @@ class Serving:
                 handed += inbox.hand_back()
         except Exception:  # the leases run out on their own; say so and go on stopping
             log.exception("handing back the leases failed; they expire on their own")
-        log.info("stopped: %s, %d lease(s) handed back",
-                 "every request finished" if not unfinished
-                 else f"{unfinished} request(s) still running", handed)
+        log.info(
+            "stopped: %s, %d lease(s) handed back",
+            "every request finished"
+            if not unfinished
+            else f"{unfinished} request(s) still running",
+            handed,
+        )
         # Listeners still at work (a Home refresh after a reply) may finish in what is left.
         self.app.listener_runner.listener_executor.shutdown(wait=False)
         self.database.dispose()

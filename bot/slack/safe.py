@@ -114,8 +114,11 @@ def guard(payload: Any) -> Any:
     found: list[str] = []
     safe = _guard(payload, found, parsed=False)
     if found:
-        log.warning("escaped %d control sequence(s) a builder left in %s", len(found),
-                    ", ".join(sorted(set(found))))
+        log.warning(
+            "escaped %d control sequence(s) a builder left in %s",
+            len(found),
+            ", ".join(sorted(set(found))),
+        )
     return safe
 
 
@@ -129,8 +132,9 @@ def _guard(node: Any, found: list[str], *, parsed: bool, key: str = "") -> Any:
             if kind == "plain_text" or name in ("value", "private_metadata", "metadata"):
                 out[name] = value  # never parsed, shown (or kept) as typed
             elif name == "errors" and isinstance(value, Mapping):
-                out[name] = {k: _guard(v, found, parsed=True, key="errors")
-                             for k, v in value.items()}
+                out[name] = {
+                    k: _guard(v, found, parsed=True, key="errors") for k, v in value.items()
+                }
             else:
                 out[name] = _guard(value, found, parsed=name in _PARSED_KEYS, key=name)
         return out

@@ -56,8 +56,12 @@ def sender_client(api_url: str, token: str | None) -> WebClient:
         token: the bot token.
 
     """
-    return WebClient(token=token, base_url=api_url, timeout=TIMEOUT_SECONDS,
-                     retry_handlers=[RateLimitRetry(max_retry_count=3)])
+    return WebClient(
+        token=token,
+        base_url=api_url,
+        timeout=TIMEOUT_SECONDS,
+        retry_handlers=[RateLimitRetry(max_retry_count=3)],
+    )
 
 
 @dataclass
@@ -83,8 +87,13 @@ class Sender:
     goes straight back to the outbox; :meth:`hand_back` returns the ones still in flight.
     """
 
-    def __init__(self, database: Database, clients: ClientFor, clock: Callable[[], datetime],
-                 stop: threading.Event | None = None):
+    def __init__(
+        self,
+        database: Database,
+        clients: ClientFor,
+        clock: Callable[[], datetime],
+        stop: threading.Event | None = None,
+    ):
         self.database = database
         self.clients = clients
         self.clock = clock
@@ -135,8 +144,7 @@ class Sender:
             # An earlier attempt may have posted it: look before posting again.
             channel = channel or self._open_dm(client, item.user_id)
             if channel is None:
-                self._retry(item, None, "could not open the DM to check for an earlier post",
-                            stats)
+                self._retry(item, None, "could not open the DM to check for an earlier post", stats)
                 return
             found = self._already_posted(client, channel, item)
             if found is None:
@@ -149,17 +157,21 @@ class Sender:
         message = guard(render_delivery(item.kind, item.payload).payload())
         try:
             answer = client.chat_postMessage(
-                channel=channel or item.user_id, text=message["text"], blocks=message["blocks"],
-                metadata={"event_type": METADATA_EVENT,
-                          "event_payload": {"delivery_id": item.id}},
-                unfurl_links=False, unfurl_media=False)
+                channel=channel or item.user_id,
+                text=message["text"],
+                blocks=message["blocks"],
+                metadata={"event_type": METADATA_EVENT, "event_payload": {"delivery_id": item.id}},
+                unfurl_links=False,
+                unfurl_media=False,
+            )
         except SlackApiError as exc:
             status = exc.response.status_code
             error = str(exc.response.get("error") or f"HTTP {status}")
             if status == 429 or status >= 500:
                 # Slack still says wait: the row comes back no sooner than it asked.
-                wait = retry_after(getattr(exc.response, "headers", None)) if status == 429 \
-                    else None
+                wait = (
+                    retry_after(getattr(exc.response, "headers", None)) if status == 429 else None
+                )
                 self._retry(item, channel, error, stats, at_least=wait)
             else:
                 self._finish(item, channel, None, error, stats)
@@ -167,8 +179,9 @@ class Sender:
         except (SlackClientError, OSError) as exc:
             self._retry(item, channel, f"connection: {exc}", stats)
             return
-        self._finish(item, str(answer.get("channel") or channel), str(answer.get("ts")), None,
-                     stats)
+        self._finish(
+            item, str(answer.get("channel") or channel), str(answer.get("ts")), None, stats
+        )
 
     # -- helpers -------------------------------------------------------------------------
     def _open_dm(self, client: WebClient, user_id: str) -> str | None:
@@ -187,8 +200,9 @@ class Sender:
         not filtered by our clock, which need not agree with Slack's (replays use ``--now``).
         """
         try:
-            answer = client.conversations_history(channel=channel, limit=HISTORY_PAGE,
-                                                  include_all_metadata=True)
+            answer = client.conversations_history(
+                channel=channel, limit=HISTORY_PAGE, include_all_metadata=True
+            )
         except (SlackApiError, SlackClientError, OSError) as exc:
             log.warning("conversations.history for %s failed: %s", channel, exc)
             return None
@@ -197,34 +211,57 @@ class Sender:
                 return str(message.get("ts"))
         return ""
 
-    def _retry(self, item: Outgoing, channel: str | None, error: str,
-               stats: SendStats, *, at_least: int | None = None) -> None:
+    def _retry(
+        self,
+        item: Outgoing,
+        channel: str | None,
+        error: str,
+        stats: SendStats,
+        *,
+        at_least: int | None = None,
+    ) -> None:
         now = self.clock()
         wait = min(BACKOFF_BASE * (2 ** (item.attempts - 1)), BACKOFF_MAX)
         if at_least:
             wait = min(max(wait, timedelta(seconds=at_least)), BACKOFF_MAX)
-        log.warning("delivery %s to %s: %s; retrying in %ss", item.id, item.user_id, error,
-                    int(wait.total_seconds()))
+        log.warning(
+            "delivery %s to %s: %s; retrying in %ss",
+            item.id,
+            item.user_id,
+            error,
+            int(wait.total_seconds()),
+        )
         stats.add("retried")
-        finish_delivery(self.database, item, now, channel=channel, ts=None, error=error,
-                        retry_at=now + wait)
+        finish_delivery(
+            self.database, item, now, channel=channel, ts=None, error=error, retry_at=now + wait
+        )
 
-    def _finish(self, item: Outgoing, channel: str | None, ts: str | None,
-                error: str | None, stats: SendStats) -> None:
+    def _finish(
+        self,
+        item: Outgoing,
+        channel: str | None,
+        ts: str | None,
+        error: str | None,
+        stats: SendStats,
+    ) -> None:
         if ts is None:
             log.error("delivery %s to %s failed: %s", item.id, item.user_id, error)
             stats.add("failed")
         elif error is None:
             stats.add("sent")
-        if not finish_delivery(self.database, item, self.clock(), channel=channel, ts=ts,
-                               error=error):
-            log.warning("delivery %s: the lease passed to another worker before it was "
-                        "recorded; that worker checks the DM before posting", item.id)
+        if not finish_delivery(
+            self.database, item, self.clock(), channel=channel, ts=ts, error=error
+        ):
+            log.warning(
+                "delivery %s: the lease passed to another worker before it was "
+                "recorded; that worker checks the DM before posting",
+                item.id,
+            )
 
 
 def _is_ours(message: dict[str, Any], delivery_id: int) -> bool:
     metadata = message.get("metadata") or {}
     payload = metadata.get("event_payload") or {}
-    return bool(metadata.get("event_type") == METADATA_EVENT
-                and payload.get("delivery_id") == delivery_id)
-
+    return bool(
+        metadata.get("event_type") == METADATA_EVENT and payload.get("delivery_id") == delivery_id
+    )

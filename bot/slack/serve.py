@@ -62,20 +62,28 @@ def wsgi_application(app: App, database: Database | None = None) -> WsgiApp:
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in (
-                "GET", "HEAD"):
+            "GET",
+            "HEAD",
+        ):
             healthy = _database_answers(database)
             body = b"ok\n" if healthy else b"database unavailable\n"
-            start_response("200 OK" if healthy else "503 Service Unavailable",
-                           [("Content-Type", "text/plain; charset=utf-8"),
-                            ("Content-Length", str(len(body))),
-                            ("Cache-Control", "no-store")])
+            start_response(
+                "200 OK" if healthy else "503 Service Unavailable",
+                [
+                    ("Content-Type", "text/plain; charset=utf-8"),
+                    ("Content-Length", str(len(body))),
+                    ("Cache-Control", "no-store"),
+                ],
+            )
             return [body]
         refusal = _refusal(environ)
         if refusal is not None:
             status, text = refusal
             body = text.encode()
-            start_response(status, [("Content-Type", "text/plain; charset=utf-8"),
-                                    ("Content-Length", str(len(body)))])
+            start_response(
+                status,
+                [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))],
+            )
             return [body]
         return bolt(environ, start_response)
 
@@ -120,11 +128,15 @@ def _request_handler(app: App) -> Any:
     class Handler(SlackRequestHandler):
         def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
             raw = request.get_body()
-            bolt_request = BoltRequest(body=raw, query=request.query_string,
-                                       headers=request.get_headers())
-            if (not bolt_request.body and "payload" in raw
-                    and bolt_request.content_type != "application/json"
-                    and not raw.startswith("{")):
+            bolt_request = BoltRequest(
+                body=raw, query=request.query_string, headers=request.get_headers()
+            )
+            if (
+                not bolt_request.body
+                and "payload" in raw
+                and bolt_request.content_type != "application/json"
+                and not raw.startswith("{")
+            ):
                 form = dict(parse_qsl(raw, keep_blank_values=True))
                 if "payload" not in form:
                     bolt_request.body = form
@@ -293,11 +305,18 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         parser: the ``serve`` sub-parser.
 
     """
-    parser.add_argument("--db", metavar="URL",
-                        help="database URL or SQLite file (default: DATABASE_URL, "
-                        "else a file in your data directory)")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or DEFAULT_PORT),
-                        help="HTTP port when not in Socket Mode (default: PORT, else 3000)")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL or SQLite file (default: DATABASE_URL, "
+        "else a file in your data directory)",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("PORT") or DEFAULT_PORT),
+        help="HTTP port when not in Socket Mode (default: PORT, else 3000)",
+    )
     parser.add_argument("--host", default="0.0.0.0", help="HTTP address to bind (default: all)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker")
@@ -312,7 +331,8 @@ def main(argv: list[str] | None = None) -> int:
     """
     parser = argparse.ArgumentParser(
         prog="dealcoach serve",
-        description="Run the Slack app: Socket Mode with SLACK_APP_TOKEN, else HTTP.")
+        description="Run the Slack app: Socket Mode with SLACK_APP_TOKEN, else HTTP.",
+    )
     add_serve_arguments(parser)
     from bot.logs import configure
 

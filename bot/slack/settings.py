@@ -28,8 +28,15 @@ DEFAULT_API_URL = "https://slack.com/api/"
 # files:read downloads a sheet shared in the DM (url_private_download, no Web API method);
 # files:write uploads the frontier chart; im:write opens the DM a /deal analyze chart goes to
 # (and the DM a nudge or reminder goes to); users:read reads a user's time zone and admin flag.
-BOT_SCOPES = ("commands", "chat:write", "im:history", "files:read", "files:write", "im:write",
-              "users:read")
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "im:history",
+    "files:read",
+    "files:write",
+    "im:write",
+    "users:read",
+)
 # The scope each Web API method the app calls needs (None: the bot token alone will do).
 METHOD_SCOPES: dict[str, str | None] = {
     "auth.test": None,
@@ -74,8 +81,9 @@ class SlackSettings:
         return self.client_id is not None
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, *,
-                 serving: bool = True) -> SlackSettings:
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, serving: bool = True
+    ) -> SlackSettings:
         """Read and check the ``SLACK_*`` variables.
 
         Args:

@@ -74,8 +74,9 @@ class SheetRefused(Exception):
         self.code = code
 
 
-def fetch_sheet(files: Sequence[Mapping[str, Any]], token: str | None,
-                api_url: str) -> tuple[str, bytes]:
+def fetch_sheet(
+    files: Sequence[Mapping[str, Any]], token: str | None, api_url: str
+) -> tuple[str, bytes]:
     """The one shared sheet's name and contents, downloaded with the bot token.
 
     Args:
@@ -166,8 +167,9 @@ def download(url: str, token: str, api_url: str, name: str) -> bytes:
 
 
 def _too_large(name: str) -> SheetRefused:
-    return SheetRefused("sheet_too_large", _say("slack_sheet_too_large", name=name,
-                                                limit=MAX_SHEET_BYTES // 1024))
+    return SheetRefused(
+        "sheet_too_large", _say("slack_sheet_too_large", name=name, limit=MAX_SHEET_BYTES // 1024)
+    )
 
 
 def _say(key: str, /, **values: Any) -> str:
@@ -198,13 +200,26 @@ def check_size(sheet: Sheet) -> None:
     """
     widest = max(sheet.issues, key=lambda issue: len(issue.options))
     if len(sheet.issues) > MAX_ISSUES:
-        raise SheetRefused("sheet_too_large", _say(
-            "slack_sheet_too_many_issues", sheet=sheet.source, count=len(sheet.issues),
-            limit=MAX_ISSUES))
+        raise SheetRefused(
+            "sheet_too_large",
+            _say(
+                "slack_sheet_too_many_issues",
+                sheet=sheet.source,
+                count=len(sheet.issues),
+                limit=MAX_ISSUES,
+            ),
+        )
     if len(widest.options) > MAX_OPTIONS:
-        raise SheetRefused("sheet_too_large", _say(
-            "slack_sheet_too_many_options", sheet=sheet.source, issue=repr(widest.name),
-            count=len(widest.options), limit=MAX_OPTIONS))
+        raise SheetRefused(
+            "sheet_too_large",
+            _say(
+                "slack_sheet_too_many_options",
+                sheet=sheet.source,
+                issue=repr(widest.name),
+                count=len(widest.options),
+                limit=MAX_OPTIONS,
+            ),
+        )
 
 
 def option_lines(sheet: Sheet) -> list[tuple[str, str]]:
@@ -223,17 +238,29 @@ def option_lines(sheet: Sheet) -> list[tuple[str, str]]:
         for option in issue.options:
             for text in (issue.name, option.label):
                 if _SCORE_LIKE.search(text):
-                    raise SheetRefused("bad_sheet", _say("slack_sheet_score_like",
-                                                         text=repr(text), sheet=sheet.source))
-            lines.append((f"{issue.name} {option.label}",
-                          f"option {shlex.quote(issue.name)} {shlex.quote(option.label)} "
-                          f"us={option.us} them={option.them}"))
+                    raise SheetRefused(
+                        "bad_sheet",
+                        _say("slack_sheet_score_like", text=repr(text), sheet=sheet.source),
+                    )
+            lines.append(
+                (
+                    f"{issue.name} {option.label}",
+                    f"option {shlex.quote(issue.name)} {shlex.quote(option.label)} "
+                    f"us={option.us} them={option.them}",
+                )
+            )
     return lines
 
 
-def upload_chart(client: WebClient, channel: str, report: AnalysisReport,
-                 walkaway: Fraction | None = None, *, offers: OfferPath | None = None,
-                 thread_ts: str | None = None) -> bool:
+def upload_chart(
+    client: WebClient,
+    channel: str,
+    report: AnalysisReport,
+    walkaway: Fraction | None = None,
+    *,
+    offers: OfferPath | None = None,
+    thread_ts: str | None = None,
+) -> bool:
     """Draw the frontier chart and upload it to a channel with its alt text; a failure is logged.
 
     Uses slack_sdk's ``files_upload_v2``: files.getUploadURLExternal (with the chart's
@@ -261,17 +288,23 @@ def upload_chart(client: WebClient, channel: str, report: AnalysisReport,
         log.exception("drawing the frontier chart of %s failed", report.sheet.source)
         return False
     try:
-        client.files_upload_v2(channel=channel, file=chart.png, filename=CHART_FILENAME,
-                               title=f"{report.sheet.source}: efficient frontier",
-                               alt_txt=chart.alt_text, thread_ts=thread_ts)
+        client.files_upload_v2(
+            channel=channel,
+            file=chart.png,
+            filename=CHART_FILENAME,
+            title=f"{report.sheet.source}: efficient frontier",
+            alt_txt=chart.alt_text,
+            thread_ts=thread_ts,
+        )
     except (SlackApiError, SlackClientError, OSError) as exc:
         log.error("uploading the frontier chart to %s failed: %s", channel, exc)
         return False
     return True
 
 
-def send_deal_chart(client: WebClient, user: str, turn: SlackTurn,
-                    dm_channel: str | None = None) -> bool:
+def send_deal_chart(
+    client: WebClient, user: str, turn: SlackTurn, dm_channel: str | None = None
+) -> bool:
     """After ``analyze``, upload the chart of the deal's scoring sheet to the user's DM.
 
     The chart is drawn from the analysis the engine's reply carries
@@ -300,8 +333,13 @@ def send_deal_chart(client: WebClient, user: str, turn: SlackTurn,
     return channel is not None and upload_chart(client, channel, report, walkaway)
 
 
-def send_practice_chart(client: WebClient, user: str, turn: SlackTurn,
-                        dm_channel: str | None = None, thread_ts: str | None = None) -> bool:
+def send_practice_chart(
+    client: WebClient,
+    user: str,
+    turn: SlackTurn,
+    dm_channel: str | None = None,
+    thread_ts: str | None = None,
+) -> bool:
     """After a rehearsal's debrief, share its chart (the path of offers) where it was played.
 
     Args:
@@ -320,8 +358,13 @@ def send_practice_chart(client: WebClient, user: str, turn: SlackTurn,
         return False
     channel = dm_channel or _open_dm(client, user)
     return channel is not None and upload_chart(
-        client, channel, analysis.report, analysis.points_walkaway, offers=analysis.offers,
-        thread_ts=thread_ts or None)
+        client,
+        channel,
+        analysis.report,
+        analysis.points_walkaway,
+        offers=analysis.offers,
+        thread_ts=thread_ts or None,
+    )
 
 
 def _open_dm(client: WebClient, user: str) -> str | None:

@@ -93,8 +93,9 @@ class SocketModeLink:
         sdk_logger = logging.getLogger(SDK_LOGGER)
         self._attempt_filter = _Attempt()
         sdk_logger.addFilter(self._attempt_filter)
-        self.handler = SocketModeHandler(app, app_token=app_token, logger=sdk_logger,
-                                         auto_reconnect_enabled=False)
+        self.handler = SocketModeHandler(
+            app, app_token=app_token, logger=sdk_logger, auto_reconnect_enabled=False
+        )
         self.client = self.handler.client
         self._errors: list[BaseException] = []
         self.client.on_error_listeners.append(self._errors.append)
@@ -139,12 +140,15 @@ class SocketModeLink:
     def failed(self, attempt: int, reason: str) -> None:
         """Log failed attempt number ``attempt`` in one line, then wait before the next."""
         wait = backoff(attempt)
-        log.warning("Socket Mode: could not connect to Slack (attempt %d): %s; "
-                    "next attempt in %.0f s", attempt, reason, wait)
+        log.warning(
+            "Socket Mode: could not connect to Slack (attempt %d): %s; next attempt in %.0f s",
+            attempt,
+            reason,
+            wait,
+        )
         self.stop.wait(wait)
 
-    def run(self, on_connected: Callable[[int], None] | None = None, *,
-            failed: int = 0) -> None:
+    def run(self, on_connected: Callable[[int], None] | None = None, *, failed: int = 0) -> None:
         """Keep the connection up until :attr:`stop` is set.
 
         Args:
@@ -183,13 +187,15 @@ class SocketModeLink:
         while not client.message_queue.empty():
             dropped += client.message_queue.get_nowait() is not None
         if dropped:
-            log.info("Socket Mode: %d message(s) left unacknowledged; Slack delivers them again",
-                     dropped)
+            log.info(
+                "Socket Mode: %d message(s) left unacknowledged; Slack delivers them again", dropped
+            )
         client.message_workers.shutdown(wait=True)  # their acks still go out
         # The SDK's close waits for its reader to time out (seconds): do not wait for it,
         # the process closes the socket at exit anyway.
-        closing = threading.Thread(target=self.handler.close, name="dealcoach-socket-close",
-                                   daemon=True)
+        closing = threading.Thread(
+            target=self.handler.close, name="dealcoach-socket-close", daemon=True
+        )
         closing.start()
         closing.join(CLOSE_WAIT)
 
@@ -219,17 +225,23 @@ def run_socket_mode(settings: SlackSettings, service: CoachService) -> int:
         link.close()
         signals.restore()
         service.database.dispose()
-        print(f"dealcoach: Slack refused SLACK_APP_TOKEN ({exc.error}): it needs the "
-              "connections:write scope and Socket Mode turned on.", file=sys.stderr)
+        print(
+            f"dealcoach: Slack refused SLACK_APP_TOKEN ({exc.error}): it needs the "
+            "connections:write scope and Socket Mode turned on.",
+            file=sys.stderr,
+        )
         return 2
-    serving = Serving(start_sweeper(app), service.database,
-                      start_in_background(settings, service.database))
+    serving = Serving(
+        start_sweeper(app), service.database, start_in_background(settings, service.database)
+    )
 
     def connected(attempts: int) -> None:
         if not link.announced:
             link.announced = True
-            log.info("dealcoach is connected to Slack over Socket Mode%s. SIGTERM or Ctrl-C "
-                     "stops it.", "" if attempts == 1 else f" (attempt {attempts})")
+            log.info(
+                "dealcoach is connected to Slack over Socket Mode%s. SIGTERM or Ctrl-C stops it.",
+                "" if attempts == 1 else f" (attempt {attempts})",
+            )
         else:
             log.info("Socket Mode: reconnected to Slack (attempt %d)", attempts)
 

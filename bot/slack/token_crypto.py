@@ -104,10 +104,14 @@ class EncryptedToken(TypeDecorator[str]):
             raise TokenKeyError(_WRONG_KEY) from None
 
 
-_WRONG_KEY = (f"{SECRET_KEY_VARIABLE} does not decrypt the installed Slack tokens: set the key "
-              "they were encrypted with (or reinstall the app in each workspace).")
-_NO_KEY = (f"the installed Slack tokens are encrypted but {SECRET_KEY_VARIABLE} is not set: "
-           "set the key they were encrypted with.")
+_WRONG_KEY = (
+    f"{SECRET_KEY_VARIABLE} does not decrypt the installed Slack tokens: set the key "
+    "they were encrypted with (or reinstall the app in each workspace)."
+)
+_NO_KEY = (
+    f"the installed Slack tokens are encrypted but {SECRET_KEY_VARIABLE} is not set: "
+    "set the key they were encrypted with."
+)
 
 
 class EncryptedInstallationStore(SQLAlchemyInstallationStore):
@@ -121,31 +125,48 @@ class EncryptedInstallationStore(SQLAlchemyInstallationStore):
                     column = table.c[name]
                     column.type = EncryptedToken(cipher, getattr(column.type, "length", None))
 
-    def find_bot(self, *, enterprise_id: str | None, team_id: str | None,
-                 is_enterprise_install: bool | None = False) -> Bot | None:
+    def find_bot(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        is_enterprise_install: bool | None = False,
+    ) -> Bot | None:
         """The workspace's bot; None (logged) when its token does not decrypt."""
         try:
-            return super().find_bot(enterprise_id=enterprise_id, team_id=team_id,
-                                    is_enterprise_install=is_enterprise_install)
+            return super().find_bot(
+                enterprise_id=enterprise_id,
+                team_id=team_id,
+                is_enterprise_install=is_enterprise_install,
+            )
         except TokenKeyError as exc:
             log.error("the bot token of %s cannot be read: %s", team_id, exc)
             return None
 
-    def find_installation(self, *, enterprise_id: str | None, team_id: str | None,
-                          user_id: str | None = None,
-                          is_enterprise_install: bool | None = False) -> Installation | None:
+    def find_installation(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None = None,
+        is_enterprise_install: bool | None = False,
+    ) -> Installation | None:
         """The workspace's installation; None (logged) when its tokens do not decrypt."""
         try:
             return super().find_installation(
-                enterprise_id=enterprise_id, team_id=team_id, user_id=user_id,
-                is_enterprise_install=is_enterprise_install)
+                enterprise_id=enterprise_id,
+                team_id=team_id,
+                user_id=user_id,
+                is_enterprise_install=is_enterprise_install,
+            )
         except TokenKeyError as exc:
             log.error("the installation of %s cannot be read: %s", team_id, exc)
             return None
 
 
-def _stored_tokens(conn: Connection, tables: tuple[Table, ...]) -> Iterator[
-        tuple[Table, str, Any, str]]:
+def _stored_tokens(
+    conn: Connection, tables: tuple[Table, ...]
+) -> Iterator[tuple[Table, str, Any, str]]:
     """Every non-null stored token: (table, column, row id, raw value)."""
     for table in tables:
         columns = [table.c[name] for name in TOKEN_COLUMNS if name in table.c]
@@ -178,11 +199,16 @@ def check_stored_tokens(engine: Engine, cipher: Fernet | None) -> int:
     """
     plain = _count_plain(engine, cipher)
     if cipher is None:
-        log.warning("%s is not set: installed Slack tokens are stored in plain text.",
-                    SECRET_KEY_VARIABLE)
+        log.warning(
+            "%s is not set: installed Slack tokens are stored in plain text.", SECRET_KEY_VARIABLE
+        )
     elif plain:
-        log.warning("%d installed Slack token(s) stored before %s was set are still in plain "
-                    "text: run `dealcoach db encrypt-tokens`.", plain, SECRET_KEY_VARIABLE)
+        log.warning(
+            "%d installed Slack token(s) stored before %s was set are still in plain "
+            "text: run `dealcoach db encrypt-tokens`.",
+            plain,
+            SECRET_KEY_VARIABLE,
+        )
     return plain
 
 

@@ -66,8 +66,13 @@ class ReminderWorker:
     being sent; :meth:`hand_back` then returns whatever is still claimed.
     """
 
-    def __init__(self, database: Database, clients: ClientFor,
-                 clock: Callable[[], datetime], stop: threading.Event | None = None):
+    def __init__(
+        self,
+        database: Database,
+        clients: ClientFor,
+        clock: Callable[[], datetime],
+        stop: threading.Event | None = None,
+    ):
         self.database = database
         self.clock = clock
         self.stop = stop or threading.Event()
@@ -116,9 +121,13 @@ class ReminderWorker:
 
         now = self.clock()
         with self.database.session() as session:
-            soonest = session.scalar(select(func.min(DeliveryRow.due_at)).where(
-                DeliveryRow.status == PENDING, DeliveryRow.due_at > now,
-                DeliveryRow.due_at <= now + ONCE_RETRY_WINDOW))
+            soonest = session.scalar(
+                select(func.min(DeliveryRow.due_at)).where(
+                    DeliveryRow.status == PENDING,
+                    DeliveryRow.due_at > now,
+                    DeliveryRow.due_at <= now + ONCE_RETRY_WINDOW,
+                )
+            )
         if soonest is None:
             return None
         return max(0.0, ((utc(soonest) or now) - now).total_seconds()) + 0.05
@@ -156,10 +165,10 @@ class Background:
 
 def start_in_background(settings: SlackSettings, database: Database) -> Background:
     """Run a worker on a daemon thread (inside ``dealcoach serve``); stop it through the result."""
-    worker = ReminderWorker(database, workspace_clients(settings, database),
-                            lambda: datetime.now(UTC))
-    thread = threading.Thread(target=worker.run_forever, name="dealcoach-reminders",
-                              daemon=True)
+    worker = ReminderWorker(
+        database, workspace_clients(settings, database), lambda: datetime.now(UTC)
+    )
+    thread = threading.Thread(target=worker.run_forever, name="dealcoach-reminders", daemon=True)
     thread.start()
     return Background(worker, thread)
 
@@ -169,8 +178,9 @@ def parse_now(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"--now wants an ISO time like 2026-12-01T08:00:00+00:00, not "
-                         f"{text!r}") from None
+        raise ValueError(
+            f"--now wants an ISO time like 2026-12-01T08:00:00+00:00, not {text!r}"
+        ) from None
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
@@ -227,17 +237,21 @@ def run_remind(args: argparse.Namespace) -> int:
         thread.join(grace_seconds())
         handed = worker.hand_back()
         if signals.received:
-            log.info("reminder worker stopped on %s; %d lease(s) handed back",
-                     signals.received, handed)
+            log.info(
+                "reminder worker stopped on %s; %d lease(s) handed back", signals.received, handed
+            )
     finally:
         signals.restore()
     if failure:
         raise failure[0]
     if once:
         tick = outcome[0] if outcome else Tick()
-        print(f"planned {tick.planned.claimed} reminder(s), queued {tick.planned.queued}, "
-              f"sent {tick.sent.sent}, failed {tick.sent.failed}, "
-              f"retrying {tick.sent.retried}", file=sys.stderr)
+        print(
+            f"planned {tick.planned.claimed} reminder(s), queued {tick.planned.queued}, "
+            f"sent {tick.sent.sent}, failed {tick.sent.failed}, "
+            f"retrying {tick.sent.retried}",
+            file=sys.stderr,
+        )
     if thread.is_alive():
         leave(0)  # stuck in a call to Slack: its message was handed back already
     service.database.dispose()

@@ -55,11 +55,18 @@ def installation_store(settings: SlackSettings, engine: Engine) -> SQLAlchemyIns
     check_stored_tokens(engine, cipher)
     if cipher is None:
         return SQLAlchemyInstallationStore(
-            client_id=settings.client_id, engine=engine, bots_table_name=BOTS_TABLE,
-            installations_table_name=INSTALLATIONS_TABLE)
+            client_id=settings.client_id,
+            engine=engine,
+            bots_table_name=BOTS_TABLE,
+            installations_table_name=INSTALLATIONS_TABLE,
+        )
     return EncryptedInstallationStore(
-        cipher=cipher, client_id=settings.client_id, engine=engine,
-        bots_table_name=BOTS_TABLE, installations_table_name=INSTALLATIONS_TABLE)
+        cipher=cipher,
+        client_id=settings.client_id,
+        engine=engine,
+        bots_table_name=BOTS_TABLE,
+        installations_table_name=INSTALLATIONS_TABLE,
+    )
 
 
 def workspace_clients(settings: SlackSettings, database: Database) -> ClientFor:
@@ -80,8 +87,11 @@ def workspace_clients(settings: SlackSettings, database: Database) -> ClientFor:
 
     assert settings.client_id is not None and settings.client_secret is not None
     store = installation_store(settings, database.engine)
-    rotator = TokenRotator(client_id=settings.client_id, client_secret=settings.client_secret,
-                           client=WebClient(base_url=settings.api_url))
+    rotator = TokenRotator(
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        client=WebClient(base_url=settings.api_url),
+    )
 
     def client_for(workspace_id: str) -> WebClient | None:
         bot = store.find_bot(enterprise_id=None, team_id=workspace_id)
@@ -90,7 +100,8 @@ def workspace_clients(settings: SlackSettings, database: Database) -> ClientFor:
         if bot.bot_refresh_token:
             try:
                 rotated = rotator.perform_bot_token_rotation(
-                    bot=bot, minutes_before_expiration=TOKEN_ROTATION_MINUTES)
+                    bot=bot, minutes_before_expiration=TOKEN_ROTATION_MINUTES
+                )
             except (SlackApiError, SlackClientError, OSError) as exc:
                 log.error("rotating the token of %s failed: %s", workspace_id, exc)
                 return None

@@ -100,8 +100,11 @@ class Database:
         if self.is_sqlite:
             if url not in ("sqlite://", "sqlite:///:memory:"):
                 _ensure_parent(url)
-            kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False,
-                                      "factory": _writer_connection(self)}
+            kwargs["connect_args"] = {
+                "timeout": 30,
+                "check_same_thread": False,
+                "factory": _writer_connection(self),
+            }
         else:
             kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=10)
         self.engine: Engine = create_engine(url, **kwargs)
@@ -154,7 +157,8 @@ class Database:
         if self.is_newer_than_code():
             raise SettingsError(
                 f"This database is at schema {self.current_revision()}, newer than this "
-                f"version of dealcoach knows ({SCHEMA_HEAD}): upgrade dealcoach instead.")
+                f"version of dealcoach knows ({SCHEMA_HEAD}): upgrade dealcoach instead."
+            )
         config = _alembic_config(self.url)
         with self.engine.begin() as conn:
             config.attributes["connection"] = conn
@@ -200,7 +204,10 @@ class Database:
             _reading.depth -= 1
 
     def for_user(
-        self, workspace_id: str, user_id: str, work: Callable[[Session, UserRow], tuple[T, bool]],
+        self,
+        workspace_id: str,
+        user_id: str,
+        work: Callable[[Session, UserRow], tuple[T, bool]],
         now: datetime,
     ) -> T:
         """Run ``work`` in one transaction holding the user's row lock.
@@ -232,8 +239,9 @@ class Database:
                 session.close()
         raise StorageUnavailable(str(last_error)) from last_error
 
-    def _lock_user(self, session: Session, workspace_id: str, user_id: str,
-                   now: datetime) -> UserRow:
+    def _lock_user(
+        self, session: Session, workspace_id: str, user_id: str, now: datetime
+    ) -> UserRow:
         query = (
             select(UserRow)
             .where(UserRow.workspace_id == workspace_id, UserRow.user_id == user_id)
@@ -244,9 +252,10 @@ class Database:
             return user
         # First command from this person: create the row, tolerating a concurrent twin.
         session.execute(
-            insert_or_ignore(UserRow, ["workspace_id", "user_id"], UserRow.id,
-                             on_sqlite=self.is_sqlite)
-            .values(workspace_id=workspace_id, user_id=user_id, created_at=now))
+            insert_or_ignore(
+                UserRow, ["workspace_id", "user_id"], UserRow.id, on_sqlite=self.is_sqlite
+            ).values(workspace_id=workspace_id, user_id=user_id, created_at=now)
+        )
         user = session.scalar(query)
         assert user is not None
         return user
@@ -289,11 +298,12 @@ class Database:
                 raise DatabaseFileChanged(self.file_error)
             unwritable = self._unwritable()
             if unwritable:
-                message = (f"The database file {unwritable[0]} cannot be written (read-only "
-                           "or immutable), so nothing was saved. Make it writable again.")
+                message = (
+                    f"The database file {unwritable[0]} cannot be written (read-only "
+                    "or immutable), so nothing was saved. Make it writable again."
+                )
                 log.error("database file guard: %s", message)
-                raise DatabaseFileChanged(message,
-                                          unsafe_to_close=unwritable[-1] != self.path)
+                raise DatabaseFileChanged(message, unsafe_to_close=unwritable[-1] != self.path)
             return
         raise DatabaseFileChanged(self.file_error)
 
@@ -302,25 +312,32 @@ class Database:
         try:
             stat = self.path.stat()
         except FileNotFoundError:
-            return (f"The database file {self.path} was removed while dealcoach was "
-                    "running, so nothing more can be saved. Restore it, or restart "
-                    "dealcoach to start a new one.")
+            return (
+                f"The database file {self.path} was removed while dealcoach was "
+                "running, so nothing more can be saved. Restore it, or restart "
+                "dealcoach to start a new one."
+            )
         except OSError as exc:
             return f"The database file {self.path} cannot be read: {exc.strerror}."
         now = (stat.st_dev, stat.st_ino)
         opened = info.get("dealcoach_file_id")
         if now != self._file_id or (opened is not None and now != opened):
-            return (f"The database file {self.path} was replaced while dealcoach was "
-                    "running, so nothing more is saved to it. Restart dealcoach to use "
-                    "the new file.")
+            return (
+                f"The database file {self.path} was replaced while dealcoach was "
+                "running, so nothing more is saved to it. Restart dealcoach to use "
+                "the new file."
+            )
         return None
 
     def _unwritable(self) -> list[Path]:
         """Which of the database file, its WAL and its shared-memory file cannot be written."""
         assert self.path is not None
         # access() reports an immutable or read-only file as not writable, even for root.
-        return [path for path in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm"))
-                if path.exists() and not os.access(path, os.W_OK)]
+        return [
+            path
+            for path in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm"))
+            if path.exists() and not os.access(path, os.W_OK)
+        ]
 
 
 def _ensure_parent(url: str) -> None:
@@ -391,8 +408,7 @@ def _tune_sqlite(engine: Engine, database: Database) -> None:
         # SQLite's own busy handling decides. The connection gives the lock back once its
         # COMMIT or ROLLBACK ran (a plain lock: that may be another thread).
         dbapi_connection = connection.connection.dbapi_connection
-        dbapi_connection.holds_write_lock = database.writers.acquire(
-            timeout=WRITE_LOCK_SECONDS)
+        dbapi_connection.holds_write_lock = database.writers.acquire(timeout=WRITE_LOCK_SECONDS)
         try:
             # IMMEDIATE takes the write lock up front: no deadlock between two readers
             # that both later want to write.

@@ -42,9 +42,16 @@ class Outgoing:
     channel: str | None
 
 
-def delivery_values(workspace_id: str, user_id: str, kind: str, key: str,
-                    payload: dict[str, Any], due_at: datetime, expires_at: datetime | None,
-                    now: datetime) -> dict[str, Any]:
+def delivery_values(
+    workspace_id: str,
+    user_id: str,
+    kind: str,
+    key: str,
+    payload: dict[str, Any],
+    due_at: datetime,
+    expires_at: datetime | None,
+    now: datetime,
+) -> dict[str, Any]:
     """One outbox row's values, for :func:`queue_deliveries`.
 
     Args:
@@ -58,9 +65,18 @@ def delivery_values(workspace_id: str, user_id: str, kind: str, key: str,
         now: the current time.
 
     """
-    return {"workspace_id": workspace_id, "user_id": user_id, "kind": kind,
-            "dedupe_key": key[:80], "status": PENDING, "payload": payload, "due_at": due_at,
-            "expires_at": expires_at, "attempts": 0, "created_at": now}
+    return {
+        "workspace_id": workspace_id,
+        "user_id": user_id,
+        "kind": kind,
+        "dedupe_key": key[:80],
+        "status": PENDING,
+        "payload": payload,
+        "due_at": due_at,
+        "expires_at": expires_at,
+        "attempts": 0,
+        "created_at": now,
+    }
 
 
 def queue_deliveries(session: Session, rows: list[dict[str, Any]]) -> list[int]:
@@ -70,13 +86,18 @@ def queue_deliveries(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     """
     if not rows:
         return []
-    statement = insert_or_ignore(DeliveryRow, ["workspace_id", "user_id", "kind", "dedupe_key"],
-                                 DeliveryRow.id, on_sqlite=on_sqlite(session))
+    statement = insert_or_ignore(
+        DeliveryRow,
+        ["workspace_id", "user_id", "kind", "dedupe_key"],
+        DeliveryRow.id,
+        on_sqlite=on_sqlite(session),
+    )
     return [int(row.id) for row in session.execute(statement, rows)]
 
 
-def claim_deliveries(database: Database, now: datetime, limit: int, *,
-                     ids: list[int] | None = None) -> list[Outgoing]:
+def claim_deliveries(
+    database: Database, now: datetime, limit: int, *, ids: list[int] | None = None
+) -> list[Outgoing]:
     """Lease up to ``limit`` deliveries that are due (or only ``ids``) and expire stale ones.
 
     Args:
@@ -88,10 +109,16 @@ def claim_deliveries(database: Database, now: datetime, limit: int, *,
     """
     lease = now + SEND_LEASE
     with database.session() as session:
-        query = (select(DeliveryRow)
-                 .where(DeliveryRow.status.in_((PENDING, SENDING)), DeliveryRow.due_at <= now,
-                        or_(DeliveryRow.lease_until.is_(None), DeliveryRow.lease_until < now))
-                 .order_by(DeliveryRow.due_at, DeliveryRow.id).limit(limit))
+        query = (
+            select(DeliveryRow)
+            .where(
+                DeliveryRow.status.in_((PENDING, SENDING)),
+                DeliveryRow.due_at <= now,
+                or_(DeliveryRow.lease_until.is_(None), DeliveryRow.lease_until < now),
+            )
+            .order_by(DeliveryRow.due_at, DeliveryRow.id)
+            .limit(limit)
+        )
         if ids is not None:
             query = query.where(DeliveryRow.id.in_(ids))
         if not database.is_sqlite:
@@ -104,15 +131,32 @@ def claim_deliveries(database: Database, now: datetime, limit: int, *,
                 row.lease_until = None
                 continue
             row.status, row.attempts, row.lease_until = SENDING, row.attempts + 1, lease
-            taken.append(Outgoing(row.id, row.workspace_id, row.user_id, row.kind,
-                                  dict(row.payload), row.attempts,
-                                  utc(row.created_at) or now, lease, row.channel))
+            taken.append(
+                Outgoing(
+                    row.id,
+                    row.workspace_id,
+                    row.user_id,
+                    row.kind,
+                    dict(row.payload),
+                    row.attempts,
+                    utc(row.created_at) or now,
+                    lease,
+                    row.channel,
+                )
+            )
         return taken
 
 
-def finish_delivery(database: Database, item: Outgoing, now: datetime, *, channel: str | None,
-                    ts: str | None, error: str | None = None,
-                    retry_at: datetime | None = None) -> bool:
+def finish_delivery(
+    database: Database,
+    item: Outgoing,
+    now: datetime,
+    *,
+    channel: str | None,
+    ts: str | None,
+    error: str | None = None,
+    retry_at: datetime | None = None,
+) -> bool:
     """Record the outcome of sending ``item``: sent, to retry at ``retry_at``, or failed.
 
     Only the worker still holding the lease may write; returns False when the lease was lost
@@ -141,14 +185,17 @@ def finish_delivery(database: Database, item: Outgoing, now: datetime, *, channe
     with database.session() as session:
         result = session.execute(
             update(DeliveryRow)
-            .where(DeliveryRow.id == item.id, DeliveryRow.status == SENDING,
-                   DeliveryRow.lease_until == item.lease_until)
-            .values(**values))
+            .where(
+                DeliveryRow.id == item.id,
+                DeliveryRow.status == SENDING,
+                DeliveryRow.lease_until == item.lease_until,
+            )
+            .values(**values)
+        )
         return bool(getattr(result, "rowcount", 0))
 
 
-def release_deliveries(database: Database, items: list[Outgoing], *,
-                       untried: bool = False) -> int:
+def release_deliveries(database: Database, items: list[Outgoing], *, untried: bool = False) -> int:
     """Hand claimed deliveries back to the outbox, due at once, for another worker (a stop).
 
     Only rows still under this claim's lease are touched. A row possibly posted already
@@ -173,8 +220,12 @@ def release_deliveries(database: Database, items: list[Outgoing], *,
                 values["attempts"] = DeliveryRow.attempts - 1
             result = session.execute(
                 update(DeliveryRow)
-                .where(DeliveryRow.id == item.id, DeliveryRow.status == SENDING,
-                       DeliveryRow.lease_until == item.lease_until)
-                .values(**values))
+                .where(
+                    DeliveryRow.id == item.id,
+                    DeliveryRow.status == SENDING,
+                    DeliveryRow.lease_until == item.lease_until,
+                )
+                .values(**values)
+            )
             done += int(getattr(result, "rowcount", 0) or 0)
     return done

@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
 
-def insert_or_ignore(model: Any, keys: Sequence[str], returning: Any, *,
-                     on_sqlite: bool) -> Insert:
+def insert_or_ignore(model: Any, keys: Sequence[str], returning: Any, *, on_sqlite: bool) -> Insert:
     """An insert of ``model`` rows that skips a row whose ``keys`` are taken.
 
     Args:
@@ -27,14 +26,13 @@ def insert_or_ignore(model: Any, keys: Sequence[str], returning: Any, *,
 
     """
     dialect = sqlite if on_sqlite else postgresql
-    statement: Insert = (dialect.insert(model)
-                         .on_conflict_do_nothing(index_elements=list(keys))
-                         .returning(returning))
+    statement: Insert = (
+        dialect.insert(model).on_conflict_do_nothing(index_elements=list(keys)).returning(returning)
+    )
     return statement
 
 
-def upsert(model: Any, keys: Sequence[str], values: dict[str, Any], *,
-           on_sqlite: bool) -> Insert:
+def upsert(model: Any, keys: Sequence[str], values: dict[str, Any], *, on_sqlite: bool) -> Insert:
     """An insert of one row that, when its ``keys`` are taken, updates that row instead.
 
     One statement, where the ORM's ``merge`` reads the row first and then writes it.

@@ -24,36 +24,63 @@ _PRUNE = delete(JournalRow).where(
     JournalRow.deal_id == bindparam("deal"),
     # Everything at or below the entry ``keep`` places down from the newest: usually the
     # one row that just fell off the end, none while the deal has fewer.
-    JournalRow.id <= select(JournalRow.id).where(JournalRow.deal_id == bindparam("deal"))
-    .order_by(JournalRow.id.desc()).limit(1).offset(bindparam("keep")).scalar_subquery(),
+    JournalRow.id
+    <= select(JournalRow.id)
+    .where(JournalRow.deal_id == bindparam("deal"))
+    .order_by(JournalRow.id.desc())
+    .limit(1)
+    .offset(bindparam("keep"))
+    .scalar_subquery(),
 )
 
 
 def add_entry(session: Session, entry: JournalEntry, keep: int) -> None:
     """Insert ``entry`` and delete the deal's entries older than its latest ``keep``."""
-    entry.id = session.scalar(_INSERT, {
-        "deal_id": entry.deal_id, "label": entry.label, "state": entry.state,
-        "added_moves": list(entry.added_moves), "moves_before": list(entry.moves_before),
-        "created_at": entry.created_at})
-    session.execute(_PRUNE, {"deal": entry.deal_id, "keep": keep},
-                    execution_options=_NO_SYNC)
+    entry.id = session.scalar(
+        _INSERT,
+        {
+            "deal_id": entry.deal_id,
+            "label": entry.label,
+            "state": entry.state,
+            "added_moves": list(entry.added_moves),
+            "moves_before": list(entry.moves_before),
+            "created_at": entry.created_at,
+        },
+    )
+    session.execute(_PRUNE, {"deal": entry.deal_id, "keep": keep}, execution_options=_NO_SYNC)
 
 
 def last_entry(session: Session, deal_id: int) -> JournalEntry | None:
     """The deal's newest entry."""
     row = session.execute(
-        select(JournalRow.id, JournalRow.label, JournalRow.state, JournalRow.added_moves,
-               JournalRow.moves_before, JournalRow.created_at)
-        .where(JournalRow.deal_id == deal_id).order_by(JournalRow.id.desc()).limit(1)).first()
+        select(
+            JournalRow.id,
+            JournalRow.label,
+            JournalRow.state,
+            JournalRow.added_moves,
+            JournalRow.moves_before,
+            JournalRow.created_at,
+        )
+        .where(JournalRow.deal_id == deal_id)
+        .order_by(JournalRow.id.desc())
+        .limit(1)
+    ).first()
     if row is None:
         return None
-    return JournalEntry(id=row.id, deal_id=deal_id, label=row.label, state=row.state,
-                        added_moves=list(row.added_moves), moves_before=list(row.moves_before),
-                        created_at=utc(row.created_at) or row.created_at)
+    return JournalEntry(
+        id=row.id,
+        deal_id=deal_id,
+        label=row.label,
+        state=row.state,
+        added_moves=list(row.added_moves),
+        moves_before=list(row.moves_before),
+        created_at=utc(row.created_at) or row.created_at,
+    )
 
 
 def drop_entry(session: Session, entry: JournalEntry) -> None:
     """Delete an entry that has been undone."""
-    session.execute(delete(JournalRow).where(JournalRow.id == entry.id,
-                                             JournalRow.deal_id == entry.deal_id),
-                    execution_options=_NO_SYNC)
+    session.execute(
+        delete(JournalRow).where(JournalRow.id == entry.id, JournalRow.deal_id == entry.deal_id),
+        execution_options=_NO_SYNC,
+    )

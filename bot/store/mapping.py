@@ -27,8 +27,21 @@ def deal_of(row: DealRow) -> Deal:
     return deal
 
 
-_MOVE_FIELDS = ("kind", "item", "give", "get", "text", "give_us", "give_them", "get_us",
-                "get_them", "trigger", "paired", "amount", "currency")
+_MOVE_FIELDS = (
+    "kind",
+    "item",
+    "give",
+    "get",
+    "text",
+    "give_us",
+    "give_them",
+    "get_us",
+    "get_them",
+    "trigger",
+    "paired",
+    "amount",
+    "currency",
+)
 
 
 def copy_move(move: Move, row: MoveRow) -> None:
@@ -52,8 +65,12 @@ def move_of(row: MoveRow) -> Move:
 def reminder_of(row: ReminderRow, tz: str) -> Reminder:
     """The reminder a row holds, in the user's current time zone."""
     at = time(row.at_minutes // 60, row.at_minutes % 60)
-    return Reminder(at=at, days=row.days, tz=tz,  # type: ignore[arg-type]
-                    snoozed_until=row.snoozed_until)
+    return Reminder(
+        at=at,
+        days=row.days,  # type: ignore[arg-type]
+        tz=tz,
+        snoozed_until=row.snoozed_until,
+    )
 
 
 def utc(value: datetime | None) -> datetime | None:

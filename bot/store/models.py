@@ -113,7 +113,6 @@ class MoveRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-
 class JournalRow(Base):
     """One undoable change to a deal: the deal before it, and the moves it added or altered.
 
@@ -182,8 +181,12 @@ class TeamInviteRow(Base):
 
     __tablename__ = "team_invites"
     __table_args__ = (
-        UniqueConstraint("workspace_id", "member_id", "manager_id",
-                         name="uq_team_invites_workspace_member_manager"),
+        UniqueConstraint(
+            "workspace_id",
+            "member_id",
+            "manager_id",
+            name="uq_team_invites_workspace_member_manager",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -235,8 +238,9 @@ class DeliveryRow(Base):
 
     __tablename__ = "deliveries"
     __table_args__ = (
-        UniqueConstraint("workspace_id", "user_id", "kind", "dedupe_key",
-                         name="uq_deliveries_once"),
+        UniqueConstraint(
+            "workspace_id", "user_id", "kind", "dedupe_key", name="uq_deliveries_once"
+        ),
         Index("ix_deliveries_status_due", "status", "due_at"),
     )
 

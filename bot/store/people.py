@@ -12,8 +12,14 @@ from bot.store.models import ReminderRow, UserRow
 from flows.schedule import next_due, valid_zone
 
 
-def update_time_zone(session: Session, user: UserRow, tz: str | None, now: datetime, *,
-                     reminder: ReminderRow | None = None) -> bool:
+def update_time_zone(
+    session: Session,
+    user: UserRow,
+    tz: str | None,
+    now: datetime,
+    *,
+    reminder: ReminderRow | None = None,
+) -> bool:
     """Store the user's time zone; when it changed, move their next reminder with it.
 
     A traveller who set 08:30 keeps getting it at 08:30 where they are. Returns whether
@@ -34,8 +40,11 @@ def update_time_zone(session: Session, user: UserRow, tz: str | None, now: datet
         return False
     user.tz = tz
     if reminder is None:
-        reminder = session.scalar(select(ReminderRow).where(
-            ReminderRow.workspace_id == user.workspace_id, ReminderRow.user_id == user.user_id))
+        reminder = session.scalar(
+            select(ReminderRow).where(
+                ReminderRow.workspace_id == user.workspace_id, ReminderRow.user_id == user.user_id
+            )
+        )
     if reminder is not None:
         reminder.next_due_at = next_due(reminder_of(reminder, tz), now)
         reminder.updated_at = now

@@ -26,8 +26,14 @@ class SqlDealSpace:
     on that rehearsal. Lines elsewhere keep working on the user's real active deal.
     """
 
-    def __init__(self, session: Session, user: UserRow, *, is_admin: bool = False,
-                 practice_apart: bool = False):
+    def __init__(
+        self,
+        session: Session,
+        user: UserRow,
+        *,
+        is_admin: bool = False,
+        practice_apart: bool = False,
+    ):
         self._session = session
         self._user = user
         self._is_admin = is_admin
@@ -132,8 +138,7 @@ class SqlDealSpace:
         """The most recent unpaired give (an index lookup, not a scan)."""
         row = self._session.scalar(
             select(MoveRow)
-            .where(MoveRow.deal_id == deal.id, MoveRow.kind == "give",
-                   MoveRow.paired.is_(False))
+            .where(MoveRow.deal_id == deal.id, MoveRow.kind == "give", MoveRow.paired.is_(False))
             .order_by(MoveRow.seq.desc())
             .limit(1)
         )
@@ -143,8 +148,7 @@ class SqlDealSpace:
         """The latest unpaired gives, newest first (by the same index)."""
         rows = self._session.scalars(
             select(MoveRow)
-            .where(MoveRow.deal_id == deal.id, MoveRow.kind == "give",
-                   MoveRow.paired.is_(False))
+            .where(MoveRow.deal_id == deal.id, MoveRow.kind == "give", MoveRow.paired.is_(False))
             .order_by(MoveRow.seq.desc())
             .limit(max(limit, 0))
         ).all()
@@ -168,8 +172,9 @@ class SqlDealSpace:
 
     def delete_moves(self, deal: Deal, move_ids: list[int]) -> None:
         """Delete moves of the deal (the log's tail, so the others keep their seq)."""
-        self._session.execute(delete(MoveRow).where(MoveRow.deal_id == self._row(deal).id,
-                                                    MoveRow.id.in_(move_ids)))
+        self._session.execute(
+            delete(MoveRow).where(MoveRow.deal_id == self._row(deal).id, MoveRow.id.in_(move_ids))
+        )
 
     def add_journal_entry(self, entry: JournalEntry, keep: int) -> None:
         """Store an entry and prune the deal's oldest beyond ``keep``."""
@@ -189,9 +194,14 @@ class SqlDealSpace:
         row = self._reminder_row()
         tz = self._user.tz or "UTC"
         reminder = reminder_of(row, tz) if row is not None else None
-        return Profile(user_id=self._user.user_id, tz=tz, tz_known=self._user.tz is not None,
-                       is_admin=self._is_admin, reminder=reminder,
-                       next_due=utc(row.next_due_at) if row is not None else None)
+        return Profile(
+            user_id=self._user.user_id,
+            tz=tz,
+            tz_known=self._user.tz is not None,
+            is_admin=self._is_admin,
+            reminder=reminder,
+            next_due=utc(row.next_due_at) if row is not None else None,
+        )
 
     def save_reminder(self, reminder: Reminder | None, next_due: datetime | None) -> None:
         """Store the reminder and when it is next due; None deletes it."""
@@ -211,17 +221,25 @@ class SqlDealSpace:
         row.updated_at = datetime.now(UTC)
 
     def _reminder_row(self) -> ReminderRow | None:
-        return self._session.scalar(select(ReminderRow).where(
-            ReminderRow.workspace_id == self._user.workspace_id,
-            ReminderRow.user_id == self._user.user_id))
+        return self._session.scalar(
+            select(ReminderRow).where(
+                ReminderRow.workspace_id == self._user.workspace_id,
+                ReminderRow.user_id == self._user.user_id,
+            )
+        )
 
     def nudges(self, deal: Deal, limit: int) -> list[Nudge]:
         """The deal's latest nudges, oldest first."""
         rows = self._session.scalars(
-            select(NudgeRow).where(NudgeRow.deal_id == self._row(deal).id)
-            .order_by(NudgeRow.created_at.desc(), NudgeRow.id.desc()).limit(limit)).all()
-        return [Nudge(r.manager_id, r.gap, r.message, utc(r.created_at) or r.created_at)
-                for r in reversed(rows)]
+            select(NudgeRow)
+            .where(NudgeRow.deal_id == self._row(deal).id)
+            .order_by(NudgeRow.created_at.desc(), NudgeRow.id.desc())
+            .limit(limit)
+        ).all()
+        return [
+            Nudge(r.manager_id, r.gap, r.message, utc(r.created_at) or r.created_at)
+            for r in reversed(rows)
+        ]
 
     def team(self) -> SqlTeams:
         """The workspace's teams."""

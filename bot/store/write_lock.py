@@ -31,8 +31,11 @@ class WriteLock:
 
     def __init__(self, database_file: Path | None):
         self.threads = threading.Lock()
-        self.path = database_file.with_name(database_file.name + ".lock") \
-            if database_file is not None else None
+        self.path = (
+            database_file.with_name(database_file.name + ".lock")
+            if database_file is not None
+            else None
+        )
         # The lock file as this process opened it: a forked child must open its own, as
         # the parent's open file is one lock shared by both.
         self._fd: int | None = None

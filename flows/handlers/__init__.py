@@ -15,5 +15,17 @@ from flows.handlers import (
     undo,
 )
 
-__all__ = ["analysis", "close", "deals", "info", "meso", "moves", "phases", "practice", "prep",
-           "remind", "team", "undo"]
+__all__ = [
+    "analysis",
+    "close",
+    "deals",
+    "info",
+    "meso",
+    "moves",
+    "phases",
+    "practice",
+    "prep",
+    "remind",
+    "team",
+    "undo",
+]

@@ -28,8 +28,9 @@ def _number(side: str, raw: str) -> Fraction:
     try:
         return to_fraction(raw)
     except (SheetError, ValueError, ZeroDivisionError):
-        raise BadArguments(f"{side}= takes a number (negatives and decimals are fine), "
-                           f"not {raw!r}.") from None
+        raise BadArguments(
+            f"{side}= takes a number (negatives and decimals are fine), not {raw!r}."
+        ) from None
 
 
 def _split_issue_label(deal: Deal, words: list[str]) -> tuple[str, str]:
@@ -58,8 +59,9 @@ def handle_option(turn: Turn, args: str) -> None:
     except ValueError:
         raise BadArguments("A quote is not closed in that option.") from None
     if len(words) < 2:
-        raise BadArguments("Name the issue and the option, e.g. `option salary 95k us=-3000 "
-                           "them=-3000`.")
+        raise BadArguments(
+            "Name the issue and the option, e.g. `option salary 95k us=-3000 them=-3000`."
+        )
     deal = turn.active
     issue, label = _split_issue_label(deal, words)
     same_issue = [o for o in deal.options if o.issue.lower() == issue.lower()]
@@ -85,13 +87,18 @@ def deal_sheet(deal: Deal) -> tuple[Sheet, bool]:
         grouped: dict[str, list[Option]] = {}
         for o in deal.options:
             grouped.setdefault(o.issue, []).append(
-                Option(o.label, Fraction(o.us), Fraction(o.them)))
-        issues = tuple(Issue(name, tuple(opts)) for name, opts in grouped.items()
-                       if len(opts) >= 2)
+                Option(o.label, Fraction(o.us), Fraction(o.them))
+            )
+        issues = tuple(Issue(name, tuple(opts)) for name, opts in grouped.items() if len(opts) >= 2)
         return Sheet(issues, source=deal.name), False
     issues = tuple(
-        Issue(i.name, (Option(KEEP, Fraction(i.us), Fraction(0)),
-                       Option(CONCEDE, Fraction(0), Fraction(i.them))))
+        Issue(
+            i.name,
+            (
+                Option(KEEP, Fraction(i.us), Fraction(0)),
+                Option(CONCEDE, Fraction(0), Fraction(i.them)),
+            ),
+        )
         for i in deal.issues
     )
     return Sheet(issues, source=deal.name), True
@@ -103,8 +110,11 @@ def _package(deal: Deal, sheet: Sheet, args: str) -> dict[str, str] | None:
         return None
     bundle = deal.find_bundle(text)
     if bundle is not None:
-        return {k: v for k, v in bundle.terms.items()
-                if any(i.name.lower() == k.lower() for i in sheet.issues)}
+        return {
+            k: v
+            for k, v in bundle.terms.items()
+            if any(i.name.lower() == k.lower() for i in sheet.issues)
+        }
     pairs = {}
     for token in shlex.split(text):
         issue, eq, label = token.partition("=")
@@ -120,9 +130,11 @@ def handle_analyze(turn: Turn, args: str) -> None:
     deal = turn.active
     sheet, rough = deal_sheet(deal)
     if len(sheet.issues) < 2:
-        raise BadArguments("Analysis needs at least two issues with two options each: add "
-                           "them with `option <issue> <option> us=<n> them=<n>` (or map "
-                           "issues with `issue`).")
+        raise BadArguments(
+            "Analysis needs at least two issues with two options each: add "
+            "them with `option <issue> <option> us=<n> them=<n>` (or map "
+            "issues with `issue`)."
+        )
     try:
         package = _package(deal, sheet, args)
         report = analyze(sheet, package)

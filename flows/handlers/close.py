@@ -60,5 +60,4 @@ def handle_debrief(turn: Turn, args: str) -> None:
         return
     deal = turn.touch()
     deal.debriefs.append(require_text(args, "debrief note"))
-    turn.say("debrief_added", count=len(deal.debriefs),
-             reviewing=deal.phase in FINAL_PHASES)
+    turn.say("debrief_added", count=len(deal.debriefs), reviewing=deal.phase in FINAL_PHASES)

@@ -19,8 +19,12 @@ MAX_NAME = 60
 GIVES_SHOWN = 3
 # With nothing open, what each phase asks for next (status's buttons).
 PHASE_STEPS: dict[str, tuple[str, ...]] = {
-    "setup": ("next",), "first_move": ("meso", "next"), "midgame": ("log", "next"),
-    "close": ("signed",), "review": ("debrief",), "walked_away": ("debrief", "back"),
+    "setup": ("next",),
+    "first_move": ("meso", "next"),
+    "midgame": ("log", "next"),
+    "close": ("signed",),
+    "review": ("debrief",),
+    "walked_away": ("debrief", "back"),
 }
 _OPTIONAL = re.compile(r"\s*\[[^\]]*\]")
 _AS_CONTEXT = re.compile(r"^(?P<name>.+?)\s+as\s+(?:an?\s+)?(?P<ctx>[\w-]+)(?:\s+deal)?$", re.I)
@@ -35,9 +39,7 @@ def parse_new(args: str) -> tuple[str, str]:
         if word in CONTEXTS:
             name, context = match.group("name").strip(), word
         elif difflib.get_close_matches(word, CONTEXTS, n=1, cutoff=0.7):
-            raise BadArguments(
-                f"'{word}' is not a deal context; use one of {', '.join(CONTEXTS)}."
-            )
+            raise BadArguments(f"'{word}' is not a deal context; use one of {', '.join(CONTEXTS)}.")
     if not name:
         raise BadArguments("Give the deal a name.")
     if len(name) > MAX_NAME:
@@ -51,7 +53,8 @@ def handle_new(turn: Turn, args: str) -> None:
     name, context = parse_new(args)
     if turn.space.get_deal(name) is not None:
         raise BadArguments(
-            f"You already have a deal called {name}; switch to it with `use {name}`.")
+            f"You already have a deal called {name}; switch to it with `use {name}`."
+        )
     deal = Deal(name=name, context=context, created_at=turn.now, updated_at=turn.now)
     turn.space.add_deal(deal)
     turn.space.set_active(deal)
@@ -70,9 +73,13 @@ def handle_deals(turn: Turn, args: str) -> None:
         return
     active = turn.deal.id if turn.deal else None
     rows = [
-        [("* " if d.id == active else "  ") + d.name, d.context,
-         turn.lib.phase(d.phase).title, str(d.moves_count),
-         str(d.unpaired_gives)]
+        [
+            ("* " if d.id == active else "  ") + d.name,
+            d.context,
+            turn.lib.phase(d.phase).title,
+            str(d.moves_count),
+            str(d.unpaired_gives),
+        ]
         for d in deals
     ]
     turn.table = Table(["deal", "context", "phase", "moves", "open gives"], rows)
@@ -109,8 +116,10 @@ def handle_status(turn: Turn, args: str) -> None:
         ["tradeables", ", ".join(deal.tradeables) or "-"],
         ["counterparty", "; ".join(deal.counterparty) or "-"],
         ["evidence", str(len(deal.evidence))],
-        ["three lines", ", ".join(k for k in ("mine", "theirs", "shared") if k in deal.wins)
-         or "-"],
+        [
+            "three lines",
+            ", ".join(k for k in ("mine", "theirs", "shared") if k in deal.wins) or "-",
+        ],
         ["decision rule", deal.rule or "-"],
         ["meeting", deal.meeting or "-"],
         ["moves", f"{deal.moves_count} logged, {deal.unpaired_gives} give(s) unanswered"],
@@ -123,21 +132,33 @@ def handle_status(turn: Turn, args: str) -> None:
     phase = turn.lib.phase(deal.phase).title
     gives = turn.space.unpaired_gives(deal, GIVES_SHOWN) if deal.unpaired_gives else []
     if gives:
-        turn.say("status_gives", count=deal.unpaired_gives, items=[m.give for m in gives],
-                 done=deal.phase not in ACTIVE_PHASES)
+        turn.say(
+            "status_gives",
+            count=deal.unpaired_gives,
+            items=[m.give for m in gives],
+            done=deal.phase not in ACTIVE_PHASES,
+        )
     nudged = _say_nudge(turn, deal)
     gaps = exit_gaps(deal)
     # The gives were just listed; a close gap about them is counted once, as a give.
     others = [code for code, _ in gaps if not (gives and code == "unreciprocated_concessions")]
     if others:
-        turn.say("status_open", count=len(others), phase=phase,
-                 besides=deal.unpaired_gives if gives else 0)
+        turn.say(
+            "status_open",
+            count=len(others),
+            phase=phase,
+            besides=deal.unpaired_gives if gives else 0,
+        )
     else:
         turn.say("status_clear", phase=phase, besides=bool(gives) or nudged is not None)
     for code, values in gaps:
         turn.warn(code, **values)
-    _say_next(turn, deal, gives[0].give if gives else "",
-              [code for code, _ in gaps] + ([nudged] if nudged else []))
+    _say_next(
+        turn,
+        deal,
+        gives[0].give if gives else "",
+        [code for code, _ in gaps] + ([nudged] if nudged else []),
+    )
     turn.suggest("checklist", "script")
 
 
@@ -150,9 +171,15 @@ def _say_nudge(turn: Turn, deal: Deal) -> str | None:
     still_open = gap_open(deal, nudge.gap)
     fix = FIXES[nudge.gap][1] if nudge.gap in FIXES else ""
     turn.people.append(nudge.manager_id)
-    turn.say("status_nudge", manager=nudge.manager_id, day=f"{nudge.created_at:%Y-%m-%d}",
-             gap=gap_title(turn.lib, nudge.gap), note=nudge.message, open=still_open,
-             fix=_usage(turn, fix) if fix else "")
+    turn.say(
+        "status_nudge",
+        manager=nudge.manager_id,
+        day=f"{nudge.created_at:%Y-%m-%d}",
+        gap=gap_title(turn.lib, nudge.gap),
+        note=nudge.message,
+        open=still_open,
+        fix=_usage(turn, fix) if fix else "",
+    )
     return nudge.gap if still_open else None
 
 

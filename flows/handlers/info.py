@@ -27,13 +27,15 @@ def handle_help(turn: Turn, args: str) -> None:
         # The commands for the deal's phase first: they are what fits the first screen.
         phase = turn.deal.phase if turn.deal else "setup"
         first = [word.split()[0] for word in turn.lib.phase(phase).next_steps]
-        names = sorted(turn.lib.commands, key=lambda n: first.index(n) if n in first
-                       else len(first))
+        names = sorted(
+            turn.lib.commands, key=lambda n: first.index(n) if n in first else len(first)
+        )
         if turn.deal is None:
             names = ["new", *[n for n in names if n != "new"]]
         turn.lines.extend(
             f"{turn.lib.render(h.usage)} - {turn.lib.render(h.summary)}"
-            for h in (turn.lib.commands[n] for n in names))
+            for h in (turn.lib.commands[n] for n in names)
+        )
         return
     spec = resolve(word)
     if spec is None:
@@ -41,8 +43,12 @@ def handle_help(turn: Turn, args: str) -> None:
         hint = f" Try `help {close[0]}`." if close else ""
         raise BadArguments(f"There is no command {word}.{hint}")
     helptext = turn.lib.command_help(spec.name)
-    turn.say("help_command", usage=turn.lib.render(helptext.usage),
-             summary=turn.lib.render(helptext.summary), aliases=list(spec.aliases))
+    turn.say(
+        "help_command",
+        usage=turn.lib.render(helptext.usage),
+        summary=turn.lib.render(helptext.summary),
+        aliases=list(spec.aliases),
+    )
     turn.lines.extend(turn.lib.render(e) for e in helptext.examples)
 
 
@@ -58,8 +64,12 @@ def handle_script(turn: Turn, args: str) -> None:
     if not guess.sure:
         # A loose match: say so, and offer the runners-up as commands to run instead.
         others = guess.keys[1:]
-        turn.say("script_guess", others=[
-            {"command": f"script {_typed(k)}", "about": _about(turn.lib, k)} for k in others])
+        turn.say(
+            "script_guess",
+            others=[
+                {"command": f"script {_typed(k)}", "about": _about(turn.lib, k)} for k in others
+            ],
+        )
         turn.suggest(*(f"script {_typed(k)}" for k in others))
     turn.add_script(topic)
     turn.say("script_shown", topics=[_about(turn.lib, topic)], count=len(turn.lines))
@@ -186,16 +196,26 @@ FOR_GAP: dict[str, Pick] = {
 }
 # Gaps first in this order: the walk-away before the BATNA it comes from is the one a
 # rep most often skips, and money left on the table comes first at the close.
-GAP_ORDER = ("unreciprocated_concessions", "missing_walkaway", "missing_batna", "no_meso",
-             "no_safeguards", "single_issue", "no_tradeables", "no_evidence",
-             "no_governance", "no_exit_path")
+GAP_ORDER = (
+    "unreciprocated_concessions",
+    "missing_walkaway",
+    "missing_batna",
+    "no_meso",
+    "no_safeguards",
+    "single_issue",
+    "no_tradeables",
+    "no_evidence",
+    "no_governance",
+    "no_exit_path",
+)
 # Phases in which the last logged move still says what to do next.
 MOVING_PHASES = frozenset({"first_move", "midgame", "close"})
 _ASKING = re.compile(
     r"\b(?:want|wants|wanted|need|needs|ask|asks|asked|asking|request|requests|requested|"
     r"require|requires|insist|insists|expect|expects|demand|demands|push(?:ing)? for|"
     r"looking for|hoping for|would like|'d like|can you|could you|would you|will you)\b|\?",
-    re.I)
+    re.I,
+)
 
 
 def moment_picks(deal: Deal, last: Move | None) -> list[Pick]:
@@ -246,8 +266,9 @@ def _script_for_now(turn: Turn) -> None:
         line = offered_line(turn.lib, deal, facts, topic, index)
         if line is None or line in shown:
             # The picked line was held back (or is shown already): the topic's next one.
-            line = next((x for x in offered_lines(turn.lib, deal, facts, topic)
-                         if x not in shown), None)
+            line = next(
+                (x for x in offered_lines(turn.lib, deal, facts, topic) if x not in shown), None
+            )
         if line is not None:
             shown.append(line)
             used.append(topic)
@@ -255,8 +276,12 @@ def _script_for_now(turn: Turn) -> None:
             break
     turn.lines.extend(shown)
     more = [name for name, t in turn.lib.topics.items() if t.phase == phase and name not in used]
-    turn.say("script_now", phase=turn.lib.phase(phase).title, count=len(shown),
-             more=[_typed(name) for name in more])
+    turn.say(
+        "script_now",
+        phase=turn.lib.phase(phase).title,
+        count=len(shown),
+        more=[_typed(name) for name in more],
+    )
     if deal is None:
         turn.say("script_generic")
     turn.suggest(*(f"script {_typed(name)}" for name in more[:3]))
@@ -284,24 +309,40 @@ TYPED_NAMES = {
 @functools.cache
 def topic_matcher(lib: PhraseLibrary) -> Matcher:
     """Matches requests for script topics (built once per library)."""
-    return Matcher((Entry(key=name, keywords=tuple(t.keywords), text=_topic_text(lib, name),
-                          phase=t.phase) for name, t in lib.topics.items()), lib.synonyms)
+    return Matcher(
+        (
+            Entry(key=name, keywords=tuple(t.keywords), text=_topic_text(lib, name), phase=t.phase)
+            for name, t in lib.topics.items()
+        ),
+        lib.synonyms,
+    )
 
 
 def _topic_text(lib: PhraseLibrary, name: str) -> str:
     """A topic's description and its lines in every context, with no deal facts."""
     facts = deal_facts(None)
-    lines = {line for context in CONTEXTS
-             for line in lib.script(name, context, **{**facts, "context": context})}
+    lines = {
+        line
+        for context in CONTEXTS
+        for line in lib.script(name, context, **{**facts, "context": context})
+    }
     return " ".join([lib.render(lib.topics[name].about), *sorted(lines)])
 
 
 @functools.cache
 def faq_matcher(lib: PhraseLibrary) -> Matcher:
     """Matches questions for FAQ entries (built once per library)."""
-    return Matcher((Entry(key=key, keywords=tuple(e.keywords),
-                          text=f"{lib.render(e.question)} {lib.render(e.answer)}")
-                    for key, e in lib.faq.items()), lib.synonyms)
+    return Matcher(
+        (
+            Entry(
+                key=key,
+                keywords=tuple(e.keywords),
+                text=f"{lib.render(e.question)} {lib.render(e.answer)}",
+            )
+            for key, e in lib.faq.items()
+        ),
+        lib.synonyms,
+    )
 
 
 @command("faq", needs_deal=False, reads_only=True)
@@ -314,8 +355,9 @@ def handle_faq(turn: Turn, args: str) -> None:
         turn.lines.extend(turn.lib.render(e.question) for e in turn.lib.faq.values())
         return
     entry = turn.lib.faq[guess.keys[0]]
-    answer = turn.lib.reply("faq_answer", question=turn.lib.render(entry.question),
-                            answer=turn.lib.render(entry.answer))
+    answer = turn.lib.reply(
+        "faq_answer", question=turn.lib.render(entry.question), answer=turn.lib.render(entry.answer)
+    )
     if not guess.sure:
         # A loose match: say so, and offer the runners-up by their questions, as many as
         # fit beside the answer on the first screen.
@@ -334,8 +376,8 @@ def handle_pitfalls(turn: Turn, args: str) -> None:
     """The pitfalls the coach watches for, why they backfire and how to correct them."""
     turn.say("pitfalls_intro", count=len(turn.lib.pitfalls))
     turn.lines.extend(
-        f"{turn.lib.render(p.name)}: {turn.lib.render(p.why)} "
-        f"{turn.lib.render(p.fix)}" for p in turn.lib.pitfalls.values()
+        f"{turn.lib.render(p.name)}: {turn.lib.render(p.why)} {turn.lib.render(p.fix)}"
+        for p in turn.lib.pitfalls.values()
     )
 
 
@@ -346,9 +388,12 @@ def handle_playbook(turn: Turn, args: str) -> None:
     if wanted not in CONTEXTS:
         raise BadArguments(f"Playbooks exist for {', '.join(CONTEXTS)}.")
     book = turn.lib.playbook(wanted)
-    turn.say("playbook", title=turn.lib.render(book.title),
-             stages=[turn.lib.render(s) for s in book.stages],
-             tradeables=[turn.lib.render(t) for t in book.tradeables])
+    turn.say(
+        "playbook",
+        title=turn.lib.render(book.title),
+        stages=[turn.lib.render(s) for s in book.stages],
+        tradeables=[turn.lib.render(t) for t in book.tradeables],
+    )
     turn.lines.extend(turn.lib.render(q) for q in book.questions)
 
 

@@ -68,16 +68,23 @@ def handle_bundle(turn: Turn, args: str) -> None:
     deal = turn.active
     replacing = deal.find_bundle(bundle.label)
     if replacing is None and len(deal.bundles) >= MAX_BUNDLES_KEPT:
-        raise BadArguments(f"{MAX_BUNDLES_KEPT} bundles is the most the coach keeps; "
-                           "replace one by reusing its label.")
+        raise BadArguments(
+            f"{MAX_BUNDLES_KEPT} bundles is the most the coach keeps; "
+            "replace one by reusing its label."
+        )
     if deal.phase == "setup":
         turn.warn("premature_offer")
     others = [b for b in deal.bundles if b.label.lower() != bundle.label.lower()]
     for other in others:
         differing = _differing_terms(bundle, other)
         if len(differing) == 1:
-            turn.warn("single_issue", count=len(deal.issues), bundle=bundle.label,
-                      other=other.label, term=differing[0])
+            turn.warn(
+                "single_issue",
+                count=len(deal.issues),
+                bundle=bundle.label,
+                other=other.label,
+                term=differing[0],
+            )
             break
     if len(others) + 1 > 3:
         turn.warn("too_many_bundles", count=len(others) + 1)
@@ -90,8 +97,11 @@ def handle_bundle(turn: Turn, args: str) -> None:
         deal.bundles[deal.bundles.index(replacing)] = bundle
     else:
         deal.bundles.append(bundle)
-    turn.say("bundle_replaced" if replacing else "bundle_added", label=bundle.label,
-             count=len(deal.bundles))
+    turn.say(
+        "bundle_replaced" if replacing else "bundle_added",
+        label=bundle.label,
+        count=len(deal.bundles),
+    )
     turn.suggest("meso")
 
 
@@ -128,8 +138,12 @@ def handle_pick(turn: Turn, args: str) -> None:
         found.append(bundle.label)
     if len(found) > 1:
         turn.warn("cherry_picking", labels=" and ".join(found))
-    move = Move(kind="pick", text="+".join(found), created_at=turn.now,
-                warnings=[w.code for w in turn.warnings])
+    move = Move(
+        kind="pick",
+        text="+".join(found),
+        created_at=turn.now,
+        warnings=[w.code for w in turn.warnings],
+    )
     turn.space.add_move(turn.touch(), move)
     deal.moves_count += 1
     deal.last_move_at = turn.now

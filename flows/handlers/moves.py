@@ -107,8 +107,9 @@ def handle_get(turn: Turn, args: str) -> None:
     deal.one_way_streak = 0
     deal.last_get = text
     if give is None:
-        _log(turn, Move(kind="get", item=_issue_name(deal, text), get=text, get_us=us,
-                        get_them=them))
+        _log(
+            turn, Move(kind="get", item=_issue_name(deal, text), get=text, get_us=us, get_them=them)
+        )
         turn.say("get_logged_alone", item=text)
         return
     give.get, give.get_us, give.get_them, give.paired = text, us, them, True
@@ -126,9 +127,18 @@ def _log_trade(turn: Turn, give: str, get: str, trigger: str, scores: dict[str, 
     get_us, get_them = _values(deal, get, {})
     # Explicit scores describe the give (what the user is weighing up).
     give_us, give_them = scores.get("us", give_us), scores.get("them", give_them)
-    move = Move(kind="trade", item=_issue_name(deal, give), give=give, get=get, give_us=give_us,
-                give_them=give_them, get_us=get_us, get_them=get_them, trigger=trigger,
-                paired=True)
+    move = Move(
+        kind="trade",
+        item=_issue_name(deal, give),
+        give=give,
+        get=get,
+        give_us=give_us,
+        give_them=give_them,
+        get_us=get_us,
+        get_them=get_them,
+        trigger=trigger,
+        paired=True,
+    )
     _check_trade(turn, give, get, move)
     _check_numbers(turn, f"{give} ; {get}")
     _log(turn, move)
@@ -171,6 +181,7 @@ def handle_offer(turn: Turn, args: str) -> None:
     """Log our proposal or anchor, checking it before it goes out."""
     if turn.active.is_practice:  # a rehearsal: the counterpart answers the package
         from flows.handlers.practice import practice_offer
+
         practice_offer(turn, args)
         return
     text, _ = _item(args, "offer")
@@ -181,16 +192,29 @@ def handle_offer(turn: Turn, args: str) -> None:
         turn.warn("anchor_without_evidence")
     _apply(turn, Detectors(turn.lib).check_our_line(deal, text, is_offer=True))
     figure = headline(find_amounts(text))
-    _log(turn, Move(kind="offer", text=text, amount=figure.value if figure else None,
-                    currency=figure.currency if figure else None))
+    _log(
+        turn,
+        Move(
+            kind="offer",
+            text=text,
+            amount=figure.value if figure else None,
+            currency=figure.currency if figure else None,
+        ),
+    )
     turn.say("offer_logged", warned=bool(turn.warnings))
     if not turn.warnings:
         turn.add_script("anchor", limit=1)
 
 
-_THEIR_TOPICS = {"their_anchor": "anchor", "price_pushback": "objection", "unbundling": "objection",
-                 "their_hard_line": "hardball_reply", "their_split": "split_reply",
-                 "competitor_claim": "competitor_reply", "their_cherry_pick": "cherry_pick_reply"}
+_THEIR_TOPICS = {
+    "their_anchor": "anchor",
+    "price_pushback": "objection",
+    "unbundling": "objection",
+    "their_hard_line": "hardball_reply",
+    "their_split": "split_reply",
+    "competitor_claim": "competitor_reply",
+    "their_cherry_pick": "cherry_pick_reply",
+}
 
 
 @command("they", "heard")
@@ -201,8 +225,15 @@ def handle_they(turn: Turn, args: str) -> None:
     findings = Detectors(turn.lib).check_their_line(deal, text)
     _apply(turn, findings)
     figure = headline(find_amounts(text))
-    _log(turn, Move(kind="they", text=text, amount=figure.value if figure else None,
-                    currency=figure.currency if figure else None))
+    _log(
+        turn,
+        Move(
+            kind="they",
+            text=text,
+            amount=figure.value if figure else None,
+            currency=figure.currency if figure else None,
+        ),
+    )
     turn.say("they_logged", warned=bool(findings))
     topics = [_THEIR_TOPICS[f.code] for f in findings if f.code in _THEIR_TOPICS]
     for topic in dict.fromkeys(topics):
@@ -243,10 +274,14 @@ def _trigger_cell(move: Move) -> str:
 
 def _concession_cells(move: Move) -> list[str]:
     """One fact a column: issue, give, get, each side's value, trigger."""
-    return [_item_cell(move), move.give or "-", move.get or "-",
-            _values_cell(move.give_us, move.give_them) if move.give else "-",
-            _values_cell(move.get_us, move.get_them) if move.get else "-",
-            _trigger_cell(move)]
+    return [
+        _item_cell(move),
+        move.give or "-",
+        move.get or "-",
+        _values_cell(move.give_us, move.give_them) if move.give else "-",
+        _values_cell(move.get_us, move.get_them) if move.get else "-",
+        _trigger_cell(move),
+    ]
 
 
 def _say_nudges(turn: Turn, deal: Deal) -> None:
@@ -254,9 +289,14 @@ def _say_nudges(turn: Turn, deal: Deal) -> None:
     nudges = turn.space.nudges(deal, NUDGES_SHOWN)
     if nudges:
         turn.people.extend(n.manager_id for n in nudges)
-        turn.say("nudges_shown", nudges=[
-            f"{n.created_at:%Y-%m-%d} @{n.manager_id}: {gap_title(turn.lib, n.gap)}"
-            + (f' ("{n.message}")' if n.message else "") for n in nudges])
+        turn.say(
+            "nudges_shown",
+            nudges=[
+                f"{n.created_at:%Y-%m-%d} @{n.manager_id}: {gap_title(turn.lib, n.gap)}"
+                + (f' ("{n.message}")' if n.message else "")
+                for n in nudges
+            ],
+        )
 
 
 @command("log", "concessions", "history", reads_only=True)
@@ -275,8 +315,15 @@ def handle_log(turn: Turn, args: str) -> None:
         turn.say("log_empty")
         turn.suggest("give", "get", "trade")
         return
-    headers = ["#", "item", "we give", "we get", "give value us/them", "get value us/them",
-               "trigger"]
+    headers = [
+        "#",
+        "item",
+        "we give",
+        "we get",
+        "give value us/them",
+        "get value us/them",
+        "trigger",
+    ]
     if show_all:
         # Offers and their lines are no concessions: their words go in a column of their own.
         headers = ["#", "move", *headers[1:], "said"]

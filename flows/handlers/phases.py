@@ -44,8 +44,9 @@ def _move(turn: Turn, trigger: str, anyway: bool, retry: str) -> None:
     for code, values in gaps:
         turn.warn(code, **values)
     if gaps and not anyway:
-        turn.say("phase_blocked", phase=turn.lib.phase(deal.phase).title, count=len(gaps),
-                 retry=retry)
+        turn.say(
+            "phase_blocked", phase=turn.lib.phase(deal.phase).title, count=len(gaps), retry=retry
+        )
         turn.suggest(retry)
         return
     try:
@@ -97,8 +98,9 @@ def handle_signed(turn: Turn, args: str) -> None:
     """Record the signature: close -> review."""
     anyway = _anyway(args, "signed")
     if turn.active.phase != "close":
-        raise NotNow(turn.lib.reply("sign_only_at_close",
-                                    phase=turn.lib.phase(turn.active.phase).title))
+        raise NotNow(
+            turn.lib.reply("sign_only_at_close", phase=turn.lib.phase(turn.active.phase).title)
+        )
     _move(turn, "sign", anyway, "signed anyway")
 
 
@@ -108,6 +110,7 @@ def handle_walk(turn: Turn, args: str) -> None:
     deal = turn.active
     if deal.is_practice:  # a rehearsal ends with its debrief
         from flows.handlers.practice import practice_walk
+
         practice_walk(turn)
         return
     if not can_fire(deal.phase, "walk"):
@@ -130,8 +133,12 @@ def handle_checklist(turn: Turn, args: str) -> None:
     gaps = exit_gaps(deal)
     for code, values in gaps:
         turn.warn(code, **values)
-    turn.say("checklist", title=turn.lib.render(text.title, **facts),
-             count=len(text.checklist), open=len(gaps))
+    turn.say(
+        "checklist",
+        title=turn.lib.render(text.title, **facts),
+        count=len(text.checklist),
+        open=len(gaps),
+    )
     turn.detail(
         "checklist_items",
         principle=turn.lib.render(text.principle, **facts),

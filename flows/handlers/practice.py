@@ -36,10 +36,12 @@ MAX_PACKAGES = 3
 HISTORY_SHOWN = 10
 _SPLIT_PACKAGES = re.compile(r"\s*\|\s*|\s+or\s+", re.I)
 _START = re.compile(
-    r"^(?P<key>[\w.-]+)(?:\s+as\s+(?P<style>\w+))?(?:\s+seed\s+(?P<seed>\d{1,6}))?$", re.I)
+    r"^(?P<key>[\w.-]+)(?:\s+as\s+(?P<style>\w+))?(?:\s+seed\s+(?P<seed>\d{1,6}))?$", re.I
+)
 _DEBRIEF = re.compile(r"^debrief(?:\s+--chart(?:[\s=].*)?)?$", re.I | re.S)
 _THIS_DEAL = re.compile(
-    r"^this(?:\s+deal)?(?:\s+as\s+(?P<style>\w+))?(?:\s+seed\s+(?P<seed>\d{1,6}))?$", re.I)
+    r"^this(?:\s+deal)?(?:\s+as\s+(?P<style>\w+))?(?:\s+seed\s+(?P<seed>\d{1,6}))?$", re.I
+)
 
 
 def points(value: Fraction) -> str:
@@ -103,10 +105,16 @@ def handle_practice(turn: Turn, args: str) -> None:
 
 def _list(turn: Turn) -> None:
     scenarios = builtin_scenarios()
-    active = turn.deal.name if turn.deal is not None and turn.deal.is_practice and Session.from_doc(
-        turn.deal.practice).is_open else ""
-    turn.table = Table(["scenario", "context", "title"],
-                       [[s.key, s.context, s.title] for s in scenarios.values()])
+    active = (
+        turn.deal.name
+        if turn.deal is not None
+        and turn.deal.is_practice
+        and Session.from_doc(turn.deal.practice).is_open
+        else ""
+    )
+    turn.table = Table(
+        ["scenario", "context", "title"], [[s.key, s.context, s.title] for s in scenarios.values()]
+    )
     turn.say("practice_listed", count=len(scenarios), active=active)
     turn.suggest(f"practice {next(iter(scenarios))}")
 
@@ -121,8 +129,11 @@ def _start(turn: Turn, args: str) -> None:
     key = (match.group("key") if match else args.split()[0]).lower()
     if match is None or key not in scenarios:
         close = difflib.get_close_matches(key, list(scenarios), n=1, cutoff=0.5)
-        raise BadArguments(turn.lib.reply("practice_unknown_scenario", name=key[:40],
-                                          guess=close[0] if close else ""))
+        raise BadArguments(
+            turn.lib.reply(
+                "practice_unknown_scenario", name=key[:40], guess=close[0] if close else ""
+            )
+        )
     style = _style(turn, match.group("style"), scenarios[key].style)
     _not_rehearsing(turn)
     _begin(turn, scenarios[key], style, match.group("seed"))
@@ -136,8 +147,11 @@ def _style(turn: Turn, asked: str | None, default: str) -> Style:
 
 
 def _not_rehearsing(turn: Turn) -> None:
-    if turn.deal is not None and turn.deal.is_practice and Session.from_doc(
-            turn.deal.practice).is_open:
+    if (
+        turn.deal is not None
+        and turn.deal.is_practice
+        and Session.from_doc(turn.deal.practice).is_open
+    ):
         raise NotNow(turn.lib.reply("practice_already", name=turn.deal.name))
 
 
@@ -156,21 +170,41 @@ def _start_this_deal(turn: Turn, style_word: str | None, seed: str | None) -> No
         raise BadArguments(turn.lib.reply(exc.code, **exc.values)) from None
     scenario = built.scenario
     brief = turn.lib.reply(
-        "practice_this_brief", source=built.source, issues=len(scenario.sheet.issues),
+        "practice_this_brief",
+        source=built.source,
+        issues=len(scenario.sheet.issues),
         bundles=sorted(built.bundles),
-        walkaway_issue=built.walkaway_issue, walkaway_option=built.walkaway_option,
+        walkaway_issue=built.walkaway_issue,
+        walkaway_option=built.walkaway_option,
         deal_walkaway=real.walkaway.text if real.walkaway else "",
-        share=f"{float(rehearsal.DEFAULT_SHARE):.0%}", walkaway=points(scenario.walkaway_us))
+        share=f"{float(rehearsal.DEFAULT_SHARE):.0%}",
+        walkaway=points(scenario.walkaway_us),
+    )
     scenario = Scenario(**{**scenario.__dict__, "brief": brief})
-    _begin(turn, scenario, style, seed,
-           built=rehearsal.scenario_to_doc(scenario, built.bundles), floor=real.walkaway)
-    turn.detail("practice_this_estimates", source=built.source,
-                walkaway_issue=built.walkaway_issue,
-                deal_walkaway=real.walkaway.text if real.walkaway else "")
+    _begin(
+        turn,
+        scenario,
+        style,
+        seed,
+        built=rehearsal.scenario_to_doc(scenario, built.bundles),
+        floor=real.walkaway,
+    )
+    turn.detail(
+        "practice_this_estimates",
+        source=built.source,
+        walkaway_issue=built.walkaway_issue,
+        deal_walkaway=real.walkaway.text if real.walkaway else "",
+    )
 
 
-def _begin(turn: Turn, scenario: Scenario, style: Style, seed_text: str | None,
-           built: dict[str, object] | None = None, floor: Walkaway | None = None) -> None:
+def _begin(
+    turn: Turn,
+    scenario: Scenario,
+    style: Style,
+    seed_text: str | None,
+    built: dict[str, object] | None = None,
+    floor: Walkaway | None = None,
+) -> None:
     """Open a rehearsal of ``scenario`` as a new practice deal and make it the active deal.
 
     ``floor`` is the real deal's walk-away when rehearsing it: its figure stays on the
@@ -183,37 +217,62 @@ def _begin(turn: Turn, scenario: Scenario, style: Style, seed_text: str | None,
         number += 1
         name = turn.lib.reply("practice_deal_name", number=number, title=scenario.title)
     seed = int(seed_text) if seed_text else number
-    session = Session(scenario=scenario.key, style=style, seed=seed,
-                      return_to=turn.deal.name if turn.deal is not None and
-                      not turn.deal.is_practice else "", built=built)
+    session = Session(
+        scenario=scenario.key,
+        style=style,
+        seed=seed,
+        return_to=turn.deal.name if turn.deal is not None and not turn.deal.is_practice else "",
+        built=built,
+    )
     walkaway = points(scenario.walkaway_us)
-    deal = Deal(name=name, context=scenario.context, phase="first_move", created_at=turn.now,
-                updated_at=turn.now, evidence=list(scenario.evidence),
-                walkaway=Walkaway(text=turn.lib.reply("practice_walkaway_text",
-                                                      points=walkaway),
-                                  amount=floor.amount if floor else None,
-                                  currency=floor.currency if floor else None,
-                                  direction=floor.direction if floor else None),
-                counterparty=[scenario.counterpart])
+    deal = Deal(
+        name=name,
+        context=scenario.context,
+        phase="first_move",
+        created_at=turn.now,
+        updated_at=turn.now,
+        evidence=list(scenario.evidence),
+        walkaway=Walkaway(
+            text=turn.lib.reply("practice_walkaway_text", points=walkaway),
+            amount=floor.amount if floor else None,
+            currency=floor.currency if floor else None,
+            direction=floor.direction if floor else None,
+        ),
+        counterparty=[scenario.counterpart],
+    )
     opening = session.open()
     deal.practice = session.to_doc()
     turn.space.add_deal(deal)
     turn.space.set_active(deal)
     turn.deal = deal
-    turn.say("practice_started", title=scenario.title, counterpart=scenario.counterpart,
-             brief=scenario.brief, walkaway=walkaway)
+    turn.say(
+        "practice_started",
+        title=scenario.title,
+        counterpart=scenario.counterpart,
+        brief=scenario.brief,
+        walkaway=walkaway,
+    )
     turn.detail("practice_rules", walkaway=walkaway, rounds=scenario.rounds)
-    turn.table = Table(["issue", "option", "your points"],
-                       [[issue.name, option.label, points(option.us)]
-                        for issue in scenario.sheet.issues for option in issue.options])
+    turn.table = Table(
+        ["issue", "option", "your points"],
+        [
+            [issue.name, option.label, points(option.us)]
+            for issue in scenario.sheet.issues
+            for option in issue.options
+        ],
+    )
     _speak(turn, session, opening)
     turn.suggest("offer", "practice ask", "accept")
 
 
 # -- moves ------------------------------------------------------------------------------
-def parse_packages(scenario: Scenario, text: str, last: Package | None,
-                   turn: Turn, bundles: dict[str, dict[str, str]] | None = None,
-                   ) -> tuple[list[Package], list[str]]:
+def parse_packages(
+    scenario: Scenario,
+    text: str,
+    last: Package | None,
+    turn: Turn,
+    bundles: dict[str, dict[str, str]] | None = None,
+) -> tuple[list[Package], list[str]]:
     """The packages an offer names, and the issues filled from the last offer.
 
     Each package is ``issue=option`` terms, a bundle label (rehearsing a real deal with a
@@ -226,8 +285,7 @@ def parse_packages(scenario: Scenario, text: str, last: Package | None,
         raise BadArguments(turn.lib.reply("practice_empty_offer", example=example))
     if len(chunks) > MAX_PACKAGES:
         raise BadArguments(turn.lib.reply("practice_too_many", limit=MAX_PACKAGES))
-    base = last or tuple(max(range(len(i.options)), key=_points_for_rep(i.options))
-                         for i in issues)
+    base = last or tuple(max(range(len(i.options)), key=_points_for_rep(i.options)) for i in issues)
     packages: list[Package] = []
     filled: set[str] = set()
     for chunk in chunks:
@@ -243,17 +301,27 @@ def parse_packages(scenario: Scenario, text: str, last: Package | None,
                 continue
             name, sep, value = term.partition("=")
             if not sep or not name or not value:
-                raise BadArguments(turn.lib.reply("practice_bad_term", term=term[:40],
-                                                  example=example))
+                raise BadArguments(
+                    turn.lib.reply("practice_bad_term", term=term[:40], example=example)
+                )
             index = _match([i.name for i in issues], name)
             if index is None:
-                raise BadArguments(turn.lib.reply("practice_unknown_issue", issue=name[:40],
-                                                  issues=[i.name for i in issues]))
+                raise BadArguments(
+                    turn.lib.reply(
+                        "practice_unknown_issue", issue=name[:40], issues=[i.name for i in issues]
+                    )
+                )
             labels = [o.label for o in issues[index].options]
             option = _match(labels, value, prefix=False)
             if option is None:
-                raise BadArguments(turn.lib.reply("practice_unknown_option", option=value[:40],
-                                                  issue=issues[index].name, options=labels))
+                raise BadArguments(
+                    turn.lib.reply(
+                        "practice_unknown_option",
+                        option=value[:40],
+                        issue=issues[index].name,
+                        options=labels,
+                    )
+                )
             if index in chosen:
                 raise BadArguments(turn.lib.reply("practice_twice", issue=issues[index].name))
             chosen[index] = option
@@ -262,8 +330,9 @@ def parse_packages(scenario: Scenario, text: str, last: Package | None,
     return list(dict.fromkeys(packages)), [i.name for i in issues if i.name in filled]
 
 
-def _read_words(turn: Turn, scenario: Scenario, chunk: str,
-                bundles: dict[str, dict[str, str]]) -> dict[int, int]:
+def _read_words(
+    turn: Turn, scenario: Scenario, chunk: str, bundles: dict[str, dict[str, str]]
+) -> dict[int, int]:
     """Options named in plain words or by a bundle label; a clear refusal otherwise."""
     try:
         return read_offer(scenario, chunk, bundles)
@@ -276,10 +345,13 @@ def _read_words(turn: Turn, scenario: Scenario, chunk: str,
 
 def _examples(scenario: Scenario) -> tuple[str, str]:
     """An offer as ``issue=option`` terms, and the same one in words."""
-    picks = [(i.name, i.options[min(1, len(i.options) - 1)].label)
-             for i in scenario.sheet.issues[:2]]
-    return (" ".join(f"{name}={label}" for name, label in picks),
-            " for ".join(label for _, label in picks))
+    picks = [
+        (i.name, i.options[min(1, len(i.options) - 1)].label) for i in scenario.sheet.issues[:2]
+    ]
+    return (
+        " ".join(f"{name}={label}" for name, label in picks),
+        " for ".join(label for _, label in picks),
+    )
 
 
 def reads_as_offer(deal: Deal, text: str) -> bool:
@@ -318,8 +390,13 @@ def practice_offer(turn: Turn, args: str) -> None:
     for finding in Detectors(turn.lib).check_our_line(deal, args, is_offer=True):
         turn.warn(finding.code, **finding.values)
         if finding.code == "overshare_walkaway":  # the counterpart heard a floor
-            session.revealed.append({"kind": "floor", "round": session.round + 1,
-                                     "phrase": str(finding.values.get("phrase", ""))[:80]})
+            session.revealed.append(
+                {
+                    "kind": "floor",
+                    "round": session.round + 1,
+                    "phrase": str(finding.values.get("phrase", ""))[:80],
+                }
+            )
     if last is not None and len(packages) == 1:
         given = _one_way(scenario, last, packages[0])
         if given:
@@ -330,11 +407,18 @@ def practice_offer(turn: Turn, args: str) -> None:
     for package in packages:
         ours = scenario.value(package)[0]
         if ours < scenario.walkaway_us:
-            turn.warn("below_walkaway", amount=package_text(scenario, package),
-                      walkaway=deal.walkaway.text if deal.walkaway else "",
-                      direction="min")
-            turn.detail("practice_below_yours", package=package_text(scenario, package),
-                        points=points(ours), walkaway=points(scenario.walkaway_us))
+            turn.warn(
+                "below_walkaway",
+                amount=package_text(scenario, package),
+                walkaway=deal.walkaway.text if deal.walkaway else "",
+                direction="min",
+            )
+            turn.detail(
+                "practice_below_yours",
+                package=package_text(scenario, package),
+                points=points(ours),
+                walkaway=points(scenario.walkaway_us),
+            )
     texts = [package_text(scenario, p) for p in packages]
     if filled and last is not None:
         turn.detail("practice_filled", issues=filled)
@@ -369,8 +453,11 @@ def _split(session: Session, package: Package) -> bool:
         return False
     mine, theirs = session.rep[-1][0], session.theirs[-1]
     moved = [i for i, (a, b) in enumerate(zip(mine, theirs, strict=True)) if a != b]
-    return bool(moved) and package != mine and all(
-        abs(package[i] - (mine[i] + theirs[i]) / 2) <= 0.5 for i in moved)
+    return (
+        bool(moved)
+        and package != mine
+        and all(abs(package[i] - (mine[i] + theirs[i]) / 2) <= 0.5 for i in moved)
+    )
 
 
 @command("accept", "agree", "deal")
@@ -383,8 +470,12 @@ def handle_accept(turn: Turn, args: str) -> None:
     package = session.theirs[-1]
     ours = scenario.value(package)[0]
     if ours < scenario.walkaway_us:
-        turn.warn("below_walkaway", amount=package_text(scenario, package),
-                  walkaway=deal.walkaway.text if deal.walkaway else "", direction="min")
+        turn.warn(
+            "below_walkaway",
+            amount=package_text(scenario, package),
+            walkaway=deal.walkaway.text if deal.walkaway else "",
+            direction="min",
+        )
     session.accept()
     _save(turn, session)
     turn.say("practice_you_accepted", package=package_text(scenario, package))
@@ -407,8 +498,7 @@ def _ask(turn: Turn) -> None:
         return
     top, least = session.counterpart().priorities()
     session.asked += 1
-    session.revealed.append({"kind": "asked", "round": session.round, "top": top,
-                             "least": least})
+    session.revealed.append({"kind": "asked", "round": session.round, "top": top, "least": least})
     _save(turn, session)
     turn.say("practice_asked", name=_who(session), top=top, least=least)
 
@@ -438,13 +528,23 @@ def _speak(turn: Turn, session: Session, answer: Response) -> None:
     elif answer.kind == "walk":
         line = turn.lib.reply("practice_they_walk", name=name)
     elif not session.rep:
-        line = turn.lib.reply("practice_they_open", name=name, package=package,
-                              style=session.style, rounds=scenario.rounds)
+        line = turn.lib.reply(
+            "practice_they_open",
+            name=name,
+            package=package,
+            style=session.style,
+            rounds=scenario.rounds,
+        )
     else:
-        body = turn.lib.reply("practice_they_counter", package=package, style=session.style,
-                              tactics=list(answer.tactics))
-        line = turn.lib.reply("practice_they_say", name=name, body=body,
-                              last="last_round" in answer.tactics)
+        body = turn.lib.reply(
+            "practice_they_counter",
+            package=package,
+            style=session.style,
+            tactics=list(answer.tactics),
+        )
+        line = turn.lib.reply(
+            "practice_they_say", name=name, body=body, last="last_round" in answer.tactics
+        )
     turn.texts.append(line)
     _log(turn, Move(kind="they", text=line))
     # Their tactics get the coach's warnings, as a line of theirs would in a real deal.
@@ -489,38 +589,65 @@ def _say_debrief(turn: Turn, session: Session) -> None:
     result = debrief(session, scenario)
     agreed = package_text(scenario, result.agreed) if result.agreed is not None else ""
     turn.say("practice_debrief_heading", title=scenario.title, agreed=agreed)
-    turn.say("practice_debrief_points", ours=points(result.rep_points),
-             theirs=points(result.their_points), walkaway=points(scenario.walkaway_us),
-             joint=points(result.joint), best=points(result.max_joint.joint),
-             left=points(result.left_on_table) if result.left_on_table else "")
+    turn.say(
+        "practice_debrief_points",
+        ours=points(result.rep_points),
+        theirs=points(result.their_points),
+        walkaway=points(scenario.walkaway_us),
+        joint=points(result.joint),
+        best=points(result.max_joint.joint),
+        left=points(result.left_on_table) if result.left_on_table else "",
+    )
     better = result.better
-    turn.say("practice_debrief_frontier", agreed=bool(agreed), zone=scenario.zone,
-             on_frontier=result.on_frontier,
-             best_package=package_text(scenario, result.max_joint.package),
-             better=package_text(scenario, better.package) if better else "",
-             gain_us=points(better.us - result.rep_points) if better else "",
-             gain_them=points(better.them - result.their_points) if better else "")
-    gives = [turn.lib.reply("practice_debrief_give", round=g.round, issues=list(g.issues),
-                            cost=points(g.cost)) for g in result.gives]
-    turn.detail("practice_debrief_gives", count=len(gives), cost=points(result.gave_away),
-             gives=gives, trades=result.trades)
+    turn.say(
+        "practice_debrief_frontier",
+        agreed=bool(agreed),
+        zone=scenario.zone,
+        on_frontier=result.on_frontier,
+        best_package=package_text(scenario, result.max_joint.package),
+        better=package_text(scenario, better.package) if better else "",
+        gain_us=points(better.us - result.rep_points) if better else "",
+        gain_them=points(better.them - result.their_points) if better else "",
+    )
+    gives = [
+        turn.lib.reply(
+            "practice_debrief_give", round=g.round, issues=list(g.issues), cost=points(g.cost)
+        )
+        for g in result.gives
+    ]
+    turn.detail(
+        "practice_debrief_gives",
+        count=len(gives),
+        cost=points(result.gave_away),
+        gives=gives,
+        trades=result.trades,
+    )
     turn.detail("practice_debrief_meso", used=result.meso_used)
     revealed = [turn.lib.reply("practice_revealed_item", **item) for item in result.revealed]
-    turn.detail("practice_debrief_revealed", items=revealed, asked=session.asked > 0,
-             floors=sum(1 for r in result.revealed if r["kind"] == "floor"))
+    turn.detail(
+        "practice_debrief_revealed",
+        items=revealed,
+        asked=session.asked > 0,
+        floors=sum(1 for r in result.revealed if r["kind"] == "floor"),
+    )
     turn.say("practice_debrief_next")
     turn.lines.extend(turn.lib.reply("practice_next", code=code) for code in result.next_time)
     # For a front that draws the debrief's chart: the frontier with the path of offers.
-    turn.analysis = Analysis(debrief_report(session, scenario),
-                             offers=offer_path(session, scenario),
-                             points_walkaway=scenario.walkaway_us)
+    turn.analysis = Analysis(
+        debrief_report(session, scenario),
+        offers=offer_path(session, scenario),
+        points_walkaway=scenario.walkaway_us,
+    )
 
 
 def _show_debrief(turn: Turn) -> None:
     deal = turn.deal if turn.deal is not None and turn.deal.is_practice else None
     if deal is None:
-        finished = [d for d in turn.space.list_deals(practice=True)
-                    if not Session.from_doc(d.practice).is_open]
+        finished = [
+            d
+            for d in turn.space.list_deals(practice=True)
+            if not Session.from_doc(d.practice).is_open
+        ]
         deal = finished[-1] if finished else None
     if deal is None:
         raise NotNow(turn.lib.reply("practice_history_empty"))
@@ -539,25 +666,45 @@ def _history(turn: Turn) -> None:
             continue
         scenario = session.scenario_data
         result = debrief(session, scenario)
-        scored.append(Scored(deal.name, scenario.title, session.style,
-                             share_of_best(result.joint, result.max_joint.joint),
-                             result.rep_points, scenario.walkaway_us))
+        scored.append(
+            Scored(
+                deal.name,
+                scenario.title,
+                session.style,
+                share_of_best(result.joint, result.max_joint.joint),
+                result.rep_points,
+                scenario.walkaway_us,
+            )
+        )
     if not scored:
         turn.say("practice_history_empty")
         return
     shown = scored[-HISTORY_SHOWN:]
-    turn.table = Table(["rehearsal", "style", "joint vs best", "you vs walk-away"],
-                       [[s.name, s.style, _share(s.share),
-                         f"{points(s.rep_points)}/{points(s.walkaway)}"] for s in shown])
+    turn.table = Table(
+        ["rehearsal", "style", "joint vs best", "you vs walk-away"],
+        [
+            [s.name, s.style, _share(s.share), f"{points(s.rep_points)}/{points(s.walkaway)}"]
+            for s in shown
+        ],
+    )
     turn.say("practice_history", count=len(shown), total=len(scored))
     direction, change = trend([s.share for s in scored])
-    turn.say("practice_history_trend", trend=direction, window=min(TREND_WINDOW,
-                                                                   len(scored) // 2 or 1),
-             change=f"{abs(float(change)) * 100:.0f}", latest=_share(scored[-1].share))
-    turn.detail("practice_history_bests",
-                bests=[turn.lib.reply("practice_history_best", scenario=title,
-                                      share=_share(best.share), style=best.style)
-                       for title, best in bests(scored)])
+    turn.say(
+        "practice_history_trend",
+        trend=direction,
+        window=min(TREND_WINDOW, len(scored) // 2 or 1),
+        change=f"{abs(float(change)) * 100:.0f}",
+        latest=_share(scored[-1].share),
+    )
+    turn.detail(
+        "practice_history_bests",
+        bests=[
+            turn.lib.reply(
+                "practice_history_best", scenario=title, share=_share(best.share), style=best.style
+            )
+            for title, best in bests(scored)
+        ],
+    )
 
 
 def _share(share: Fraction) -> str:

@@ -15,10 +15,10 @@ from flows.when import format_local, parse_when
 
 # "us=5", and "us: 5" only with a score after it: "they told us: no way" is a sentence.
 _SCORE = re.compile(r"\b(us|them)(?:\s*=\s*|\s*:\s*(?=\d(?![\w.,%$€£-])))(\S+)", re.I)
-_MIN_WORDS = re.compile(
-    r"\b(min|minimum|at least|no less than|not below|floor|lowest)\b", re.I)
+_MIN_WORDS = re.compile(r"\b(min|minimum|at least|no less than|not below|floor|lowest)\b", re.I)
 _MAX_WORDS = re.compile(
-    r"\b(max|maximum|at most|no more than|not above|ceiling|cap|up to|highest)\b", re.I)
+    r"\b(max|maximum|at most|no more than|not above|ceiling|cap|up to|highest)\b", re.I
+)
 _DIRECTION_ONLY = re.compile(r"^\s*(min|minimum|max|maximum)\s*$", re.I)
 # A share as a walk-away ("walkaway 20%", "min a 15% revenue share"): one figure, numeric.
 _SHARE = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b)", re.I)
@@ -74,7 +74,7 @@ def parse_walkaway(text: str, context: str) -> Walkaway:
 
 def _signed(text: str, amount: str) -> bool:
     """Whether a minus sign stands right before ``amount`` ("-90k"), not a range's dash."""
-    before = text[:max(text.find(amount), 0)].rstrip()
+    before = text[: max(text.find(amount), 0)].rstrip()
     return before.endswith("-") and not before[:-1].rstrip()[-1:].isalnum()
 
 
@@ -106,8 +106,10 @@ def handle_walkaway(turn: Turn, args: str) -> None:
 def _turn_direction(turn: Turn, direction: str) -> None:
     current = turn.active.walkaway
     if current is None or current.amount is None:
-        raise BadArguments("Set a walk-away amount first, e.g. `walkaway min 130k`; "
-                           "`walkaway min` or `walkaway max` then turns its direction.")
+        raise BadArguments(
+            "Set a walk-away amount first, e.g. `walkaway min 130k`; "
+            "`walkaway min` or `walkaway max` then turns its direction."
+        )
     current.direction = direction  # type: ignore[assignment]
     if not (_MIN_WORDS.search(current.text) or _MAX_WORDS.search(current.text)):
         # Written into the text too, so a later `context` change keeps the chosen direction.
@@ -125,8 +127,11 @@ def handle_context(turn: Turn, args: str) -> None:
     deal = turn.touch()
     deal.context = word
     walkaway = deal.walkaway
-    if walkaway is not None and walkaway.amount is not None and not (
-            _MIN_WORDS.search(walkaway.text) or _MAX_WORDS.search(walkaway.text)):
+    if (
+        walkaway is not None
+        and walkaway.amount is not None
+        and not (_MIN_WORDS.search(walkaway.text) or _MAX_WORDS.search(walkaway.text))
+    ):
         walkaway.direction = "min" if word in MINIMUM_CONTEXTS else "max"
     direction = walkaway.direction if walkaway is not None and walkaway.amount is not None else ""
     turn.say("context_changed", context=word, direction=direction or "")
@@ -149,8 +154,9 @@ def handle_issue(turn: Turn, args: str) -> None:
         if len(deal.issues) >= 30:
             raise BadArguments("Thirty issues is the limit; merge some before adding more.")
         deal.issues.append(IssueScore(name=name, us=scores["us"], them=scores["them"]))
-        turn.say("issue_added", name=name, us=scores["us"], them=scores["them"],
-                 count=len(deal.issues))
+        turn.say(
+            "issue_added", name=name, us=scores["us"], them=scores["them"], count=len(deal.issues)
+        )
     if scores["them"] > scores["us"]:
         turn.say("issue_is_tradeable", name=name)
 
@@ -191,8 +197,14 @@ def handle_evidence(turn: Turn, args: str) -> None:
 def handle_win(turn: Turn, args: str) -> None:
     """Write one of the three lines: my win, their win, our shared win."""
     which, _, text = args.strip().partition(" ")
-    which = {"me": "mine", "my": "mine", "their": "theirs", "our": "shared", "ours": "shared",
-             "joint": "shared"}.get(which.lower(), which.lower())
+    which = {
+        "me": "mine",
+        "my": "mine",
+        "their": "theirs",
+        "our": "shared",
+        "ours": "shared",
+        "joint": "shared",
+    }.get(which.lower(), which.lower())
     if which not in ("mine", "theirs", "shared"):
         raise BadArguments("Say which line: `win mine|theirs|shared <text>`.")
     turn.touch().wins[which] = require_text(text, f"{which} win")

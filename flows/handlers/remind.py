@@ -10,8 +10,7 @@ from flows.schedule import Reminder, local_date, next_due, parse_clock
 from flows.turn import Turn
 from flows.when import format_local
 
-DAY_WORDS = {"daily": "daily", "everyday": "daily", "weekdays": "weekdays",
-             "workdays": "weekdays"}
+DAY_WORDS = {"daily": "daily", "everyday": "daily", "weekdays": "weekdays", "workdays": "weekdays"}
 
 
 @command("remind", "reminder", "reminders", needs_deal=False, needs_profile=True)
@@ -46,8 +45,14 @@ def _set(turn: Turn, words: list[str]) -> None:
     reminder = Reminder(at=at, days=days, tz=profile.tz)  # type: ignore[arg-type]
     due = next_due(reminder, turn.now)
     turn.space.save_reminder(reminder, due)
-    turn.say("remind_set", at=at.strftime("%H:%M"), days=days, tz=profile.tz,
-             next=format_local(due, profile.tz, turn.now), tz_known=profile.tz_known)
+    turn.say(
+        "remind_set",
+        at=at.strftime("%H:%M"),
+        days=days,
+        tz=profile.tz,
+        next=format_local(due, profile.tz, turn.now),
+        tz_known=profile.tz_known,
+    )
     turn.suggest("remind snooze", "remind off")
 
 
@@ -70,6 +75,11 @@ def _show(turn: Turn) -> None:
         turn.say("remind_none")
         turn.suggest("remind 08:30", "remind 08:30 daily")
         return
-    turn.say("remind_shown", at=reminder.at.strftime("%H:%M"), days=reminder.days,
-             tz=profile.tz, next=format_local(profile.next_due, profile.tz, turn.now))
+    turn.say(
+        "remind_shown",
+        at=reminder.at.strftime("%H:%M"),
+        days=reminder.days,
+        tz=profile.tz,
+        next=format_local(profile.next_due, profile.tz, turn.now),
+    )
     turn.suggest("remind snooze", "remind off")

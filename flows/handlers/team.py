@@ -35,9 +35,13 @@ from flows.vocabulary import FINAL_PHASES
 
 MAX_NUDGE_NOTE = 300
 MAX_GIVE_GET_HOURS = 24 * 30
-POLICY_WORDS = {"give-get": POLICY_GIVE_GET, "give_get": POLICY_GIVE_GET,
-                "sign-safe": POLICY_SIGN_SAFE, "sign_safe": POLICY_SIGN_SAFE,
-                "safe-sign": POLICY_SIGN_SAFE}
+POLICY_WORDS = {
+    "give-get": POLICY_GIVE_GET,
+    "give_get": POLICY_GIVE_GET,
+    "sign-safe": POLICY_SIGN_SAFE,
+    "sign_safe": POLICY_SIGN_SAFE,
+    "safe-sign": POLICY_SIGN_SAFE,
+}
 
 
 @command("team", "manager", needs_deal=False, needs_profile=True)
@@ -59,8 +63,10 @@ def handle_team(turn: Turn, args: str) -> None:
             _invite(turn, ids, manager=profile.user_id)
     elif word == "assign":
         if not turn.space.profile().is_admin:
-            raise NotNow("Only a workspace admin can assign managers. Ask one to run "
-                         "`team assign @manager @rep`.")
+            raise NotNow(
+                "Only a workspace admin can assign managers. Ask one to run "
+                "`team assign @manager @rep`."
+            )
         ids, leftover = mentions(rest)
         if len(ids) < 2 or leftover:
             raise BadArguments("Name the manager, then the reps: `team assign @manager @rep`.")
@@ -77,9 +83,11 @@ def handle_team(turn: Turn, args: str) -> None:
     elif word == "policy":
         _policy(turn, rest)
     else:
-        raise BadArguments(f"`team {word[:20]}` is not something I know. Try `team`, "
-                           "`team add @rep`, `team accept @manager`, `team leave`, "
-                           "`team remove @rep` or `team policy`.")
+        raise BadArguments(
+            f"`team {word[:20]}` is not something I know. Try `team`, "
+            "`team add @rep`, `team accept @manager`, `team leave`, "
+            "`team remove @rep` or `team policy`."
+        )
 
 
 def _add(turn: Turn, ids: list[str], *, manager: str) -> None:
@@ -90,22 +98,39 @@ def _add(turn: Turn, ids: list[str], *, manager: str) -> None:
             raise BadArguments("A manager can't be on their own team.")
         current = team.manager_of(member)
         if current not in (None, manager) and not profile.is_admin:
-            raise NotNow(f"@{member} is already on @{current}'s team. A workspace admin can "
-                         "move them with `team assign`.")
+            raise NotNow(
+                f"@{member} is already on @{current}'s team. A workspace admin can "
+                "move them with `team assign`."
+            )
     added = [m for m in ids if team.manager_of(m) != manager]
     by = profile.user_id
     for member in added:
         team.set_manager(member, manager, by)
         team.drop_invite(member, manager)  # an admin's add answers any invite of theirs
         # The rep always learns who put them on a team, and whose team it is.
-        text = (turn.lib.reply("team_joined", manager=manager) if by == manager else
-                turn.lib.reply("team_joined_by", manager=manager, by=by))
-        turn.notices.append(Notice(
-            user_id=member, kind="team", key=_key("joined", turn, manager), text=text,
-            next_steps=["team"], people=[manager, by]))
+        text = (
+            turn.lib.reply("team_joined", manager=manager)
+            if by == manager
+            else turn.lib.reply("team_joined_by", manager=manager, by=by)
+        )
+        turn.notices.append(
+            Notice(
+                user_id=member,
+                kind="team",
+                key=_key("joined", turn, manager),
+                text=text,
+                next_steps=["team"],
+                people=[manager, by],
+            )
+        )
     turn.people.extend([*added, manager])
-    turn.say("team_added", added=[f"@{m}" for m in added], manager=manager,
-             mine=manager == profile.user_id, had=len(ids) - len(added))
+    turn.say(
+        "team_added",
+        added=[f"@{m}" for m in added],
+        manager=manager,
+        mine=manager == profile.user_id,
+        had=len(ids) - len(added),
+    )
     if manager == profile.user_id and profile.reminder is None:
         turn.suggest("remind 09:00")
     turn.suggest("team")
@@ -123,7 +148,8 @@ def _remove(turn: Turn, rest: str) -> None:
     withdrawn: list[str] = []
     for member in ids:
         if team.manager_of(member) == profile.user_id or (
-                profile.is_admin and team.manager_of(member) is not None):
+            profile.is_admin and team.manager_of(member) is not None
+        ):
             removed.append(member)
         elif member in mine:
             withdrawn.append(member)
@@ -148,8 +174,10 @@ def _invite(turn: Turn, ids: list[str], *, manager: str) -> None:
             raise BadArguments("A manager can't be on their own team.")
         current = team.manager_of(member)
         if current not in (None, manager):
-            raise NotNow(f"@{member} is already on @{current}'s team. A workspace admin can "
-                         "move them with `team assign`.")
+            raise NotNow(
+                f"@{member} is already on @{current}'s team. A workspace admin can "
+                "move them with `team assign`."
+            )
     invited: list[str] = []
     waiting: list[str] = []
     had = 0
@@ -158,17 +186,26 @@ def _invite(turn: Turn, ids: list[str], *, manager: str) -> None:
             had += 1
         elif team.invite(member, manager, turn.now):
             invited.append(member)
-            turn.notices.append(Notice(
-                user_id=member, kind="team", key=_key("invite", turn, manager),
-                text=turn.lib.reply("team_invite_received", manager=manager),
-                next_steps=[f"team accept @{manager}", f"team decline @{manager}"],
-                people=[manager]))
+            turn.notices.append(
+                Notice(
+                    user_id=member,
+                    kind="team",
+                    key=_key("invite", turn, manager),
+                    text=turn.lib.reply("team_invite_received", manager=manager),
+                    next_steps=[f"team accept @{manager}", f"team decline @{manager}"],
+                    people=[manager],
+                )
+            )
         else:
             # Asked before and not answered yet: no second note, so asking is no way to spam.
             waiting.append(member)
     turn.people.extend([*invited, *waiting])
-    turn.say("team_invited", invited=[f"@{m}" for m in invited],
-             waiting=[f"@{m}" for m in waiting], had=had)
+    turn.say(
+        "team_invited",
+        invited=[f"@{m}" for m in invited],
+        waiting=[f"@{m}" for m in waiting],
+        had=had,
+    )
     turn.suggest("team")
 
 
@@ -200,10 +237,16 @@ def _answer(turn: Turn, rest: str, *, accept: bool) -> None:
         return
     previous = team.manager_of(me)
     team.set_manager(me, manager, manager)
-    turn.notices.append(Notice(
-        user_id=manager, kind="team", key=_key("accepted", turn, me),
-        text=turn.lib.reply("team_invite_accepted", member=me), next_steps=["team"],
-        people=[me]))
+    turn.notices.append(
+        Notice(
+            user_id=manager,
+            kind="team",
+            key=_key("accepted", turn, me),
+            text=turn.lib.reply("team_invite_accepted", member=me),
+            next_steps=["team"],
+            people=[me],
+        )
+    )
     if previous not in (None, manager):
         assert previous is not None
         turn.notices.append(_left_notice(turn, previous, me))
@@ -227,8 +270,13 @@ def _leave(turn: Turn, rest: str) -> None:
 
 
 def _left_notice(turn: Turn, manager: str, member: str) -> Notice:
-    return Notice(user_id=manager, kind="team", key=_key("left", turn, member),
-                  text=turn.lib.reply("team_member_left", member=member), people=[member])
+    return Notice(
+        user_id=manager,
+        kind="team",
+        key=_key("left", turn, member),
+        text=turn.lib.reply("team_member_left", member=member),
+        people=[member],
+    )
 
 
 def _key(what: str, turn: Turn, who: str) -> str:
@@ -247,8 +295,10 @@ def _policy(turn: Turn, rest: str) -> None:
     if words:
         code = POLICY_WORDS.get(words[0])
         if code is None or len(words) != 2:
-            raise BadArguments("Try `team policy give-get 24` (every give gets a get within 24 "
-                               "hours), `team policy sign-safe on`, or `... off`.")
+            raise BadArguments(
+                "Try `team policy give-get 24` (every give gets a get within 24 "
+                "hours), `team policy sign-safe on`, or `... off`."
+            )
         value: int | None = None
         on = words[1] != "off"
         if on and code == POLICY_GIVE_GET:
@@ -259,8 +309,12 @@ def _policy(turn: Turn, rest: str) -> None:
             raise BadArguments("Say `on` or `off`.")
         team.set_policy(manager, code, value, on=on)
     policies = team.policies(manager)
-    turn.say("team_policies", give_get=policies.get(POLICY_GIVE_GET),
-             give_get_on=POLICY_GIVE_GET in policies, sign_safe=POLICY_SIGN_SAFE in policies)
+    turn.say(
+        "team_policies",
+        give_get=policies.get(POLICY_GIVE_GET),
+        give_get_on=POLICY_GIVE_GET in policies,
+        sign_safe=POLICY_SIGN_SAFE in policies,
+    )
 
 
 def _show(turn: Turn) -> None:
@@ -280,17 +334,37 @@ def _show(turn: Turn) -> None:
         turn.suggest("team leave" if manager else "team add @rep")
         return
     rows = team_view(turn.space.team(), profile.user_id, turn)
-    headers = ["rep", "deal", "phase", "open gaps", "safeguards", "open gives", "idle days",
-               "policy"]
+    headers = [
+        "rep",
+        "deal",
+        "phase",
+        "open gaps",
+        "safeguards",
+        "open gives",
+        "idle days",
+        "policy",
+    ]
     turn.table = Table(headers, [_row(turn, h) for h in rows])
     turn.people.extend(members)
-    turn.say("team_shown", manager=manager or "", members=len(members), deals=len(rows),
-             nudges=sum(1 for h in rows if h.nudge_gap))
+    turn.say(
+        "team_shown",
+        manager=manager or "",
+        members=len(members),
+        deals=len(rows),
+        nudges=sum(1 for h in rows if h.nudge_gap),
+    )
     scores = [practice_score(m, team.practice_of(m)) for m in members]
-    turn.say("team_practice", reps=[
-        {"owner": s.owner, "count": s.count,
-         "share": f"{float(s.joint_share):.0%}" if s.joint_share is not None else ""}
-        for s in scores])
+    turn.say(
+        "team_practice",
+        reps=[
+            {
+                "owner": s.owner,
+                "count": s.count,
+                "share": f"{float(s.joint_share):.0%}" if s.joint_share is not None else "",
+            }
+            for s in scores
+        ],
+    )
     _pending(turn, asking, waiting)
     for health in rows:
         if health.nudge_gap:
@@ -318,8 +392,7 @@ def team_view(team: TeamDirectory, manager: str, turn: Turn) -> list[DealHealth]
     rows: list[DealHealth] = []
     for member in team.members_of(manager):
         for deal in team.deals_of(member):
-            health = deal_health(member, deal, turn.now, team.oldest_unpaired_give(deal),
-                                 policies)
+            health = deal_health(member, deal, turn.now, team.oldest_unpaired_give(deal), policies)
             if watched(health):
                 rows.append(health)
     return rows
@@ -328,9 +401,12 @@ def team_view(team: TeamDirectory, manager: str, turn: Turn) -> list[DealHealth]
 def _row(turn: Turn, health: DealHealth) -> list[str]:
     """One deal as the manager reads it: phase, gap and policy titles, never codes."""
     return [
-        f"@{health.owner}", health.deal, turn.lib.phase(health.phase).title,
+        f"@{health.owner}",
+        health.deal,
+        turn.lib.phase(health.phase).title,
         ", ".join(gap_title(turn.lib, code) for code in health.gaps) or "-",
-        f"{health.coverage}/3", str(health.unpaired_gives),
+        f"{health.coverage}/3",
+        str(health.unpaired_gives),
         "-" if health.days_idle is None else str(health.days_idle),
         ", ".join(gap_title(turn.lib, code) for code in health.violations) or "-",
     ]
@@ -351,8 +427,9 @@ def handle_nudge(turn: Turn, args: str) -> None:
     deal, note = _pick_deal(team.deals_of(member), rest)
     if len(note) > MAX_NUDGE_NOTE:
         raise BadArguments(f"Keep the note under {MAX_NUDGE_NOTE} characters.")
-    health = deal_health(member, deal, turn.now, team.oldest_unpaired_give(deal),
-                         team.policies(profile.user_id))
+    health = deal_health(
+        member, deal, turn.now, team.oldest_unpaired_give(deal), team.policies(profile.user_id)
+    )
     gap = health.nudge_gap
     if gap is None:
         raise NotNow(f"{deal.name} has no open gap to nudge about.")
@@ -362,12 +439,21 @@ def handle_nudge(turn: Turn, args: str) -> None:
     topic, fix = FIXES[gap]
     line = next(iter(offered_lines(turn.lib, deal, deal_facts(deal), topic, 1)), "")
     title = gap_title(turn.lib, gap)
-    turn.notices.append(Notice(
-        user_id=member, kind="nudge", key=f"{deal.id}:{day.isoformat()}",
-        text=turn.lib.reply("nudge_received", manager=profile.user_id, deal=deal.name,
-                            gap=title, note=note),
-        deal=deal.name, gap=gap, lines=[line] if line else [], next_steps=[fix],
-        people=[profile.user_id]))
+    turn.notices.append(
+        Notice(
+            user_id=member,
+            kind="nudge",
+            key=f"{deal.id}:{day.isoformat()}",
+            text=turn.lib.reply(
+                "nudge_received", manager=profile.user_id, deal=deal.name, gap=title, note=note
+            ),
+            deal=deal.name,
+            gap=gap,
+            lines=[line] if line else [],
+            next_steps=[fix],
+            people=[profile.user_id],
+        )
+    )
     turn.people.append(member)
     turn.say("nudge_sent", member=member, deal=deal.name, gap=title)
 
@@ -376,15 +462,15 @@ def _pick_deal(deals: list[Deal], rest: str) -> tuple[Deal, str]:
     """The deal ``rest`` starts with (longest name wins) and the note after it."""
     text = rest.strip()
     lowered = text.lower()
-    named = [d for d in deals if lowered == d.name.lower()
-             or lowered.startswith(d.name.lower() + " ")]
+    named = [
+        d for d in deals if lowered == d.name.lower() or lowered.startswith(d.name.lower() + " ")
+    ]
     if named:
         deal = max(named, key=lambda d: len(d.name))
-        return deal, text[len(deal.name):].strip()
+        return deal, text[len(deal.name) :].strip()
     open_deals = [d for d in deals if d.phase not in FINAL_PHASES]
     if not text and len(open_deals) == 1:
         return open_deals[0], ""
     if not text:
         raise BadArguments("Name the deal to nudge about, after the rep.")
     raise BadArguments("That rep has no deal with that name. `team` lists their deals.")
-

@@ -24,6 +24,5 @@ def handle_undo(turn: Turn, args: str) -> None:
     phase_before = deal.phase
     journal.undo(turn.space, turn.touch(), entry)
     moved = deal.phase != phase_before
-    turn.say("undone", label=entry.label,
-             phase=turn.lib.phase(deal.phase).title if moved else "")
+    turn.say("undone", label=entry.label, phase=turn.lib.phase(deal.phase).title if moved else "")
     turn.suggest("undo", "status")

@@ -43,8 +43,9 @@ MIRROR: Final = Fraction(1)
 # Hardball offers to split the difference once, at this share of the rounds.
 SPLIT_FROM: Final = Fraction(1, 2)
 
-Tactic = Literal["anchor", "deadline", "split", "cherry_pick", "mirror", "trade_answer",
-                 "last_round"]
+Tactic = Literal[
+    "anchor", "deadline", "split", "cherry_pick", "mirror", "trade_answer", "last_round"
+]
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,10 @@ class Counterpart:
         self.best = max(self._mine.values())
         rng = random.Random(f"{scenario.key}:{self.style}:{seed}")
         # A small seeded prior per option: its first guess at what the rep values.
-        self._prior = [[Fraction(rng.randrange(50), 100) for _ in issue.options]
-                       for issue in scenario.sheet.issues]
+        self._prior = [
+            [Fraction(rng.randrange(50), 100) for _ in issue.options]
+            for issue in scenario.sheet.issues
+        ]
 
     # -- values ------------------------------------------------------------------------
     def utility(self, package: Package) -> Fraction:
@@ -102,8 +105,10 @@ class Counterpart:
                 for issue, option in enumerate(offered):
                     counts[issue][option] += 1
         total = max(1, sum(len(move) for move in history))
-        return sum((Fraction(counts[i][o], total) + self._prior[i][o] / 4
-                    for i, o in enumerate(package)), Fraction(0))
+        return sum(
+            (Fraction(counts[i][o], total) + self._prior[i][o] / 4 for i, o in enumerate(package)),
+            Fraction(0),
+        )
 
     def priorities(self) -> tuple[str, str]:
         """(the issue it says matters most, the one it says matters least).
@@ -113,8 +118,10 @@ class Counterpart:
         that matters least to it as its top one, to buy it dearly.
         """
         issues = self.scenario.sheet.issues
-        spread = sorted(issues, key=lambda i: (max(o.them for o in i.options)
-                                               - min(o.them for o in i.options), i.name))
+        spread = sorted(
+            issues,
+            key=lambda i: (max(o.them for o in i.options) - min(o.them for o in i.options), i.name),
+        )
         least, most = spread[0].name, spread[-1].name
         if len(issues) == 1:
             return most, ""
@@ -147,8 +154,9 @@ class Counterpart:
         best_rep = max(move, key=lambda p: (self.utility(p), -move.index(p)))
         value = self.utility(best_rep)
         last_round = t >= self.rounds
-        target = self._reciprocal_target(history) if self.style == "reciprocator" else \
-            self.target(t)
+        target = (
+            self._reciprocal_target(history) if self.style == "reciprocator" else self.target(t)
+        )
         if own:  # it never takes back a concession it has made
             target = min(target, min(self.utility(p) for p in own))
         offer, tactics = self._counter(target, history, own, t)
@@ -161,13 +169,16 @@ class Counterpart:
         return Response("counter", offer, tactics)
 
     # -- how it picks an offer ---------------------------------------------------------
-    def _counter(self, target: Fraction, history: Sequence[Sequence[Package]],
-                 own: Sequence[Package], t: int) -> tuple[Package, tuple[Tactic, ...]]:
+    def _counter(
+        self, target: Fraction, history: Sequence[Sequence[Package]], own: Sequence[Package], t: int
+    ) -> tuple[Package, tuple[Tactic, ...]]:
         move = history[-1]
         if self.style == "hardball":
             if len(move) > 1:
-                picked = tuple(max((p[i] for p in move), key=self._option_value(i))
-                               for i in range(len(move[0])))
+                picked = tuple(
+                    max((p[i] for p in move), key=self._option_value(i))
+                    for i in range(len(move[0]))
+                )
                 if picked not in move and self.utility(picked) >= self.reserve:
                     return picked, ("cherry_pick",)
             if own and t == math.ceil(self.rounds * SPLIT_FROM):
@@ -181,8 +192,13 @@ class Counterpart:
             tactics = ("mirror",)
         return self._offer_at(target, history, own), tactics
 
-    def _offer_at(self, target: Fraction, history: Sequence[Sequence[Package]],
-                  own: Sequence[Package], keep: Package | None = None) -> Package:
+    def _offer_at(
+        self,
+        target: Fraction,
+        history: Sequence[Sequence[Package]],
+        own: Sequence[Package],
+        keep: Package | None = None,
+    ) -> Package:
         """The package on its level for ``target`` that looks best for the rep."""
         target = max(target, self.reserve)
         window = (self.best - self.reserve) * LEVEL_WINDOW

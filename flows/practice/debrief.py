@@ -131,8 +131,21 @@ def debrief(session: Session, scenario: Scenario | None = None) -> Debrief:
     gives, trades = _gives(scenario, session.rep)
     meso = any(len(move) > 1 for move in session.rep)
     below = session.agreed is not None and us < scenario.walkaway_us
-    result = Debrief(session.agreed, us, them, best, on_frontier, better, tuple(gives), meso,
-                     scenario.zone, below, trades, (), revealed(session, scenario))
+    result = Debrief(
+        session.agreed,
+        us,
+        them,
+        best,
+        on_frontier,
+        better,
+        tuple(gives),
+        meso,
+        scenario.zone,
+        below,
+        trades,
+        (),
+        revealed(session, scenario),
+    )
     return Debrief(**{**result.__dict__, "next_time": _next_time(session, scenario, result)})
 
 
@@ -167,8 +180,10 @@ def revealed(session: Session, scenario: Scenario) -> tuple[dict[str, Any], ...]
     its points the most; an answer naming another one was a bluff.
     """
     issues = scenario.sheet.issues
-    most = max(issues, key=lambda i: (max(o.them for o in i.options)
-                                      - min(o.them for o in i.options), i.name)).name
+    most = max(
+        issues,
+        key=lambda i: (max(o.them for o in i.options) - min(o.them for o in i.options), i.name),
+    ).name
     out: list[dict[str, Any]] = []
     for item in session.revealed:
         entry = dict(item)

@@ -54,7 +54,7 @@ def trend(shares: list[Fraction]) -> tuple[Trend, Fraction]:
         return "", Fraction(0)
     window = min(TREND_WINDOW, len(shares) // 2 or 1)
     recent = shares[-window:]
-    before = shares[-2 * window:-window]
+    before = shares[-2 * window : -window]
     change = sum(recent, Fraction(0)) / len(recent) - sum(before, Fraction(0)) / len(before)
     if abs(change) < STEADY_WITHIN:
         return "steady", change

@@ -38,7 +38,10 @@ _UNITS: Final = {
 _UNIT_OF: Final = {word: unit for unit, words in _UNITS.items() for word in words}
 _WITH_UNIT: Final = re.compile(
     r"(?<![\w.])(\d+(?:\.\d+)?)\s*-?\s*("
-    + "|".join(sorted(_UNIT_OF, key=len, reverse=True)) + r")\b", re.I)
+    + "|".join(sorted(_UNIT_OF, key=len, reverse=True))
+    + r")\b",
+    re.I,
+)
 _BUNDLE_WORDS: Final = re.compile(r"^(?:bundle|package|option|meso)\s+", re.I)
 # How far (characters) an issue's name may stand from a phrase to claim it.
 NEAR: Final = 30
@@ -66,8 +69,10 @@ def _fold(text: str) -> str:
 
 
 def _unit_readings(text: str) -> list[tuple[int, int, Decimal, str]]:
-    return [(m.start(), m.end(), Decimal(m.group(1)), _UNIT_OF[m.group(2).lower()])
-            for m in _WITH_UNIT.finditer(text)]
+    return [
+        (m.start(), m.end(), Decimal(m.group(1)), _UNIT_OF[m.group(2).lower()])
+        for m in _WITH_UNIT.finditer(text)
+    ]
 
 
 def _money(text: str) -> list[tuple[int, int, Decimal, str]]:
@@ -97,11 +102,12 @@ def _hits(scenario: Scenario, text: str, only: int | None = None) -> list[_Hit]:
         for k, option in enumerate(issue.options):
             words = _TOKEN.findall(option.label.lower())
             for n in range(len(tokens) - len(words) + 1 if words else 0):
-                if [t[2] for t in tokens[n:n + len(words)]] == words:
+                if [t[2] for t in tokens[n : n + len(words)]] == words:
                     hits.append(_Hit(tokens[n][0], tokens[n + len(words) - 1][1], i, k))
             value = figure(option.label)
-            hits.extend(_Hit(s, e, i, k) for s, e, v, _ in money if value is not None and
-                        v == value)
+            hits.extend(
+                _Hit(s, e, i, k) for s, e, v, _ in money if value is not None and v == value
+            )
             label_units = _unit_readings(option.label.replace("-", " "))
             if len(label_units) == 1:
                 _, _, number, unit = label_units[0]
@@ -128,8 +134,7 @@ def _named_near(scenario: Scenario, text: str, start: int, end: int) -> set[int]
     """
     clause = _clause(text, start, end)
     if clause is not None:
-        inside = _nearest(scenario, text[clause[0]:clause[1]], start - clause[0],
-                          end - clause[0])
+        inside = _nearest(scenario, text[clause[0] : clause[1]], start - clause[0], end - clause[0])
         if inside:
             return inside
     return _nearest(scenario, text, start, end)
@@ -155,8 +160,11 @@ def _nearest(scenario: Scenario, text: str, start: int, end: int) -> set[int]:
         gaps = []
         for word in words:
             spots = [m.start() for m in re.finditer(rf"\b{re.escape(word)}", lower)]
-            near = [start - s - len(word) if s < start else s - end for s in spots
-                    if s + len(word) <= start or s >= end]
+            near = [
+                start - s - len(word) if s < start else s - end
+                for s in spots
+                if s + len(word) <= start or s >= end
+            ]
             near = [d for d in near if d <= NEAR]
             if not near:
                 break
@@ -170,8 +178,9 @@ def _nearest(scenario: Scenario, text: str, start: int, end: int) -> set[int]:
     return {i for i, d in distance.items() if d == nearest}
 
 
-def read_offer(scenario: Scenario, text: str,
-               bundles: Mapping[str, Mapping[str, str]] | None = None) -> dict[int, int]:
+def read_offer(
+    scenario: Scenario, text: str, bundles: Mapping[str, Mapping[str, str]] | None = None
+) -> dict[int, int]:
     """The options a line names, by issue index.
 
     Raises:
@@ -196,8 +205,11 @@ def read_offer(scenario: Scenario, text: str,
         if len(fits) > 1:
             near = fits & _named_near(scenario, text, start, end)
             if len(near) != 1:
-                raise OfferReadError("practice_plain_ambiguous", words=text[start:end],
-                                     issues=[issues[i].name for i in sorted(fits)])
+                raise OfferReadError(
+                    "practice_plain_ambiguous",
+                    words=text[start:end],
+                    issues=[issues[i].name for i in sorted(fits)],
+                )
             fits = near
         issue = fits.pop()
         best = max((h for h in group if h.issue == issue), key=lambda h: h.end - h.start)
@@ -205,17 +217,21 @@ def read_offer(scenario: Scenario, text: str,
     _near_misses(scenario, text, covered)
     for issue, options in chosen.items():
         if len(options) > 1:
-            raise OfferReadError("practice_plain_twice", issue=issues[issue].name,
-                                 options=[issues[issue].options[k].label
-                                          for k in sorted(options)])
+            raise OfferReadError(
+                "practice_plain_twice",
+                issue=issues[issue].name,
+                options=[issues[issue].options[k].label for k in sorted(options)],
+            )
     if not chosen:
-        raise OfferReadError("practice_plain_nothing", text=text.strip()[:60],
-                             bundles=sorted(bundles or {}))
+        raise OfferReadError(
+            "practice_plain_nothing", text=text.strip()[:60], bundles=sorted(bundles or {})
+        )
     return {issue: options.pop() for issue, options in chosen.items()}
 
 
-def names_options(scenario: Scenario, text: str,
-                  bundles: Mapping[str, Mapping[str, str]] | None = None) -> bool:
+def names_options(
+    scenario: Scenario, text: str, bundles: Mapping[str, Mapping[str, str]] | None = None
+) -> bool:
     """Whether a line is an offer in words.
 
     It names an option, a bundle or a near miss, or it has a figure (an amount, a number
@@ -231,38 +247,55 @@ def names_options(scenario: Scenario, text: str,
 
 def _near_misses(scenario: Scenario, text: str, covered: list[tuple[int, int]]) -> None:
     """Refuse a figure or number-and-unit that no option has, on an issue of that kind."""
+
     def inside(start: int, end: int) -> bool:
         return any(start < e and s < end for s, e in covered)
 
     issues = scenario.sheet.issues
-    money_issues = [i for i, issue in enumerate(issues)
-                    if all(figure(o.label) is not None for o in issue.options)]
+    money_issues = [
+        i
+        for i, issue in enumerate(issues)
+        if all(figure(o.label) is not None for o in issue.options)
+    ]
     for start, end, _, said in _money(text):
         if not inside(start, end) and money_issues:
             _miss(scenario, text, start, end, money_issues, said)
     for start, end, _, unit in _unit_readings(text):
         if inside(start, end):
             continue
-        same = [i for i, issue in enumerate(issues)
-                if any(u == unit for o in issue.options
-                       for *_, u in _unit_readings(o.label.replace("-", " ")))]
+        same = [
+            i
+            for i, issue in enumerate(issues)
+            if any(
+                u == unit
+                for o in issue.options
+                for *_, u in _unit_readings(o.label.replace("-", " "))
+            )
+        ]
         if same:
             _miss(scenario, text, start, end, same, text[start:end])
 
 
-def _miss(scenario: Scenario, text: str, start: int, end: int, candidates: list[int],
-          said: str) -> None:
+def _miss(
+    scenario: Scenario, text: str, start: int, end: int, candidates: list[int], said: str
+) -> None:
     near = [i for i in candidates if i in _named_near(scenario, text, start, end)]
     issue = scenario.sheet.issues[(near or candidates)[0]]
-    raise OfferReadError("practice_plain_near_miss", said=said.strip(), issue=issue.name,
-                         options=[o.label for o in issue.options])
+    raise OfferReadError(
+        "practice_plain_near_miss",
+        said=said.strip(),
+        issue=issue.name,
+        options=[o.label for o in issue.options],
+    )
 
 
-def _bundle(bundles: Mapping[str, Mapping[str, str]],
-            text: str) -> tuple[str, Mapping[str, str]] | None:
+def _bundle(
+    bundles: Mapping[str, Mapping[str, str]], text: str
+) -> tuple[str, Mapping[str, str]] | None:
     wanted = _fold(_BUNDLE_WORDS.sub("", text.strip()))
-    return next(((label, terms) for label, terms in bundles.items()
-                 if _fold(label) == wanted), None)
+    return next(
+        ((label, terms) for label, terms in bundles.items() if _fold(label) == wanted), None
+    )
 
 
 def _read_bundle(scenario: Scenario, label: str, terms: Mapping[str, str]) -> dict[int, int]:
@@ -270,8 +303,7 @@ def _read_bundle(scenario: Scenario, label: str, terms: Mapping[str, str]) -> di
     issues = scenario.sheet.issues
     chosen: dict[int, int] = {}
     for key, value in terms.items():
-        index = next((i for i, issue in enumerate(issues) if _fold(issue.name) == _fold(key)),
-                     None)
+        index = next((i for i, issue in enumerate(issues) if _fold(issue.name) == _fold(key)), None)
         if index is None:
             continue
         labels = [_fold(o.label) for o in issues[index].options]
@@ -280,11 +312,14 @@ def _read_bundle(scenario: Scenario, label: str, terms: Mapping[str, str]) -> di
             continue
         found = {h.option for h in _hits(scenario, value, only=index)}
         if len(found) != 1:
-            raise OfferReadError("practice_bundle_term", label=label, issue=issues[index].name,
-                                 value=value,
-                                 options=[o.label for o in issues[index].options])
+            raise OfferReadError(
+                "practice_bundle_term",
+                label=label,
+                issue=issues[index].name,
+                value=value,
+                options=[o.label for o in issues[index].options],
+            )
         chosen[index] = found.pop()
     if not chosen:
-        raise OfferReadError("practice_bundle_empty", label=label,
-                             issues=[i.name for i in issues])
+        raise OfferReadError("practice_bundle_empty", label=label, issues=[i.name for i in issues])
     return chosen

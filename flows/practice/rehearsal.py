@@ -103,16 +103,32 @@ def sheet_of(deal: Deal) -> tuple[Sheet, Literal["sheet", "map"]]:
         built = []
         for (_, opts), name in zip(issues, _unique([slug(n) for n, _ in issues]), strict=True):
             labels = _unique([slug(o.label) for o in opts])
-            built.append(Issue(name, tuple(Option(label, o.us, o.them)
-                                           for label, o in zip(labels, opts, strict=True))))
+            built.append(
+                Issue(
+                    name,
+                    tuple(
+                        Option(label, o.us, o.them) for label, o in zip(labels, opts, strict=True)
+                    ),
+                )
+            )
         return Sheet(tuple(built), source=deal.name), "sheet"
     names = _unique([slug(i.name) for i in deal.issues])
-    return Sheet(tuple(
-        Issue(name, (Option(MAP_LABELS[0], Fraction(i.us * MAP_STEP), Fraction(0)),
-                     Option(MAP_LABELS[1], Fraction(i.us * MAP_STEP, 2),
-                            Fraction(i.them * MAP_STEP, 2)),
-                     Option(MAP_LABELS[2], Fraction(0), Fraction(i.them * MAP_STEP))))
-        for name, i in zip(names, deal.issues, strict=True)), source=deal.name), "map"
+    return Sheet(
+        tuple(
+            Issue(
+                name,
+                (
+                    Option(MAP_LABELS[0], Fraction(i.us * MAP_STEP), Fraction(0)),
+                    Option(
+                        MAP_LABELS[1], Fraction(i.us * MAP_STEP, 2), Fraction(i.them * MAP_STEP, 2)
+                    ),
+                    Option(MAP_LABELS[2], Fraction(0), Fraction(i.them * MAP_STEP)),
+                ),
+            )
+            for name, i in zip(names, deal.issues, strict=True)
+        ),
+        source=deal.name,
+    ), "map"
 
 
 def figure(label: str, percent: bool = False) -> Decimal | None:
@@ -159,8 +175,14 @@ def place_walkaway(sheet: Sheet, walkaway: Walkaway | None) -> tuple[Fraction, s
         if chosen is None:
             continue
         option = issue.options[chosen[1]]
-        rest = sum((min(o.us for o in other.options)
-                    for j, other in enumerate(sheet.issues) if j != index), Fraction(0))
+        rest = sum(
+            (
+                min(o.us for o in other.options)
+                for j, other in enumerate(sheet.issues)
+                if j != index
+            ),
+            Fraction(0),
+        )
         return option.us + rest, issue.name, option.label
     return None
 
@@ -177,33 +199,49 @@ def build(deal: Deal, *, title: str, counterpart: str, brief: str) -> Built:
     if not sheet.issues:
         raise RehearsalError("practice_this_empty")
     if sheet.outcome_count > MAX_PACKAGES:
-        raise RehearsalError("practice_this_too_big", packages=sheet.outcome_count,
-                             limit=MAX_PACKAGES)
+        raise RehearsalError(
+            "practice_this_too_big", packages=sheet.outcome_count, limit=MAX_PACKAGES
+        )
     placed = place_walkaway(sheet, deal.walkaway)
     ours = placed[0] if placed else _default(sheet, "us")
     scenario = Scenario(
-        key=KEY, title=title, context=deal.context, style=DEFAULT_STYLE,
-        rounds=DEFAULT_ROUNDS, counterpart=counterpart, brief=brief, sheet=sheet,
-        walkaway_us=ours, walkaway_them=_default(sheet, "them"), zone=False,
-        evidence=tuple(deal.evidence))
+        key=KEY,
+        title=title,
+        context=deal.context,
+        style=DEFAULT_STYLE,
+        rounds=DEFAULT_ROUNDS,
+        counterpart=counterpart,
+        brief=brief,
+        sheet=sheet,
+        walkaway_us=ours,
+        walkaway_them=_default(sheet, "them"),
+        zone=False,
+        evidence=tuple(deal.evidence),
+    )
     scenario = Scenario(**{**scenario.__dict__, "zone": has_zone(scenario)})
     bundles = {b.label: dict(b.terms) for b in deal.bundles}
-    return Built(scenario, source, placed[1] if placed else "", placed[2] if placed else "",
-                 bundles)
+    return Built(
+        scenario, source, placed[1] if placed else "", placed[2] if placed else "", bundles
+    )
 
 
 # -- the session document ---------------------------------------------------------------
 def scenario_to_doc(scenario: Scenario, bundles: dict[str, dict[str, str]]) -> dict[str, Any]:
     """A built scenario as JSON-ready data (exact numbers kept as text)."""
     return {
-        "title": scenario.title, "context": scenario.context, "style": scenario.style,
-        "rounds": scenario.rounds, "counterpart": scenario.counterpart,
-        "brief": scenario.brief, "walkaway": {"us": str(scenario.walkaway_us),
-                                              "them": str(scenario.walkaway_them)},
-        "zone": scenario.zone, "evidence": list(scenario.evidence),
-        "issues": [{"issue": i.name, "options": [[o.label, str(o.us), str(o.them)]
-                                                 for o in i.options]}
-                   for i in scenario.sheet.issues],
+        "title": scenario.title,
+        "context": scenario.context,
+        "style": scenario.style,
+        "rounds": scenario.rounds,
+        "counterpart": scenario.counterpart,
+        "brief": scenario.brief,
+        "walkaway": {"us": str(scenario.walkaway_us), "them": str(scenario.walkaway_them)},
+        "zone": scenario.zone,
+        "evidence": list(scenario.evidence),
+        "issues": [
+            {"issue": i.name, "options": [[o.label, str(o.us), str(o.them)] for o in i.options]}
+            for i in scenario.sheet.issues
+        ],
         "bundles": bundles,
     }
 
@@ -215,19 +253,38 @@ def scenario_from_doc(doc: dict[str, Any]) -> Scenario:
 
 def bundles_from_doc(doc: dict[str, Any]) -> dict[str, dict[str, str]]:
     """The bundles kept with a built scenario."""
-    return {str(k): {str(a): str(b) for a, b in v.items()}
-            for k, v in (doc.get("bundles") or {}).items()}
+    return {
+        str(k): {str(a): str(b) for a, b in v.items()}
+        for k, v in (doc.get("bundles") or {}).items()
+    }
 
 
 @functools.lru_cache(maxsize=32)
 def _from_json(text: str) -> Scenario:
     doc = json.loads(text)
-    sheet = Sheet(tuple(Issue(i["issue"], tuple(Option(label, Fraction(us), Fraction(them))
-                                                for label, us, them in i["options"]))
-                        for i in doc["issues"]), source=doc["title"])
+    sheet = Sheet(
+        tuple(
+            Issue(
+                i["issue"],
+                tuple(
+                    Option(label, Fraction(us), Fraction(them)) for label, us, them in i["options"]
+                ),
+            )
+            for i in doc["issues"]
+        ),
+        source=doc["title"],
+    )
     return Scenario(
-        key=KEY, title=doc["title"], context=doc["context"], style=doc["style"],
-        rounds=int(doc["rounds"]), counterpart=doc["counterpart"], brief=doc["brief"],
-        sheet=sheet, walkaway_us=Fraction(doc["walkaway"]["us"]),
-        walkaway_them=Fraction(doc["walkaway"]["them"]), zone=bool(doc["zone"]),
-        evidence=tuple(doc.get("evidence", ())))
+        key=KEY,
+        title=doc["title"],
+        context=doc["context"],
+        style=doc["style"],
+        rounds=int(doc["rounds"]),
+        counterpart=doc["counterpart"],
+        brief=doc["brief"],
+        sheet=sheet,
+        walkaway_us=Fraction(doc["walkaway"]["us"]),
+        walkaway_them=Fraction(doc["walkaway"]["them"]),
+        zone=bool(doc["zone"]),
+        evidence=tuple(doc.get("evidence", ())),
+    )

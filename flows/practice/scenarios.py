@@ -106,8 +106,10 @@ class Scenario:
 
     def labels(self, package: Package) -> list[tuple[str, str]]:
         """The package as (issue, option label) pairs, in sheet order."""
-        return [(issue.name, issue.options[index].label)
-                for issue, index in zip(self.sheet.issues, package, strict=True)]
+        return [
+            (issue.name, issue.options[index].label)
+            for issue, index in zip(self.sheet.issues, package, strict=True)
+        ]
 
 
 def parse_scenario(text: str, key: str) -> Scenario:
@@ -147,27 +149,39 @@ def parse_scenario(text: str, key: str) -> Scenario:
             if not _TYPABLE.match(name):
                 raise ScenarioError(
                     f"{where}: issues.{issue.name}: {name!r} cannot be typed as issue=option "
-                    "(one word: letters, digits, . + - _)")
+                    "(one word: letters, digits, . + - _)"
+                )
     if sheet.outcome_count > MAX_PACKAGES:
         raise ScenarioError(f"{where}: {sheet.outcome_count} packages; at most {MAX_PACKAGES}")
     scenario = Scenario(
-        key=key, title=data.title, context=data.context, style=data.style,
-        rounds=data.rounds, counterpart=data.counterpart, brief=" ".join(data.brief.split()),
-        sheet=sheet, walkaway_us=Fraction(str(data.walkaway.us)),
-        walkaway_them=Fraction(str(data.walkaway.them)), zone=data.zone,
-        evidence=tuple(data.evidence))
+        key=key,
+        title=data.title,
+        context=data.context,
+        style=data.style,
+        rounds=data.rounds,
+        counterpart=data.counterpart,
+        brief=" ".join(data.brief.split()),
+        sheet=sheet,
+        walkaway_us=Fraction(str(data.walkaway.us)),
+        walkaway_them=Fraction(str(data.walkaway.them)),
+        zone=data.zone,
+        evidence=tuple(data.evidence),
+    )
     found = has_zone(scenario)
     if found != scenario.zone:
         raise ScenarioError(
             f"{where}: zone: says {str(scenario.zone).lower()}, but "
-            + ("a package beats both walk-aways" if found else "no package beats both walk-aways"))
+            + ("a package beats both walk-aways" if found else "no package beats both walk-aways")
+        )
     return scenario
 
 
 def has_zone(scenario: Scenario) -> bool:
     """Whether some package is at least both sides' walk-away."""
-    return any(us >= scenario.walkaway_us and them >= scenario.walkaway_them
-               for us, them in map(scenario.value, scenario.packages()))
+    return any(
+        us >= scenario.walkaway_us and them >= scenario.walkaway_them
+        for us, them in map(scenario.value, scenario.packages())
+    )
 
 
 def load_scenarios(directory: Path = SCENARIO_DIR) -> dict[str, Scenario]:

@@ -47,27 +47,41 @@ class Session:
     # -- the document ------------------------------------------------------------------
     def to_doc(self) -> dict[str, Any]:
         """The state as JSON-ready data."""
-        return {"scenario": self.scenario, "style": self.style, "seed": self.seed,
-                "rep": [[list(p) for p in move] for move in self.rep],
-                "theirs": [list(p) for p in self.theirs], "status": self.status,
-                "ended_by": self.ended_by,
-                "agreed": list(self.agreed) if self.agreed is not None else None,
-                "return_to": self.return_to, "asked": self.asked, "thread": self.thread,
-                "built": self.built, "revealed": self.revealed}
+        return {
+            "scenario": self.scenario,
+            "style": self.style,
+            "seed": self.seed,
+            "rep": [[list(p) for p in move] for move in self.rep],
+            "theirs": [list(p) for p in self.theirs],
+            "status": self.status,
+            "ended_by": self.ended_by,
+            "agreed": list(self.agreed) if self.agreed is not None else None,
+            "return_to": self.return_to,
+            "asked": self.asked,
+            "thread": self.thread,
+            "built": self.built,
+            "revealed": self.revealed,
+        }
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Session:
         """The state a document written by :meth:`to_doc` holds."""
         agreed = doc.get("agreed")
-        return cls(scenario=doc["scenario"], style=doc["style"], seed=int(doc["seed"]),
-                   rep=[[tuple(p) for p in move] for move in doc.get("rep", [])],
-                   theirs=[tuple(p) for p in doc.get("theirs", [])],
-                   status=doc.get("status", "open"), ended_by=doc.get("ended_by", ""),
-                   agreed=tuple(agreed) if agreed is not None else None,
-                   return_to=doc.get("return_to", ""), asked=int(doc.get("asked", 0)),
-                   thread=str(doc.get("thread") or ""),
-                   built=dict(doc["built"]) if doc.get("built") else None,
-                   revealed=[dict(r) for r in doc.get("revealed") or []])
+        return cls(
+            scenario=doc["scenario"],
+            style=doc["style"],
+            seed=int(doc["seed"]),
+            rep=[[tuple(p) for p in move] for move in doc.get("rep", [])],
+            theirs=[tuple(p) for p in doc.get("theirs", [])],
+            status=doc.get("status", "open"),
+            ended_by=doc.get("ended_by", ""),
+            agreed=tuple(agreed) if agreed is not None else None,
+            return_to=doc.get("return_to", ""),
+            asked=int(doc.get("asked", 0)),
+            thread=str(doc.get("thread") or ""),
+            built=dict(doc["built"]) if doc.get("built") else None,
+            revealed=[dict(r) for r in doc.get("revealed") or []],
+        )
 
     # -- play --------------------------------------------------------------------------
     @property

@@ -25,8 +25,24 @@ _THIRD_PERSON = re.compile(r"^[a-z]+s$")
 _POSSESSIVE_THEIRS = ("their", "his", "her")
 _POSSESSIVE_OURS = ("our", "my")
 # After a gap: a second verb ("let them keep X") or a particle that belongs to the thing.
-_VERBS_AFTER_GAP = frozenset({"keep", "have", "push", "move", "take", "use", "pay",
-                              "start", "skip", "defer", "bring", "add", "extend", "know"})
+_VERBS_AFTER_GAP = frozenset(
+    {
+        "keep",
+        "have",
+        "push",
+        "move",
+        "take",
+        "use",
+        "pay",
+        "start",
+        "skip",
+        "defer",
+        "bring",
+        "add",
+        "extend",
+        "know",
+    }
+)
 _PERCENT = re.compile(r"\d\s*%")
 _DETERMINERS = frozenset({"the", "a", "an", "our", "their", "my", "his", "her", "this", "that"})
 _PERFECT = frozenset({"have", "has", "had", "'ve", "'d"})
@@ -43,11 +59,49 @@ _PARTICIPLE = re.compile(r"^(?:[a-z]+(?:ed|en)|done|gone|set|cut|put|shut|given|
 # Helper words that can also be the main verb ("they can have X", "we had to keep X").
 _MAIN_VERB_HELPERS = frozenset({"have", "had", "has", "do", "did", "does"})
 # Roles that stand alone as a subject ("procurement wants", "legal pushed back").
-_BARE_ROLES = frozenset({"procurement", "legal", "finance", "hr", "recruiter", "candidate",
-                         "hiring", "board", "committee", "panel"})
-_AFTER_IS = frozenset({"fine", "ok", "okay", "good", "happy", "cool", "on", "out", "back", "in",
-                       "open", "not", "now", "still", "also", "just", "pushing", "done",
-                       "firm", "set", "keen", "willing", "ready", "insisting", "asking"})
+_BARE_ROLES = frozenset(
+    {
+        "procurement",
+        "legal",
+        "finance",
+        "hr",
+        "recruiter",
+        "candidate",
+        "hiring",
+        "board",
+        "committee",
+        "panel",
+    }
+)
+_AFTER_IS = frozenset(
+    {
+        "fine",
+        "ok",
+        "okay",
+        "good",
+        "happy",
+        "cool",
+        "on",
+        "out",
+        "back",
+        "in",
+        "open",
+        "not",
+        "now",
+        "still",
+        "also",
+        "just",
+        "pushing",
+        "done",
+        "firm",
+        "set",
+        "keen",
+        "willing",
+        "ready",
+        "insisting",
+        "asking",
+    }
+)
 _PARTICLES_KEPT = frozenset({"off", "to", "on", "at", "with", "down", "back", "up"})
 
 
@@ -112,8 +166,9 @@ class ClauseReader:
                 self._frames.setdefault(first, []).append(_Frame(kind, (first, *words[1:])))
         self._needs_amount = {tuple(e.lower().split()) for e in lexicon.frames_needing_amount}
         for frames in self._frames.values():
-            frames.sort(key=lambda f: (-len([w for w in f.words if w != "{x}"]),
-                                       _KIND_ORDER.index(f.kind)))
+            frames.sort(
+                key=lambda f: (-len([w for w in f.words if w != "{x}"]), _KIND_ORDER.index(f.kind))
+            )
         assert set(lexicon.frames) <= set(FRAME_KINDS)
 
     def is_give_verb(self, word: str) -> bool:
@@ -126,8 +181,9 @@ class ClauseReader:
         return word in self._frames or verb_lemma(word) in self._frames
 
     # -- actors --------------------------------------------------------------------------
-    def actor_at(self, tokens: Sequence[Token], i: int,
-                 names: frozenset[str]) -> tuple[Side | None, int, bool]:
+    def actor_at(
+        self, tokens: Sequence[Token], i: int, names: frozenset[str]
+    ) -> tuple[Side | None, int, bool]:
         """The side whose actor starts at ``i``, the index after it, and if it was a name."""
         end = longest_at(tokens, i, self._we)
         if end is not None:
@@ -145,8 +201,12 @@ class ClauseReader:
             # "Dana Reyes", "Dana from procurement", "the CFO Mark"
             while end < len(tokens) and tokens[end].word in names:
                 end += 1
-            if (end < len(tokens) and tokens[end].word == "'s" and end + 1 < len(tokens)
-                    and not self._is_contraction(tokens[end + 1])):
+            if (
+                end < len(tokens)
+                and tokens[end].word == "'s"
+                and end + 1 < len(tokens)
+                and not self._is_contraction(tokens[end + 1])
+            ):
                 return None, i, False  # "Dana's budget": a possessive, read elsewhere
             return "they", end, True
         return None, i, False
@@ -199,8 +259,12 @@ class ClauseReader:
         planned = negated = False
         helpers: list[int] = []
         while i < len(tokens):
-            for phrase_list, flag in ((self._negation, "neg"), (self._plan, "plan"),
-                                      (self._will, "will"), (self._adverbs, "adv")):
+            for phrase_list, flag in (
+                (self._negation, "neg"),
+                (self._plan, "plan"),
+                (self._will, "will"),
+                (self._adverbs, "adv"),
+            ):
                 end = longest_at(tokens, i, phrase_list)
                 if end is not None:
                     if flag == "neg":
@@ -214,8 +278,12 @@ class ClauseReader:
                 break
         frame, verb_at, after, gap = self._frame(tokens, i)
         passive = False
-        if (frame is not None and helpers and tokens[helpers[-1]].word in _BE
-                and _PARTICIPLE.match(tokens[verb_at].word)):
+        if (
+            frame is not None
+            and helpers
+            and tokens[helpers[-1]].word in _BE
+            and _PARTICIPLE.match(tokens[verb_at].word)
+        ):
             if side is None:
                 frame = None  # "it was dropped": a state, and nobody says who did it
             else:
@@ -230,33 +298,56 @@ class ClauseReader:
                 if side2 is not None:
                     frame2, verb2, after2, gap2 = self._frame(tokens, self._skip_aux(tokens, k))
                     if frame2 is not None:
-                        side, named, frame, verb_at, after, gap = (side2, named2, frame2, verb2,
-                                                                   after2, gap2)
+                        side, named, frame, verb_at, after, gap = (
+                            side2,
+                            named2,
+                            frame2,
+                            verb2,
+                            after2,
+                            gap2,
+                        )
                         start = tokens[j].start
                         break
         if frame is not None and side is None:
             verb = tokens[verb_at].word
             # "wants net-90" (third person, no subject) is them; "threw in training" is us.
-            side = "they" if (_THIRD_PERSON.match(verb) and verb_lemma(verb) != verb
-                              and verb_lemma(verb) + "s" == verb) else "we"
+            side = (
+                "they"
+                if (
+                    _THIRD_PERSON.match(verb)
+                    and verb_lemma(verb) != verb
+                    and verb_lemma(verb) + "s" == verb
+                )
+                else "we"
+            )
         item = ""
         from_verb = ""
         if frame is not None:
             item = self._item(text, tokens, after, gap, frame, names)
             if frame.words in self._needs_amount and not (
-                    find_amounts(item) or _PERCENT.search(item)):
+                find_amounts(item) or _PERCENT.search(item)
+            ):
                 frame, item = None, ""  # "went to their office" is no price move
-            from_verb = text[tokens[verb_at].start:].strip(" .!,;")
+            from_verb = text[tokens[verb_at].start :].strip(" .!,;")
         if frame is None:
             from_verb = ""
-        return Clause(side=side, kind=frame.kind if frame else None, item=item,
-                      from_verb=from_verb, text=text[start:].strip(" .!,;"), planned=planned,
-                      negated=negated, actor_named=named, possessive=possessive,
-                      verb=frame.words[0] if frame else "",
-                      passive=passive and frame is not None,
-                      past=frame is not None and (
-                          _is_past(tokens[verb_at].word)
-                          or any(tokens[h].word in _PERFECT for h in helpers)))
+        return Clause(
+            side=side,
+            kind=frame.kind if frame else None,
+            item=item,
+            from_verb=from_verb,
+            text=text[start:].strip(" .!,;"),
+            planned=planned,
+            negated=negated,
+            actor_named=named,
+            possessive=possessive,
+            verb=frame.words[0] if frame else "",
+            passive=passive and frame is not None,
+            past=frame is not None
+            and (
+                _is_past(tokens[verb_at].word) or any(tokens[h].word in _PERFECT for h in helpers)
+            ),
+        )
 
     def _skip_aux(self, tokens: Sequence[Token], i: int) -> int:
         while i < len(tokens):
@@ -282,8 +373,9 @@ class ClauseReader:
             return "they"
         return None
 
-    def _frame(self, tokens: Sequence[Token],
-               i: int) -> tuple[_Frame | None, int, int, tuple[int, int] | None]:
+    def _frame(
+        self, tokens: Sequence[Token], i: int
+    ) -> tuple[_Frame | None, int, int, tuple[int, int] | None]:
         """The verb frame at ``i`` (or one word on, past an unknown adverb)."""
         for at in (i, i + 1):
             if at >= len(tokens):
@@ -299,7 +391,8 @@ class ClauseReader:
             if tokens[at].lemma == "offer" and at + 2 < len(tokens) and tokens[at + 1].word == "to":
                 return _OFFER_TO, at, at + 2, None  # "offered to fund two SDRs": a give
             for frame in self._frames.get(tokens[at].lemma, []) + self._frames.get(
-                    tokens[at].word, []):
+                tokens[at].word, []
+            ):
                 found = self._match_frame(tokens, at, frame)
                 if found is not None:
                     return frame, at, found[0], found[1]
@@ -308,18 +401,19 @@ class ClauseReader:
         return None, i, i, None
 
     @staticmethod
-    def _match_frame(tokens: Sequence[Token], at: int,
-                     frame: _Frame) -> tuple[int, tuple[int, int] | None] | None:
+    def _match_frame(
+        tokens: Sequence[Token], at: int, frame: _Frame
+    ) -> tuple[int, tuple[int, int] | None] | None:
         """Where the frame ends, and the gap a ``{x}`` covered ("knocked [5%] off")."""
         k = at + 1
         for n, word in enumerate(frame.words[1:], 1):
             if word == "{x}":
-                rest = frame.words[n + 1:]
+                rest = frame.words[n + 1 :]
                 if not rest:
                     return k, None
                 # The rest may come a few words later: "knocked 5% off", "let them keep".
                 for j in range(k + 1, min(k + 7, len(tokens)) + 1):
-                    if tuple(t.word for t in tokens[j:j + len(rest)]) == rest:
+                    if tuple(t.word for t in tokens[j : j + len(rest)]) == rest:
                         if all(t.word in _DETERMINERS for t in tokens[k:j]):
                             continue  # "did the free training": "the" alone is no thing
                         return j + len(rest), (k, j)
@@ -329,18 +423,24 @@ class ClauseReader:
             k += 1
         return k, None
 
-    def _item(self, text: str, tokens: Sequence[Token], after: int,
-              gap: tuple[int, int] | None, frame: _Frame, names: frozenset[str]) -> str:
+    def _item(
+        self,
+        text: str,
+        tokens: Sequence[Token],
+        after: int,
+        gap: tuple[int, int] | None,
+        frame: _Frame,
+        names: frozenset[str],
+    ) -> str:
         if gap is None:
             return self._trim(text, list(tokens[after:]), names)
         start, end = gap
-        tail = frame.words[frame.words.index("{x}") + 1:]
+        tail = frame.words[frame.words.index("{x}") + 1 :]
         if tail[0] == "into":
             return self._trim(text, list(tokens[after:]), names)  # "talked Dana into X"
         if tail[0] in _VERBS_AFTER_GAP:
             # "let them keep X": the gap is who, the thing comes after the second verb
-            body = list(tokens[after:]) if tail[0] in {"keep", "have"} else list(
-                tokens[end:])
+            body = list(tokens[after:]) if tail[0] in {"keep", "have"} else list(tokens[end:])
             return self._trim(text, body, names)
         if len(tail) == 1 and tail[0] in _PARTICLES_KEPT:
             # "knocked 6k off the renewal", "dropped the price to 96k": the whole rest
@@ -361,16 +461,22 @@ class ClauseReader:
         i = 0
         while i < len(body):
             end = longest_at(body, i, self._datives)
-            if end is None and body[i].word in names and not (
-                    i + 1 < len(body) and body[i + 1].word == "'s"):
+            if (
+                end is None
+                and body[i].word in names
+                and not (i + 1 < len(body) and body[i + 1].word == "'s")
+            ):
                 end = i + 1  # "gave dana a call", not "countered raj's draft"
             if end is None and body[i].word in {"the", "their"}:
                 end = self._role_actor(body, i)
             if end is None or end >= len(body):
                 break
             i = end
-        if i < len(body) and body[i].word in {"to", "on", "with", "at", "that"} and (
-                body[i].word != "to" or i > 0):
+        if (
+            i < len(body)
+            and body[i].word in {"to", "on", "with", "at", "that"}
+            and (body[i].word != "to" or i > 0)
+        ):
             i += 1
         body = body[i:]
         changed = True
@@ -385,12 +491,15 @@ class ClauseReader:
                     del body[-n:]
                     changed = True
                     break
-        if len(body) > 2 and body[-2].word in {"w", "with", "to", "for"} and (
-                body[-1].word in names or body[-1].word in {"them", "him", "her"}):
+        if (
+            len(body) > 2
+            and body[-2].word in {"w", "with", "to", "for"}
+            and (body[-1].word in names or body[-1].word in {"them", "him", "her"})
+        ):
             del body[-2:]  # "net-60 to dana", "net 60 w dana": who, not what
         if not body:
             return ""
-        item = text[body[0].start:body[-1].end].strip(" ,.;:!-")
+        item = text[body[0].start : body[-1].end].strip(" ,.;:!-")
         return "" if " ".join(t.word for t in body) in self._empty else item
 
 

@@ -22,23 +22,44 @@ from flows.amounts import find_amounts
 # Arguments these take, exactly; anything else is prose ("next call is thursday").
 _WALK_PROSE = re.compile(
     r"^(?:away\b.*\b(?:figure|number|point|price|amount|is|was|at|would be|=)\b|"
-    r"(?:them|him|her|me|us|you)?\s*through\b|back\b|in\b|over\b)", re.I)
+    r"(?:them|him|her|me|us|you)?\s*through\b|back\b|in\b|over\b)",
+    re.I,
+)
 _NEW_PROSE = re.compile(
     r"^(?:quote|offer|proposal|pricing|price|number|figure|terms|counter|redlines?|email|"
     r"start date|deadline|ask|request|bid|round|version|draft|update|info|wrinkle|twist)"
     r"(?:\s*:|\s+(?:from|is|was|are|were|came|just|landed|arrived|of|at|in|by|says?)\b)",
-    re.I)
+    re.I,
+)
 _GIVE_PROSE = re.compile(r"^(?:me|us)\b", re.I)
-_OFFER_PROSE = re.compile(r"^(?:is|was|from|came|went|got|looks|seems|they|call|letter|doc|"
-                          r"template|meeting|finally|landed|arrived|in\b)\b", re.I)
+_OFFER_PROSE = re.compile(
+    r"^(?:is|was|from|came|went|got|looks|seems|they|call|letter|doc|"
+    r"template|meeting|finally|landed|arrived|in\b)\b",
+    re.I,
+)
 # Commands that take no arguments: with some, the line is prose ("status: waiting on legal").
 _BARE = frozenset({"status", "deals", "meso", "checklist", "pitfalls", "ethics", "method"})
 # Commands that reject what they cannot parse; a rejected line is then read instead.
-READ_WHEN_REJECTED = frozenset({"if", "issue", "option", "trade", "next", "back", "signed",
-                                "team", "remind", "pick", "log"})
+READ_WHEN_REJECTED = frozenset(
+    {"if", "issue", "option", "trade", "next", "back", "signed", "team", "remind", "pick", "log"}
+)
 # Past-tense aliases are how people narrate, not how they command: read them.
-PROSE_WORDS = frozenset({"gave", "got", "heard", "countered", "offered", "asked", "said",
-                         "told", "agreed", "accepted", "picked", "chose"})
+PROSE_WORDS = frozenset(
+    {
+        "gave",
+        "got",
+        "heard",
+        "countered",
+        "offered",
+        "asked",
+        "said",
+        "told",
+        "agreed",
+        "accepted",
+        "picked",
+        "chose",
+    }
+)
 
 
 def reads_as_prose(command: str, word: str, args: str) -> bool:

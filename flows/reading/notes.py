@@ -19,22 +19,63 @@ from phrases.lexicon import ReaderLexicon
 _MEETING_WORDS = re.compile(
     r"\b(call|meeting|sync|chat|catch[- ]?up|check[- ]?in|reconven\w*|regroup\w*|"
     r"follow(?:ing)?[- ]?up|circle back|touch base|back on|debrief|interview|qbr|session|"
-    r"demo|walk[- ]?through|go over|meet|meeting|talk again|speak again|round|call back)\b")
+    r"demo|walk[- ]?through|go over|meet|meeting|talk again|speak again|round|call back)\b"
+)
 _HAS_DAY_OR_TIME = re.compile(
     r"\b(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\w*\b|\btomorrow\b|\btmrw\b|"
-    r"\d\s*(am|pm)\b|\d:\d\d|\bnext week\b|\b\d{1,2}(st|nd|rd|th)\b|\bnoon\b")
+    r"\d\s*(am|pm)\b|\d:\d\d|\bnext week\b|\b\d{1,2}(st|nd|rd|th)\b|\bnoon\b"
+)
 _BARE_HOUR = re.compile(r"\b(at|@)\s+(\d{1,2})\b(?![:.]\d|\s*(?:am|pm|h\b|%|k\b))", re.I)
 # "offer from Acme ..." is their offer, not ours.
 _FROM_THEM = re.compile(r"^\S*\s*(?:\w+\s+)?(?:from|by)\s", re.I)
-_ASKING = re.compile(r"\b(?:want|wants|need|needs|ask|asks|asking|asked|request|requests|require|"
-                     r"requires|insist|insists|demand|demands|expect|expects|push|pushing|"
-                     r"looking for|hoping for|would like|'d like)\b", re.I)
+_ASKING = re.compile(
+    r"\b(?:want|wants|need|needs|ask|asks|asking|asked|request|requests|require|"
+    r"requires|insist|insists|demand|demands|expect|expects|push|pushing|"
+    r"looking for|hoping for|would like|'d like)\b",
+    re.I,
+)
 _WORDS = re.compile(r"[a-z0-9%$-]+")
 # Words that say a line is a question but not what it is about: left out of ``faq`` words.
-_QUESTION_WORDS = frozenset({"the", "a", "an", "i", "we", "to", "do", "should", "what", "how",
-                             "can", "could", "would", "is", "are", "for", "of", "me", "them",
-                             "my", "our", "their", "it", "this", "that", "about", "any", "on",
-                             "if", "say", "tell", "you", "they", "with", "when", "there"})
+_QUESTION_WORDS = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "i",
+        "we",
+        "to",
+        "do",
+        "should",
+        "what",
+        "how",
+        "can",
+        "could",
+        "would",
+        "is",
+        "are",
+        "for",
+        "of",
+        "me",
+        "them",
+        "my",
+        "our",
+        "their",
+        "it",
+        "this",
+        "that",
+        "about",
+        "any",
+        "on",
+        "if",
+        "say",
+        "tell",
+        "you",
+        "they",
+        "with",
+        "when",
+        "there",
+    }
+)
 
 
 def _business_hour(m: re.Match[str]) -> str:
@@ -66,12 +107,15 @@ class NoteReader:
         self.lex = lexicon
         self.clauses = clauses
         flags = re.IGNORECASE
-        self._notes = {kind: [re.compile(p, flags) for p in patterns]
-                       for kind, patterns in self.lex.notes.items()}
+        self._notes = {
+            kind: [re.compile(p, flags) for p in patterns]
+            for kind, patterns in self.lex.notes.items()
+        }
         self._help_starts = [re.compile(p, flags) for p in self.lex.help.starts]
         self._help_words = [re.compile(p, flags) for p in self.lex.help.help_words]
-        self._topics = {t: [re.compile(p, flags) for p in ps]
-                        for t, ps in self.lex.help.topics.items()}
+        self._topics = {
+            t: [re.compile(p, flags) for p in ps] for t, ps in self.lex.help.topics.items()
+        }
         yes = "|".join(re.escape(w) for w in sorted(self.lex.yes_words, key=len, reverse=True))
         # A line that is only a yes, and a yes that opens a line: speech reuses both
         # ("I said sure, we'll train their reps").
@@ -95,30 +139,31 @@ class NoteReader:
             for pattern in self._notes.get(kind, []):
                 m = pattern.match(text)
                 if m and m.groupdict().get("rest"):
-                    return Reading("command", (f"{kind} {m.group('rest').strip()}",),
-                                   rule=f"note:{kind}")
+                    return Reading(
+                        "command", (f"{kind} {m.group('rest').strip()}",), rule=f"note:{kind}"
+                    )
         for pattern in self._notes.get("meeting", []):
             m = pattern.match(text)
             if m and self._is_time(m.group("when"), ctx):
-                return Reading("command", (f"meeting {m.group('when').strip(' .')}",),
-                               rule="note:meeting")
+                return Reading(
+                    "command", (f"meeting {m.group('when').strip(' .')}",), rule="note:meeting"
+                )
         when = self.meeting_time(text, lowered, ctx)
         if when:
             return Reading("command", (f"meeting {when}",), rule="note:meeting-words")
         for pattern in self._notes.get("offer", []):
             m = pattern.match(text)
             if m and not _FROM_THEM.search(m.group("rest")):
-                return Reading("command", (f"offer {m.group('rest').strip()}",),
-                               rule="note:offer")
+                return Reading("command", (f"offer {m.group('rest').strip()}",), rule="note:offer")
         for pattern in self._notes.get("they", []):
             m = pattern.match(text)
             if m:
-                return Reading("command", (f"they: {m.group('rest').strip()}",),
-                               rule="note:they")
+                return Reading("command", (f"they: {m.group('rest').strip()}",), rule="note:they")
         return None
 
-    def meeting_time(self, text: str, lowered: str, ctx: ReadContext, *,
-                     anywhere: bool = False) -> str:
+    def meeting_time(
+        self, text: str, lowered: str, ctx: ReadContext, *, anywhere: bool = False
+    ) -> str:
         """The time in a line about a meeting ("regroup monday 10am"), if it has one.
 
         By default only the end of the line is looked at; ``anywhere`` also finds "Mark can
@@ -132,9 +177,12 @@ class NoteReader:
         best = ""
         for start in starts:
             for size in range(min(5, len(words) - start), 0, -1):
-                window = " ".join(w for w in words[start:start + size] if w)
-                if (anywhere or start + size == len(words)) and len(window) > len(best) and (
-                        _HAS_DAY_OR_TIME.search(window.lower()) and self._is_time(window, ctx)):
+                window = " ".join(w for w in words[start : start + size] if w)
+                if (
+                    (anywhere or start + size == len(words))
+                    and len(window) > len(best)
+                    and (_HAS_DAY_OR_TIME.search(window.lower()) and self._is_time(window, ctx))
+                ):
                     best = window
         return best
 
@@ -152,12 +200,18 @@ class NoteReader:
         rest = m.group("rest").strip(" .")
         groups = m.groupdict()
         direction = ""
-        word = (groups.get("dir") or "") + " " + lowered[:m.start("rest")]
-        if re.search(r"\b(below|under|lower than|less than|floor|min|minimum|lowest|bottom|"
-                     r"south of)\b", word):
+        word = (groups.get("dir") or "") + " " + lowered[: m.start("rest")]
+        if re.search(
+            r"\b(below|under|lower than|less than|floor|min|minimum|lowest|bottom|"
+            r"south of)\b",
+            word,
+        ):
             direction = "min"
-        elif re.search(r"\b(above|over|higher than|more than|past|beyond|ceiling|max|maximum|"
-                       r"highest|cap|top|north of)\b", word):
+        elif re.search(
+            r"\b(above|over|higher than|more than|past|beyond|ceiling|max|maximum|"
+            r"highest|cap|top|north of)\b",
+            word,
+        ):
             direction = "max"
         if direction and find_amounts(rest):
             return Reading("command", (f"walkaway {direction} {rest}",), rule="note:walkaway")
@@ -194,5 +248,6 @@ class NoteReader:
             if any(p.search(lowered) for p in patterns):
                 return Reading("command", (f"script {topic}",), rule=f"help:{topic}")
         words = [w for w in _WORDS.findall(lowered) if w not in _QUESTION_WORDS]
-        return Reading("command", ("faq " + " ".join(words[:8]),) if words else ("faq",),
-                       rule="help:faq")
+        return Reading(
+            "command", ("faq " + " ".join(words[:8]),) if words else ("faq",), rule="help:faq"
+        )

@@ -36,59 +36,106 @@ from phrases.lexicon import ReaderLexicon, load_reader_lexicon
 
 # Commands the reader may produce. Anything that switches deals, moves a phase or reaches
 # other people is deliberately absent.
-SAFE_COMMANDS = frozenset({
-    "give", "get", "trade", "if", "offer", "they", "say", "script", "faq", "meeting",
-    "walkaway", "batna", "evidence", "status", "log", "counterparty",
-})
+SAFE_COMMANDS = frozenset(
+    {
+        "give",
+        "get",
+        "trade",
+        "if",
+        "offer",
+        "they",
+        "say",
+        "script",
+        "faq",
+        "meeting",
+        "walkaway",
+        "batna",
+        "evidence",
+        "status",
+        "log",
+        "counterparty",
+    }
+)
 # Rules whose reading does not rest on a verb of the clause frame: a rejected command word
 # read as one of these is not "the same word taken as a verb".
-_NON_FRAME_RULES = ("note:", "if:", "trade:", "help:", "they:no-frame", "they:from", "recap",
-                    "dialogue:")
+_NON_FRAME_RULES = (
+    "note:",
+    "if:",
+    "trade:",
+    "help:",
+    "they:no-frame",
+    "they:from",
+    "recap",
+    "dialogue:",
+)
 
 # The line and its sentences: a "call update:" prefix says nothing; a recap is split into
 # sentences, each read on its own; leading filler ("tbh", "as discussed,") is dropped; a
 # sentence that opens with a condition but is no trade is asked about, never guessed.
-_UPDATE_PREFIX = re.compile(r"^[\w .'-]{0,30}?\b(?:update|recap|notes|summary|news)\s*[:\-]\s*",
-                            re.I)
-_SENTENCE = re.compile(r"(?<!\bincl\.)(?<!\bapprox\.)(?<!\bvs\.)(?<!\betc\.)(?<!\be\.g\.)"
-                       r"(?<!\bi\.e\.)(?<!\bno\.)(?<!\bmr\.)(?<!\bms\.)(?<!\bdr\.)"
-                       r"(?<=[.!?;])\s+(?=\S)|\n+|(?<=\w)\s+-\s+(?=\w)")
-_LEAD_FILLER = re.compile(r"^(?:if it helps|if that helps|to be fair|for what it's worth|fwiw|tbh|"
-                          r"honestly|long story short|long story but|ok long story but|"
-                          r"pursuant to [^,]{1,40},|further to [^,]{1,40},|as discussed,|"
-                          r"per [\w']+ (?:req|request|ask|wish|email),|just between us,?|"
-                          r"between us,?|for my notes:?|private:|privately,?|fyi only:?|"
-                          r"\d{1,2}(?::\d\d)?\s*(?:am|pm)?\s*(?:call|meeting|sync|chat)?\s*:)"
-                          r"[,:]?\s+", re.I)
-_STARTS_CONDITION = re.compile(r"^(?:if|only if|as long as|so long as|provided|providing|"
-                               r"assuming|unless|should they)\b", re.I)
+_UPDATE_PREFIX = re.compile(
+    r"^[\w .'-]{0,30}?\b(?:update|recap|notes|summary|news)\s*[:\-]\s*", re.I
+)
+_SENTENCE = re.compile(
+    r"(?<!\bincl\.)(?<!\bapprox\.)(?<!\bvs\.)(?<!\betc\.)(?<!\be\.g\.)"
+    r"(?<!\bi\.e\.)(?<!\bno\.)(?<!\bmr\.)(?<!\bms\.)(?<!\bdr\.)"
+    r"(?<=[.!?;])\s+(?=\S)|\n+|(?<=\w)\s+-\s+(?=\w)"
+)
+_LEAD_FILLER = re.compile(
+    r"^(?:if it helps|if that helps|to be fair|for what it's worth|fwiw|tbh|"
+    r"honestly|long story short|long story but|ok long story but|"
+    r"pursuant to [^,]{1,40},|further to [^,]{1,40},|as discussed,|"
+    r"per [\w']+ (?:req|request|ask|wish|email),|just between us,?|"
+    r"between us,?|for my notes:?|private:|privately,?|fyi only:?|"
+    r"\d{1,2}(?::\d\d)?\s*(?:am|pm)?\s*(?:call|meeting|sync|chat)?\s*:)"
+    r"[,:]?\s+",
+    re.I,
+)
+_STARTS_CONDITION = re.compile(
+    r"^(?:if|only if|as long as|so long as|provided|providing|"
+    r"assuming|unless|should they)\b",
+    re.I,
+)
 
 # Compound clauses: where one sentence joins two moves, and when the second only colours
 # the first.
 _REPORTED_QUESTION = re.compile(r"^(?:whether|if|how|why|what|when)\b", re.I)
 _IT_IS_TAIL = re.compile(r"^[^,]{1,40}\bit is[.!]*$", re.I)
 _CLAUSE_JOIN = re.compile(r",?\s+(?:and|but|so|then|and then|while|whereas|plus)\s+|,\s+|;\s+")
-_ENDS_WITH_SAYING = re.compile(r"\b(?:says|said|say|goes|went|told (?:us|me)|was like|is like|"
-                               r"replied|wrote)\s*$", re.I)
+_ENDS_WITH_SAYING = re.compile(
+    r"\b(?:says|said|say|goes|went|told (?:us|me)|was like|is like|"
+    r"replied|wrote)\s*$",
+    re.I,
+)
 _FOR_US = re.compile(r"\b(?:us|our|for us)\b", re.I)
 _ELABORATION = re.compile(r"^they:(no-frame|.*:planned|.*:negated|.*:bare)$|^they:(speech|refuse)$")
 
 # Clause -> command: the shapes that turn a give into an offer or a trade, a move of theirs
 # into a get, and words said to our own side into small talk.
-_PROPOSAL = re.compile(r"^(?:\w+\s+){0,2}(?:a |an |the |our |two |three |\d )?(?:new |revised )?"
-                       r"(?:bundles?|options|packages?|proposal|quote|counter|counteroffer|"
-                       r"price sheet|pricing options)\b", re.I)
-_AND_GOT = re.compile(r",?\s+(?:and\s+)?(?:we\s+|i\s+)?(?:got|secured|won|landed)\s+(?P<get>.+)$",
-                      re.I)
-_CONDITION_INSIDE = re.compile(r"\b(?:if|as long as|so long as|provided|on condition)\s+(?:we|i)\b",
-                               re.I)
+_PROPOSAL = re.compile(
+    r"^(?:\w+\s+){0,2}(?:a |an |the |our |two |three |\d )?(?:new |revised )?"
+    r"(?:bundles?|options|packages?|proposal|quote|counter|counteroffer|"
+    r"price sheet|pricing options)\b",
+    re.I,
+)
+_AND_GOT = re.compile(
+    r",?\s+(?:and\s+)?(?:we\s+|i\s+)?(?:got|secured|won|landed)\s+(?P<get>.+)$", re.I
+)
+_CONDITION_INSIDE = re.compile(
+    r"\b(?:if|as long as|so long as|provided|on condition)\s+(?:we|i)\b", re.I
+)
 _THEY_MAY_HAVE = re.compile(r"\b(?:can|could|may|get to)\s+(?:have|keep)\b", re.I)
-_THEIR_ASK = re.compile(r"\b(ask|request|demand|requirement|insistence|condition|clause|"
-                        r"push|redline|objection|charge|fee|indemnity|penalty|surcharge|minimum|"
-                        r"liability|exclusivity|non-compete|clawback|cliff|markup|uplift|increase)"
-                        r"s?\b", re.I)
-_OUR_PEOPLE = re.compile(r"^(?:(?:my|our) (?:boss|manager|vp|team|cfo|ceo|legal|finance|director|"
-                         r"lead|head|wife|husband|partner)|myself|ourselves)\b", re.I)
+_THEIR_ASK = re.compile(
+    r"\b(ask|request|demand|requirement|insistence|condition|clause|"
+    r"push|redline|objection|charge|fee|indemnity|penalty|surcharge|minimum|"
+    r"liability|exclusivity|non-compete|clawback|cliff|markup|uplift|increase)"
+    r"s?\b",
+    re.I,
+)
+_OUR_PEOPLE = re.compile(
+    r"^(?:(?:my|our) (?:boss|manager|vp|team|cfo|ceo|legal|finance|director|"
+    r"lead|head|wife|husband|partner)|myself|ourselves)\b",
+    re.I,
+)
 
 
 class Reader:
@@ -103,9 +150,18 @@ class Reader:
         self._frameless = FramelessReader(self.lex, self.clauses, self._notes)
         self._non_items = [re.compile(p, re.IGNORECASE) for p in self.lex.non_items]
         self._known = frozenset(
-            w for group in (self.lex.fillers, self.lex.we_actors, self.lex.they_actors,
-                            self.lex.datives, self.lex.empty_items, self.lex.yes_words)
-            for phrase in group for w in phrase.split()) | {"the", "a", "an", "and", "but"}
+            w
+            for group in (
+                self.lex.fillers,
+                self.lex.we_actors,
+                self.lex.they_actors,
+                self.lex.datives,
+                self.lex.empty_items,
+                self.lex.yes_words,
+            )
+            for phrase in group
+            for w in phrase.split()
+        ) | {"the", "a", "an", "and", "but"}
 
     def may_tell_of_a_move(self, text: str) -> bool:
         """Whether a typed `they` line is worth reading: a past verb up front, or a recap.
@@ -148,16 +204,24 @@ class Reader:
                 reading = self._sentence(sentence, ctx)
                 readings.append(reading)
                 if reading.command.startswith("they"):
-                    ctx = replace(ctx, last_move=Move(kind="they", text=reading.command[4:].lstrip(
-                        ": ")))
+                    ctx = replace(
+                        ctx, last_move=Move(kind="they", text=reading.command[4:].lstrip(": "))
+                    )
             moves = [r for r in readings if r.kind == "command"]
             if any(not _ELABORATION.match(r.rule) and r.rule != "they:no-frame" for r in moves):
                 # "priya called." in a recap is scene-setting, not a move of theirs
-                moves = [r for r in moves if r.rule != "they:no-frame"
-                         and not (_ELABORATION.match(r.rule) and r.rule.startswith("they:news"))]
+                moves = [
+                    r
+                    for r in moves
+                    if r.rule != "they:no-frame"
+                    and not (_ELABORATION.match(r.rule) and r.rule.startswith("they:news"))
+                ]
             if len(moves) > 1:
-                return Reading("recap", tuple(r.command for r in moves),
-                               rule="recap:" + ",".join(r.rule for r in moves))
+                return Reading(
+                    "recap",
+                    tuple(r.command for r in moves),
+                    rule="recap:" + ",".join(r.rule for r in moves),
+                )
             if len(moves) == 1:
                 return moves[0]
             unclear = [r for r in readings if r.kind == "unclear"]
@@ -194,18 +258,21 @@ class Reader:
         parts: list[tuple[str, Clause]] = []
         start = 0
         for m in _CLAUSE_JOIN.finditer(text):
-            right = text[m.end():]
+            right = text[m.end() :]
             tokens = tokenize(right[:60])
             at = self.clauses.skip_fillers(tokens, 0) if tokens else 0
             side, _, _ = self.clauses.actor_at(tokens, at, ctx.names) if tokens else (None, 0, 0)
-            left = text[start:m.start()]
+            left = text[start : m.start()]
             said = self.clauses.read(left, left, 0, ctx.names)
             if side is None and _IT_IS_TAIL.match(right):
                 side = "we"  # "they wanted net 60 so net 60 it is": our yes to it
-            if side is None or _ENDS_WITH_SAYING.search(left) or (
-                    said.kind == "speech" and said.side == "we"):
+            if (
+                side is None
+                or _ENDS_WITH_SAYING.search(left)
+                or (said.kind == "speech" and said.side == "we")
+            ):
                 continue  # "so Raj says, we need X" / "told priya ..., so we need X": one speech
-            piece = text[start:m.start()]
+            piece = text[start : m.start()]
             if piece.strip():
                 parts.append((piece, self.clauses.read(piece, piece, 0, ctx.names)))
             start = m.end()
@@ -214,24 +281,30 @@ class Reader:
             parts.append((piece, self.clauses.read(piece, piece, 0, ctx.names)))
         return parts
 
-    def _compound(self, parts: list[tuple[str, Clause]], text: str,
-                  ctx: ReadContext) -> Reading:
+    def _compound(self, parts: list[tuple[str, Clause]], text: str, ctx: ReadContext) -> Reading:
         readings = []
         for piece, clause in parts:
             reading = self._from_clause(clause, piece, ctx)
             readings.append(reading)
             if reading.command.startswith("they"):
                 # "so Jo pushes on start date and I say fine": yes grants what was just asked
-                ctx = replace(ctx, last_move=Move(kind="they", text=reading.command[4:].lstrip(
-                    ": ")))
+                ctx = replace(
+                    ctx, last_move=Move(kind="they", text=reading.command[4:].lstrip(": "))
+                )
         readings = [
             Reading("command", (f"get {_strip_pronoun(parts[i][1].text)}",), rule="they:for-us")
-            if r.rule == "they:no-frame" and _FOR_US.search(parts[i][1].text)
-            and any(x.command.startswith("give ") for x in readings) else r
-            for i, r in enumerate(readings)]
+            if r.rule == "they:no-frame"
+            and _FOR_US.search(parts[i][1].text)
+            and any(x.command.startswith("give ") for x in readings)
+            else r
+            for i, r in enumerate(readings)
+        ]
         commands = [r for r in readings if r.kind == "command"]
-        if (len(commands) == 2 and commands[0].rule.startswith("they:ask")
-                and commands[1].rule.startswith("we:speech")):
+        if (
+            len(commands) == 2
+            and commands[0].rule.startswith("they:ask")
+            and commands[1].rule.startswith("we:speech")
+        ):
             commands = commands[1:]  # "alex asked my expectations and i said ...": our answer
         if any(r.rule.endswith("+ask") for r in commands):
             # "Jo pushes on start date and I say fine": the give already names their ask
@@ -240,15 +313,22 @@ class Reader:
         if moves and len(moves) < len(commands):
             # "added 25 seats, dana was thrilled": the second clause only colours the first
             commands = moves
-        if len(commands) == 2 and commands[0].command.startswith("give ") and (
-                commands[1].rule == "they:get" or commands[1].command.startswith("give ")):
+        if (
+            len(commands) == 2
+            and commands[0].command.startswith("give ")
+            and (commands[1].rule == "they:get" or commands[1].command.startswith("give "))
+        ):
             commands = commands[:1]  # "caved on the title, he gets senior": one give
-        if (len(parts) == 2 and readings[0].kind == "unclear"
-                and readings[1].rule.endswith(":no-item")):
+        if (
+            len(parts) == 2
+            and readings[0].kind == "unclear"
+            and readings[1].rule.endswith(":no-item")
+        ):
             # "price lock thru 2027, gave it to them": the thing comes first
             verb = "get" if readings[1].rule.startswith("they:") else "give"
-            return Reading("command", (f"{verb} {parts[0][0].strip(' ,')}",),
-                           rule=f"{verb}:thing-before")
+            return Reading(
+                "command", (f"{verb} {parts[0][0].strip(' ,')}",), rule=f"{verb}:thing-before"
+            )
         gives = [r.command[5:] for r in commands if r.command.startswith("give ")]
         gets = [r.command[4:] for r in commands if r.command.startswith("get ")]
         if len(gives) == 1 and len(gets) == 1:
@@ -289,22 +369,28 @@ class Reader:
                 # "I asked Dana whether they'd cough up a case study": our words, not an offer
                 return Reading("command", (f"say {clause.item}",), rule=rule + ":question")
             if kind in ("ask", "offer") and clause.item[:1] in {"'", '"'}:
-                return Reading("command", (f"say {clause.item.strip(chr(39) + chr(34))}",),
-                               rule=rule + ":quoted")
+                return Reading(
+                    "command",
+                    (f"say {clause.item.strip(chr(39) + chr(34))}",),
+                    rule=rule + ":quoted",
+                )
             if kind in ("give", "accept", "reduce") and _PROPOSAL.match(clause.item):
                 return Reading("command", (f"offer {clause.item}",), rule=rule + ":proposal")
             if kind in ("give", "accept", "reduce"):
                 if clause.item[:4].lower() in ("and ", "then"):
                     # "I just caved and knocked another 3% off": the second verb has the thing
-                    again = self.clauses.read("we " + clause.item.split(" ", 1)[1], "", 0,
-                                              ctx.names)
+                    again = self.clauses.read(
+                        "we " + clause.item.split(" ", 1)[1], "", 0, ctx.names
+                    )
                     if again.kind is not None and again.item:
                         return self._from_clause(again, text, ctx)
                 got = _AND_GOT.search(clause.item)
-                if got and clause.item[:got.start()].strip():
-                    return Reading("command", (
-                        f"trade {clause.item[:got.start()].strip()} for {got.group('get')}",),
-                        rule=rule + ":and-got")
+                if got and clause.item[: got.start()].strip():
+                    return Reading(
+                        "command",
+                        (f"trade {clause.item[: got.start()].strip()} for {got.group('get')}",),
+                        rule=rule + ":and-got",
+                    )
                 if clause.item:
                     return Reading("command", (f"give {clause.item}",), rule=rule)
                 ask = their_request(self.clauses, ctx)
@@ -332,13 +418,20 @@ class Reader:
                 return Reading("chat", rule=rule + ":figure-of-speech")
             if clause.item:
                 # ":past" marks a thing they did, which a typed `they` line may become
-                return Reading("command", (f"get {clause.item}",),
-                               rule=rule + (":past" if clause.past else ""))
+                return Reading(
+                    "command", (f"get {clause.item}",), rule=rule + (":past" if clause.past else "")
+                )
             ask = self._our_last_offer(ctx)
-            return Reading("command", (f"get {ask}",), rule=rule) if ask else Reading(
-                "chat", rule=rule + ":no-item")
-        if kind == "get" and clause.verb in ("have", "keep") and not _THEY_MAY_HAVE.search(
-                clause.text):
+            return (
+                Reading("command", (f"get {ask}",), rule=rule)
+                if ask
+                else Reading("chat", rule=rule + ":no-item")
+            )
+        if (
+            kind == "get"
+            and clause.verb in ("have", "keep")
+            and not _THEY_MAY_HAVE.search(clause.text)
+        ):
             return Reading("command", (self._their_line(clause),), rule=rule)  # "they have X"
         if kind == "get" and not clause.negated and clause.item:
             return Reading("command", (f"give {clause.item}",), rule=rule)
@@ -354,8 +447,11 @@ class Reader:
             said = re.sub(r"^(?:that|us|me|them)\s+", "", clause.item, flags=re.I).strip(" '\"")
             fine = FINE_ITEM.match(said)
             if fine:  # "alex said my 145k ask is fine": they accepted it
-                return Reading("command", (f"get {fine.group('item') or fine.group('item2')}",),
-                               rule=rule + ":accepts")
+                return Reading(
+                    "command",
+                    (f"get {fine.group('item') or fine.group('item2')}",),
+                    rule=rule + ":accepts",
+                )
             inner = self.clauses.read(said, said, 0, ctx.names)
             if inner.side == "they" and inner.kind == "accept" and inner.item:
                 return Reading("command", (f"get {inner.item}",), rule=rule + ":accepts")
@@ -403,8 +499,9 @@ class Reader:
     def _speech(self, clause: Clause, ctx: ReadContext, rule: str) -> Reading:
         if _OUR_PEOPLE.match(clause.item):
             return Reading("chat", rule=rule + ":to-our-side")
-        said = re.sub(r"^(?:that|them|him|her|to them|to him|to her)\s+", "", clause.item,
-                      flags=re.I).strip(" \"'")
+        said = re.sub(
+            r"^(?:that|them|him|her|to them|to him|to her)\s+", "", clause.item, flags=re.I
+        ).strip(" \"'")
         said = re.sub(r"^(?:that)\s+", "", said, flags=re.I).strip(" \"'")
         if not said:
             # "we said yes": the item was only the yes (a word that is no thing by itself)
@@ -413,15 +510,18 @@ class Reader:
                 return self._notes.acceptance_reading(ctx)
             return Reading("chat", rule=rule + ":nothing-said")
         lowered = said.lower()
-        if re.fullmatch(r"(no|nope|no way|not yet|we can't|we cannot|we'll pass|"
-                        r"we will pass|no thanks)[ .!]*", lowered):
+        if re.fullmatch(
+            r"(no|nope|no way|not yet|we can't|we cannot|we'll pass|"
+            r"we will pass|no thanks)[ .!]*",
+            lowered,
+        ):
             return Reading("chat", rule=rule + ":no")
         if self._notes.acceptance.match(lowered):
             return self._notes.acceptance_reading(ctx)
         yes = self._notes.leading_yes.match(said)
         if yes:
             # "I go, sure, we'll train their reps for free" / "I say fine, Monday week"
-            rest = said[yes.end():]
+            rest = said[yes.end() :]
             inner = self.clauses.read(rest, rest, 0, ctx.names)
             if inner.side in ("we", None) and inner.kind in ("give", "accept") and inner.item:
                 return Reading("command", (f"give {inner.item}",), rule=rule + ":yes-and")
@@ -436,4 +536,3 @@ class Reader:
 
 def _strip_pronoun(text: str) -> str:
     return re.sub(r"^(?:they|he|she)\s+", "", text.strip(), flags=re.I)
-

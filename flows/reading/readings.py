@@ -47,8 +47,13 @@ class ReadContext:
     names: frozenset[str] = field(default_factory=frozenset)
 
 
-def context_for(deal: Deal | None, last_move: Move | None, now: datetime | None, tz: str,
-                lexicon: ReaderLexicon | None = None) -> ReadContext:
+def context_for(
+    deal: Deal | None,
+    last_move: Move | None,
+    now: datetime | None,
+    tz: str,
+    lexicon: ReaderLexicon | None = None,
+) -> ReadContext:
     """A read context with the other side's names taken from the deal's notes and name."""
     lex = lexicon or load_reader_lexicon()
     names: set[str] = set()

@@ -16,10 +16,16 @@ from flows.reading.words import tokenize, verb_lemma
 from phrases.lexicon import ReaderLexicon
 
 # "- gave: onboarding / - got: 3yr": a trade written as two bullets
-_BULLETS = re.compile(r"^-?\s*(?:we\s+)?(?:gave|give|given)\s*:\s*(?P<give>[^/]+?)\s*/\s*-?\s*"
-                      r"(?:we\s+)?(?:got|get|gotten)\s*:\s*(?P<get>.+)$", re.I)
-_SWAPPED = re.compile(r"^(?:(?:we|i)\s+)?(?:just\s+)?(?:swapped|traded|exchanged)\s+"
-                      r"(?P<give>.+?)\s+for\s+(?P<get>.+)$", re.I)
+_BULLETS = re.compile(
+    r"^-?\s*(?:we\s+)?(?:gave|give|given)\s*:\s*(?P<give>[^/]+?)\s*/\s*-?\s*"
+    r"(?:we\s+)?(?:got|get|gotten)\s*:\s*(?P<get>.+)$",
+    re.I,
+)
+_SWAPPED = re.compile(
+    r"^(?:(?:we|i)\s+)?(?:just\s+)?(?:swapped|traded|exchanged)\s+"
+    r"(?P<give>.+?)\s+for\s+(?P<get>.+)$",
+    re.I,
+)
 # "gave X for <something that reads as a term>": a swap only when the right side is a term,
 # so "we dropped the price for now" stays a give.
 _SWAP = re.compile(
@@ -28,29 +34,44 @@ _SWAP = re.compile(
     r"(?P<get>(?:an? |the |their |more |extra |higher |longer |bigger |better )?.*?\b(?:more|"
     r"extra|higher|longer|commit|commitment|term|case study|reference|logo|prepay|prepayment|"
     r"upfront|signature|rsus?|equity|base|title|yr|yrs|years?|months?|uptime|sla|credits?|"
-    r"discount|seats|support|training|net-\d+)\b.*|.*\d.*)$", re.I)
+    r"discount|seats|support|training|net-\d+)\b.*|.*\d.*)$",
+    re.I,
+)
 _OUR_ASK = re.compile(r"\b(?:ask|request|demand|requirement)$", re.I)
-_WE_DO = re.compile(r"^(?:we|i)(?:'ll|'d)?\s+(?:(?:can|could|will|'ll|would|'d|are happy to|"
-                    r"can happily|might|may)\s+)*(?:do|go|make|run|pay|cover|offer|include|"
-                    r"extend|sign|commit|start|take|move|drop|add|throw|waive|accept|give|relocate|"
-                    r"ok|okay|fine|yes|sure|agree|agreed)\b", re.I)
-_OUR_HELPERS = (r"^(?:we|i)(?:'ll|'d)?\s+(?:(?:can|could|will|'ll|would|'d|are happy to|"
-                r"am happy to|can happily|might|may)\s+)*")
+_WE_DO = re.compile(
+    r"^(?:we|i)(?:'ll|'d)?\s+(?:(?:can|could|will|'ll|would|'d|are happy to|"
+    r"can happily|might|may)\s+)*(?:do|go|make|run|pay|cover|offer|include|"
+    r"extend|sign|commit|start|take|move|drop|add|throw|waive|accept|give|relocate|"
+    r"ok|okay|fine|yes|sure|agree|agreed)\b",
+    re.I,
+)
+_OUR_HELPERS = (
+    r"^(?:we|i)(?:'ll|'d)?\s+(?:(?:can|could|will|'ll|would|'d|are happy to|"
+    r"am happy to|can happily|might|may)\s+)*"
+)
 # "net-60 is fine (with us)", "3 yrs works": a term we accept. Also what they accept in
 # speech ("alex said my 145k ask is fine"), which the reader checks with it.
-FINE_ITEM = re.compile(r"^(?P<item>.+?)\s+(?:is|are|'s)\s+(?:fine|ok|okay|good|doable|acceptable|"
-                       r"workable|agreed)\b(?:\s+(?:w|with|for|by)\s+(?:us|me))?[.!]*$|"
-                       r"^(?P<item2>.+?)\s+works(?:\s+for\s+.+)?[.!]*$", re.I)
-_FREE_ITEM = re.compile(r"^(?P<item>.+?)(?:'s| is) (?:free|on us|included|comped)$|^(?P<item2>)$",
-                        re.I)
-_HAPPY_TO = re.compile(r"^(?:(?:we're|we are|i'm|i am)\s+)?(?:happy|willing|able|glad|ok|okay|"
-                       r"fine|prepared) to (?P<rest>.+)$", re.I)
+FINE_ITEM = re.compile(
+    r"^(?P<item>.+?)\s+(?:is|are|'s)\s+(?:fine|ok|okay|good|doable|acceptable|"
+    r"workable|agreed)\b(?:\s+(?:w|with|for|by)\s+(?:us|me))?[.!]*$|"
+    r"^(?P<item2>.+?)\s+works(?:\s+for\s+.+)?[.!]*$",
+    re.I,
+)
+_FREE_ITEM = re.compile(
+    r"^(?P<item>.+?)(?:'s| is) (?:free|on us|included|comped)$|^(?P<item2>)$", re.I
+)
+_HAPPY_TO = re.compile(
+    r"^(?:(?:we're|we are|i'm|i am)\s+)?(?:happy|willing|able|glad|ok|okay|"
+    r"fine|prepared) to (?P<rest>.+)$",
+    re.I,
+)
 # Words that start the main clause after a condition without a comma.
 _SPLIT_ACTORS = frozenset({"we", "i", "they", "he", "she", "ill", "id", "im"})
 _TERM_CLAUSE = re.compile(
     r"^(?P<cond>.+?)\s+(?P<main>(?:the|our|my|your|their)\s+[\w%$.'-]+(?:\s+[\w%$.'-]+){0,3}\s+"
     r"(?:is|are|stands|holds|goes|steps|moves|drops|stays|comes|becomes|applies|kicks in)\b.*)$",
-    re.I)
+    re.I,
+)
 
 
 class TradeReader:
@@ -64,7 +85,8 @@ class TradeReader:
         self._trade = [m.lower() for m in sorted(self.lex.trade_markers, key=len, reverse=True)]
         self._conditions = sorted(self.lex.condition_markers, key=len, reverse=True)
         self._condition_re = re.compile(
-            r"(?:^|,\s*|\s)(" + "|".join(re.escape(c) for c in self._conditions) + r")\s+", flags)
+            r"(?:^|,\s*|\s)(" + "|".join(re.escape(c) for c in self._conditions) + r")\s+", flags
+        )
 
     def read(self, text: str, ctx: ReadContext) -> Reading | None:
         """The trade a sentence names with both its halves, or None."""
@@ -75,32 +97,42 @@ class TradeReader:
             if swap and _OUR_ASK.search(swap.group("give")):
                 swap = None  # "we dropped our ask for a case study": we let the ask go
         if swap:
-            return Reading("command", (f"trade {swap.group('give')} for {swap.group('get')}",),
-                           rule="trade:swap")
+            return Reading(
+                "command",
+                (f"trade {swap.group('give')} for {swap.group('get')}",),
+                rule="trade:swap",
+            )
         for marker in self._trade:
             at = lowered.find(f" {marker} ")
             if at <= 0:
                 continue
-            left, right = text[:at].strip(" ,"), text[at + len(marker) + 2:].strip(" ,.")
+            left, right = text[:at].strip(" ,"), text[at + len(marker) + 2 :].strip(" ,.")
             if marker.endswith((" they", " he", " she", " to", " their")):
-                right = text[at + len(marker) + 2 - len(marker.split()[-1]) - 1:].strip(" ,.")
+                right = text[at + len(marker) + 2 - len(marker.split()[-1]) - 1 :].strip(" ,.")
             ours = self.clauses.read(left, left, 0, ctx.names)
             if ours.side == "they" and ours.kind in ("give", "accept"):
                 # "they agreed to 3 years in return for net-60": theirs first.
                 give = self._thing(right, ctx)
                 if ours.item and give:
-                    return Reading("command", (f"trade {give} for {ours.item}",),
-                                   rule=f"trade:{marker}:theirs-first")
+                    return Reading(
+                        "command",
+                        (f"trade {give} for {ours.item}",),
+                        rule=f"trade:{marker}:theirs-first",
+                    )
             if ours.side == "we" and ours.kind in ("give", "accept", "reduce") and ours.item:
                 get = self._thing(right, ctx)
                 if get:
-                    return Reading("command", (f"trade {ours.item} for {get}",),
-                                   rule=f"trade:{marker}")
+                    return Reading(
+                        "command", (f"trade {ours.item} for {get}",), rule=f"trade:{marker}"
+                    )
             if ours.side == "we" and ours.kind == "get" and ours.item:
                 give = self._thing(right, ctx)
                 if give:
-                    return Reading("command", (f"trade {give} for {ours.item}",),
-                                   rule=f"trade:{marker}:get-first")
+                    return Reading(
+                        "command",
+                        (f"trade {give} for {ours.item}",),
+                        rule=f"trade:{marker}:get-first",
+                    )
         return self.conditional(text, ctx)
 
     def _thing(self, text: str, ctx: ReadContext) -> str:
@@ -118,7 +150,7 @@ class TradeReader:
         if not m:
             return None
         marker = m.group(1).lower()
-        before, after = text[:m.start()].strip(" ,"), text[m.end():].strip(" ,.")
+        before, after = text[: m.start()].strip(" ,"), text[m.end() :].strip(" ,.")
         if not after:
             return None
         if before:
@@ -191,7 +223,7 @@ class TradeReader:
         tokens = tokenize(text)
         for i in range(1, len(tokens)):
             if tokens[i].word in _SPLIT_ACTORS or tokens[i].word in ctx.names:
-                return text[:tokens[i].start].strip(), text[tokens[i].start:].strip()
+                return text[: tokens[i].start].strip(), text[tokens[i].start :].strip()
         terms = _TERM_CLAUSE.match(text)
         if terms:  # "he starts in May the bonus is his"
             return terms.group("cond"), terms.group("main")
@@ -200,8 +232,11 @@ class TradeReader:
     @staticmethod
     def _their_part(clause: Clause) -> str:
         text = clause.from_verb or re.sub(
-            r"^(?:they|he|she|you)\s+(?:(?:will|'ll|would|'d|can|could)\s+)*", "", clause.text,
-            flags=re.I)
+            r"^(?:they|he|she|you)\s+(?:(?:will|'ll|would|'d|can|could)\s+)*",
+            "",
+            clause.text,
+            flags=re.I,
+        )
         return text.strip(" ,.")
 
 

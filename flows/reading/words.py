@@ -15,13 +15,15 @@ from dataclasses import dataclass
 
 from lemminflect import getAllLemmas, getLemma
 
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-",
-                         "\u00a0": " "})
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
 _TRIPLED = re.compile(r"([a-z])\1{2,}")
 _EMOJI = re.compile(r":[a-z0-9_+-]{2,40}:")
 _MENTION = re.compile(r"(?:^|\s)(?:<@[A-Z0-9]+>|@[\w.-]+)(?:\s+fyi\b)?", re.I)
-_TOKEN = re.compile(r"[A-Za-z0-9$€£¥₹](?:[\w$€£%.,/+&@-]|'(?=[A-Za-z]))*[\w%$]|[A-Za-z0-9$€£%]|"
-                    r"'[a-z]+|[?!:;]", re.UNICODE)
+_TOKEN = re.compile(
+    r"[A-Za-z0-9$€£¥₹](?:[\w$€£%.,/+&@-]|'(?=[A-Za-z]))*[\w%$]|[A-Za-z0-9$€£%]|"
+    r"'[a-z]+|[?!:;]",
+    re.UNICODE,
+)
 _CONTRACTION = re.compile(r"^(?P<stem>.+?)(?P<tail>n't|'ve|'ll|'re|'m|'d|'s)$", re.I)
 # Words with an apostrophe that are one word: "ok'd" is "okayed", not "ok" + "would".
 _WHOLE = {"ok'd": "okd", "okay'd": "okd", "o.k.'d": "okd"}
@@ -110,12 +112,16 @@ def phrases(entries: Iterable[str], kind: str = "") -> list[Phrase]:
 
 
 def _phrase_words(entry: str) -> list[str]:
-    return [t.word for t in tokenize(straighten(entry.lower()))] if "{x}" not in entry else [
-        w if w == "{x}" else w.lower() for w in entry.split()]
+    return (
+        [t.word for t in tokenize(straighten(entry.lower()))]
+        if "{x}" not in entry
+        else [w if w == "{x}" else w.lower() for w in entry.split()]
+    )
 
 
-def match_at(tokens: Sequence[Token], i: int, phrase: Phrase, *,
-             lemma_first: bool = False) -> int | None:
+def match_at(
+    tokens: Sequence[Token], i: int, phrase: Phrase, *, lemma_first: bool = False
+) -> int | None:
     """The index after ``phrase`` when it matches at ``i`` (no gaps), else None."""
     if i + phrase.length > len(tokens):
         return None

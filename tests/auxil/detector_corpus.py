@@ -23,10 +23,24 @@ COMMANDS = frozenset({"say", "they", "offer", "give", "get", "trade", "if", "saf
 # The codes the corpus is about, and what "good enough" means for each family.
 # missing_trigger and missing_remedy are corpus-only: which half of a vague safeguard is
 # missing, read with the check the safeguard handler uses (the warning carries it in words).
-CODES = ("one_way_concession", "split_the_difference", "their_split", "hard_line_tone",
-         "their_hard_line", "overshare_walkaway", "competitor_claim", "their_cherry_pick",
-         "below_walkaway", "vague_safeguard", "missing_trigger", "missing_remedy",
-         "governance_deferred", "false_deadline", "invented_alternative", "hidden_terms")
+CODES = (
+    "one_way_concession",
+    "split_the_difference",
+    "their_split",
+    "hard_line_tone",
+    "their_hard_line",
+    "overshare_walkaway",
+    "competitor_claim",
+    "their_cherry_pick",
+    "below_walkaway",
+    "vague_safeguard",
+    "missing_trigger",
+    "missing_remedy",
+    "governance_deferred",
+    "false_deadline",
+    "invented_alternative",
+    "hidden_terms",
+)
 FAMILIES = {
     "splits": ("split_the_difference", "their_split"),
     "hard_lines": ("hard_line_tone", "their_hard_line"),
@@ -41,10 +55,22 @@ FAMILIES = {
     "hidden_terms": ("hidden_terms",),
 }
 # The close checks and the ethics flags of issue 11 (items 5 and 9).
-NEW_FAMILIES = ("vague_safeguards", "safeguard_triggers", "safeguard_remedies", "deferred_exits",
-                "false_deadlines", "invented_alternatives", "hidden_terms")
-F1_TARGETS = {"splits": 0.8, "hard_lines": 0.8, "stated_floors": 0.8, "one_way_concessions": 0.7,
-              **dict.fromkeys(NEW_FAMILIES, 0.85)}
+NEW_FAMILIES = (
+    "vague_safeguards",
+    "safeguard_triggers",
+    "safeguard_remedies",
+    "deferred_exits",
+    "false_deadlines",
+    "invented_alternatives",
+    "hidden_terms",
+)
+F1_TARGETS = {
+    "splits": 0.8,
+    "hard_lines": 0.8,
+    "stated_floors": 0.8,
+    "one_way_concessions": 0.7,
+    **dict.fromkeys(NEW_FAMILIES, 0.85),
+}
 # The held-out set is never tuned to; these families must still clear a looser floor there.
 HOLDOUT_F1_FLOOR = 0.65
 PRECISION_TARGET = 0.8
@@ -64,11 +90,17 @@ class Case:
 
 def load_cases(directory: Path = CORPUS_DIR) -> list[Case]:
     """Every case in the ``*.yaml`` files of ``directory`` (not its subfolders)."""
-    return [Case(text=str(raw["text"]), deal=str(raw["deal"]),
-                 command=str(raw.get("command", "say")),
-                 warn=[str(c) for c in raw.get("warn") or []],
-                 quiet=[str(c) for c in raw.get("quiet") or []], source=source)
-            for source, raw in corpus_entries(directory)]
+    return [
+        Case(
+            text=str(raw["text"]),
+            deal=str(raw["deal"]),
+            command=str(raw.get("command", "say")),
+            warn=[str(c) for c in raw.get("warn") or []],
+            quiet=[str(c) for c in raw.get("quiet") or []],
+            source=source,
+        )
+        for source, raw in corpus_entries(directory)
+    ]
 
 
 def raised(engine: Engine, case: Case) -> set[str]:
@@ -82,8 +114,7 @@ def raised(engine: Engine, case: Case) -> set[str]:
     codes = {w.code for w in outcome.warnings} if isinstance(outcome, Reply) else set()
     if case.command == "safeguard" and "vague_safeguard" in codes:
         missing = Detectors(engine.lib).read_safeguard(case.text).missing
-        codes |= {f"missing_{half}" for half in ("trigger", "remedy")
-                  if missing in (half, "both")}
+        codes |= {f"missing_{half}" for half in ("trigger", "remedy") if missing in (half, "both")}
     return codes
 
 
@@ -99,8 +130,12 @@ def score(cases: list[Case], results: list[set[str]]) -> dict[str, Any]:
         fn = sum(code in c.warn and code not in r for c, r in zip(cases, results, strict=True))
         fp = sum(code in c.quiet and code in r for c, r in zip(cases, results, strict=True))
         strict = sum(code not in c.warn and code in r for c, r in zip(cases, results, strict=True))
-        per_code[code] = {**_figures(tp, fp, fn), "strict_false_alarms": strict,
-                          "positives": tp + fn, "near_misses": sum(code in c.quiet for c in cases)}
+        per_code[code] = {
+            **_figures(tp, fp, fn),
+            "strict_false_alarms": strict,
+            "positives": tp + fn,
+            "near_misses": sum(code in c.quiet for c in cases),
+        }
     families: dict[str, dict[str, Any]] = {}
     for name, codes in FAMILIES.items():
         tp = sum(per_code[c]["tp"] for c in codes)
@@ -108,14 +143,26 @@ def score(cases: list[Case], results: list[set[str]]) -> dict[str, Any]:
         fn = sum(per_code[c]["fn"] for c in codes)
         families[name] = _figures(tp, fp, fn)
     met = all(families[n]["f1"] >= F1_TARGETS[n] for n in FAMILIES) and all(
-        f["precision"] >= PRECISION_TARGET for f in per_code.values() if f["tp"] + f["fp"])
-    return {"cases": len(cases), "codes": per_code, "families": families,
-            "targets": {"f1": F1_TARGETS, "precision": PRECISION_TARGET}, "targets_met": met}
+        f["precision"] >= PRECISION_TARGET for f in per_code.values() if f["tp"] + f["fp"]
+    )
+    return {
+        "cases": len(cases),
+        "codes": per_code,
+        "families": families,
+        "targets": {"f1": F1_TARGETS, "precision": PRECISION_TARGET},
+        "targets_met": met,
+    }
 
 
 def _figures(tp: int, fp: int, fn: int) -> dict[str, Any]:
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"tp": tp, "fp": fp, "fn": fn, "precision": round(precision, 3),
-            "recall": round(recall, 3), "f1": round(f1, 3)}
+    return {
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "f1": round(f1, 3),
+    }

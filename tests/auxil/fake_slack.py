@@ -71,8 +71,9 @@ class FakeSlack:
         self.team_id = team_id
         self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
 
     # -- lifecycle -----------------------------------------------------------------------
     def start(self) -> FakeSlack:
@@ -95,8 +96,9 @@ class FakeSlack:
         return f"http://127.0.0.1:{self.port}/response/{name}"
 
     # -- scripting -----------------------------------------------------------------------
-    def fail_next(self, name: str, status: int = 429, *, times: int = 1,
-                  retry_after: int | None = 1) -> None:
+    def fail_next(
+        self, name: str, status: int = 429, *, times: int = 1, retry_after: int | None = 1
+    ) -> None:
         """Answer the next ``times`` calls of ``name`` (method or response name) with ``status``."""
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
         with self._changed:
@@ -109,17 +111,24 @@ class FakeSlack:
     # -- inspection ----------------------------------------------------------------------
     def of(self, name: str, *, ok_only: bool = True) -> list[Call]:
         with self._changed:
-            return [c for c in self.calls
-                    if c.name == name and (c.status == 200 or not ok_only)]
+            return [c for c in self.calls if c.name == name and (c.status == 200 or not ok_only)]
 
-    def wait_for(self, name: str, count: int = 1, timeout: float = 10.0,
-                 where: Callable[[Call], bool] | None = None) -> list[Call]:
+    def wait_for(
+        self,
+        name: str,
+        count: int = 1,
+        timeout: float = 10.0,
+        where: Callable[[Call], bool] | None = None,
+    ) -> list[Call]:
         """Wait until ``count`` successful calls of ``name`` (matching ``where``) arrived."""
         deadline = time.monotonic() + timeout
         with self._changed:
             while True:
-                found = [c for c in self.calls if c.name == name and c.status == 200
-                         and (where is None or where(c))]
+                found = [
+                    c
+                    for c in self.calls
+                    if c.name == name and c.status == 200 and (where is None or where(c))
+                ]
                 if len(found) >= count:
                     return found
                 left = deadline - time.monotonic()
@@ -161,8 +170,7 @@ class FakeSlack:
     # -- people and DMs: users.info, chat.postMessage, conversations.open/history ----------
     def set_person(self, user_id: str, *, tz: str | None = None, is_admin: bool = False) -> None:
         """Describe a user for ``users.info`` (time zone, admin)."""
-        self.people[user_id] = {"id": user_id, "tz": tz, "is_admin": is_admin,
-                                "is_owner": False}
+        self.people[user_id] = {"id": user_id, "tz": tz, "is_admin": is_admin, "is_owner": False}
 
     def lose_answer_next(self, method: str, *, status: int = 500, times: int = 1) -> None:
         """Do the next ``times`` calls of ``method``, then answer ``status`` as if it failed.
@@ -200,10 +208,15 @@ class FakeSlack:
                 if isinstance(metadata, str):
                     metadata = json.loads(metadata)
                 self.dms.setdefault(channel, []).append(
-                    {"ts": ts, "text": body.get("text"), "blocks": body.get("blocks"),
-                     "metadata": metadata, "thread_ts": body.get("thread_ts")})
-            return {"ok": True, "channel": channel, "ts": ts,
-                    "message": {"text": body.get("text")}}
+                    {
+                        "ts": ts,
+                        "text": body.get("text"),
+                        "blocks": body.get("blocks"),
+                        "metadata": metadata,
+                        "thread_ts": body.get("thread_ts"),
+                    }
+                )
+            return {"ok": True, "channel": channel, "ts": ts, "message": {"text": body.get("text")}}
 
         def history(body: dict[str, Any]) -> dict[str, Any]:
             with self._changed:
@@ -211,8 +224,9 @@ class FakeSlack:
             oldest = float(body.get("oldest") or 0)
             newest_first = [m for m in reversed(messages) if float(m["ts"]) > oldest]
             if str(body.get("include_all_metadata")).lower() not in ("true", "1"):
-                newest_first = [{k: v for k, v in m.items() if k != "metadata"}
-                                for m in newest_first]
+                newest_first = [
+                    {k: v for k, v in m.items() if k != "metadata"} for m in newest_first
+                ]
             return {"ok": True, "messages": newest_first, "has_more": False}
 
         def person(body: dict[str, Any]) -> dict[str, Any]:
@@ -225,7 +239,9 @@ class FakeSlack:
             "chat.postMessage": post,
             "conversations.history": history,
             "conversations.open": lambda body: {
-                "ok": True, "channel": {"id": self.dm_channel(str(body.get("users") or ""))}},
+                "ok": True,
+                "channel": {"id": self.dm_channel(str(body.get("users") or ""))},
+            },
             "users.info": person,
         }
 
@@ -235,19 +251,31 @@ class FakeSlack:
 
         return {
             "auth.test": lambda body: {
-                "ok": True, "url": "https://fake.slack.com/", "team": "Fake",
-                "user": "dealcoach", "team_id": self.team_id, "user_id": "UBOT",
-                "bot_id": "BBOT"},
+                "ok": True,
+                "url": "https://fake.slack.com/",
+                "team": "Fake",
+                "user": "dealcoach",
+                "team_id": self.team_id,
+                "user_id": "UBOT",
+                "bot_id": "BBOT",
+            },
             "chat.postMessage": lambda body: {
-                "ok": True, "channel": body.get("channel"), "ts": f"{time.time():.6f}",
-                "message": {"text": body.get("text")}},
-            "views.publish": view, "views.open": view, "views.update": view, "views.push": view,
+                "ok": True,
+                "channel": body.get("channel"),
+                "ts": f"{time.time():.6f}",
+                "message": {"text": body.get("text")},
+            },
+            "views.publish": view,
+            "views.open": view,
+            "views.update": view,
+            "views.push": view,
             "apps.connections.open": lambda body: {"ok": False, "error": "invalid_auth"},
         }
 
     # -- files: downloads, and uploads through files_upload_v2 ----------------------------
-    def host_file(self, name: str, content: bytes, *, filetype: str | None = None,
-                  size: int | None = None) -> dict[str, Any]:
+    def host_file(
+        self, name: str, content: bytes, *, filetype: str | None = None, size: int | None = None
+    ) -> dict[str, Any]:
         """Serve ``content`` for download; returns the file object a ``file_share`` carries.
 
         Args:
@@ -260,7 +288,9 @@ class FakeSlack:
         file_id = f"F{len(self.hosted) + 1:04d}"
         self.hosted[file_id] = (name, content)
         return {
-            "id": file_id, "name": name, "title": name,
+            "id": file_id,
+            "name": name,
+            "title": name,
             "filetype": filetype if filetype is not None else name.rpartition(".")[2].lower(),
             "size": len(content) if size is None else size,
             "url_private_download": f"http://127.0.0.1:{self.port}/files/{file_id}/{name}",
@@ -273,24 +303,40 @@ class FakeSlack:
             for item in json.loads(done.body.get("files") or "[]"):
                 where = str(done.body.get("channel_id") or "")
                 if channel is None or where == channel:
-                    shared.append((where, self._upload_names.get(item["id"], ""),
-                                   self.uploads.get(item["id"], b"")))
+                    shared.append(
+                        (
+                            where,
+                            self._upload_names.get(item["id"], ""),
+                            self.uploads.get(item["id"], b""),
+                        )
+                    )
         return shared
 
     def _file_answers(self) -> dict[str, Callable[[dict[str, Any]], dict[str, Any]]]:
         def upload_url(body: dict[str, Any]) -> dict[str, Any]:
             file_id = f"FUP{len(self._upload_names) + 1:04d}"
             self._upload_names[file_id] = str(body.get("filename") or "")
-            return {"ok": True, "file_id": file_id,
-                    "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}"}
+            return {
+                "ok": True,
+                "file_id": file_id,
+                "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}",
+            }
 
         def complete(body: dict[str, Any]) -> dict[str, Any]:
             items = json.loads(body.get("files") or "[]")
             if any(item.get("id") not in self.uploads for item in items):
                 return {"ok": False, "error": "file_upload_not_completed"}
-            return {"ok": True, "files": [
-                {"id": item["id"], "title": item.get("title"),
-                 "name": self._upload_names.get(item["id"])} for item in items]}
+            return {
+                "ok": True,
+                "files": [
+                    {
+                        "id": item["id"],
+                        "title": item.get("title"),
+                        "name": self._upload_names.get(item["id"]),
+                    }
+                    for item in items
+                ],
+            }
 
         return {
             "files.getUploadURLExternal": upload_url,
@@ -299,7 +345,7 @@ class FakeSlack:
 
     def _serve_file(self, path: str, token: str | None) -> tuple[int, bytes, str]:
         """Answer a download: 403 without a bot token, 404 for an unknown file."""
-        file_id = path[len("/files/"):].split("/", 1)[0]
+        file_id = path[len("/files/") :].split("/", 1)[0]
         if not token or not token.startswith("xoxb-"):
             status, data, kind = 403, b"not allowed", "text/plain"
         elif file_id not in self.hosted:
@@ -310,7 +356,7 @@ class FakeSlack:
         return status, data, kind
 
     def _receive_upload(self, path: str, data: bytes) -> None:
-        file_id = path[len("/upload/"):]
+        file_id = path[len("/upload/") :]
         self.uploads[file_id] = data
         self._record(Call("upload", "upload", {"id": file_id, "size": len(data)}, None, 200))
 
@@ -329,28 +375,31 @@ class FakeSlack:
                 path, _, query = self.path.partition("?")
                 auth = self.headers.get("Authorization") or ""
                 if path.startswith(("/files/", "/upload/")):
-                    self._file_request(path, data, auth[7:] if auth.startswith("Bearer ")
-                                       else None)
+                    self._file_request(path, data, auth[7:] if auth.startswith("Bearer ") else None)
                     return
                 # slack_sdk sends some methods' arguments in the query string.
-                body = {**dict(parse_qsl(query, keep_blank_values=True)),
-                        **_parse_body(data.decode("utf-8"),
-                                      self.headers.get("Content-Type") or "")}
+                body = {
+                    **dict(parse_qsl(query, keep_blank_values=True)),
+                    **_parse_body(data.decode("utf-8"), self.headers.get("Content-Type") or ""),
+                }
                 token = auth[7:] if auth.startswith("Bearer ") else body.get("token")
                 if path.startswith("/api/"):
-                    kind, name = "api", path[len("/api/"):]
+                    kind, name = "api", path[len("/api/") :]
                 elif path.startswith("/response/"):
-                    kind, name = "response", path[len("/response/"):]
+                    kind, name = "response", path[len("/response/") :]
                 else:
                     self._send(404, {}, b"not found", "text/plain")
                     return
                 failure = fake._take_failure(name) or (
-                    fake._take_failure("response") if kind == "response" else None)
+                    fake._take_failure("response") if kind == "response" else None
+                )
                 if failure is not None:
                     status, headers = failure
                     fake._record(Call(kind, name, body, token, status))
-                    payload = {"ok": False, "error": "ratelimited" if status == 429
-                               else "internal_error"}
+                    payload = {
+                        "ok": False,
+                        "error": "ratelimited" if status == 429 else "internal_error",
+                    }
                     self._send(status, headers, json.dumps(payload).encode(), "application/json")
                     return
                 fake._record(Call(kind, name, body, token, 200))
@@ -379,8 +428,9 @@ class FakeSlack:
                     fake._receive_upload(path, data)
                     self._send(200, {}, f"OK - {len(data)}".encode(), "text/plain")
 
-            def _send(self, status: int, headers: dict[str, str], data: bytes,
-                      content_type: str) -> None:
+            def _send(
+                self, status: int, headers: dict[str, str], data: bytes, content_type: str
+            ) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
@@ -418,8 +468,9 @@ class _QuietHandler(WSGIRequestHandler):
 @contextmanager
 def serve_wsgi(application: Callable[..., Any]) -> Iterator[str]:
     """Serve a WSGI application on a loopback port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, application, server_class=_ThreadingWSGIServer,
-                         handler_class=_QuietHandler)
+    server = make_server(
+        "127.0.0.1", 0, application, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
+    )
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
@@ -458,15 +509,27 @@ class SignedSlackClient:
         self.team_id = team_id
         self._counter = 0
 
-    def post(self, body: str, content_type: str, *, timestamp: int | None = None,
-             secret: str | None = None, headers: dict[str, str] | None = None) -> Sent:
+    def post(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        secret: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Sent:
         ts = int(time.time()) if timestamp is None else timestamp
-        request = urllib.request.Request(self.url, data=body.encode(), method="POST", headers={
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": str(ts),
-            "X-Slack-Signature": sign(secret or self.secret, ts, body),
-            **(headers or {}),
-        })
+        request = urllib.request.Request(
+            self.url,
+            data=body.encode(),
+            method="POST",
+            headers={
+                "Content-Type": content_type,
+                "X-Slack-Request-Timestamp": str(ts),
+                "X-Slack-Signature": sign(secret or self.secret, ts, body),
+                **(headers or {}),
+            },
+        )
         start = time.monotonic()
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
@@ -478,51 +541,113 @@ class SignedSlackClient:
         self._counter += 1
         return f"{prefix}{self._counter}"
 
-    def command(self, text: str, *, user: str = "U1", team: str | None = None,
-                channel: str = "C1", response_name: str | None = None, **kwargs: Any) -> Sent:
+    def command(
+        self,
+        text: str,
+        *,
+        user: str = "U1",
+        team: str | None = None,
+        channel: str = "C1",
+        response_name: str | None = None,
+        **kwargs: Any,
+    ) -> Sent:
         """``/deal <text>``; the response_url points at the fake as ``response_name``."""
         name = response_name or self._next("cmd")
         form = {
-            "token": "legacy", "team_id": team or self.team_id, "team_domain": "fake",
-            "channel_id": channel, "channel_name": "deals", "user_id": user,
-            "user_name": user.lower(), "command": "/deal", "text": text,
-            "api_app_id": "A1", "is_enterprise_install": "false",
-            "response_url": self.fake.response_url(name), "trigger_id": self._next("trig."),
+            "token": "legacy",
+            "team_id": team or self.team_id,
+            "team_domain": "fake",
+            "channel_id": channel,
+            "channel_name": "deals",
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": "/deal",
+            "text": text,
+            "api_app_id": "A1",
+            "is_enterprise_install": "false",
+            "response_url": self.fake.response_url(name),
+            "trigger_id": self._next("trig."),
         }
         return self.post(urlencode(form), "application/x-www-form-urlencoded", **kwargs)
 
-    def event(self, event: dict[str, Any], *, event_id: str | None = None,
-              team: str | None = None, **kwargs: Any) -> Sent:
+    def event(
+        self,
+        event: dict[str, Any],
+        *,
+        event_id: str | None = None,
+        team: str | None = None,
+        **kwargs: Any,
+    ) -> Sent:
         """An Events API ``event_callback`` envelope around ``event``."""
         envelope = {
-            "token": "legacy", "team_id": team or self.team_id, "api_app_id": "A1",
-            "event": event, "type": "event_callback",
-            "event_id": event_id or self._next("Ev"), "event_time": int(time.time()),
-            "authorizations": [{"team_id": team or self.team_id, "user_id": "UBOT",
-                                "is_bot": True, "enterprise_id": None}],
+            "token": "legacy",
+            "team_id": team or self.team_id,
+            "api_app_id": "A1",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id or self._next("Ev"),
+            "event_time": int(time.time()),
+            "authorizations": [
+                {
+                    "team_id": team or self.team_id,
+                    "user_id": "UBOT",
+                    "is_bot": True,
+                    "enterprise_id": None,
+                }
+            ],
         }
         return self.post(json.dumps(envelope), "application/json", **kwargs)
 
-    def dm(self, text: str, *, user: str = "U1", team: str | None = None,
-           event_id: str | None = None, thread_ts: str | None = None, **kwargs: Any) -> Sent:
+    def dm(
+        self,
+        text: str,
+        *,
+        user: str = "U1",
+        team: str | None = None,
+        event_id: str | None = None,
+        thread_ts: str | None = None,
+        **kwargs: Any,
+    ) -> Sent:
         """A ``message.im`` event: the user wrote ``text`` in the app's Messages tab.
 
         With ``thread_ts``, they wrote it in the thread of that message.
         """
-        event = {"type": "message", "channel_type": "im", "channel": f"D{user}",
-                 "user": user, "text": text, "ts": f"{time.time():.6f}",
-                 "team": team or self.team_id}
+        event = {
+            "type": "message",
+            "channel_type": "im",
+            "channel": f"D{user}",
+            "user": user,
+            "text": text,
+            "ts": f"{time.time():.6f}",
+            "team": team or self.team_id,
+        }
         if thread_ts:
             event["thread_ts"] = thread_ts
         return self.event(event, event_id=event_id, team=team, **kwargs)
 
-    def share_file(self, files: list[dict[str, Any]], text: str = "", *, user: str = "U1",
-                   team: str | None = None, event_id: str | None = None,
-                   **kwargs: Any) -> Sent:
+    def share_file(
+        self,
+        files: list[dict[str, Any]],
+        text: str = "",
+        *,
+        user: str = "U1",
+        team: str | None = None,
+        event_id: str | None = None,
+        **kwargs: Any,
+    ) -> Sent:
         """A ``message.im`` event with subtype ``file_share``: files shared in the DM."""
-        event = {"type": "message", "subtype": "file_share", "channel_type": "im",
-                 "channel": f"D{user}", "user": user, "text": text, "files": files,
-                 "upload": True, "ts": f"{time.time():.6f}", "team": team or self.team_id}
+        event = {
+            "type": "message",
+            "subtype": "file_share",
+            "channel_type": "im",
+            "channel": f"D{user}",
+            "user": user,
+            "text": text,
+            "files": files,
+            "upload": True,
+            "ts": f"{time.time():.6f}",
+            "team": team or self.team_id,
+        }
         return self.event(event, event_id=event_id, team=team, **kwargs)
 
     def interaction(self, payload: dict[str, Any], **kwargs: Any) -> Sent:
@@ -530,5 +655,8 @@ class SignedSlackClient:
         payload.setdefault("team", {"id": self.team_id, "domain": "fake"})
         payload.setdefault("api_app_id", "A1")
         payload.setdefault("token", "legacy")
-        return self.post(urlencode({"payload": json.dumps(payload)}),
-                         "application/x-www-form-urlencoded", **kwargs)
+        return self.post(
+            urlencode({"payload": json.dumps(payload)}),
+            "application/x-www-form-urlencoded",
+            **kwargs,
+        )

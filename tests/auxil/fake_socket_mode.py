@@ -98,25 +98,59 @@ class FakeSocketMode:
             conn = self._connections[-1]
         _send_frame(conn, TEXT, json.dumps(envelope).encode())
 
-    def command(self, envelope_id: str, text: str, *, response_url: str, user: str = "U1",
-                trigger_id: str | None = None) -> None:
+    def command(
+        self,
+        envelope_id: str,
+        text: str,
+        *,
+        response_url: str,
+        user: str = "U1",
+        trigger_id: str | None = None,
+    ) -> None:
         """``/deal <text>`` as Socket Mode delivers it."""
-        self.send({"type": "slash_commands", "envelope_id": envelope_id,
-                   "accepts_response_payload": True,
-                   "payload": {"team_id": "T1", "user_id": user, "channel_id": "C1",
-                               "command": "/deal", "text": text, "api_app_id": "A1",
-                               "response_url": response_url,
-                               "trigger_id": trigger_id or f"trig-{envelope_id}"}})
+        self.send(
+            {
+                "type": "slash_commands",
+                "envelope_id": envelope_id,
+                "accepts_response_payload": True,
+                "payload": {
+                    "team_id": "T1",
+                    "user_id": user,
+                    "channel_id": "C1",
+                    "command": "/deal",
+                    "text": text,
+                    "api_app_id": "A1",
+                    "response_url": response_url,
+                    "trigger_id": trigger_id or f"trig-{envelope_id}",
+                },
+            }
+        )
 
     def dm(self, envelope_id: str, text: str, *, user: str = "U1") -> None:
         """A DM to the app, as Socket Mode delivers the ``message.im`` event."""
-        event = {"type": "message", "channel_type": "im", "channel": f"D{user}", "user": user,
-                 "text": text, "ts": f"{time.time():.6f}"}
-        self.send({"type": "events_api", "envelope_id": envelope_id,
-                   "accepts_response_payload": False,
-                   "payload": {"team_id": "T1", "api_app_id": "A1", "type": "event_callback",
-                               "event_id": f"Ev-{envelope_id}", "event_time": int(time.time()),
-                               "event": event}})
+        event = {
+            "type": "message",
+            "channel_type": "im",
+            "channel": f"D{user}",
+            "user": user,
+            "text": text,
+            "ts": f"{time.time():.6f}",
+        }
+        self.send(
+            {
+                "type": "events_api",
+                "envelope_id": envelope_id,
+                "accepts_response_payload": False,
+                "payload": {
+                    "team_id": "T1",
+                    "api_app_id": "A1",
+                    "type": "event_callback",
+                    "event_id": f"Ev-{envelope_id}",
+                    "event_time": int(time.time()),
+                    "event": event,
+                },
+            }
+        )
 
     def wait_for_ack(self, envelope_id: str, timeout: float = 10.0) -> dict[str, Any]:
         """The app's acknowledgement of ``envelope_id``, once it arrives."""
@@ -157,9 +191,12 @@ class FakeSocketMode:
                 if name.strip().lower() == "sec-websocket-key":
                     key = value.strip()
             accept = base64.b64encode(hashlib.sha1((key + GUID).encode()).digest()).decode()
-            conn.sendall(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                          f"Connection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n")
-                         .encode())
+            conn.sendall(
+                (
+                    "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                    f"Connection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
+                ).encode()
+            )
             with self._changed:
                 self._connections.append(conn)
                 self.handshakes += 1

@@ -35,8 +35,9 @@ class MemoryWorld:
         if user_id not in self.spaces:
             self.spaces[user_id] = MemoryDealSpace(user_id, world=self)
         space = self.spaces[user_id]
-        space.profile_data = replace(space.profile_data, tz=tz, tz_known=tz != "UTC",
-                                     is_admin=is_admin)
+        space.profile_data = replace(
+            space.profile_data, tz=tz, tz_known=tz != "UTC", is_admin=is_admin
+        )
         return space
 
 
@@ -76,8 +77,9 @@ class MemoryTeams:
         """The deal's oldest unanswered give."""
         for space in self._world.spaces.values():
             if deal.id in space._moves:
-                return next((copy.deepcopy(m) for m in space._moves[deal.id]
-                             if m.is_unpaired_give), None)
+                return next(
+                    (copy.deepcopy(m) for m in space._moves[deal.id] if m.is_unpaired_give), None
+                )
         return None
 
     def policies(self, manager_id: str) -> dict[str, int | None]:
@@ -92,8 +94,9 @@ class MemoryTeams:
         else:
             rules.pop(code, None)
 
-    def add_nudge(self, deal: Deal, manager_id: str, gap: str, message: str, day: date,
-                  now: datetime) -> bool:
+    def add_nudge(
+        self, deal: Deal, manager_id: str, gap: str, message: str, day: date, now: datetime
+    ) -> bool:
         """Record a nudge unless the deal had one that day."""
         assert deal.id is not None
         if (deal.id, day) in self._world.nudges:
@@ -199,7 +202,7 @@ class MemoryDealSpace:
         """The latest unpaired gives, newest first."""
         assert deal.id is not None
         found = [m for m in reversed(self._moves[deal.id]) if m.is_unpaired_give]
-        return [copy.deepcopy(m) for m in found[:max(limit, 0)]]
+        return [copy.deepcopy(m) for m in found[: max(limit, 0)]]
 
     def recent_moves(
         self, deal: Deal, limit: int, kinds: tuple[MoveKind, ...] | None = None
@@ -251,8 +254,10 @@ class MemoryDealSpace:
 
     def nudges(self, deal: Deal, limit: int) -> list[Nudge]:
         """The deal's latest nudges, oldest first."""
-        found = sorted((n for deal_id, n in self._world.nudges.values() if deal_id == deal.id),
-                       key=lambda n: n.created_at)
+        found = sorted(
+            (n for deal_id, n in self._world.nudges.values() if deal_id == deal.id),
+            key=lambda n: n.created_at,
+        )
         return found[-limit:] if limit > 0 else []
 
     def team(self) -> MemoryTeams:

@@ -17,10 +17,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # Variables a developer's shell may hold that would change what the process does.
-SLACK_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN",
-                   "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_API_URL", "DATABASE_URL",
-                   "DEALCOACH_SECRET_KEY", "DEALCOACH_LOG", "DEALCOACH_STOP_SECONDS",
-                   "DEALCOACH_REMINDERS")
+SLACK_VARIABLES = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+    "SLACK_API_URL",
+    "DATABASE_URL",
+    "DEALCOACH_SECRET_KEY",
+    "DEALCOACH_LOG",
+    "DEALCOACH_STOP_SECONDS",
+    "DEALCOACH_REMINDERS",
+)
 
 
 def clean_env(**values: str) -> dict[str, str]:
@@ -34,9 +43,14 @@ class Command:
 
     def __init__(self, args: list[str], env: Mapping[str, str]):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", *args], cwd=ROOT, env=dict(env),
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True)
+            [sys.executable, "-m", "bot.cli", *args],
+            cwd=ROOT,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         self.lines: list[str] = []
         self._changed = threading.Condition()
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -64,8 +78,9 @@ class Command:
                     return found
                 left = deadline - time.monotonic()
                 if left <= 0 or (self.process.poll() is not None and not self._reader.is_alive()):
-                    raise AssertionError(f"no {count} line(s) with {text!r} in:\n"
-                                         + "\n".join(self.lines))
+                    raise AssertionError(
+                        f"no {count} line(s) with {text!r} in:\n" + "\n".join(self.lines)
+                    )
                 self._changed.wait(min(left, 0.2))
 
     def stop(self, signum: int = signal.SIGTERM, timeout: float = 20.0) -> tuple[int, float]:
@@ -105,13 +120,22 @@ def held_leases(url: str) -> list[str]:
     database = Database(url)
     try:
         with database.session() as session:
-            found = [f"inbox {row.id} ({row.status})" for row in session.scalars(
-                select(SlackInboxRow).where(SlackInboxRow.status.in_((PENDING, COMMITTED))))
-                if row.lease_until is not None and (utc(row.lease_until) or now) > now]
-            found += [f"reminder {row.id}" for row in session.scalars(select(ReminderRow))
-                      if row.lease_until is not None and (utc(row.lease_until) or now) > now]
-            found += [f"delivery {row.id}" for row in session.scalars(
-                select(DeliveryRow).where(DeliveryRow.status == SENDING))]
+            found = [
+                f"inbox {row.id} ({row.status})"
+                for row in session.scalars(
+                    select(SlackInboxRow).where(SlackInboxRow.status.in_((PENDING, COMMITTED)))
+                )
+                if row.lease_until is not None and (utc(row.lease_until) or now) > now
+            ]
+            found += [
+                f"reminder {row.id}"
+                for row in session.scalars(select(ReminderRow))
+                if row.lease_until is not None and (utc(row.lease_until) or now) > now
+            ]
+            found += [
+                f"delivery {row.id}"
+                for row in session.scalars(select(DeliveryRow).where(DeliveryRow.status == SENDING))
+            ]
     finally:
         database.dispose()
     return found

@@ -27,35 +27,77 @@ CORPUS_DIR = Path(__file__).resolve().parents[1] / "flows" / "reader_corpus"
 HOLDOUT_DIR = CORPUS_DIR / "holdout"
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
-_COMMON = ["evidence analyst benchmark: $85-110k for comparable deals",
-           "batna walk to the next best option", "tradeable case study rights"]
+_COMMON = [
+    "evidence analyst benchmark: $85-110k for comparable deals",
+    "batna walk to the next best option",
+    "tradeable case study rights",
+]
 FIXTURES: dict[str, list[str]] = {
-    "sales": ["new Acme renewal as sales",
-              "counterparty Dana Reyes, procurement lead at Acme; CFO Mark Li signs above 100k",
-              "walkaway 90k", "issue price us=5 them=4", "issue payment terms us=2 them=4",
-              "issue training us=1 them=3", *_COMMON],
-    "procurement": ["new Globex SLA tender as procurement",
-                    "counterparty Priya Shah, account exec at Globex; Tom Berg, VP Sales, "
-                    "approves discounts",
-                    "walkaway 120k", "issue price us=5 them=4", "issue payment terms us=2 them=4",
-                    "issue training us=1 them=3", *_COMMON],
-    "partnership": ["new Initech co-sell as partnership",
-                    "counterparty Lena Park, alliances lead at Initech; Raj Patel, Initech legal",
-                    "walkaway a 15% revenue share", "issue price us=5 them=4",
-                    "issue payment terms us=2 them=4", "issue training us=1 them=3", *_COMMON],
-    "hiring": ["new Staff engineer offer as hiring",
-               "counterparty Sam Ortiz, the candidate; Jo Kim, Sam's agent",
-               "walkaway 150k", "issue salary us=5 them=4", "issue start date us=2 them=4",
-               "issue learning budget us=1 them=3", *_COMMON],
-    "candidate": ["new Hooli offer as hiring",
-                  "counterparty Alex Wu, Hooli recruiter; Morgan Lee, the hiring manager",
-                  "walkaway min 130k", "issue salary us=5 them=4", "issue start date us=2 them=4",
-                  "issue learning budget us=1 them=3", *_COMMON],
+    "sales": [
+        "new Acme renewal as sales",
+        "counterparty Dana Reyes, procurement lead at Acme; CFO Mark Li signs above 100k",
+        "walkaway 90k",
+        "issue price us=5 them=4",
+        "issue payment terms us=2 them=4",
+        "issue training us=1 them=3",
+        *_COMMON,
+    ],
+    "procurement": [
+        "new Globex SLA tender as procurement",
+        "counterparty Priya Shah, account exec at Globex; Tom Berg, VP Sales, approves discounts",
+        "walkaway 120k",
+        "issue price us=5 them=4",
+        "issue payment terms us=2 them=4",
+        "issue training us=1 them=3",
+        *_COMMON,
+    ],
+    "partnership": [
+        "new Initech co-sell as partnership",
+        "counterparty Lena Park, alliances lead at Initech; Raj Patel, Initech legal",
+        "walkaway a 15% revenue share",
+        "issue price us=5 them=4",
+        "issue payment terms us=2 them=4",
+        "issue training us=1 them=3",
+        *_COMMON,
+    ],
+    "hiring": [
+        "new Staff engineer offer as hiring",
+        "counterparty Sam Ortiz, the candidate; Jo Kim, Sam's agent",
+        "walkaway 150k",
+        "issue salary us=5 them=4",
+        "issue start date us=2 them=4",
+        "issue learning budget us=1 them=3",
+        *_COMMON,
+    ],
+    "candidate": [
+        "new Hooli offer as hiring",
+        "counterparty Alex Wu, Hooli recruiter; Morgan Lee, the hiring manager",
+        "walkaway min 130k",
+        "issue salary us=5 them=4",
+        "issue start date us=2 them=4",
+        "issue learning budget us=1 them=3",
+        *_COMMON,
+    ],
 }
 _PHASE_STEPS = ["next anyway", "next anyway"]  # past setup and the first move: midgame
 # Readings that change which deal is active, its phase, or reach other people.
-DANGEROUS = frozenset({"new", "use", "next", "back", "walk", "signed", "team", "remind",
-                       "nudge", "create", "start", "open", "switch"})
+DANGEROUS = frozenset(
+    {
+        "new",
+        "use",
+        "next",
+        "back",
+        "walk",
+        "signed",
+        "team",
+        "remind",
+        "nudge",
+        "create",
+        "start",
+        "open",
+        "switch",
+    }
+)
 MOVES = frozenset({"give", "get", "trade", "if", "offer", "they"})
 _POLARITY = {"give": "ours", "get": "theirs", "they": "theirs"}
 
@@ -86,10 +128,18 @@ def load_cases(directory: Path = CORPUS_DIR) -> list[Case]:
     cases: list[Case] = []
     for source, raw in corpus_entries(directory):
         read = raw["read"] if isinstance(raw["read"], list) else [raw["read"]]
-        cases.append(Case(text=str(raw["text"]), deal=raw["deal"], read=[str(r) for r in read],
-                          has=[str(h) for h in raw.get("has") or []],
-                          warn=list(raw.get("warn") or []), quiet=list(raw.get("quiet") or []),
-                          before=[str(b) for b in raw.get("before") or []], source=source))
+        cases.append(
+            Case(
+                text=str(raw["text"]),
+                deal=raw["deal"],
+                read=[str(r) for r in read],
+                has=[str(h) for h in raw.get("has") or []],
+                warn=list(raw.get("warn") or []),
+                quiet=list(raw.get("quiet") or []),
+                before=[str(b) for b in raw.get("before") or []],
+                source=source,
+            )
+        )
     return cases
 
 
@@ -193,9 +243,16 @@ def score(results: list[Result]) -> dict[str, Any]:
         "dangerous": sum(r.dangerous for r in results),
         "false_alarms": sum(bool(r.false_alarms) for r in results),
         "warning_recall": round(1 - sum(len(r.missed_warnings) for r in results) / wanted, 4)
-        if wanted else 1.0,
+        if wanted
+        else 1.0,
         "unclear_rate": round(sum(r.got == ["unclear"] for r in results) / total, 4)
-        if total else 0.0,
-        "by_label": dict(Counter(r.case.read[0] if len(r.case.read) == 1 else "recap"
-                                 for r in results if not r.correct)),
+        if total
+        else 0.0,
+        "by_label": dict(
+            Counter(
+                r.case.read[0] if len(r.case.read) == 1 else "recap"
+                for r in results
+                if not r.correct
+            )
+        ),
     }

@@ -62,12 +62,17 @@ class Result:
 
 def load_cases(directory: Path = CORPUS_DIR) -> list[Case]:
     """Every case in the ``*.yaml`` files of ``directory`` (not its subfolders)."""
-    return [Case(text=str(raw["text"]), deal=str(raw["deal"]),
-                 command=str(raw.get("command", "say")),
-                 expect=[str(c) for c in raw.get("expect") or []],
-                 keep=[str(k) for k in raw.get("keep") or []],
-                 drop=[str(d) for d in raw.get("drop") or []])
-            for _, raw in corpus_entries(directory)]
+    return [
+        Case(
+            text=str(raw["text"]),
+            deal=str(raw["deal"]),
+            command=str(raw.get("command", "say")),
+            expect=[str(c) for c in raw.get("expect") or []],
+            keep=[str(k) for k in raw.get("keep") or []],
+            drop=[str(d) for d in raw.get("drop") or []],
+        )
+        for _, raw in corpus_entries(directory)
+    ]
 
 
 def run_case(engine: Engine, case: Case) -> Result:
@@ -92,8 +97,11 @@ def run_case(engine: Engine, case: Case) -> Result:
     problems += [f"lost {k!r}" for k in case.keep if k.lower() not in lowered]
     problems += [f"kept {d!r}" for d in case.drop if d.lower() in lowered]
     # Each sentence stands on its own: no "Our." or "Between us." left by a cut.
-    problems += [f"a fragment: {sentence!r}" for sentence in re.split(r"(?<=[.?!])\s+", better)
-                 if len(sentence.split()) < 3]
+    problems += [
+        f"a fragment: {sentence!r}"
+        for sentence in re.split(r"(?<=[.?!])\s+", better)
+        if len(sentence.split()) < 3
+    ]
     check = engine.handle(f"say {better}", space, NOW)
     codes = {w.code for w in check.warnings} & SAY_CODES if isinstance(check, Reply) else {"?"}
     if codes:
@@ -115,8 +123,7 @@ def score(results: list[Result]) -> dict[str, Any]:
         "risky_rate": round(sum(r.ok for r in risky) / len(risky), 3) if risky else 1.0,
         # Of the risky lines our checks flag, how many get a good better line.
         "flagged": len(flagged),
-        "flagged_rate": (round(sum(r.ok for r in flagged) / len(flagged), 3)
-                         if flagged else 1.0),
+        "flagged_rate": (round(sum(r.ok for r in flagged) / len(flagged), 3) if flagged else 1.0),
         "near_misses": len(near),
         "near_ok": sum(r.ok for r in near),
         "near_rate": round(sum(r.ok for r in near) / len(near), 3) if near else 1.0,

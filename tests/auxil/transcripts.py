@@ -37,7 +37,8 @@ class Transcript:
         if isinstance(outcome, Reply):
             first = split(outcome, self.title_of).first_text()
             assert len(first) <= FIRST_SCREEN, (
-                f"`{line}`: the first screen is {len(first)} characters:\n{first}")
+                f"`{line}`: the first screen is {len(first)} characters:\n{first}"
+            )
         return outcome
 
     def title_of(self, code: str) -> str:

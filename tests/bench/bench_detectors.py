@@ -39,8 +39,11 @@ def _run(engine: Engine, directory: Path) -> dict[str, object]:
 def main() -> None:
     """Print one JSON object: the corpus's figures and the held-out set's."""
     engine = Engine()
-    print(json.dumps({"corpus": _run(engine, CORPUS_DIR), "holdout": _run(engine, HOLDOUT_DIR)},
-                     indent=2))
+    print(
+        json.dumps(
+            {"corpus": _run(engine, CORPUS_DIR), "holdout": _run(engine, HOLDOUT_DIR)}, indent=2
+        )
+    )
 
 
 if __name__ == "__main__":

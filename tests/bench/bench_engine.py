@@ -40,24 +40,42 @@ MIX = [
 
 
 def _seed(database: Database, service: CoachService, moves: int) -> None:
-    for line in ("new Bench deal", "batna x", "walkaway 90k", "issue price us=5 them=3",
-                 "issue onboarding us=2 them=4", "evidence y", "next", "next anyway",
-                 "next anyway"):
+    for line in (
+        "new Bench deal",
+        "batna x",
+        "walkaway 90k",
+        "issue price us=5 them=3",
+        "issue onboarding us=2 them=4",
+        "evidence y",
+        "next",
+        "next anyway",
+        "next anyway",
+    ):
         service.handle("T", "U", line)
     start = datetime(2026, 1, 1, tzinfo=UTC)
     with database.session() as session:
         deal_id = session.query(DealRow.id).scalar()
         rows = [
-            {"deal_id": deal_id, "seq": n, "kind": "give" if n % 2 else "get", "item": f"item {n}",
-             "give": f"item {n}" if n % 2 else "", "get": "" if n % 2 else f"item {n}",
-             "text": "", "trigger": "", "paired": n % 2 == 1 and n < moves, "warnings": [],
-             "created_at": start + timedelta(seconds=n)}
+            {
+                "deal_id": deal_id,
+                "seq": n,
+                "kind": "give" if n % 2 else "get",
+                "item": f"item {n}",
+                "give": f"item {n}" if n % 2 else "",
+                "get": "" if n % 2 else f"item {n}",
+                "text": "",
+                "trigger": "",
+                "paired": n % 2 == 1 and n < moves,
+                "warnings": [],
+                "created_at": start + timedelta(seconds=n),
+            }
             for n in range(1, moves + 1)
         ]
         for chunk in range(0, len(rows), 2000):
-            session.execute(insert(MoveRow), rows[chunk:chunk + 2000])
-        session.execute(update(DealRow).values(moves_count=moves,
-                                               unpaired_gives=1 if moves % 2 else 0))
+            session.execute(insert(MoveRow), rows[chunk : chunk + 2000])
+        session.execute(
+            update(DealRow).values(moves_count=moves, unpaired_gives=1 if moves % 2 else 0)
+        )
 
 
 def run_mix(moves: int, commands: int) -> dict[str, float]:
@@ -95,9 +113,13 @@ def first_answer_seconds(runs: int = 5) -> float:
         env.pop("DATABASE_URL", None)
         for _ in range(runs + 1):  # the first run also creates and migrates the database
             t0 = time.perf_counter()
-            proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "chat", "--json"],
-                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                    env=env)
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "bot.cli", "chat", "--json"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
             assert proc.stdin and proc.stdout
             proc.stdin.write("help\n")
             proc.stdin.flush()
@@ -118,19 +140,27 @@ def main() -> None:
     large = run_mix(10_000, args.commands)
     ratio = round(large["mean_ms"] / small["mean_ms"], 3)
     startup = first_answer_seconds()
-    print(json.dumps({
-        "benchmark": "engine_commands_sqlite_file",
-        "mix": MIX,
-        "small": small,
-        "large": large,
-        "cost_ratio_10000_vs_10": ratio,
-        "chat_first_answer_seconds": startup,
-        "targets": {"cost_ratio_max": 1.5, "commands_per_second_min": 500,
-                    "chat_first_answer_seconds_max": 1.0},
-        "targets_met": ratio <= 1.5 and min(small["commands_per_second"],
-                                            large["commands_per_second"]) >= 500
-        and startup < 1.0,
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "benchmark": "engine_commands_sqlite_file",
+                "mix": MIX,
+                "small": small,
+                "large": large,
+                "cost_ratio_10000_vs_10": ratio,
+                "chat_first_answer_seconds": startup,
+                "targets": {
+                    "cost_ratio_max": 1.5,
+                    "commands_per_second_min": 500,
+                    "chat_first_answer_seconds_max": 1.0,
+                },
+                "targets_met": ratio <= 1.5
+                and min(small["commands_per_second"], large["commands_per_second"]) >= 500
+                and startup < 1.0,
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -49,9 +49,13 @@ from bench_slack import SECRET, TEAM, Bench, BenchSlack, Server, running_server 
 
 from auxil.fake_slack import Sent, SignedSlackClient  # noqa: E402
 
-TARGETS = {"acknowledged_all": True, "answered_exactly_once": True,
-           "logged_exactly_once": True, "recover_seconds_max": 60.0,
-           "ack_p99_ratio_max": 1.3}
+TARGETS = {
+    "acknowledged_all": True,
+    "answered_exactly_once": True,
+    "logged_exactly_once": True,
+    "recover_seconds_max": 60.0,
+    "ack_p99_ratio_max": 1.3,
+}
 RETRY_PAUSE = 1.0
 
 
@@ -71,16 +75,15 @@ def workers_of(process_id: int) -> list[int]:
     return sorted(found)
 
 
-def send(client: SignedSlackClient, text: str, user: str, event_id: str,
-         retry: int = 0) -> Sent:
+def send(client: SignedSlackClient, text: str, user: str, event_id: str, retry: int = 0) -> Sent:
     """One DM delivery; a dropped connection (the worker died) is status 0."""
-    headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_error"} \
-        if retry else None
+    headers = (
+        {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_error"} if retry else None
+    )
     start = time.monotonic()
     try:
         return client.dm(text, user=user, event_id=event_id, headers=headers)
-    except (urllib.error.URLError, ConnectionError, http.client.HTTPException,
-            TimeoutError) as exc:
+    except (urllib.error.URLError, ConnectionError, http.client.HTTPException, TimeoutError) as exc:
         return Sent(0, str(exc), time.monotonic() - start)
 
 
@@ -91,8 +94,12 @@ def _ms(values: list[float], q: float) -> float | None:
     return round(ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000, 2)
 
 
-def kill_run(tag: str, database: Any, fake: BenchSlack, args: argparse.Namespace,
-             ) -> dict[str, Any]:
+def kill_run(
+    tag: str,
+    database: Any,
+    fake: BenchSlack,
+    args: argparse.Namespace,
+) -> dict[str, Any]:
     """Seed, burst, kill, retry, and check every DM is answered and logged exactly once."""
     from sqlalchemy import func, select
 
@@ -168,18 +175,22 @@ def kill_run(tag: str, database: Any, fake: BenchSlack, args: argparse.Namespace
 
         def logged() -> dict[str, int]:
             with database.session() as session:
-                found = dict(session.execute(
-                    select(MoveRow.item, func.count())
-                    .join(DealRow, MoveRow.deal_id == DealRow.id)
-                    .where(DealRow.workspace_id == TEAM, MoveRow.item.in_(items))
-                    .group_by(MoveRow.item)).all())
+                found = dict(
+                    session.execute(
+                        select(MoveRow.item, func.count())
+                        .join(DealRow, MoveRow.deal_id == DealRow.id)
+                        .where(DealRow.workspace_id == TEAM, MoveRow.item.in_(items))
+                        .group_by(MoveRow.item)
+                    ).all()
+                )
             return {item: int(found.get(item, 0)) for item in items}
 
         recover_started = time.monotonic()
         recovered_at: float | None = None
         while time.monotonic() - recover_started < args.recover_seconds:
-            if (all(answers()[i] >= 1 for i in acknowledged)
-                    and all(logged()[i] >= 1 for i in acknowledged)):
+            if all(answers()[i] >= 1 for i in acknowledged) and all(
+                logged()[i] >= 1 for i in acknowledged
+            ):
                 recovered_at = time.monotonic()
                 break
             time.sleep(0.5)
@@ -187,19 +198,32 @@ def kill_run(tag: str, database: Any, fake: BenchSlack, args: argparse.Namespace
         time.sleep(args.settle_seconds)
         answered, stored = answers(), logged()
         with database.session() as session:
-            taken_over = int(session.scalar(select(func.count()).select_from(SlackInboxRow)
-                                            .where(SlackInboxRow.attempts > 1)) or 0)
-            unfinished = int(session.scalar(select(func.count()).select_from(SlackInboxRow)
-                                            .where(SlackInboxRow.status.in_(
-                                                ("pending", "committed")))) or 0)
+            taken_over = int(
+                session.scalar(
+                    select(func.count())
+                    .select_from(SlackInboxRow)
+                    .where(SlackInboxRow.attempts > 1)
+                )
+                or 0
+            )
+            unfinished = int(
+                session.scalar(
+                    select(func.count())
+                    .select_from(SlackInboxRow)
+                    .where(SlackInboxRow.status.in_(("pending", "committed")))
+                )
+                or 0
+            )
     server_log = server.log()
-    unexpected_errors = [e for e in server.errors
-                         if "SIGKILL" not in e and "Worker (pid" not in e]
+    unexpected_errors = [e for e in server.errors if "SIGKILL" not in e and "Worker (pid" not in e]
     return {
-        "dms": len(plan), "users": len(users), "senders": args.senders,
+        "dms": len(plan),
+        "users": len(users),
+        "senders": args.senders,
         "killed_worker": killed,
         "burst_seconds": round(burst_seconds, 2),
-        "first_try_ack_p50_ms": _ms(acks, 0.5), "first_try_ack_p99_ms": _ms(acks, 0.99),
+        "first_try_ack_p50_ms": _ms(acks, 0.5),
+        "first_try_ack_p99_ms": _ms(acks, 0.99),
         "redeliveries_like_slack": retries,
         "acknowledged": len(acknowledged),
         "answered_once": sum(answered[i] == 1 for i in items),
@@ -211,15 +235,17 @@ def kill_run(tag: str, database: Any, fake: BenchSlack, args: argparse.Namespace
         "inbox_rows_taken_over_after_the_kill": taken_over,
         "inbox_rows_unfinished_at_the_end": unfinished,
         "recover_seconds": round(recovered_at - recover_started, 2)
-        if recovered_at is not None else None,
+        if recovered_at is not None
+        else None,
         "server_errors_besides_the_kill": len(unexpected_errors),
         "first_server_errors": unexpected_errors[:3],
         "server_warnings": server_log["distinct_warnings"],
     }
 
 
-def latency_run(tag: str, database: Any, fake: BenchSlack, bare: Server,
-                requests: int) -> dict[str, Any]:
+def latency_run(
+    tag: str, database: Any, fake: BenchSlack, bare: Server, requests: int
+) -> dict[str, Any]:
     """bench_slack's interleaved one-at-a-time ack comparison, full app versus bare Bolt."""
     with running_server("full", fake, database.url) as full:
         bench = Bench(f"{tag}-lat", fake, full, bare, 4)
@@ -245,12 +271,20 @@ def main() -> None:
     parser.add_argument("--dms", type=int, default=60)
     parser.add_argument("--users", type=int, default=12)
     parser.add_argument("--senders", type=int, default=16)
-    parser.add_argument("--kill-after", type=int, default=20,
-                        help="SIGKILL a worker once this many DMs were acknowledged")
+    parser.add_argument(
+        "--kill-after",
+        type=int,
+        default=20,
+        help="SIGKILL a worker once this many DMs were acknowledged",
+    )
     parser.add_argument("--recover-seconds", type=float, default=90.0)
     parser.add_argument("--settle-seconds", type=float, default=8.0)
-    parser.add_argument("--latency", type=int, default=300,
-                        help="one-at-a-time requests per app for the ack ratio (0: skip)")
+    parser.add_argument(
+        "--latency",
+        type=int,
+        default=300,
+        help="one-at-a-time requests per app for the ack ratio (0: skip)",
+    )
     args = parser.parse_args()
 
     from auxil.databases import make_database
@@ -260,8 +294,10 @@ def main() -> None:
     targets_detail: dict[str, dict[str, bool]] = {}
     fake = BenchSlack().start()
     try:
-        with tempfile.TemporaryDirectory() as tmp, \
-                running_server("bare", fake, f"sqlite:///{Path(tmp) / 'bare.db'}") as bare:
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            running_server("bare", fake, f"sqlite:///{Path(tmp) / 'bare.db'}") as bare,
+        ):
             kinds = ["sqlite"]
             if os.environ.get("TEST_DATABASE_URL", "").strip():
                 kinds.append("postgres")
@@ -271,8 +307,11 @@ def main() -> None:
                 try:
                     with make_database(kind, Path(tmp) / kind) as database:
                         kill = kill_run(kind, database, fake, args)
-                        latency = latency_run(kind, database, fake, bare, args.latency) \
-                            if args.latency else {}
+                        latency = (
+                            latency_run(kind, database, fake, bare, args.latency)
+                            if args.latency
+                            else {}
+                        )
                 except pytest.skip.Exception as exc:
                     backends[kind] = {"skipped": str(exc)}
                     continue
@@ -280,24 +319,30 @@ def main() -> None:
                 targets_detail[kind] = met(kill, latency)
     finally:
         fake.stop()
-    print(json.dumps({
-        "benchmark": "inbox_sigkill_during_dm_burst",
-        "command": "python tests/bench/bench_inbox_kill.py",
-        "setup": {
-            "server": "dealcoach serve's HTTP path (bench_slack child: gunicorn gthread, "
-                      "2 workers x 8 threads), fake Slack from tests/auxil",
-            "kill": f"SIGKILL of one worker after {args.kill_after} of {args.dms} DMs were "
+    print(
+        json.dumps(
+            {
+                "benchmark": "inbox_sigkill_during_dm_burst",
+                "command": "python tests/bench/bench_inbox_kill.py",
+                "setup": {
+                    "server": "dealcoach serve's HTTP path (bench_slack child: gunicorn gthread, "
+                    "2 workers x 8 threads), fake Slack from tests/auxil",
+                    "kill": f"SIGKILL of one worker after {args.kill_after} of {args.dms} DMs were "
                     "acknowledged; DMs without a 200 re-sent like Slack (same event id)",
-            "cpus": os.cpu_count(), "python": platform.python_version(),
-            "bench_slack": bench_slack.__name__,
-        },
-        "backends": backends,
-        "targets": TARGETS,
-        "targets_detail": targets_detail,
-        "targets_met": bool(targets_detail) and all(all(v.values())
-                                                   for v in targets_detail.values()),
-        "runtime_seconds": round(time.monotonic() - started, 1),
-    }, indent=2))
+                    "cpus": os.cpu_count(),
+                    "python": platform.python_version(),
+                    "bench_slack": bench_slack.__name__,
+                },
+                "backends": backends,
+                "targets": TARGETS,
+                "targets_detail": targets_detail,
+                "targets_met": bool(targets_detail)
+                and all(all(v.values()) for v in targets_detail.values()),
+                "runtime_seconds": round(time.monotonic() - started, 1),
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

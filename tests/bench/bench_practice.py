@@ -43,8 +43,9 @@ def one_way(scenario: Scenario, session: Session, k: int) -> list[Package]:
         order = sorted(range(len(issue.options)), key=lambda o, i=i: -issues[i].options[o].us)
         at = order.index(last[i])
         if at + 1 < len(order):
-            steps.append((issue.options[order[at + 1]].them - issue.options[last[i]].them,
-                          i, order[at + 1]))
+            steps.append(
+                (issue.options[order[at + 1]].them - issue.options[last[i]].them, i, order[at + 1])
+            )
     if steps:
         _, i, option = max(steps)
         last[i] = option
@@ -122,17 +123,38 @@ def main() -> None:
                     j, u = play(scenario, style, seed, rep)
                     joint.append(float(j))
                     own.append(float(u))
-            table[style][rep] = {"joint": round(statistics.mean(joint), 2),
-                                 "own": round(statistics.mean(own), 2)}
-    overall = {rep: {key: round(statistics.mean(table[s][rep][key] for s in STYLES), 2)
-                     for key in ("joint", "own")} for rep in REPS}
-    targets = {"method_beats_others_on_joint": all(
-        overall["method"]["joint"] > overall[r]["joint"] for r in ("one_way", "splitter")),
+            table[style][rep] = {
+                "joint": round(statistics.mean(joint), 2),
+                "own": round(statistics.mean(own), 2),
+            }
+    overall = {
+        rep: {
+            key: round(statistics.mean(table[s][rep][key] for s in STYLES), 2)
+            for key in ("joint", "own")
+        }
+        for rep in REPS
+    }
+    targets = {
+        "method_beats_others_on_joint": all(
+            overall["method"]["joint"] > overall[r]["joint"] for r in ("one_way", "splitter")
+        ),
         "method_beats_others_on_own": all(
-        overall["method"]["own"] > overall[r]["own"] for r in ("one_way", "splitter"))}
-    print(json.dumps({"seeds": seeds, "scenarios": len(scenarios), "by_counterpart": table,
-                      "overall": overall, "targets": targets,
-                      "targets_met": all(targets.values())}, indent=2))
+            overall["method"]["own"] > overall[r]["own"] for r in ("one_way", "splitter")
+        ),
+    }
+    print(
+        json.dumps(
+            {
+                "seeds": seeds,
+                "scenarios": len(scenarios),
+                "by_counterpart": table,
+                "overall": overall,
+                "targets": targets,
+                "targets_met": all(targets.values()),
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

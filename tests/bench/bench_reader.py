@@ -30,8 +30,12 @@ from auxil.reader_corpus import (  # noqa: E402
 from flows.engine import Engine  # noqa: E402
 from flows.reading import context_for  # noqa: E402
 
-TARGETS = {"holdout_read_accuracy": 0.90, "holdout_dangerous": 0, "holdout_false_alarms": 0,
-           "reader_median_ms": 1.0}
+TARGETS = {
+    "holdout_read_accuracy": 0.90,
+    "holdout_dangerous": 0,
+    "holdout_false_alarms": 0,
+    "reader_median_ms": 1.0,
+}
 
 
 def _timed(fn: object, repeat: int) -> list[float]:
@@ -72,11 +76,15 @@ def main() -> int:
     result = {
         "tuning": tuning,
         "holdout": holdout,
-        "reader_ms": {"median": round(statistics.median(reader_ms), 3),
-                      "p95": round(sorted(reader_ms)[int(len(reader_ms) * 0.95)], 3),
-                      "lines": len(reader_ms)},
-        "engine_turn_ms": {"plain_median": round(statistics.median(plain), 3),
-                           "typed_median": round(statistics.median(typed), 3)},
+        "reader_ms": {
+            "median": round(statistics.median(reader_ms), 3),
+            "p95": round(sorted(reader_ms)[int(len(reader_ms) * 0.95)], 3),
+            "lines": len(reader_ms),
+        },
+        "engine_turn_ms": {
+            "plain_median": round(statistics.median(plain), 3),
+            "typed_median": round(statistics.median(typed), 3),
+        },
         "targets": TARGETS,
     }
     result["targets_met"] = {

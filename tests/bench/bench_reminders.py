@@ -45,11 +45,26 @@ from bot.store.database import Database  # noqa: E402
 from bot.store.models import DealRow, ReminderRow, UserRow  # noqa: E402
 
 ZONES = (
-    "Pacific/Auckland", "Australia/Sydney", "Asia/Tokyo", "Asia/Shanghai", "Asia/Kolkata",
-    "Asia/Dubai", "Europe/Moscow", "Africa/Cairo", "Europe/Berlin", "Europe/London",
-    "Atlantic/Azores", "America/Sao_Paulo", "America/Halifax", "America/New_York",
-    "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Anchorage",
-    "Pacific/Honolulu", "Asia/Kathmandu",
+    "Pacific/Auckland",
+    "Australia/Sydney",
+    "Asia/Tokyo",
+    "Asia/Shanghai",
+    "Asia/Kolkata",
+    "Asia/Dubai",
+    "Europe/Moscow",
+    "Africa/Cairo",
+    "Europe/Berlin",
+    "Europe/London",
+    "Atlantic/Azores",
+    "America/Sao_Paulo",
+    "America/Halifax",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "Asia/Kathmandu",
 )
 # A Tuesday at 12:00 UTC: no zone in the list is near its local midnight.
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -65,21 +80,42 @@ def seed(database: Database, users: int, fake: FakeSlack) -> None:
         user_id, zone = f"U{i:06d}", ZONES[i % len(ZONES)]
         local = NOW.astimezone(ZoneInfo(zone)) - timedelta(minutes=5 + i % 50)
         due = local.replace(second=0, microsecond=0)
-        user_rows.append({"workspace_id": WS, "user_id": user_id, "created_at": NOW,
-                          "tz": zone})
-        deal_rows.append({"workspace_id": WS, "user_id": user_id, "name": "Acme renewal",
-                          "name_key": "acme renewal", "context": "sales", "phase": "setup",
-                          "facts": {}, "moves_count": 0, "unpaired_gives": 0,
-                          "one_way_streak": 0, "created_at": NOW, "updated_at": NOW})
-        reminder_rows.append({"workspace_id": WS, "user_id": user_id,
-                              "at_minutes": due.hour * 60 + due.minute, "days": "daily",
-                              "next_due_at": due.astimezone(UTC), "updated_at": NOW})
+        user_rows.append({"workspace_id": WS, "user_id": user_id, "created_at": NOW, "tz": zone})
+        deal_rows.append(
+            {
+                "workspace_id": WS,
+                "user_id": user_id,
+                "name": "Acme renewal",
+                "name_key": "acme renewal",
+                "context": "sales",
+                "phase": "setup",
+                "facts": {},
+                "moves_count": 0,
+                "unpaired_gives": 0,
+                "one_way_streak": 0,
+                "created_at": NOW,
+                "updated_at": NOW,
+            }
+        )
+        reminder_rows.append(
+            {
+                "workspace_id": WS,
+                "user_id": user_id,
+                "at_minutes": due.hour * 60 + due.minute,
+                "days": "daily",
+                "next_due_at": due.astimezone(UTC),
+                "updated_at": NOW,
+            }
+        )
         fake.set_person(user_id, tz=zone)
     with database.session() as session:
-        for model, rows in ((UserRow, user_rows), (DealRow, deal_rows),
-                            (ReminderRow, reminder_rows)):
+        for model, rows in (
+            (UserRow, user_rows),
+            (DealRow, deal_rows),
+            (ReminderRow, reminder_rows),
+        ):
             for start in range(0, len(rows), 2000):
-                session.execute(insert(model), rows[start:start + 2000])
+                session.execute(insert(model), rows[start : start + 2000])
 
 
 def run(url: str, users: int, workers: int) -> dict[str, Any]:
@@ -95,14 +131,37 @@ def run(url: str, users: int, workers: int) -> dict[str, Any]:
     try:
         database.upgrade()
         seed(database, users, fake)
-        env = {**os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
-               "SLACK_API_URL": fake.api_url, "DEALCOACH_LOG": "ERROR"}
+        env = {
+            **os.environ,
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": fake.api_url,
+            "DEALCOACH_LOG": "ERROR",
+        }
         env.pop("SLACK_APP_TOKEN", None)
-        command = [sys.executable, "-m", "bot.cli", "remind", "--once", "--db", scoped_url,
-                   "--now", NOW.isoformat()]
+        command = [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "remind",
+            "--once",
+            "--db",
+            scoped_url,
+            "--now",
+            NOW.isoformat(),
+        ]
         started = time.monotonic()
-        procs = [subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE, text=True) for _ in range(workers)]
+        procs = [
+            subprocess.Popen(
+                command,
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(workers)
+        ]
         delivered_at = None
         while delivered_at is None:
             if _delivered(fake) >= users:
@@ -114,8 +173,11 @@ def run(url: str, users: int, workers: int) -> dict[str, Any]:
         finished = time.monotonic() - started
         per_user = Counter(m for m in _dm_owners(fake))
         with database.session() as session:
-            statuses = dict(session.execute(text(
-                "SELECT status, count(*) FROM deliveries GROUP BY status")).all())
+            statuses = dict(
+                session.execute(
+                    text("SELECT status, count(*) FROM deliveries GROUP BY status")
+                ).all()
+            )
         return {
             "workers": workers,
             "users": users,
@@ -155,8 +217,17 @@ def main() -> None:
         sys.exit("TEST_DATABASE_URL must point at PostgreSQL")
     url = normalise_database_url(raw)
     results = [run(url, args.users, n) for n in args.workers]
-    print(json.dumps({"benchmark": "reminders", "python": platform.python_version(),
-                      "cpus": os.cpu_count(), "runs": results}, indent=2))
+    print(
+        json.dumps(
+            {
+                "benchmark": "reminders",
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+                "runs": results,
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

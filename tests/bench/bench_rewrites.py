@@ -31,8 +31,10 @@ def main() -> int:
         if name == "tuning" and "--json" not in sys.argv:
             for result in results:
                 if not result.ok:
-                    print(f"  {result.case.deal:12} {result.case.line!r}\n"
-                          f"    -> {result.better!r}\n    {'; '.join(result.problems)}")
+                    print(
+                        f"  {result.case.deal:12} {result.case.line!r}\n"
+                        f"    -> {result.better!r}\n    {'; '.join(result.problems)}"
+                    )
     print(json.dumps(figures, indent=2))
     return 0
 

@@ -67,8 +67,12 @@ ANSWER_SECONDS = 10.0
 # In the latency run, how long the fake Slack must hear nothing after a full app's answer
 # (so its Home tab publish, if any, is done) before the next request.
 SETTLE_SECONDS = 0.015
-TARGETS = {"ack_p99_ratio_max": 1.3, "commands_per_second_min": 250.0,
-           "e2e_p99_under_load_ms_max": 250.0, "errors_max": 0}
+TARGETS = {
+    "ack_p99_ratio_max": 1.3,
+    "commands_per_second_min": 250.0,
+    "e2e_p99_under_load_ms_max": 250.0,
+    "errors_max": 0,
+}
 
 
 # -- the fake Slack -----------------------------------------------------------------------
@@ -125,8 +129,11 @@ def _bare_wsgi(settings: Any) -> Any:
 
     # App(token=...) would build its own client on slack.com; this one is the same token
     # on the fake Slack (Bolt takes the token from the client).
-    app = App(client=WebClient(token=settings.bot_token, base_url=settings.api_url),
-              signing_secret=settings.signing_secret, token_verification_enabled=False)
+    app = App(
+        client=WebClient(token=settings.bot_token, base_url=settings.api_url),
+        signing_secret=settings.signing_secret,
+        token_verification_enabled=False,
+    )
 
     @app.command("/deal")
     def deal(ack: Callable[[], None], respond: Respond) -> None:
@@ -148,8 +155,11 @@ def serve_child(kind: str) -> int:
     """Run one app under ``dealcoach serve``'s gunicorn setup (in a child process)."""
     from bot.slack import serve
 
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     # A string port, because run_serve reads 0 as "no port" (3000); gunicorn binds
     # 127.0.0.1:0 and logs the port it got.
     args = argparse.Namespace(port="0", host="127.0.0.1", workers=None, threads=None, db=None)
@@ -192,27 +202,51 @@ class Server:
 
     def log(self) -> dict[str, Any]:
         """The server's own complaints: errors count against the run, warnings are shown."""
+
         def strip(line: str) -> str:
             return re.sub(r"^[\d-]+ [\d:,]+ ", "", line)
 
-        return {"errors": len(self.errors), "first_errors": [strip(x) for x in self.errors[:5]],
-                "warnings": len(self.warnings),
-                "distinct_warnings": sorted({strip(x) for x in self.warnings})[:5]}
+        return {
+            "errors": len(self.errors),
+            "first_errors": [strip(x) for x in self.errors[:5]],
+            "warnings": len(self.warnings),
+            "distinct_warnings": sorted({strip(x) for x in self.warnings})[:5],
+        }
         self.port_found.set()
 
 
 @contextmanager
-def running_server(kind: str, fake: FakeSlack, database_url: str, workers: int = 2,
-                   ) -> Iterator[Server]:
-    env = {**os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
-           "SLACK_API_URL": fake.api_url, "DATABASE_URL": database_url,
-           "DEALCOACH_LOG": "info", "PYTHONUNBUFFERED": "1"}
-    for name in ("SLACK_APP_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET",
-                 "DEALCOACH_ACCESS_LOG"):
+def running_server(
+    kind: str,
+    fake: FakeSlack,
+    database_url: str,
+    workers: int = 2,
+) -> Iterator[Server]:
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake.api_url,
+        "DATABASE_URL": database_url,
+        "DEALCOACH_LOG": "info",
+        "PYTHONUNBUFFERED": "1",
+    }
+    for name in (
+        "SLACK_APP_TOKEN",
+        "SLACK_CLIENT_ID",
+        "SLACK_CLIENT_SECRET",
+        "DEALCOACH_ACCESS_LOG",
+    ):
         env.pop(name, None)
-    process = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--serve", kind],
-                               cwd=REPO, env=env, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "--serve", kind],
+        cwd=REPO,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     server = Server(kind, process)
     drainer = threading.Thread(target=server.drain, daemon=True)
     drainer.start()
@@ -292,9 +326,14 @@ def _ms(values: list[float], q: float) -> float | None:
 def _summary(samples: list[Sample]) -> dict[str, Any]:
     acks = [s.ack for s in samples if s.status == 200]
     e2es = [s.e2e for s in samples if s.e2e is not None]
-    return {"requests": len(samples), "errors": sum(not s.ok for s in samples),
-            "ack_p50_ms": _ms(acks, 0.5), "ack_p99_ms": _ms(acks, 0.99),
-            "e2e_p50_ms": _ms(e2es, 0.5), "e2e_p99_ms": _ms(e2es, 0.99)}
+    return {
+        "requests": len(samples),
+        "errors": sum(not s.ok for s in samples),
+        "ack_p50_ms": _ms(acks, 0.5),
+        "ack_p99_ms": _ms(acks, 0.99),
+        "e2e_p50_ms": _ms(e2es, 0.5),
+        "e2e_p99_ms": _ms(e2es, 0.99),
+    }
 
 
 def _ratio(full: dict[str, Any], bare: dict[str, Any], key: str) -> float | None:
@@ -348,14 +387,19 @@ class Bench:
                 if driver is self.full:  # let a Home tab publish finish first
                     self.fake.quiet(SETTLE_SECONDS)
         f, b = _summary(full), _summary(bare)
-        return {"requests_per_app": requests, "full": f, "bare": b,
-                "ack_p50_ratio": _ratio(f, b, "ack_p50_ms"),
-                "ack_p99_ratio": _ratio(f, b, "ack_p99_ms"),
-                "e2e_p50_ratio": _ratio(f, b, "e2e_p50_ms"),
-                "e2e_p99_ratio": _ratio(f, b, "e2e_p99_ms")}
+        return {
+            "requests_per_app": requests,
+            "full": f,
+            "bare": b,
+            "ack_p50_ratio": _ratio(f, b, "ack_p50_ms"),
+            "ack_p99_ratio": _ratio(f, b, "ack_p99_ms"),
+            "e2e_p50_ratio": _ratio(f, b, "e2e_p50_ms"),
+            "e2e_p99_ratio": _ratio(f, b, "e2e_p99_ms"),
+        }
 
-    def throughput(self, requests: int, clients: int, seconds: float, *,
-                   bare: bool = False) -> dict[str, Any]:
+    def throughput(
+        self, requests: int, clients: int, seconds: float, *, bare: bool = False
+    ) -> dict[str, Any]:
         """``clients`` users sending gives back to back, to the full app or the bare one."""
         base = self.bare_base if bare else self.full_base
         kind = "bare" if bare else "load"
@@ -375,8 +419,12 @@ class Bench:
                     samples.append(sample)
                     finished.append(time.monotonic())
 
-        threads = [threading.Thread(target=user_loop, args=(n, self.users[n % len(self.users)]),
-                                    daemon=True) for n in range(clients)]
+        threads = [
+            threading.Thread(
+                target=user_loop, args=(n, self.users[n % len(self.users)]), daemon=True
+            )
+            for n in range(clients)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -384,14 +432,21 @@ class Bench:
         elapsed = (max(finished) if finished else time.monotonic()) - start
         summary = _summary(samples)
         done = sum(s.ok for s in samples)
-        result = {"clients": clients, "requests_asked": requests, "seconds_cap": seconds,
-                  **summary, "completed": done, "seconds": round(elapsed, 2),
-                  "commands_per_second": round(done / elapsed, 1) if elapsed > 0 else 0.0}
+        result = {
+            "clients": clients,
+            "requests_asked": requests,
+            "seconds_cap": seconds,
+            **summary,
+            "completed": done,
+            "seconds": round(elapsed, 2),
+            "commands_per_second": round(done / elapsed, 1) if elapsed > 0 else 0.0,
+        }
         if not bare:
             # The Home tab is published when what it shows changed, at most so often a user.
             self.fake.quiet(1.5)
-            result["home_publishes"] = (self.fake.count("views.publish", 0, timeout=0)
-                                        - publishes_before)
+            result["home_publishes"] = (
+                self.fake.count("views.publish", 0, timeout=0) - publishes_before
+            )
         return result
 
     def stored(self, database: Any) -> dict[str, Any]:
@@ -401,22 +456,35 @@ class Bench:
         from bot.store.models import DealRow, MoveRow
 
         with database.session() as session:
-            counts = dict(session.execute(
-                select(MoveRow.item, func.count()).join(DealRow, MoveRow.deal_id == DealRow.id)
-                .where(DealRow.workspace_id == TEAM).group_by(MoveRow.item)).all())
+            counts = dict(
+                session.execute(
+                    select(MoveRow.item, func.count())
+                    .join(DealRow, MoveRow.deal_id == DealRow.id)
+                    .where(DealRow.workspace_id == TEAM)
+                    .group_by(MoveRow.item)
+                ).all()
+            )
         accepted = {item for item, status in self.items.items() if status == 200}
         duplicated = sorted(item for item, n in counts.items() if n > 1)
         lost = sorted(accepted - set(counts))
         unexpected = sorted(set(counts) - set(self.items))
-        return {"gives_sent": len(self.items), "gives_acked": len(accepted),
-                "moves_in_db": sum(counts.values()), "duplicated": duplicated[:10],
-                "lost": lost[:10], "unexpected": unexpected[:10],
-                "stored_exactly_once": not duplicated and not lost and not unexpected
-                and len(accepted) == len(self.items)}
+        return {
+            "gives_sent": len(self.items),
+            "gives_acked": len(accepted),
+            "moves_in_db": sum(counts.values()),
+            "duplicated": duplicated[:10],
+            "lost": lost[:10],
+            "unexpected": unexpected[:10],
+            "stored_exactly_once": not duplicated
+            and not lost
+            and not unexpected
+            and len(accepted) == len(self.items),
+        }
 
 
-def run_backend(tag: str, label: str, database: Any, fake: BenchSlack, bare: Server,
-                args: argparse.Namespace) -> dict[str, Any]:
+def run_backend(
+    tag: str, label: str, database: Any, fake: BenchSlack, bare: Server, args: argparse.Namespace
+) -> dict[str, Any]:
     with running_server("full", fake, database.url) as full:
         bench = Bench(tag, fake, full, bare, args.users)
         bench.warm_up()
@@ -427,11 +495,16 @@ def run_backend(tag: str, label: str, database: Any, fake: BenchSlack, bare: Ser
         fake.quiet(0.5)
     stored = bench.stored(database)
     errors = sum(not s.ok for s in bench.all_full)
-    return {"database": label, "latency": latency, "throughput": throughput,
-            "bare_throughput": bare_throughput,
-            "throughput_ratio": _ratio(throughput, bare_throughput, "commands_per_second"),
-            "storage": stored, "full_app_errors": errors,
-            "full_server_log": full.log()}
+    return {
+        "database": label,
+        "latency": latency,
+        "throughput": throughput,
+        "bare_throughput": bare_throughput,
+        "throughput_ratio": _ratio(throughput, bare_throughput, "commands_per_second"),
+        "storage": stored,
+        "full_app_errors": errors,
+        "full_server_log": full.log(),
+    }
 
 
 def _met(result: dict[str, Any], bare: Server) -> dict[str, bool]:
@@ -445,7 +518,8 @@ def _met(result: dict[str, Any], bare: Server) -> dict[str, bool]:
         "zero_errors": result["full_app_errors"] == 0
         and result["latency"]["bare"]["errors"] == 0
         and result["bare_throughput"]["errors"] == 0
-        and not result["full_server_log"]["errors"] and not bare.errors,
+        and not result["full_server_log"]["errors"]
+        and not bare.errors,
         "stored_exactly_once": result["storage"]["stored_exactly_once"],
     }
 
@@ -474,8 +548,14 @@ def main() -> None:
             bare_db = Path(tmp) / "bare.db"  # unused by the bare app; keeps its env alike
             with running_server("bare", fake, f"sqlite:///{bare_db}") as bare:
                 with make_database("sqlite", Path(tmp)) as database:
-                    backends["sqlite"] = run_backend("sqlite", "SQLite file (WAL) in a temporary "
-                                                     "directory", database, fake, bare, args)
+                    backends["sqlite"] = run_backend(
+                        "sqlite",
+                        "SQLite file (WAL) in a temporary directory",
+                        database,
+                        fake,
+                        bare,
+                        args,
+                    )
                     met["sqlite"] = _met(backends["sqlite"], bare)
                 if os.environ.get("TEST_DATABASE_URL", "").strip():
                     import pytest
@@ -483,33 +563,45 @@ def main() -> None:
                     try:
                         with make_database("postgres", Path(tmp)) as database:
                             backends["postgres"] = run_backend(
-                                "postgres", "PostgreSQL, throwaway schema", database, fake,
-                                bare, args)
+                                "postgres",
+                                "PostgreSQL, throwaway schema",
+                                database,
+                                fake,
+                                bare,
+                                args,
+                            )
                             met["postgres"] = _met(backends["postgres"], bare)
                     except pytest.skip.Exception as exc:
                         backends["postgres"] = {"skipped": str(exc)}
             bare_log = bare.log()
     finally:
         fake.stop()
-    print(json.dumps({
-        "benchmark": "slack_deal_give_full_vs_bare_bolt",
-        "command": "python tests/bench/bench_slack.py",
-        "setup": {
-            "server": "gunicorn via bot.slack.serve._run_http (dealcoach serve's HTTP path): "
-                      "gthread, 2 workers x 8 threads, 127.0.0.1 port 0, one child per app",
-            "client": "tests' SignedSlackClient (Slack v0 signatures, one connection per "
-                      "request) and FakeSlack for response_url posts and Web API calls",
-            "ack": "HTTP round-trip of the slash command until its (empty) 200 ack",
-            "e2e": "from sending the command until the fake Slack received the response_url post",
-            "cpus": os.cpu_count(), "python": platform.python_version(),
-        },
-        "backends": backends,
-        "bare_server_log": bare_log,
-        "targets": {**TARGETS, "stored_exactly_once": True},
-        "targets_detail": met,
-        "targets_met": bool(met) and all(all(v.values()) for v in met.values()),
-        "runtime_seconds": round(time.monotonic() - started, 1),
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "benchmark": "slack_deal_give_full_vs_bare_bolt",
+                "command": "python tests/bench/bench_slack.py",
+                "setup": {
+                    "server": "gunicorn via bot.slack.serve._run_http (dealcoach serve's HTTP "
+                    "path): gthread, 2 workers x 8 threads, 127.0.0.1 port 0, one child per app",
+                    "client": "tests' SignedSlackClient (Slack v0 signatures, one connection per "
+                    "request) and FakeSlack for response_url posts and Web API calls",
+                    "ack": "HTTP round-trip of the slash command until its (empty) 200 ack",
+                    "e2e": "from sending the command until the fake Slack received the "
+                    "response_url post",
+                    "cpus": os.cpu_count(),
+                    "python": platform.python_version(),
+                },
+                "backends": backends,
+                "bare_server_log": bare_log,
+                "targets": {**TARGETS, "stored_exactly_once": True},
+                "targets_detail": met,
+                "targets_met": bool(met) and all(all(v.values()) for v in met.values()),
+                "runtime_seconds": round(time.monotonic() - started, 1),
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

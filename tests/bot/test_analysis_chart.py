@@ -160,8 +160,11 @@ def test_packages_at_one_spot_share_a_label_and_no_marker_hides_another() -> Non
     assert "MESO A \N{MIDDLE DOT} biggest pie" in _labels(ax)
     markers = {c.get_label(): c for c in ax.collections}
     filled = [markers["MESO proposals A-C"], markers["split the difference"]]
-    frames = [markers["biggest pie"], markers["your package"],
-              markers["better for both than your package"]]
+    frames = [
+        markers["biggest pie"],
+        markers["your package"],
+        markers["better for both than your package"],
+    ]
     for frame in frames:  # hollow, and above every filled marker
         assert frame.get_facecolor().size == 0 or frame.get_facecolor()[0][3] == 0
         assert frame.get_zorder() > max(m.get_zorder() for m in filled)
@@ -170,7 +173,7 @@ def test_packages_at_one_spot_share_a_label_and_no_marker_hides_another() -> Non
     boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_text()]
     for i, a in enumerate(boxes):
         assert ax.get_window_extent(renderer).contains(a.x0, a.y0)
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             assert not a.overlaps(b), (a, b)
     # The legend sits below the plot, off the data.
     assert ax.get_legend() is None and len(fig.legends) == 1
@@ -216,10 +219,10 @@ def test_a_walkaway_beyond_every_package_still_shows() -> None:
     assert _walkaway_lines(ax) and ax.get_xlim()[1] > 130000
 
 
-def _walkaway(text: str, amount: int | None, direction: str = "min",
-              currency: str | None = "$") -> Walkaway:
-    return Walkaway(text, None if amount is None else Decimal(amount), currency,
-                    direction)
+def _walkaway(
+    text: str, amount: int | None, direction: str = "min", currency: str | None = "$"
+) -> Walkaway:
+    return Walkaway(text, None if amount is None else Decimal(amount), currency, direction)
 
 
 def test_the_deals_walkaway_is_placed_only_in_the_sheets_units() -> None:
@@ -227,9 +230,12 @@ def test_the_deals_walkaway_is_placed_only_in_the_sheets_units() -> None:
     assert walkaway_on_sheet(_walkaway("min 90k", 90000), money) == 90000
     assert walkaway_on_sheet(_walkaway("min 130k", 130000), money) == 130000  # none clears it
     assert walkaway_on_sheet(_walkaway("min 1M", 1_000_000), money) is None
-    costs = parse_sheet_csv(MONEY.replace(",85000,-85000", ",-85000,85000")
-                            .replace(",95000,-95000", ",-95000,95000")
-                            .replace(",110000,-110000", ",-110000,110000"), "buy.csv")
+    costs = parse_sheet_csv(
+        MONEY.replace(",85000,-85000", ",-85000,85000")
+        .replace(",95000,-95000", ",-95000,95000")
+        .replace(",110000,-110000", ",-110000,110000"),
+        "buy.csv",
+    )
     assert walkaway_on_sheet(_walkaway("max 100k", 100000, "max"), costs) == -100000
     points = parse_sheet_csv(SHEET, "offer.csv")  # a few thousand points: not in dollars
     assert walkaway_on_sheet(_walkaway("min 90k", 90000), points) is None
@@ -240,8 +246,10 @@ def test_the_deals_walkaway_is_placed_only_in_the_sheets_units() -> None:
 
 def test_the_png_comes_with_a_one_sentence_alt_text() -> None:
     pytest.importorskip("matplotlib")
-    report = analyze(parse_sheet_csv(MONEY, "renewal.csv"),
-                     {"price": "95k", "term": "1 year", "payment": "net-30"})
+    report = analyze(
+        parse_sheet_csv(MONEY, "renewal.csv"),
+        {"price": "95k", "term": "1 year", "payment": "net-30"},
+    )
     chart = frontier_chart_png(report, walkaway=Fraction(90000))
     assert chart.png[:8] == PNG_MAGIC
     text = chart.alt_text

@@ -118,12 +118,18 @@ def test_the_png_and_its_alt_text_describe_the_path() -> None:
 
 def test_the_terminal_writes_the_debrief_chart(tmp_path: Path) -> None:
     lines = "practice price-haggle seed 2\nwalk\npractice debrief --chart {}\n".format(
-        tmp_path / "debrief.png")
+        tmp_path / "debrief.png"
+    )
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["DEALCOACH_LOG_FILE"] = str(tmp_path / "log.txt")
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "chat", "--db", str(tmp_path / "c.db"),
-         "--user", "ann"], input=lines, text=True, capture_output=True, timeout=60, env=env)
+        [sys.executable, "-m", "bot.cli", "chat", "--db", str(tmp_path / "c.db"), "--user", "ann"],
+        input=lines,
+        text=True,
+        capture_output=True,
+        timeout=60,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
     assert f"Chart written to {tmp_path / 'debrief.png'}" in result.stdout
     assert "and where you agreed" not in result.stdout  # no deal

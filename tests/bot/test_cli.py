@@ -19,13 +19,17 @@ def test_db_upgrade_and_current(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "up to date" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("revision", "code", "says"), [
-    ("0007", 1, "needs upgrade to"), ("0001_core", 1, "run `dealcoach db upgrade`"),
-    ("0999", 3, "newer than this version"),
-])
+@pytest.mark.parametrize(
+    ("revision", "code", "says"),
+    [
+        ("0007", 1, "needs upgrade to"),
+        ("0001_core", 1, "run `dealcoach db upgrade`"),
+        ("0999", 3, "newer than this version"),
+    ],
+)
 def test_db_current_exits_non_zero_unless_the_schema_matches(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], revision: str, code: int,
-        says: str) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], revision: str, code: int, says: str
+) -> None:
     from sqlalchemy import text
 
     from bot.store.database import Database
@@ -41,12 +45,15 @@ def test_db_current_exits_non_zero_unless_the_schema_matches(
     assert says in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("given", "expected"), [
-    ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
-    ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
-    ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
-    ("sqlite:////tmp/a.db", "sqlite:////tmp/a.db"),
-])
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:////tmp/a.db", "sqlite:////tmp/a.db"),
+    ],
+)
 def test_database_urls_people_paste(given: str, expected: str) -> None:
     assert normalise_database_url(given) == expected
 
@@ -70,7 +77,9 @@ def test_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def test_a_user_name_longer_than_the_store_keeps_is_refused_at_start(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import io
 
@@ -84,7 +93,8 @@ def test_a_user_name_longer_than_the_store_keeps_is_refused_at_start(
 
 
 def test_db_upgrade_on_a_newer_schema_says_so_in_one_sentence(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from sqlalchemy import text
 
     from bot.store.database import Database

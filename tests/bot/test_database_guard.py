@@ -42,8 +42,9 @@ def test_a_removed_file_stops_every_later_command(service: CoachService) -> None
         service.database.check_file()
 
 
-def test_a_replaced_file_is_not_written_and_stays_an_error(service: CoachService,
-                                                            tmp_path: Path) -> None:
+def test_a_replaced_file_is_not_written_and_stays_an_error(
+    service: CoachService, tmp_path: Path
+) -> None:
     path = service.database.path
     assert path is not None
     other = tmp_path / "other.db"
@@ -57,11 +58,13 @@ def test_a_replaced_file_is_not_written_and_stays_an_error(service: CoachService
 
 
 def test_an_unwritable_file_is_an_error_until_it_is_writable_again(
-        service: CoachService, monkeypatch: pytest.MonkeyPatch) -> None:
+    service: CoachService, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = service.database.path
     real_access = os.access
-    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == path
-                        else real_access(p, mode))
+    monkeypatch.setattr(
+        os, "access", lambda p, mode: False if Path(p) == path else real_access(p, mode)
+    )
     with pytest.raises(DatabaseFileChanged, match="cannot be written") as error:
         service.database.check_file()
     assert not error.value.unsafe_to_close  # only the main file: SQLite closes it safely
@@ -80,8 +83,13 @@ def test_memory_and_postgres_urls_are_not_guarded() -> None:
 def _chat(db: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "chat", "--db", str(db), "--user", "me"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        cwd=ROOT, env={**os.environ, "DEALCOACH_LOG": "CRITICAL"})
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "DEALCOACH_LOG": "CRITICAL"},
+    )
 
 
 def _first_reply(chat: subprocess.Popen[str]) -> None:
@@ -106,10 +114,10 @@ def test_the_chat_stops_with_a_clear_error_when_its_file_is_removed(tmp_path: Pa
 
 
 @pytest.mark.fault
-@pytest.mark.skipif(not shutil.which("chattr") or os.geteuid() != 0,
-                    reason="needs chattr and root")
+@pytest.mark.skipif(not shutil.which("chattr") or os.geteuid() != 0, reason="needs chattr and root")
 def test_the_chat_stops_with_a_clear_error_when_its_files_are_made_immutable(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     db = tmp_path / "chat.db"
     chat = _chat(db)
     _first_reply(chat)

@@ -26,9 +26,15 @@ POSTGRES = "dealcoach: PostgreSQL support is not installed: pip install 'dealcoa
 EVERY_EXTRA = sorted(MODULE_EXTRAS)
 
 
-def _run(tmp_path: Path, missing: list[str], argv: list[str], *, stdin: str = "",
-         env: dict[str, str] | None = None, module: str = "bot.cli",
-         ) -> subprocess.CompletedProcess[str]:
+def _run(
+    tmp_path: Path,
+    missing: list[str],
+    argv: list[str],
+    *,
+    stdin: str = "",
+    env: dict[str, str] | None = None,
+    module: str = "bot.cli",
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m <module> <argv>`` with ``missing`` modules made unimportable."""
     code = (
         "import runpy, sys\n"
@@ -37,25 +43,41 @@ def _run(tmp_path: Path, missing: list[str], argv: list[str], *, stdin: str = ""
         f"sys.argv = [{module!r}, *{argv!r}]\n"
         f"runpy.run_module({module!r}, run_name='__main__', alter_sys=True)\n"
     )
-    inherited = {k: v for k, v in os.environ.items()
-                 if k != "DATABASE_URL" and not k.startswith(("SLACK_", "DEALCOACH_"))}
+    inherited = {
+        k: v
+        for k, v in os.environ.items()
+        if k != "DATABASE_URL" and not k.startswith(("SLACK_", "DEALCOACH_"))
+    }
     return subprocess.run(
-        [sys.executable, "-c", code], input=stdin, text=True, capture_output=True,
-        cwd=ROOT, timeout=60,
-        env={**inherited, "XDG_DATA_HOME": str(tmp_path / "data"), "HOME": str(tmp_path),
-             "PYTHONPATH": str(ROOT), **(env or {})},
+        [sys.executable, "-c", code],
+        input=stdin,
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        env={
+            **inherited,
+            "XDG_DATA_HOME": str(tmp_path / "data"),
+            "HOME": str(tmp_path),
+            "PYTHONPATH": str(ROOT),
+            **(env or {}),
+        },
     )
 
 
-@pytest.mark.parametrize(("missing", "argv"), [
-    (["slack_bolt"], ["serve"]),
-    (["slack_sdk"], ["serve"]),
-    (["slack_bolt", "slack_sdk"], ["remind", "--once"]),
-    (["cryptography"], ["db", "new-key"]),
-    (["cryptography"], ["db", "encrypt-tokens"]),
-])
-def test_slack_commands_without_the_slack_extra(tmp_path: Path, missing: list[str],
-                                                argv: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("missing", "argv"),
+    [
+        (["slack_bolt"], ["serve"]),
+        (["slack_sdk"], ["serve"]),
+        (["slack_bolt", "slack_sdk"], ["remind", "--once"]),
+        (["cryptography"], ["db", "new-key"]),
+        (["cryptography"], ["db", "encrypt-tokens"]),
+    ],
+)
+def test_slack_commands_without_the_slack_extra(
+    tmp_path: Path, missing: list[str], argv: list[str]
+) -> None:
     done = _run(tmp_path, missing, argv)
     assert (done.returncode, done.stderr, done.stdout) == (2, SLACK, "")
 
@@ -67,8 +89,12 @@ def test_python_m_bot_slack_serve_without_the_slack_extra(tmp_path: Path) -> Non
 
 def test_http_mode_without_gunicorn(tmp_path: Path) -> None:
     """Socket Mode needs no gunicorn, so it is asked for only when serving over HTTP."""
-    done = _run(tmp_path, ["gunicorn"], ["serve"],
-                env={"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"})
+    done = _run(
+        tmp_path,
+        ["gunicorn"],
+        ["serve"],
+        env={"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"},
+    )
     assert (done.returncode, done.stderr) == (2, SLACK)
 
 
@@ -84,8 +110,9 @@ def test_chart_without_the_charts_extra(tmp_path: Path) -> None:
     sheet.write_text(SAMPLE_CSV, encoding="utf-8")
     done = _run(tmp_path, ["matplotlib"], ["analyze", str(sheet), "--chart", str(chart)])
     assert done.returncode == 2 and done.stdout == "" and not chart.exists()
-    assert done.stderr == ("dealcoach analyze: Chart support is not installed: "
-                           "pip install 'dealcoach[charts]'\n")
+    assert done.stderr == (
+        "dealcoach analyze: Chart support is not installed: pip install 'dealcoach[charts]'\n"
+    )
     # Without --chart the analysis needs no extra.
     done = _run(tmp_path, ["matplotlib"], ["analyze", str(sheet)])
     assert done.returncode == 0 and "possible packages" in done.stdout
@@ -102,7 +129,8 @@ def test_the_core_chat_needs_no_extra(tmp_path: Path) -> None:
 
 
 def test_a_missing_module_past_the_checks_is_still_one_sentence(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def chat(_args: object) -> int:
         raise ModuleNotFoundError("No module named 'psycopg'", name="psycopg")
 
@@ -127,15 +155,23 @@ def test_missing_extra_and_require(monkeypatch: pytest.MonkeyPatch) -> None:
     assert missing_extra(ImportError("cannot import name 'x'", name="slack_sdk")) is None
     require("yaml", "sqlalchemy")
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    with pytest.raises(MissingExtra, match=r"^Chart support is not installed: "
-                       r"pip install 'dealcoach\[charts\]'$"):
+    with pytest.raises(
+        MissingExtra,
+        match=r"^Chart support is not installed: "
+        r"pip install 'dealcoach\[charts\]'$",
+    ):
         require("yaml", "matplotlib")
     assert install_hint("slack") == SLACK.removeprefix("dealcoach: ").rstrip("\n")
 
 
 def test_version_from_the_package_metadata(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "dealcoach", "--version"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "dealcoach", "--version"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     try:
         expected = version("dealcoach")

@@ -13,18 +13,23 @@ import pytest
 from auxil.processes import ROOT, clean_env
 from bot.logs import chat_files, level_name, quiet_libraries
 
-LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR) "
-                      r"\[\d+\] [\w.]+: ")
+LOG_LINE = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR) "
+    r"\[\d+\] [\w.]+: "
+)
 
 
 def test_the_chats_log_and_history_go_beside_the_database_file(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = tmp_path / "data"
     monkeypatch.setenv("XDG_DATA_HOME", str(data))
     monkeypatch.delenv("DATABASE_URL", raising=False)
     db = tmp_path / "deals" / "acme.db"
-    assert chat_files(str(db)) == (tmp_path / "deals" / "acme.db.log",
-                                   tmp_path / "deals" / "acme.db.history")
+    assert chat_files(str(db)) == (
+        tmp_path / "deals" / "acme.db.log",
+        tmp_path / "deals" / "acme.db.history",
+    )
     assert chat_files(f"sqlite:///{db}")[0] == tmp_path / "deals" / "acme.db.log"
     home = data / "dealcoach"
     assert chat_files(None) == (home / "dealcoach.log", home / "history")
@@ -37,9 +42,15 @@ def test_a_chat_on_db_logs_beside_it_in_the_one_format(tmp_path: Path) -> None:
     db = tmp_path / "acme.db"
     env = clean_env(XDG_DATA_HOME=str(tmp_path / "data"), DEALCOACH_LOG="info")
     env.pop("DEALCOACH_LOG_FILE", None)
-    result = subprocess.run([sys.executable, "-m", "bot.cli", "chat", "--db", str(db)],
-                            input="new Acme\n", env=env, cwd=ROOT, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat", "--db", str(db)],
+        input="new Acme\n",
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""  # the chat's log is a file, not the user's terminal
     lines = (tmp_path / "acme.db.log").read_text().splitlines()
@@ -50,7 +61,8 @@ def test_a_chat_on_db_logs_beside_it_in_the_one_format(tmp_path: Path) -> None:
 
 
 def test_library_chatter_is_dropped_at_info_and_kept_at_debug(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     quiet_libraries()
     plugins = logging.getLogger("alembic.runtime.plugins")
     migration = logging.getLogger("alembic.runtime.migration")
@@ -63,12 +75,12 @@ def test_library_chatter_is_dropped_at_info_and_kept_at_debug(
     caplog.clear()
     caplog.set_level(logging.DEBUG)
     plugins.info("setup plugin %s", "alembic.autogenerate.tables")
-    assert [r.getMessage() for r in caplog.records] == [
-        "setup plugin alembic.autogenerate.tables"]
+    assert [r.getMessage() for r in caplog.records] == ["setup plugin alembic.autogenerate.tables"]
 
 
-def test_the_level_comes_from_dealcoach_log(monkeypatch: pytest.MonkeyPatch,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_level_comes_from_dealcoach_log(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.delenv("DEALCOACH_LOG", raising=False)
     assert level_name("INFO") == "INFO"
     monkeypatch.setenv("DEALCOACH_LOG", "warn")

@@ -25,13 +25,18 @@ status
 """
 
 
-def chat(tmp_path: Path, stdin: str, *args: str, env: dict[str, str] | None = None
-         ) -> subprocess.CompletedProcess[str]:
+def chat(
+    tmp_path: Path, stdin: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     inherited = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     full_env = {**inherited, "DEALCOACH_LOG_FILE": str(tmp_path / "log.txt"), **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "chat", *args], input=stdin, text=True,
-        capture_output=True, timeout=60, env=full_env,
+        [sys.executable, "-m", "bot.cli", "chat", *args],
+        input=stdin,
+        text=True,
+        capture_output=True,
+        timeout=60,
+        env=full_env,
     )
 
 
@@ -104,25 +109,40 @@ def test_an_internal_error_shows_a_sentence_and_logs_the_trace(tmp_path: Path) -
 
 
 def test_plain_text_rendering() -> None:
-    reply = Reply(text="Logged.", deal="Acme", phase="midgame",
-                  warnings=[WarningItem("one_way_concession", "m", "s")], lines=["say this"],
-                  table=Table(["a"], [["1"]]))
+    reply = Reply(
+        text="Logged.",
+        deal="Acme",
+        phase="midgame",
+        warnings=[WarningItem("one_way_concession", "m", "s")],
+        lines=["say this"],
+        table=Table(["a"], [["1"]]),
+    )
     assert plain_text(reply) == (
-        "[Acme · midgame]\nLogged.\na\n-\n1\nWARNING one_way_concession\n  -> s\n  > say this")
+        "[Acme · midgame]\nLogged.\na\n-\n1\nWARNING one_way_concession\n  -> s\n  > say this"
+    )
     assert plain_text(Rejection("bad_arguments", "No.", "give <item>")) == (
-        "! No.\n  usage: give <item>")
+        "! No.\n  usage: give <item>"
+    )
 
 
 # -- plain language ------------------------------------------------------------------------
-RECAP = ("Recap: we threw in free installation. They agreed to a three-year term. "
-         "We gave them net-60.")
+RECAP = (
+    "Recap: we threw in free installation. They agreed to a three-year term. We gave them net-60."
+)
 RECAP_READINGS = ["give free installation", "get a three-year term", "give net-60"]
 
 
 def chat_json(tmp_path: Path, lines: list[str], db: str = "r.db") -> list[dict[str, Any]]:
     """Pipe ``lines`` to ``chat --json`` and return one object per line."""
-    result = chat(tmp_path, "".join(f"{line}\n" for line in lines), "--json",
-                  "--db", str(tmp_path / db), "--user", "ann")
+    result = chat(
+        tmp_path,
+        "".join(f"{line}\n" for line in lines),
+        "--json",
+        "--db",
+        str(tmp_path / db),
+        "--user",
+        "ann",
+    )
     assert result.returncode == 0, result.stderr
     objects = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(objects) == len(lines)
@@ -142,8 +162,16 @@ def test_piped_plain_lines_print_the_reading(tmp_path: Path) -> None:
 
 
 def test_json_has_read_as_for_a_plain_line_only(tmp_path: Path) -> None:
-    objects = chat_json(tmp_path, ["new Acme", "we threw in free installation",
-                                   "give training", "walk away figure is 88k", "log"])
+    objects = chat_json(
+        tmp_path,
+        [
+            "new Acme",
+            "we threw in free installation",
+            "give training",
+            "walk away figure is 88k",
+            "log",
+        ],
+    )
     assert objects[1]["read_as"] == "give free installation"
     assert [w["code"] for w in objects[1]["warnings"]] == ["one_way_concession"]
     assert "read_as" not in objects[0] and "read_as" not in objects[2]
@@ -158,12 +186,15 @@ def test_an_unclear_line_offers_choices_and_a_number_runs_that_one(tmp_path: Pat
     assert error["code"] == "unclear"
     choices = error["choices"]
     assert 2 <= len(choices) <= 3 and all("net-60" in c for c in choices)
-    assert "moves          0 logged" in chat_json(tmp_path, ["new Acme", "net-60", "status"],
-                                                  db="unclear.db")[2]["text"]
+    assert (
+        "moves          0 logged"
+        in chat_json(tmp_path, ["new Acme", "net-60", "status"], db="unclear.db")[2]["text"]
+    )
     # "2" is the second choice run as typed: the same answer as typing it.
     typed = chat_json(tmp_path, ["new Acme", choices[1]], db="typed.db")[1]
     assert {k: objects[2][k] for k in ("deal", "phase", "text", "warnings")} == {
-        k: typed[k] for k in ("deal", "phase", "text", "warnings")}
+        k: typed[k] for k in ("deal", "phase", "text", "warnings")
+    }
     assert "moves          1 logged" in objects[3]["text"]
 
 
@@ -203,9 +234,20 @@ def test_a_recap_then_n_logs_nothing(tmp_path: Path) -> None:
 
 
 def test_one_undo_takes_back_a_plain_line_or_a_whole_recap(tmp_path: Path) -> None:
-    objects = chat_json(tmp_path, ["new Acme", "give training",
-                                   "we threw in free installation", "undo", "log",
-                                   RECAP, "y", "undo", "log"])
+    objects = chat_json(
+        tmp_path,
+        [
+            "new Acme",
+            "give training",
+            "we threw in free installation",
+            "undo",
+            "log",
+            RECAP,
+            "y",
+            "undo",
+            "log",
+        ],
+    )
     assert "Undid `give free installation`" in objects[3]["text"]
     assert "read_as" not in objects[3]
     assert "training" in objects[4]["text"] and "free installation" not in objects[4]["text"]
@@ -218,10 +260,12 @@ def test_one_undo_takes_back_a_plain_line_or_a_whole_recap(tmp_path: Path) -> No
 def test_plain_text_shows_the_reading_and_the_recap_list() -> None:
     read = Reply(text="Logged.", deal="Acme", phase="setup", read_as="give training")
     assert plain_text(read, read_as="Read as: {line}") == (
-        "[Acme · setup]\nRead as: give training\nLogged.")
+        "[Acme · setup]\nRead as: give training\nLogged."
+    )
     recap = Reply(text="I read 2 moves.", command="recap", read_as=["give a", "get b"])
     assert plain_text(recap, "y / number / n") == (
-        "I read 2 moves.\n  1. give a\n  2. get b\ny / number / n")
+        "I read 2 moves.\n  1. give a\n  2. get b\ny / number / n"
+    )
     unclear = Rejection("unclear", "Which?", choices=("give x", "get x"))
     assert plain_text(unclear, "pick one") == "! Which?\n  1. give x\n  2. get x\npick one"
 
@@ -230,10 +274,15 @@ BETTER = "If you can move on term length, we can throw in the onboarding."
 
 
 def test_a_risky_line_offers_a_better_one_and_instead_checks_it(tmp_path: Path) -> None:
-    lines = ["new Acme", "issue term length us=4 them=1", "say we can throw in the onboarding",
-             "instead", "instead", "log"]
-    result = chat(tmp_path, "".join(f"{line}\n" for line in lines), "--db",
-                  str(tmp_path / "b.db"))
+    lines = [
+        "new Acme",
+        "issue term length us=4 them=1",
+        "say we can throw in the onboarding",
+        "instead",
+        "instead",
+        "log",
+    ]
+    result = chat(tmp_path, "".join(f"{line}\n" for line in lines), "--db", str(tmp_path / "b.db"))
     assert result.returncode == 0, result.stderr
     replies = result.stdout.split("\n\n")
     assert f"Try instead: {BETTER}" in replies[2]

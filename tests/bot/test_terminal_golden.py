@@ -24,8 +24,9 @@ AT = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("name", ["sales", "hiring"])
-def test_a_whole_negotiation_reads_as_reviewed(tmp_path: Path, name: str,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_whole_negotiation_reads_as_reviewed(
+    tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TZ", "UTC")
     database = Database(f"sqlite:///{tmp_path / 'golden.db'}")
     database.prepare(embedded_default=True)
@@ -34,8 +35,16 @@ def test_a_whole_negotiation_reads_as_reviewed(tmp_path: Path, name: str,
     for line in (GOLDEN / f"{name}.in").read_text(encoding="utf-8").splitlines():
         outcome = session.send(line)
         out.write(f"you> {line}\n")
-        out.write(plain_text(outcome, session.hint(), session.read_as_label(),
-                             session.title_of, session.phase_title) + "\n\n")
+        out.write(
+            plain_text(
+                outcome,
+                session.hint(),
+                session.read_as_label(),
+                session.title_of,
+                session.phase_title,
+            )
+            + "\n\n"
+        )
     database.dispose()
     expected = GOLDEN / f"{name}.out"
     if os.environ.get("DEALCOACH_UPDATE_GOLDEN"):

@@ -65,9 +65,19 @@ log all
 MANAGER_LINES = "team policy give-get 1\nteam policy sign-safe on"
 REP_AFTER = "status\nlog\nnext anyway\nstatus\n"
 # What the walk raises, at least: a deal with several warnings.
-SEVERAL = frozenset({"missing_batna", "premature_offer", "anchor_without_evidence",
-                     "below_walkaway", "one_way_concession", "reciprocity_stalled",
-                     "hard_line_tone", "split_the_difference", "their_anchor"})
+SEVERAL = frozenset(
+    {
+        "missing_batna",
+        "premature_offer",
+        "anchor_without_evidence",
+        "below_walkaway",
+        "one_way_concession",
+        "reciprocity_stalled",
+        "hard_line_tone",
+        "split_the_difference",
+        "their_anchor",
+    }
+)
 
 
 def raw_codes(text: str) -> list[str]:
@@ -127,7 +137,8 @@ def form_team(service: CoachService, clock: Clock) -> None:
 
 
 def test_no_code_reaches_slack_the_home_tab_digests_or_nudges(
-        office: tuple[CoachService, Clock]) -> None:
+    office: tuple[CoachService, Clock],
+) -> None:
     service, clock = office
     lib = service.engine.lib
     labels = labels_from_library(service)
@@ -139,22 +150,28 @@ def test_no_code_reaches_slack_the_home_tab_digests_or_nudges(
     team = replies(service, "mgr", "team\nnudge @rep Acme renewal ask for the term")
     (nudge,) = [n for n in team[1].notices if n.kind == "nudge"]
     walked += [*team, *replies(service, "rep", REP_AFTER)]
-    walked += replies(service, "rep", "new Beta\ngive extra seats\nsay take it or leave it\n"
-                                      "status\nlog all\nchecklist")
+    walked += replies(
+        service,
+        "rep",
+        "new Beta\ngive extra seats\nsay take it or leave it\nstatus\nlog all\nchecklist",
+    )
 
     # Slack: every reply of the walk, as blocks and as the notification text.
     messages = [render(reply, labels) for reply in walked]
     shown["slack replies"] = "\n".join(
-        [m.text for m in messages] + [t for m in messages for t in human_text(m.blocks)])
-    assert any(b.get("block_id", "").startswith("warning:") for m in messages
-               for b in m.blocks), "codes stay in block ids"
+        [m.text for m in messages] + [t for m in messages for t in human_text(m.blocks)]
+    )
+    assert any(b.get("block_id", "").startswith("warning:") for m in messages for b in m.blocks), (
+        "codes stay in block ids"
+    )
 
     # App Home: the rep's deals, the manager's team; the Monday digest and the daily prep.
     database = service.database
     for user in ("rep", "mgr"):
         with database.session() as session:
-            row = session.scalar(select(UserRow).where(
-                UserRow.workspace_id == WORKSPACE, UserRow.user_id == user))
+            row = session.scalar(
+                select(UserRow).where(UserRow.workspace_id == WORKSPACE, UserRow.user_id == user)
+            )
             assert row is not None
             deals = SqlDealSpace(session, row).list_deals()
             active = row.active_deal_id
@@ -163,8 +180,9 @@ def test_no_code_reaches_slack_the_home_tab_digests_or_nudges(
         shown[f"home {user}"] = "\n".join(human_text(view["blocks"]))
         if user == "mgr":
             assert home.rows, "the manager's Home shows the rep's deals"
-            message = render_delivery("digest", brief_payload(
-                weekly_digest(lib, [("rep", home.rows)]), ["rep"]))
+            message = render_delivery(
+                "digest", brief_payload(weekly_digest(lib, [("rep", home.rows)]), ["rep"])
+            )
             shown["digest"] = "\n".join([message.text, *human_text(message.blocks)])
         else:
             brief = daily_brief(lib, deals, clock.now, {})
@@ -197,20 +215,24 @@ def test_no_code_reaches_the_terminal(office: tuple[CoachService, Clock]) -> Non
     session = TerminalSession(service, "rep")
     for line in [*REP_AFTER.strip().splitlines(), "new Beta", "give a free seat", "more", "log"]:
         outcome = session.send(line)
-        print_rich(console, outcome, session.hint(), session.read_as_label(),
-                   session.title_of)
+        print_rich(console, outcome, session.hint(), session.read_as_label(), session.title_of)
     shown["terminal colour"] = console.export_text()
 
     assert {where: raw_codes(text) for where, text in shown.items() if raw_codes(text)} == {}
     one_way = lib.warnings["one_way_concession"].title
     for where in ("terminal", "terminal colour"):
         assert one_way in shown[where], where
-    assert (f"Latest nudge, from @mgr on 2026-11-23: {gap_title(lib, 'give_get_within')}"
-            in shown["terminal after nudge"])
+    assert (
+        f"Latest nudge, from @mgr on 2026-11-23: {gap_title(lib, 'give_get_within')}"
+        in shown["terminal after nudge"]
+    )
     # --json keeps the codes, for programs.
-    as_json = [json.loads(line) for line in piped(
-        service, "rep", REP_LINES.replace("new Acme renewal", "new Gamma"),
-        as_json=True).splitlines()]
+    as_json = [
+        json.loads(line)
+        for line in piped(
+            service, "rep", REP_LINES.replace("new Acme renewal", "new Gamma"), as_json=True
+        ).splitlines()
+    ]
     raised = {w["code"] for doc in as_json for w in doc.get("warnings", [])}
     assert raised >= SEVERAL, raised
 

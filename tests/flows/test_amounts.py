@@ -201,19 +201,24 @@ def test_not_money(text: str) -> None:
 
 def test_text_is_what_was_typed() -> None:
     assert [a.text for a in find_amounts("we could do €80k, or 95,000 USD at most")] == [
-        "€80k", "95,000 USD"]
+        "€80k",
+        "95,000 USD",
+    ]
     assert [a.text for a in find_amounts("maybe 5 m")] == []
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("120k with 20 seats at $40 per seat", "120000"),
-    ("$9k/month, so $108k a year", "108000"),
-    ("$40 per seat or 1.2M for the site", "1200000"),
-    ("we'd take 85k - no, 95k", "95000"),
-    ("20 seats for 3 years", None),
-    ("$40 per seat", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("120k with 20 seats at $40 per seat", "120000"),
+        ("$9k/month, so $108k a year", "108000"),
+        ("$40 per seat or 1.2M for the site", "1200000"),
+        ("we'd take 85k - no, 95k", "95000"),
+        ("20 seats for 3 years", None),
+        ("$40 per seat", None),
+        ("", None),
+    ],
+)
 def test_headline_is_the_largest_whole_figure(text: str, value: str | None) -> None:
     figure = headline(find_amounts(text))
     assert (figure.value if figure else None) == (Decimal(value) if value else None)
@@ -225,28 +230,34 @@ def test_headline_of_nothing() -> None:
     assert headline([per_unit]) is None
 
 
-@pytest.mark.parametrize(("value", "currency", "shown"), [
-    ("95000", "USD", "$95,000"),
-    ("1200.5", "EUR", "€1,200.50"),
-    ("80000", "CHF", "80,000 CHF"),
-    ("80000", None, "80,000"),
-    ("1500000", "GBP", "£1,500,000"),
-])
+@pytest.mark.parametrize(
+    ("value", "currency", "shown"),
+    [
+        ("95000", "USD", "$95,000"),
+        ("1200.5", "EUR", "€1,200.50"),
+        ("80000", "CHF", "80,000 CHF"),
+        ("80000", None, "80,000"),
+        ("1500000", "GBP", "£1,500,000"),
+    ],
+)
 def test_format_money(value: str, currency: str | None, shown: str) -> None:
     assert format_money(Decimal(value), currency) == shown
     assert Amount(Decimal(value), currency, "x").formatted() == shown
 
 
-@pytest.mark.parametrize("text", [
-    "1" * 4000,
-    "1" * 2000 + "." + "5" * 1999,
-    "$" + "9" * 3999,
-    "1" + " " * 3998 + "1",
-    "1" + "\u00a0" * 3998 + "k",
-    "1 - " * 1000,
-    "$95k " * 800,
-    "ninety " * 570 + "thousand",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1" * 4000,
+        "1" * 2000 + "." + "5" * 1999,
+        "$" + "9" * 3999,
+        "1" + " " * 3998 + "1",
+        "1" + "\u00a0" * 3998 + "k",
+        "1 - " * 1000,
+        "$95k " * 800,
+        "ninety " * 570 + "thousand",
+    ],
+)
 def test_long_lines_neither_crash_nor_crawl(text: str) -> None:
     # The engine accepts lines up to 4,000 characters; a digit run that long is no price,
     # and nothing here may backtrack its way into seconds.
@@ -259,14 +270,27 @@ def test_long_lines_neither_crash_nor_crawl(text: str) -> None:
 
 
 # -- numbers no amount can be (issue 12, finding 6) ------------------------------------------
-@pytest.mark.parametrize(("args", "why"), [
-    ("NaN", "not a number"), ("nan", "not a number"), ("sNaN", "not a number"),
-    ("inf", "not a number"), ("-inf", "not a number"), ("Infinity", "not a number"),
-    ("-5", "negative"), ("min -5", "negative"), ("-90k", "negative"),
-    ("- $90,000", "negative"), ("1e309", "plain digits"), ("1e5", "plain digits"),
-    ("+5", "plain digits"), ("5000000000000", "too large"), ("$5,000,000,000,000", "too large"),
-    ("max $2000b", "too large"),
-])
+@pytest.mark.parametrize(
+    ("args", "why"),
+    [
+        ("NaN", "not a number"),
+        ("nan", "not a number"),
+        ("sNaN", "not a number"),
+        ("inf", "not a number"),
+        ("-inf", "not a number"),
+        ("Infinity", "not a number"),
+        ("-5", "negative"),
+        ("min -5", "negative"),
+        ("-90k", "negative"),
+        ("- $90,000", "negative"),
+        ("1e309", "plain digits"),
+        ("1e5", "plain digits"),
+        ("+5", "plain digits"),
+        ("5000000000000", "too large"),
+        ("$5,000,000,000,000", "too large"),
+        ("max $2000b", "too large"),
+    ],
+)
 def test_a_walkaway_that_is_no_amount_is_refused(args: str, why: str) -> None:
     engine, space = Engine(), MemoryDealSpace()
     engine.handle("new Acme", space, NOW)
@@ -277,10 +301,17 @@ def test_a_walkaway_that_is_no_amount_is_refused(args: str, why: str) -> None:
     assert deal is not None and deal.walkaway is None  # nothing was stored
 
 
-@pytest.mark.parametrize(("args", "amount"), [
-    ("0", "0"), ("90", "90"), ("min 90,000", "90000"), ("85-110k", "85000"),
-    ("1000000000000", "1000000000000"), ("max 1.5M", "1500000"),
-])
+@pytest.mark.parametrize(
+    ("args", "amount"),
+    [
+        ("0", "0"),
+        ("90", "90"),
+        ("min 90,000", "90000"),
+        ("85-110k", "85000"),
+        ("1000000000000", "1000000000000"),
+        ("max 1.5M", "1500000"),
+    ],
+)
 def test_ordinary_walkaways_still_read(args: str, amount: str) -> None:
     engine, space = Engine(), MemoryDealSpace()
     engine.handle("new Acme", space, NOW)

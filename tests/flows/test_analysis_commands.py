@@ -27,8 +27,10 @@ def test_options_build_an_exact_sheet(transcript: Transcript) -> None:
     sheet, rough = deal_sheet(deal)
     assert not rough
     assert [(i.name, [o.label for o in i.options]) for i in sheet.issues] == [
-        ("salary", ["90k", "95k", "100k"]), ("start date", ["June", "Sept"]),
-        ("remote", ["2 days", "4 days"])]
+        ("salary", ["90k", "95k", "100k"]),
+        ("start date", ["June", "Sept"]),
+        ("remote", ["2 days", "4 days"]),
+    ]
     assert sheet.issues[0].options[1].us == Fraction(-5001, 2)
 
 
@@ -41,10 +43,12 @@ def test_analyze_reports_the_pie_and_places_packages(transcript: Transcript) -> 
     assert any(line.startswith("MESO: 2 offers") for line in reply.lines)
     assert reply.lines[-1].startswith("Only 2 MESO offers, not 3: near the biggest pie")
     transcript.run(
-        'bundle A salary=95k "start date"=June remote="4 days" -> setup ! premature_offer')
+        'bundle A salary=95k "start date"=June remote="4 days" -> setup ! premature_offer'
+    )
     placed = transcript.send("analyze A")
-    assert isinstance(placed, Reply) and any(line.startswith("Your package") for line in
-                                             placed.lines)
+    assert isinstance(placed, Reply) and any(
+        line.startswith("Your package") for line in placed.lines
+    )
     transcript.run("""
     analyze salary=95k -> error bad_arguments
     analyze salary=200k "start date"=June remote="2 days" -> error bad_arguments
@@ -67,8 +71,9 @@ def test_the_issue_matrix_gives_a_rough_analysis(transcript: Transcript) -> None
 
 
 def test_the_analysis_travels_on_the_reply_not_in_its_text(transcript: Transcript) -> None:
-    transcript.run(SHEET + "bundle A salary=95k \"start date\"=June remote=\"4 days\"\n"
-                   "walkaway min 90k")
+    transcript.run(
+        SHEET + 'bundle A salary=95k "start date"=June remote="4 days"\nwalkaway min 90k'
+    )
     placed = transcript.send("analyze A")
     assert isinstance(placed, Reply) and placed.analysis is not None
     report = placed.analysis.report

@@ -40,16 +40,25 @@ def tidy(name: str = "Tidy", phase: str = "first_move") -> Deal:
 
 def prepared(name: str = "Acme") -> Deal:
     """A setup deal with nothing left to prepare."""
-    return Deal(name=name, context="sales", batna="renew with Globex",
-                walkaway=Walkaway("90k"), evidence=["benchmark"],
-                issues=[IssueScore("price", 5, 3), IssueScore("term", 2, 4)])
+    return Deal(
+        name=name,
+        context="sales",
+        batna="renew with Globex",
+        walkaway=Walkaway("90k"),
+        evidence=["benchmark"],
+        issues=[IssueScore("price", 5, 3), IssueScore("term", 2, 4)],
+    )
 
 
 def covered(name: str, phase: str = "close") -> Deal:
-    return Deal(name=name, context="sales", phase=phase,
-                safeguards=[Clause("if uptime < 99.9% in a month, 10% credit")],
-                governance=[Clause("quarterly review on uptime")],
-                exits=[Clause("90 days notice")])
+    return Deal(
+        name=name,
+        context="sales",
+        phase=phase,
+        safeguards=[Clause("if uptime < 99.9% in a month, 10% credit")],
+        governance=[Clause("quarterly review on uptime")],
+        exits=[Clause("90 days notice")],
+    )
 
 
 def meets(deal: Deal, at: datetime, label: str = "") -> Deal:
@@ -73,19 +82,31 @@ def meeting_in(engine: Engine, tz: str, when: str) -> tuple[Outcome, Deal]:
     return outcome, deal
 
 
-@pytest.mark.parametrize(("tz", "when", "label", "at"), [
-    ("Asia/Kolkata", "tomorrow 14:00", "tomorrow 14:00", "2026-11-24T08:30:00+00:00"),
-    ("Europe/London", "tomorrow 14:00", "tomorrow 14:00", "2026-11-24T14:00:00+00:00"),
-    ("America/Los_Angeles", "tomorrow 2pm", "tomorrow 14:00", "2026-11-24T22:00:00+00:00"),
-    ("Asia/Kolkata", "Thu 9am", "Thu 26 Nov, 09:00 (Asia/Kolkata)",
-     "2026-11-26T03:30:00+00:00"),
-    ("Asia/Kolkata", "2026-12-03 10:30", "Thu 3 Dec, 10:30 (Asia/Kolkata)",
-     "2026-12-03T05:00:00+00:00"),
-    # 22:30 on Monday in Auckland: two hours on is Tuesday there.
-    ("Pacific/Auckland", "in 2 hours", "tomorrow 00:30", "2026-11-23T11:30:00+00:00"),
-])
-def test_meetings_are_read_in_the_users_zone(engine: Engine, tz: str, when: str, label: str,
-                                             at: str) -> None:
+@pytest.mark.parametrize(
+    ("tz", "when", "label", "at"),
+    [
+        ("Asia/Kolkata", "tomorrow 14:00", "tomorrow 14:00", "2026-11-24T08:30:00+00:00"),
+        ("Europe/London", "tomorrow 14:00", "tomorrow 14:00", "2026-11-24T14:00:00+00:00"),
+        ("America/Los_Angeles", "tomorrow 2pm", "tomorrow 14:00", "2026-11-24T22:00:00+00:00"),
+        (
+            "Asia/Kolkata",
+            "Thu 9am",
+            "Thu 26 Nov, 09:00 (Asia/Kolkata)",
+            "2026-11-26T03:30:00+00:00",
+        ),
+        (
+            "Asia/Kolkata",
+            "2026-12-03 10:30",
+            "Thu 3 Dec, 10:30 (Asia/Kolkata)",
+            "2026-12-03T05:00:00+00:00",
+        ),
+        # 22:30 on Monday in Auckland: two hours on is Tuesday there.
+        ("Pacific/Auckland", "in 2 hours", "tomorrow 00:30", "2026-11-23T11:30:00+00:00"),
+    ],
+)
+def test_meetings_are_read_in_the_users_zone(
+    engine: Engine, tz: str, when: str, label: str, at: str
+) -> None:
     outcome, deal = meeting_in(engine, tz, when)
     assert isinstance(outcome, Reply), outcome
     assert (deal.meeting, deal.meeting_at) == (label, at)
@@ -100,15 +121,19 @@ def test_a_meeting_in_an_unknown_zone_is_utc_and_says_so(engine: Engine) -> None
     assert "Times are in UTC until I know your time zone" in outcome.text
 
 
-@pytest.mark.parametrize(("when", "complaint"), [
-    ("12/03 10:00", "could mean 3 Dec or 12 Mar"),
-    ("whenever", "couldn't work out when"),
-    ("2025-01-01 10:00", "has passed"),
-    # It is 15:00 in Kolkata.
-    ("today 14:00", "has passed"),
-])
-def test_a_meeting_that_cannot_be_read_is_refused_and_kept(engine: Engine, when: str,
-                                                           complaint: str) -> None:
+@pytest.mark.parametrize(
+    ("when", "complaint"),
+    [
+        ("12/03 10:00", "could mean 3 Dec or 12 Mar"),
+        ("whenever", "couldn't work out when"),
+        ("2025-01-01 10:00", "has passed"),
+        # It is 15:00 in Kolkata.
+        ("today 14:00", "has passed"),
+    ],
+)
+def test_a_meeting_that_cannot_be_read_is_refused_and_kept(
+    engine: Engine, when: str, complaint: str
+) -> None:
     space = MemoryWorld().space("me", tz="Asia/Kolkata")
     engine.handle("new Acme", space, NOW)
     assert isinstance(engine.handle("meeting tomorrow 14:00", space, NOW), Reply)
@@ -157,10 +182,13 @@ def test_a_meeting_within_a_day_comes_first_with_a_step_and_a_line(lib: PhraseLi
     assert (second.deal, second.meeting_soon) == ("Fresh", False)
 
 
-@pytest.mark.parametrize(("phase", "step"), [
-    ("setup", "checklist"), ("first_move", "meso"), ("midgame", "log"), ("close", "status")])
-def test_a_meeting_without_gaps_gets_the_phases_step(lib: PhraseLibrary, phase: str,
-                                                     step: str) -> None:
+@pytest.mark.parametrize(
+    ("phase", "step"),
+    [("setup", "checklist"), ("first_move", "meso"), ("midgame", "log"), ("close", "status")],
+)
+def test_a_meeting_without_gaps_gets_the_phases_step(
+    lib: PhraseLibrary, phase: str, step: str
+) -> None:
     deal = {"setup": prepared(), "close": covered("Acme")}.get(phase) or tidy("Acme", phase)
     assert exit_gaps(deal) == []
     meets(deal, NOW + timedelta(hours=1), "today 10:30")
@@ -172,8 +200,11 @@ def test_a_meeting_without_gaps_gets_the_phases_step(lib: PhraseLibrary, phase: 
 
 
 def test_a_meeting_and_a_gap_say_both(lib: PhraseLibrary) -> None:
-    deal = meets(Deal(name="Acme", context="sales", phase="close"),
-                 NOW + timedelta(hours=20), "tomorrow 05:30")
+    deal = meets(
+        Deal(name="Acme", context="sales", phase="close"),
+        NOW + timedelta(hours=20),
+        "tomorrow 05:30",
+    )
     brief = daily_brief(lib, [deal], NOW, {})
     assert brief is not None
     (item,) = brief.items
@@ -184,8 +215,11 @@ def test_a_meeting_and_a_gap_say_both(lib: PhraseLibrary) -> None:
 
 
 def test_gaps_make_items_with_their_fix(lib: PhraseLibrary) -> None:
-    deals = [fresh(), Deal(name="Open", context="sales", phase="first_move"),
-             Deal(name="Unsafe", context="procurement", phase="close", unpaired_gives=1)]
+    deals = [
+        fresh(),
+        Deal(name="Open", context="sales", phase="first_move"),
+        Deal(name="Unsafe", context="procurement", phase="close", unpaired_gives=1),
+    ]
     brief = daily_brief(lib, deals, NOW, {})
     assert brief is not None
     got = [(i.deal, i.step) for i in brief.items]
@@ -194,8 +228,11 @@ def test_gaps_make_items_with_their_fix(lib: PhraseLibrary) -> None:
     assert brief.items[0].text == f"Fresh (Setup): {gap_title(lib, 'missing_walkaway')}."
     for item, deal in zip(brief.items, deals, strict=True):
         assert not item.meeting_soon
-        gap = {"Fresh": "missing_walkaway", "Open": "no_meso",
-               "Unsafe": "unreciprocated_concessions"}[deal.name]
+        gap = {
+            "Fresh": "missing_walkaway",
+            "Open": "no_meso",
+            "Unsafe": "unreciprocated_concessions",
+        }[deal.name]
         assert item.line == first_line(lib, FIXES[gap][0], deal) and item.line
 
 
@@ -206,9 +243,15 @@ def test_a_missing_walkaway_is_never_fixed_with_the_walk_out_script(lib: PhraseL
     assert brief.items[0].line not in walk_out
 
 
-@pytest.mark.parametrize(("offset", "soon"), [
-    (timedelta(0), True), (timedelta(hours=24), True),
-    (timedelta(hours=24, seconds=1), False), (timedelta(seconds=-1), False)])
+@pytest.mark.parametrize(
+    ("offset", "soon"),
+    [
+        (timedelta(0), True),
+        (timedelta(hours=24), True),
+        (timedelta(hours=24, seconds=1), False),
+        (timedelta(seconds=-1), False),
+    ],
+)
 def test_the_meeting_window_is_the_next_24_hours(offset: timedelta, soon: bool) -> None:
     assert meeting_soon(meets(tidy(), NOW + offset), NOW) is soon
 
@@ -236,13 +279,21 @@ def test_a_long_day_is_capped_but_counted(lib: PhraseLibrary) -> None:
 def test_the_weekly_digest_has_a_line_per_rep(lib: PhraseLibrary) -> None:
     policies: dict[str, int | None] = {POLICY_GIVE_GET: 24, POLICY_SIGN_SAFE: None}
     old_give = Move(kind="give", item="training", created_at=NOW - timedelta(hours=30))
-    slow = Deal(name="Slow", context="sales", phase="midgame", unpaired_gives=2,
-                batna="BATNA-ZEBRA", counterparty=["NOTE-NARWHAL"])
+    slow = Deal(
+        name="Slow",
+        context="sales",
+        phase="midgame",
+        unpaired_gives=2,
+        batna="BATNA-ZEBRA",
+        counterparty=["NOTE-NARWHAL"],
+    )
     safe = covered("Safe")
     bare = Deal(name="Bare", context="sales", phase="review")
-    dana = [deal_health("dana", slow, NOW, old_give, policies),
-            deal_health("dana", safe, NOW, None, policies),
-            deal_health("dana", bare, NOW, None, policies)]
+    dana = [
+        deal_health("dana", slow, NOW, old_give, policies),
+        deal_health("dana", safe, NOW, None, policies),
+        deal_health("dana", bare, NOW, None, policies),
+    ]
     lee = [deal_health("lee", covered("Calm", "midgame"), NOW, None, policies)]
     digest = weekly_digest(lib, [("dana", dana), ("lee", lee), ("kim", [])])
 
@@ -256,8 +307,7 @@ def test_the_weekly_digest_has_a_line_per_rep(lib: PhraseLibrary) -> None:
     assert (first.deal, first.step) == ("Slow", "nudge @dana Slow")
     assert "ZEBRA" not in repr(digest) and "NARWHAL" not in repr(digest)
 
-    assert second.text == (
-        "@lee: 1 Midgame; 0 unanswered gives; safeguards 1 of 1 fully covered.")
+    assert second.text == ("@lee: 1 Midgame; 0 unanswered gives; safeguards 1 of 1 fully covered.")
     assert (second.deal, second.step) == ("", "")
     assert (third.text, third.step) == ("@kim: no open deals.", "")
 
@@ -267,8 +317,7 @@ def test_a_digest_of_nobody_is_empty(lib: PhraseLibrary) -> None:
     assert digest.items == [] and digest.heading == "Weekly team digest: 0 reps, 0 open deals."
 
 
-def test_a_give_waiting_for_its_get_is_worth_a_reminder_in_any_phase(
-        lib: PhraseLibrary) -> None:
+def test_a_give_waiting_for_its_get_is_worth_a_reminder_in_any_phase(lib: PhraseLibrary) -> None:
     quiet = tidy("Quiet", phase="midgame")
     assert daily_brief(lib, [quiet], NOW, {}) is None
     waiting = tidy("Waiting", phase="midgame")

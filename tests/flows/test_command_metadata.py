@@ -24,23 +24,62 @@ NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 # Lines that run every command, in an order that makes each one accepted.
 LINES = (
-    "help", "method", "ethics", "playbook", "pitfalls", "faq discount", "script opening",
-    "new Acme renewal", "deals", "use Acme renewal", "context sales",
-    "batna renew with Globex at 88k", "walkaway 90k", "issue price us=5 them=4",
+    "help",
+    "method",
+    "ethics",
+    "playbook",
+    "pitfalls",
+    "faq discount",
+    "script opening",
+    "new Acme renewal",
+    "deals",
+    "use Acme renewal",
+    "context sales",
+    "batna renew with Globex at 88k",
+    "walkaway 90k",
+    "issue price us=5 them=4",
     "issue term us=2 them=4",
-    "tradeable training", "counterparty CFO Dana", "evidence benchmark report", "win shared uptime",
-    "rule lowest total cost", "meeting tomorrow 10:00", "status", "checklist",
-    "option price 95k us=5 them=1", "option price 90k us=3 them=3",
-    "option term 2y us=2 them=4", "option term 3y us=4 them=2", "analyze",
-    "bundle A price=95k term=2y", "bundle B price=90k term=3y", "meso", "pick A",
-    "next anyway", "offer 95k with a 2-year term", "say we could do 95k if you sign 2 years",
-    "next anyway", "give training", "get case study", "trade net-60 for a 3-year term",
-    "if you sign today we add onboarding", "they came back at 92k", "log", "undo",
-    "next anyway", "safeguard 5% credit if uptime is below 99.9% in a month",
-    "governance monthly review with the CFO", "exit 90 days notice with a refund",
-    "remind 08:30", "team", "nudge @U2 Globex", "practice price-haggle seed 1",
-    "accept", "signed anyway",
-    "debrief we anchored too late", "back", "walk they would not move on liability",
+    "tradeable training",
+    "counterparty CFO Dana",
+    "evidence benchmark report",
+    "win shared uptime",
+    "rule lowest total cost",
+    "meeting tomorrow 10:00",
+    "status",
+    "checklist",
+    "option price 95k us=5 them=1",
+    "option price 90k us=3 them=3",
+    "option term 2y us=2 them=4",
+    "option term 3y us=4 them=2",
+    "analyze",
+    "bundle A price=95k term=2y",
+    "bundle B price=90k term=3y",
+    "meso",
+    "pick A",
+    "next anyway",
+    "offer 95k with a 2-year term",
+    "say we could do 95k if you sign 2 years",
+    "next anyway",
+    "give training",
+    "get case study",
+    "trade net-60 for a 3-year term",
+    "if you sign today we add onboarding",
+    "they came back at 92k",
+    "log",
+    "undo",
+    "next anyway",
+    "safeguard 5% credit if uptime is below 99.9% in a month",
+    "governance monthly review with the CFO",
+    "exit 90 days notice with a refund",
+    "remind 08:30",
+    "team",
+    "nudge @U2 Globex",
+    "practice price-haggle seed 1",
+    "accept",
+    "signed anyway",
+    "debrief we anchored too late",
+    "back",
+    "walk they would not move on liability",
 )
 
 
@@ -60,8 +99,10 @@ def _run_all() -> list[tuple[str, Reply, bool, bool]]:
     def spied_profile() -> Profile:
         # The reader reads the zone for any line to place time words ("tomorrow 2pm");
         # Slack looks it up for such lines whatever the command (bot.slack.people).
-        if not any(frame.function == "_read" and frame.filename.endswith("engine.py")
-                   for frame in inspect.stack()[1:4]):
+        if not any(
+            frame.function == "_read" and frame.filename.endswith("engine.py")
+            for frame in inspect.stack()[1:4]
+        ):
             read_profile.append(True)
         return real_profile()
 
@@ -86,7 +127,8 @@ def test_every_command_runs_in_these_lines(ran: list[tuple[str, Reply, bool, boo
 
 
 def test_a_command_that_reads_the_profile_declares_it(
-        ran: list[tuple[str, Reply, bool, bool]]) -> None:
+    ran: list[tuple[str, Reply, bool, bool]],
+) -> None:
     for line, _, read_profile, _ in ran:
         spec = resolve(split_line(line)[0])
         assert spec is not None
@@ -94,7 +136,8 @@ def test_a_command_that_reads_the_profile_declares_it(
 
 
 def test_a_command_declared_read_only_changes_nothing(
-        ran: list[tuple[str, Reply, bool, bool]]) -> None:
+    ran: list[tuple[str, Reply, bool, bool]],
+) -> None:
     for line, reply, _, changed in ran:
         if only_reads(reply.command):
             assert not changed, f"{line!r} changed what is stored"

@@ -30,8 +30,7 @@ CASES = load_cases()
 
 def test_the_corpus_is_big_varied_and_half_near_misses() -> None:
     assert len(CASES) >= 300
-    assert {c.deal for c in CASES} == {"sales", "procurement", "partnership", "hiring",
-                                       "candidate"}
+    assert {c.deal for c in CASES} == {"sales", "procurement", "partnership", "hiring", "candidate"}
     assert {c.command for c in CASES} <= COMMANDS
     assert {"say", "they", "offer", "give", "trade", "if"} <= {c.command for c in CASES}
     near_misses = [c for c in CASES if c.quiet and not c.warn]

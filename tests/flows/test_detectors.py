@@ -41,12 +41,14 @@ def _deal(walkaway: Walkaway | None = None, context: str = "sales") -> Deal:
 NO_FLOOR = _deal()
 TEXT_FLOOR = _deal(Walkaway(text="a 3-year term"))
 MIN_90K = _deal(Walkaway(text="90k", amount=Decimal(90000), currency=None, direction="min"))
-MIN_90K_USD = _deal(Walkaway(text="$90k", amount=Decimal(90000), currency="USD",
-                             direction="min"))
-MIN_90K_EUR = _deal(Walkaway(text="EUR 90k", amount=Decimal(90000), currency="EUR",
-                             direction="min"))
-MAX_100K = _deal(Walkaway(text="max 100k", amount=Decimal(100000), currency=None,
-                          direction="max"), context="procurement")
+MIN_90K_USD = _deal(Walkaway(text="$90k", amount=Decimal(90000), currency="USD", direction="min"))
+MIN_90K_EUR = _deal(
+    Walkaway(text="EUR 90k", amount=Decimal(90000), currency="EUR", direction="min")
+)
+MAX_100K = _deal(
+    Walkaway(text="max 100k", amount=Decimal(100000), currency=None, direction="max"),
+    context="procurement",
+)
 
 
 def said(detectors: Detectors, line: str, deal: Deal = NO_FLOOR) -> set[str]:
@@ -602,9 +604,11 @@ BELOW = [
 ]
 
 
-@pytest.mark.parametrize(("deal", "line", "worse"), BELOW,
-                         ids=[f"{d.walkaway.text if d.walkaway else '-'}:{x}"
-                              for d, x, _ in BELOW])
+@pytest.mark.parametrize(
+    ("deal", "line", "worse"),
+    BELOW,
+    ids=[f"{d.walkaway.text if d.walkaway else '-'}:{x}" for d, x, _ in BELOW],
+)
 def test_below_walkaway(detectors: Detectors, deal: Deal, line: str, worse: bool) -> None:
     assert ("below_walkaway" in offered(detectors, line, deal)) is worse
     assert ("below_walkaway" in heard(detectors, line, deal)) is worse
@@ -731,16 +735,24 @@ def test_no_safeguard_remedy(detectors: Detectors, line: str) -> None:
     assert detectors.read_safeguard(line).remedy is None
 
 
-@pytest.mark.parametrize(("line", "missing", "trigger", "remedy"), [
-    ("If uptime falls below 99.9% in a month, a 10% service credit applies.", "",
-     "99.9%", "service credit"),
-    ("Respond promptly to P1 incidents.", "both", None, None),
-    ("10% credit if service is bad", "trigger", None, "credit"),
-    ("Uptime of 99.9% measured monthly", "remedy", "99.9%", None),
-    ("Terminate on 30 days' notice if delivery slips", "trigger", None, "terminate"),
-])
-def test_safeguard_reading(detectors: Detectors, line: str, missing: str, trigger: str | None,
-                           remedy: str | None) -> None:
+@pytest.mark.parametrize(
+    ("line", "missing", "trigger", "remedy"),
+    [
+        (
+            "If uptime falls below 99.9% in a month, a 10% service credit applies.",
+            "",
+            "99.9%",
+            "service credit",
+        ),
+        ("Respond promptly to P1 incidents.", "both", None, None),
+        ("10% credit if service is bad", "trigger", None, "credit"),
+        ("Uptime of 99.9% measured monthly", "remedy", "99.9%", None),
+        ("Terminate on 30 days' notice if delivery slips", "trigger", None, "terminate"),
+    ],
+)
+def test_safeguard_reading(
+    detectors: Detectors, line: str, missing: str, trigger: str | None, remedy: str | None
+) -> None:
     reading = detectors.read_safeguard(line)
     assert reading.missing == missing
     for want, got in ((trigger, reading.trigger), (remedy, reading.remedy)):
@@ -832,14 +844,19 @@ NOT_ETHICS = [
     ("they said the offer expires Friday", "false_deadline"),
     ("your offer is only valid until Friday, isn't it", "false_deadline"),
     ("budget closes on the 30th so we need to decide by then", "false_deadline"),
-    ("the price is only valid until Friday because our price list changes on Monday",
-     "false_deadline"),
+    (
+        "the price is only valid until Friday because our price list changes on Monday",
+        "false_deadline",
+    ),
     ("is the offer only valid until Friday?", "false_deadline"),
     ("we're also talking to other vendors", "invented_alternative"),
     ("we don't have another buyer lined up", "invented_alternative"),
     ("they claim another vendor will do it for less", "invented_alternative"),
-    ("renewal is automatic unless either side gives 60 days notice - want me to walk you "
-     "through it?", "hidden_terms"),
+    (
+        "renewal is automatic unless either side gives 60 days notice - want me to walk you "
+        "through it?",
+        "hidden_terms",
+    ),
     ("don't worry about the timeline, we can start when you're ready", "hidden_terms"),
     ("we never hide fees: the setup fee is on page one", "hidden_terms"),
 ]
@@ -860,7 +877,8 @@ def test_no_ethics_flag(detectors: Detectors, line: str, code: str) -> None:
 def test_ethics_flag_quotes_the_words(detectors: Detectors) -> None:
     findings = detectors.ethics_flags("Honestly? This offer expires at midnight.")
     assert [(f.code, f.values) for f in findings] == [
-        ("false_deadline", {"phrase": "offer expires at midnight"})]
+        ("false_deadline", {"phrase": "offer expires at midnight"})
+    ]
 
 
 # -- lines that are fine get no warning at all ----------------------------------------

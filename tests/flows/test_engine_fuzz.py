@@ -15,14 +15,42 @@ from flows.replies import Rejection, Reply
 ENGINE = Engine()
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 WORDS = sorted({w for spec in REGISTRY.values() for w in (spec.name, *spec.aliases)})
-FRAGMENTS = ["us=3", "them=9", "worth=50", "=", "anyway", "for", "if we", ", they", "+",
-             "$95k", "1.2M", "{{ x }}", "{% for %}", "<!channel>", '"', "'", "A", "B", "\\n",
-             "price", "min", "max", "50/50", "take it or leave it", "later", "99.9%"]
+FRAGMENTS = [
+    "us=3",
+    "them=9",
+    "worth=50",
+    "=",
+    "anyway",
+    "for",
+    "if we",
+    ", they",
+    "+",
+    "$95k",
+    "1.2M",
+    "{{ x }}",
+    "{% for %}",
+    "<!channel>",
+    '"',
+    "'",
+    "A",
+    "B",
+    "\\n",
+    "price",
+    "min",
+    "max",
+    "50/50",
+    "take it or leave it",
+    "later",
+    "99.9%",
+]
 
 line = st.one_of(
     st.text(max_size=80),
-    st.builds(lambda w, rest: f"{w} {' '.join(rest)}", st.sampled_from(WORDS),
-              st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), max_size=6)),
+    st.builds(
+        lambda w, rest: f"{w} {' '.join(rest)}",
+        st.sampled_from(WORDS),
+        st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), max_size=6),
+    ),
 )
 
 

@@ -52,8 +52,7 @@ def london(engine: Engine) -> Person:
 
 def test_remind_sets_a_weekday_reminder_in_the_users_zone(london: Person) -> None:
     reply = london.ok("remind 08:30")
-    assert london.profile.reminder == Reminder(at=time(8, 30), days="weekdays",
-                                               tz="Europe/London")
+    assert london.profile.reminder == Reminder(at=time(8, 30), days="weekdays", tz="Europe/London")
     # Monday 09:30 in London: today's 08:30 has passed, so Tuesday's.
     assert london.profile.next_due == utc(11, 24, 8, 30)
     assert "08:30 on weekdays" in reply.text
@@ -72,13 +71,15 @@ def test_weekdays_skip_the_weekend_and_daily_does_not(london: Person) -> None:
     assert "every day" in reply.text
 
 
-@pytest.mark.parametrize(("zone", "due"), [
-    ("America/New_York", utc(11, 23, 13, 30)),  # 07:00 there: today, 08:30 EST
-    ("Asia/Kolkata", utc(11, 24, 3, 0)),  # 15:00 there: tomorrow, 08:30 IST
-    ("Pacific/Auckland", utc(11, 23, 19, 30)),  # 01:00 on Tuesday there: 08:30 Tuesday
-])
-def test_the_time_is_local_wherever_the_user_is(engine: Engine, zone: str,
-                                                due: datetime) -> None:
+@pytest.mark.parametrize(
+    ("zone", "due"),
+    [
+        ("America/New_York", utc(11, 23, 13, 30)),  # 07:00 there: today, 08:30 EST
+        ("Asia/Kolkata", utc(11, 24, 3, 0)),  # 15:00 there: tomorrow, 08:30 IST
+        ("Pacific/Auckland", utc(11, 23, 19, 30)),  # 01:00 on Tuesday there: 08:30 Tuesday
+    ],
+)
+def test_the_time_is_local_wherever_the_user_is(engine: Engine, zone: str, due: datetime) -> None:
     person = Person(engine, zone)
     # 12:00 UTC on Monday the 23rd.
     reply = person.ok("remind 08:30", utc(11, 23, 12))
@@ -93,17 +94,20 @@ def test_an_unknown_zone_is_utc_and_the_reply_says_so(engine: Engine) -> None:
     assert "(UTC)" in reply.text and "I don't know your time zone yet" in reply.text
 
 
-@pytest.mark.parametrize(("line", "complaint"), [
-    ("remind 25:00", "hours go from 00 to 23"),
-    ("remind 8:75", "minutes go from 00 to 59"),
-    ("remind 8:5", "two digits"),
-    ("remind 8", "could mean several things"),
-    ("remind 13pm", "with am or pm"),
-    ("remind banana", 'couldn\'t read "banana" as a time of day'),
-    ("remind 8:30 fortnightly", "couldn't read"),
-    ("remind daily", "Say when"),
-    ("remind snooze tomorrow", "takes no more words"),
-])
+@pytest.mark.parametrize(
+    ("line", "complaint"),
+    [
+        ("remind 25:00", "hours go from 00 to 23"),
+        ("remind 8:75", "minutes go from 00 to 59"),
+        ("remind 8:5", "two digits"),
+        ("remind 8", "could mean several things"),
+        ("remind 13pm", "with am or pm"),
+        ("remind banana", 'couldn\'t read "banana" as a time of day'),
+        ("remind 8:30 fortnightly", "couldn't read"),
+        ("remind daily", "Say when"),
+        ("remind snooze tomorrow", "takes no more words"),
+    ],
+)
 def test_bad_times_are_refused_clearly(london: Person, line: str, complaint: str) -> None:
     outcome = london.send(line)
     assert isinstance(outcome, Rejection) and outcome.code == "bad_arguments", outcome
@@ -183,7 +187,8 @@ def test_remind_shows_the_reminder_and_its_zone(london: Person) -> None:
     london.ok("remind 07:15 daily")
     reply = london.ok("remind")
     assert reply.text == (
-        "Your prep reminder: 07:15 every day (Europe/London). Next: tomorrow 07:15.")
+        "Your prep reminder: 07:15 every day (Europe/London). Next: tomorrow 07:15."
+    )
     assert reply.next_steps == ["remind snooze", "remind off"]
 
 

@@ -27,8 +27,7 @@ CASES = load_cases()
 
 
 def test_the_corpus_has_every_voice_code_and_near_misses() -> None:
-    assert {c.deal for c in CASES} == {"sales", "procurement", "partnership", "hiring",
-                                       "candidate"}
+    assert {c.deal for c in CASES} == {"sales", "procurement", "partnership", "hiring", "candidate"}
     assert {c for case in CASES for c in case.expect} == set(RISKY)
     assert {c.command for c in CASES} == {"say", "plain"}
     assert sum(not c.risky for c in CASES) >= 0.25 * len(CASES)
@@ -55,29 +54,38 @@ def _deal(engine: Engine, name: str = "sales", **changes: object) -> Deal:
 
 
 def test_a_give_asks_for_what_is_worth_more_to_us_than_to_them(engine: Engine) -> None:
-    deal = _deal(engine, issues=[IssueScore("price", 5, 4), IssueScore("term length", 4, 1),
-                                 IssueScore("training", 1, 3)])
+    deal = _deal(
+        engine,
+        issues=[
+            IssueScore("price", 5, 4),
+            IssueScore("term length", 4, 1),
+            IssueScore("training", 1, 3),
+        ],
+    )
     assert better_line(engine.lib, deal, "we can throw in the onboarding") == (
-        "If you can move on term length, we can throw in the onboarding.")
+        "If you can move on term length, we can throw in the onboarding."
+    )
 
 
-def test_the_ask_is_never_what_the_line_names_nor_the_price_beside_a_figure(
-        engine: Engine) -> None:
+def test_the_ask_is_never_what_the_line_names_nor_the_price_beside_a_figure(engine: Engine) -> None:
     deal = _deal(engine, issues=[IssueScore("price", 5, 4), IssueScore("case study", 4, 2)])
     line = better_line(engine.lib, deal, "we'll give you the case study rights")
     assert line == "If you can move on price, we'll give you the case study rights."
     # A figure is the price: asking them to move on price beside it says the same twice.
     assert better_line(engine.lib, deal, "we can come down to 98k") == (
-        "If you can move on case study, we can come down to 98k.")
+        "If you can move on case study, we can come down to 98k."
+    )
 
 
 def test_without_a_mapped_ask_the_sides_own_ask_is_used(engine: Engine) -> None:
     lib = engine.lib
-    for name, ask in (("sales", "commit to a longer term"),
-                      ("procurement", "strengthen the service credits"),
-                      ("partnership", "commit to joint pipeline targets"),
-                      ("hiring", "confirm the start date"),
-                      ("candidate", "add a pay review at six months")):
+    for name, ask in (
+        ("sales", "commit to a longer term"),
+        ("procurement", "strengthen the service credits"),
+        ("partnership", "commit to joint pipeline targets"),
+        ("hiring", "confirm the start date"),
+        ("candidate", "add a pay review at six months"),
+    ):
         deal = _deal(engine, name, issues=[])
         line = better_line(lib, deal, "We can throw in the training.")
         assert line is not None and line.startswith(f"If you can {ask}, "), (name, line)
@@ -87,19 +95,23 @@ def test_a_hard_line_keeps_its_figure_and_invites_the_other_issues(engine: Engin
     # A threat cut out of its condition leaves no dangling "if you can't sign this week".
     assert better_line(engine.lib, _deal(engine), "if you can't sign this week we'll walk") == (
         "If part of this doesn't work for you, tell me which part, and let's look at the whole "
-        "package together.")
+        "package together."
+    )
     deal = _deal(engine)
     assert better_line(engine.lib, deal, "take it or leave it, 120k is final") == (
         "120k is where we are on price; if payment terms or training can move, tell me "
-        "and let's look at the whole package together.")
+        "and let's look at the whole package together."
+    )
     # A share is no price: it stands on "the number", and price is one of the levers.
     assert better_line(engine.lib, deal, "18% and not a point more, or we walk.") == (
         "18% is where we are on the number; if price or payment terms can move, tell me and "
-        "let's look at the whole package together.")
+        "let's look at the whole package together."
+    )
     bare = _deal(engine, issues=[])
     assert better_line(engine.lib, bare, "110k, take it or leave it") == (
         "110k is where we are on the number; if the term or the scope can move, tell me "
-        "and let's look at the whole package together.")
+        "and let's look at the whole package together."
+    )
 
 
 def test_a_floor_goes_with_its_number_and_the_rest_stays(engine: Engine) -> None:
@@ -118,35 +130,47 @@ def test_a_floor_goes_with_its_number_and_the_rest_stays(engine: Engine) -> None
 def test_a_split_becomes_a_trade_across_issues(engine: Engine) -> None:
     deal = _deal(engine)
     assert better_line(engine.lib, deal, "Let's meet in the middle at 105k.") == (
-        "We can look at 105k if you can commit to a longer term.")
+        "We can look at 105k if you can commit to a longer term."
+    )
     item = better_line(engine.lib, deal, "how about we split the implementation cost 50/50?")
-    assert item == ("If you can move on price, we can look again at how we divide the "
-                    "implementation cost.")
+    assert item == (
+        "If you can move on price, we can look again at how we divide the implementation cost."
+    )
     halfway = better_line(engine.lib, deal, "We'll meet you halfway on the support hours.")
-    assert halfway == ("If you can move on price, we can look again at how we divide the "
-                       "support hours.")
+    assert halfway == (
+        "If you can move on price, we can look again at how we divide the support hours."
+    )
     plain = better_line(engine.lib, deal, "let's just split the difference")
-    assert plain == ("Let's look for a trade instead: if you can move on price, we can look "
-                     "at payment terms.")
+    assert plain == (
+        "Let's look for a trade instead: if you can move on price, we can look at payment terms."
+    )
 
 
 def test_a_give_already_made_asks_for_the_return_now(engine: Engine) -> None:
     deal = _deal(engine)
     assert better_line(engine.lib, deal, "we threw in onboarding", item="onboarding") == (
-        "We have put onboarding on the table; in return, could you move on price?")
+        "We have put onboarding on the table; in return, could you move on price?"
+    )
     # Said as done in a `say` line: the rep's words, then the ask.
     assert better_line(engine.lib, deal, "we threw in training for free") == (
-        "We threw in training for free; in return, could you move on price?")
+        "We threw in training for free; in return, could you move on price?"
+    )
 
 
 def test_a_give_keeps_the_reps_own_joins_and_drops_only_fillers(engine: Engine) -> None:
     deal = _deal(engine)
-    assert better_line(engine.lib, deal, "ok ok, fine, we're happy to include training, free "
-                       "of charge, and we'll waive setup too, no problem") == (
+    assert better_line(
+        engine.lib,
+        deal,
+        "ok ok, fine, we're happy to include training, free "
+        "of charge, and we'll waive setup too, no problem",
+    ) == (
         "If you can move on price, we're happy to include training, free of charge, and "
-        "we'll waive setup too.")
+        "we'll waive setup too."
+    )
     assert better_line(engine.lib, deal, "happy to cover the travel if that helps") == (
-        "If you can move on price, we're happy to cover the travel.")
+        "If you can move on price, we're happy to cover the travel."
+    )
 
 
 def test_a_give_past_the_walkaway_gets_no_better_line(engine: Engine) -> None:
@@ -156,9 +180,14 @@ def test_a_give_past_the_walkaway_gets_no_better_line(engine: Engine) -> None:
 
 def test_fine_odd_and_long_lines_get_no_better_line(engine: Engine) -> None:
     deal = _deal(engine)
-    for text in ("", "   ", "If you can sign for three years, we can add onboarding.",
-                 "What matters most to you beyond price?", "😀😀😀",
-                 "we can throw in the onboarding " * 20):
+    for text in (
+        "",
+        "   ",
+        "If you can sign for three years, we can add onboarding.",
+        "What matters most to you beyond price?",
+        "😀😀😀",
+        "we can throw in the onboarding " * 20,
+    ):
         assert better_line(engine.lib, deal, text) is None, text
     assert len("we can throw in the onboarding " * 20) > MAX_LINE
 
@@ -166,9 +195,11 @@ def test_fine_odd_and_long_lines_get_no_better_line(engine: Engine) -> None:
 def test_a_better_line_never_holds_the_walkaway_figure(engine: Engine) -> None:
     deal = _deal(engine)
     detectors = Detectors(engine.lib)
-    for text in ("Honestly, we can't go below 90k, take it or leave it.",
-                 "we'll throw in training, our floor is 90,000",
-                 "Let's meet in the middle at 90k, that's our bottom line."):
+    for text in (
+        "Honestly, we can't go below 90k, take it or leave it.",
+        "we'll throw in training, our floor is 90,000",
+        "Let's meet in the middle at 90k, that's our bottom line.",
+    ):
         line = better_line(engine.lib, deal, text)
         assert line is not None, text
         assert "90" not in line, line
@@ -178,20 +209,37 @@ def test_a_better_line_never_holds_the_walkaway_figure(engine: Engine) -> None:
 def test_user_text_that_reads_oddly_is_kept_as_written(engine: Engine) -> None:
     deal = _deal(engine, issues=[IssueScore("SLA {{ credits }}", 5, 1)])
     line = better_line(engine.lib, deal, "We'll waive the <b>setup</b> fee & {{ x }}")
-    assert line == ("If you can move on SLA {{ credits }}, we'll waive the <b>setup</b> fee "
-                    "& {{ x }}.")
+    assert line == (
+        "If you can move on SLA {{ credits }}, we'll waive the <b>setup</b> fee & {{ x }}."
+    )
 
 
 def test_the_templates_render_cleanly_for_every_side(engine: Engine) -> None:
     lib: PhraseLibrary = engine.lib
     rw = lib.rewrites
-    values = {"line": "we can add onboarding", "ask": "move on price", "issue": "price",
-              "item": "the support hours", "figure": "105k", "subject": "price",
-              "levers": "the term or the scope", "give": "training"}
+    values = {
+        "line": "we can add onboarding",
+        "ask": "move on price",
+        "issue": "price",
+        "item": "the support hours",
+        "figure": "105k",
+        "subject": "price",
+        "levers": "the term or the scope",
+        "give": "training",
+    }
     for i in (True, False):
         for hiring in (True, False):
-            for source in (rw.give, rw.give_made, rw.firm_figure, rw.firm_kept, rw.firm_open,
-                           rw.rationale, rw.split_figure, rw.split_item, rw.split_trade):
+            for source in (
+                rw.give,
+                rw.give_made,
+                rw.firm_figure,
+                rw.firm_kept,
+                rw.firm_open,
+                rw.rationale,
+                rw.split_figure,
+                rw.split_item,
+                rw.split_trade,
+            ):
                 text = lib.render(source, i=i, hiring=hiring, **values)
                 # `give` ends with the rep's own line; the rewriter closes the sentence.
                 assert text[0].isupper() or text[0].isdigit(), text

@@ -21,8 +21,11 @@ def _warning(code: str, size: int = 150) -> WarningItem:
 
 
 def test_a_short_reply_is_all_first_screen() -> None:
-    reply = Reply(text="Logged.", warnings=[_warning("one_way_concession", 40)],
-                  lines=["If you can commit to three years, we can do net-60."])
+    reply = Reply(
+        text="Logged.",
+        warnings=[_warning("one_way_concession", 40)],
+        lines=["If you can commit to three years, we can do net-60."],
+    )
     screens = split(reply, _title)
     assert [p.kind for p in screens.first] == ["text", "warning", "line"]
     # Why the warning matters is background: it waits behind More.
@@ -69,8 +72,9 @@ def test_the_same_figure_heard_again_is_not_explained_again() -> None:
     again = engine.handle("they still 80k, that's it", space, NOW)
     other = engine.handle("they fine, 85k", space, NOW)
     assert isinstance(first, Reply) and isinstance(again, Reply) and isinstance(other, Reply)
-    below = [next(w for w in r.warnings if w.code == "below_walkaway")
-             for r in (first, again, other)]
+    below = [
+        next(w for w in r.warnings if w.code == "below_walkaway") for r in (first, again, other)
+    ]
     assert [w.repeat for w in below] == [False, True, False]  # 85k is a new cause
 
 

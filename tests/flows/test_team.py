@@ -30,8 +30,20 @@ from flows.turn import deal_facts
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)  # a Monday
 
 # Every one of these is the rep's own words; none may reach their manager.
-SECRETS = ("ZEBRA", "QUOKKA", "91,234", "91234", "NARWHAL", "OCELOT", "TAPIR", "IBIS",
-           "PELICAN", "OSPREY", "HERON", "EGRET")
+SECRETS = (
+    "ZEBRA",
+    "QUOKKA",
+    "91,234",
+    "91234",
+    "NARWHAL",
+    "OCELOT",
+    "TAPIR",
+    "IBIS",
+    "PELICAN",
+    "OSPREY",
+    "HERON",
+    "EGRET",
+)
 SECRET_DEAL = """
 new Acme renewal
 batna BATNA-ZEBRA renew with Globex
@@ -68,8 +80,9 @@ class Office:
     engine: Engine
     world: MemoryWorld = field(default_factory=MemoryWorld)
 
-    def send(self, user: str, line: str, *, now: datetime = NOW, tz: str = "UTC",
-             admin: bool = False) -> Outcome:
+    def send(
+        self, user: str, line: str, *, now: datetime = NOW, tz: str = "UTC", admin: bool = False
+    ) -> Outcome:
         return self.engine.handle(line, self.world.space(user, tz=tz, is_admin=admin), now)
 
     def ok(self, user: str, line: str, **kwargs: object) -> Reply:
@@ -113,20 +126,23 @@ def nudge_notice(reply: Reply) -> Notice:
 
 
 # -- mentions ------------------------------------------------------------------------------
-@pytest.mark.parametrize(("text", "ids", "rest"), [
-    ("<@U123|dana>", ["U123"], ""),
-    ("<@U123>", ["U123"], ""),
-    ("@dana", ["dana"], ""),
-    ("<@U123|dana> <@U456|lee> Acme renewal", ["U123", "U456"], "Acme renewal"),
-    ("<@U123|dana>, <@U456> Acme", ["U123", "U456"], "Acme"),
-    ("@dana, @lee", ["dana", "lee"], ""),
-    ("@dana,@lee Acme", ["dana", "lee"], "Acme"),
-    ("  @dana   Acme  ", ["dana"], "Acme"),
-    ("<@W0ABC|Dana Smith> call me", ["W0ABC"], "call me"),
-    ("Acme @dana", [], "Acme @dana"),
-    ("dana@example.com", [], "dana@example.com"),
-    ("", [], ""),
-])
+@pytest.mark.parametrize(
+    ("text", "ids", "rest"),
+    [
+        ("<@U123|dana>", ["U123"], ""),
+        ("<@U123>", ["U123"], ""),
+        ("@dana", ["dana"], ""),
+        ("<@U123|dana> <@U456|lee> Acme renewal", ["U123", "U456"], "Acme renewal"),
+        ("<@U123|dana>, <@U456> Acme", ["U123", "U456"], "Acme"),
+        ("@dana, @lee", ["dana", "lee"], ""),
+        ("@dana,@lee Acme", ["dana", "lee"], "Acme"),
+        ("  @dana   Acme  ", ["dana"], "Acme"),
+        ("<@W0ABC|Dana Smith> call me", ["W0ABC"], "call me"),
+        ("Acme @dana", [], "Acme @dana"),
+        ("dana@example.com", [], "dana@example.com"),
+        ("", [], ""),
+    ],
+)
 def test_mentions_are_read_from_the_start(text: str, ids: list[str], rest: str) -> None:
     assert mentions(text) == (ids, rest)
 
@@ -175,8 +191,14 @@ def test_the_team_view_never_shows_a_reps_words(office: Office) -> None:
     nudged = office.ok("mgr", "nudge @rep Acme renewal", now=later)
 
     for reply in (view, nudged):
-        shown = repr(reply.text) + repr(reply.table) + repr(reply.next_steps) + repr(
-            reply.lines) + repr(reply.warnings) + reply.full_text()
+        shown = (
+            repr(reply.text)
+            + repr(reply.table)
+            + repr(reply.next_steps)
+            + repr(reply.lines)
+            + repr(reply.warnings)
+            + reply.full_text()
+        )
         for secret in SECRETS:
             assert secret not in shown, f"{secret} leaked into the manager's {reply.command}"
     # The only notice goes to the rep; even it carries no BATNA or walk-away.
@@ -271,11 +293,18 @@ def test_an_unknown_team_word_is_refused(office: Office) -> None:
 
 
 # -- policies ------------------------------------------------------------------------------
-@pytest.mark.parametrize("line", [
-    "team policy give-get", "team policy give-get 0", "team policy give-get 721",
-    "team policy give-get lots", "team policy sign-safe maybe", "team policy naps on",
-    "team policy give-get 24 hours",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "team policy give-get",
+        "team policy give-get 0",
+        "team policy give-get 721",
+        "team policy give-get lots",
+        "team policy sign-safe maybe",
+        "team policy naps on",
+        "team policy give-get 24 hours",
+    ],
+)
 def test_bad_policies_are_refused(office: Office, line: str) -> None:
     office.refused("mgr", line, "bad_arguments")
     assert office.world.policies.get("mgr", {}) == {}
@@ -331,7 +360,9 @@ def test_give_get_uses_the_move_time_and_the_injected_now() -> None:
 
 def test_sign_safe_flags_a_signature_without_safeguards(office: Office) -> None:
     office.script("rep", "new Bare\nnext anyway\nnext anyway\nnext anyway\nsigned anyway")
-    office.script("rep", """
+    office.script(
+        "rep",
+        """
     new Safe
     next anyway
     next anyway
@@ -340,7 +371,8 @@ def test_sign_safe_flags_a_signature_without_safeguards(office: Office) -> None:
     governance quarterly review with the CFO on uptime and adoption metrics
     exit either side may exit with 90 days notice
     signed
-    """)
+    """,
+    )
     office.join("mgr", "rep")
     # Signed deals are out of the view unless they breach a policy.
     view = office.ok("mgr", "team")
@@ -349,7 +381,8 @@ def test_sign_safe_flags_a_signature_without_safeguards(office: Office) -> None:
     view = office.ok("mgr", "team")
     assert view.table is not None
     assert [(r[1], r[2], r[4], r[-1]) for r in view.table.rows] == [
-        ("Bare", "Review", "0/3", gap_title(office.engine.lib, POLICY_SIGN_SAFE))]
+        ("Bare", "Review", "0/3", gap_title(office.engine.lib, POLICY_SIGN_SAFE))
+    ]
     notice = nudge_notice(office.ok("mgr", "nudge @rep Bare"))
     assert notice.gap == POLICY_SIGN_SAFE
     assert "Signed without safeguards" in notice.text
@@ -357,9 +390,14 @@ def test_sign_safe_flags_a_signature_without_safeguards(office: Office) -> None:
 
 
 def test_sign_safe_needs_all_three_safeguards() -> None:
-    signed = Deal(name="Acme", context="sales", phase="review",
-                  safeguards=[Clause("if uptime < 99.9%, 10% credit")],
-                  governance=[Clause("quarterly review")], exits=[])
+    signed = Deal(
+        name="Acme",
+        context="sales",
+        phase="review",
+        safeguards=[Clause("if uptime < 99.9%, 10% credit")],
+        governance=[Clause("quarterly review")],
+        exits=[],
+    )
     policies: dict[str, int | None] = {POLICY_SIGN_SAFE: None}
     health = deal_health("rep", signed, NOW, None, policies)
     assert health.violations == (POLICY_SIGN_SAFE,) and health.coverage == 2 and watched(health)
@@ -408,8 +446,9 @@ def test_one_nudge_per_deal_per_manager_local_day(office: Office) -> None:
     auckland = "Pacific/Auckland"
     # 09:30 UTC on the 23rd is 22:30 on the 23rd in Auckland.
     office.ok("mgr", "nudge @rep Acme", tz=auckland)
-    refused = office.refused("mgr", "nudge @rep Acme", "not_allowed_now",
-                             now=NOW + timedelta(hours=1), tz=auckland)
+    refused = office.refused(
+        "mgr", "nudge @rep Acme", "not_allowed_now", now=NOW + timedelta(hours=1), tz=auckland
+    )
     assert "already nudged today" in refused.message
     # Another deal the same day is fine.
     office.ok("mgr", "nudge @rep Beta", now=NOW + timedelta(hours=1), tz=auckland)
@@ -488,16 +527,18 @@ def test_a_nudge_shows_in_the_reps_log_of_that_deal_only(office: Office) -> None
 
 def test_a_nudge_shows_in_the_reps_status_with_its_fix(office: Office) -> None:
     """As reported: after a nudge, status said nothing was open with two gives unanswered."""
-    office.script("rep", "new Acme\nnext anyway\nnext anyway\ngive net-60 payment terms\n"
-                         "give free training")
+    office.script(
+        "rep", "new Acme\nnext anyway\nnext anyway\ngive net-60 payment terms\ngive free training"
+    )
     office.join("mgr", "rep")
     office.ok("mgr", "nudge @rep Acme ask for the term")
     status = office.ok("rep", "status")
     title = gap_title(office.engine.lib, "unreciprocated_concessions")
     lines = status.text.split("\n")
     assert lines[0] == "2 gives still wait for a get: free training; net-60 payment terms."
-    assert lines[1] == (f'Latest nudge, from @mgr on 2026-11-23: {title} ("ask for the term"). '
-                        "Fix: `get <item>`.")
+    assert lines[1] == (
+        f'Latest nudge, from @mgr on 2026-11-23: {title} ("ask for the term"). Fix: `get <item>`.'
+    )
     assert "left open" not in status.text
     assert lines[-1].startswith('Next: ask for something back for "free training"')
     assert status.next_steps[0] == "get" and "mgr" in status.people
@@ -557,8 +598,10 @@ def test_a_non_admin_add_is_only_an_invite_until_the_rep_accepts(office: Office)
     view = office.ok("mgr", "team")
     assert view.table is None and "Acme" not in repr(view)
     assert "Waiting for @rep to accept" in view.text
-    assert "not on your team" in office.refused(
-        "mgr", "nudge @rep Acme renewal", "not_allowed_now").message
+    assert (
+        "not on your team"
+        in office.refused("mgr", "nudge @rep Acme renewal", "not_allowed_now").message
+    )
     assert office.world.spaces["mgr"].team().members_of("mgr") == []
 
     # Asking again sends no second note.
@@ -639,11 +682,14 @@ def test_an_admins_add_acts_at_once_and_names_the_admin(office: Office) -> None:
     assert office.manager_of("rep") == "boss" and office.world.invites == []
 
 
-@pytest.mark.parametrize("line", [
-    "team add @" + "x" * 65,
-    "team assign @boss @" + "x" * 65,
-    "nudge @" + "x" * 65 + " Acme",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "team add @" + "x" * 65,
+        "team assign @boss @" + "x" * 65,
+        "nudge @" + "x" * 65 + " Acme",
+    ],
+)
 def test_a_name_longer_than_a_user_id_is_refused(office: Office, line: str) -> None:
     refused = office.refused("mgr", line, "bad_arguments", admin=True)
     assert "at most 64 characters" in refused.message

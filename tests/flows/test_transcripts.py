@@ -17,12 +17,15 @@ issue support tier us=1 them=4
 evidence peers pay 85-110k for this scope
 """
 
-IN_MIDGAME = PREPARED + """
+IN_MIDGAME = (
+    PREPARED
+    + """
 next -> first_move
 bundle A price=95k term=3y support=standard worth=80
 bundle B price=105k term=1y support=premium worth=78
 next -> midgame
 """
+)
 
 IN_CLOSE = IN_MIDGAME + "next -> close\n"
 
@@ -72,7 +75,9 @@ def test_a_tradeable_alone_satisfies_no_tradeables(transcript: Transcript) -> No
 
 
 def test_give_without_get_is_flagged_then_paired(transcript: Transcript) -> None:
-    transcript.run(IN_MIDGAME + """
+    transcript.run(
+        IN_MIDGAME
+        + """
     give net-60 payment terms -> midgame ! one_way_concession
     get a 3-year term -> midgame
     give onboarding help -> midgame ! one_way_concession
@@ -82,20 +87,26 @@ def test_give_without_get_is_flagged_then_paired(transcript: Transcript) -> None
     give something -> midgame ! one_way_concession
     trade priority support for a reference call -> midgame
     give faster rollout -> midgame ! one_way_concession
-    """)
+    """
+    )
 
 
 def test_trades_and_conditionals_are_never_one_way(transcript: Transcript) -> None:
-    transcript.run(IN_MIDGAME + """
+    transcript.run(
+        IN_MIDGAME
+        + """
     trade payment terms for price -> midgame
     if we extend payment to 60 days, they sign for 3 years -> midgame
     if we add training then you commit to 200 seats -> midgame
     if we add training, then they sign today -> midgame
-    """)
+    """
+    )
 
 
 def test_uneven_trade_needs_both_sides_mapped(transcript: Transcript) -> None:
-    transcript.run(IN_MIDGAME + """
+    transcript.run(
+        IN_MIDGAME
+        + """
     trade price for support tier -> midgame ! uneven_trade
     trade price for payment terms -> midgame ! uneven_trade
     trade payment terms for price -> midgame
@@ -105,7 +116,8 @@ def test_uneven_trade_needs_both_sides_mapped(transcript: Transcript) -> None:
     get support tier -> midgame ! uneven_trade
     give price us=3 -> midgame ! one_way_concession
     get support tier us=2 -> midgame
-    """)
+    """
+    )
 
 
 def test_offers(transcript: Transcript) -> None:
@@ -126,7 +138,9 @@ def test_offers(transcript: Transcript) -> None:
 
 
 def test_said_lines(transcript: Transcript) -> None:
-    transcript.run(PREPARED + """
+    transcript.run(
+        PREPARED
+        + """
     say how did you arrive at that number? -> setup
     say our bottom line is 95k -> setup ! overshare_walkaway
     say we could maybe do 90,000 -> setup ! overshare_walkaway
@@ -141,22 +155,28 @@ def test_said_lines(transcript: Transcript) -> None:
     say we can throw in training for free -> setup ! one_way_concession
     say we can throw in training if you sign for 3 years -> setup
     say we will include onboarding in exchange for a case study -> setup
-    """)
+    """
+    )
 
 
 def test_said_lines_checked_for_ethics(transcript: Transcript) -> None:
-    transcript.run(PREPARED + """
+    transcript.run(
+        PREPARED
+        + """
     say the price is only valid until 5pm today -> setup ! false_deadline hard_line_tone
     say our budget closes on the 30th so we need to decide by then -> setup
     say we have another buyer lined up -> setup ! invented_alternative
     say we're also talking to other vendors -> setup
     say it auto-renews, don't worry about that -> setup ! hidden_terms
     say it renews each year unless you give 60 days notice; want me to walk you through it? -> setup
-    """)
+    """
+    )
 
 
 def test_their_lines(transcript: Transcript) -> None:
-    transcript.run(PREPARED + """
+    transcript.run(
+        PREPARED
+        + """
     they our budget is capped at $80k -> setup ! their_anchor below_walkaway
     they we can pay no more than 350k -> setup ! their_anchor
     they we have a fixed budget this year -> setup ! their_anchor
@@ -169,22 +189,28 @@ def test_their_lines(transcript: Transcript) -> None:
     they the price is fine, timing is the issue -> setup
     they we have 20,000 users across 3 regions -> setup
     they we have 200 users across 3 regions -> setup
-    """)
+    """
+    )
 
 
 def test_their_tactics(transcript: Transcript) -> None:
-    transcript.run(PREPARED + """
+    transcript.run(
+        PREPARED
+        + """
     they this is our best and final, sign by Friday or it's off -> setup ! their_hard_line
     they the deal is dead unless you match it by Friday -> setup ! their_hard_line
     they why don't we just split the difference? -> setup ! their_split
     they Globex will do it for less -> setup ! competitor_claim
     they your price from option A with the support from option B -> setup ! their_cherry_pick
     they the final offer deadline is Friday -> setup
-    """)
+    """
+    )
 
 
 def test_walkaway_on_every_line_kind(transcript: Transcript) -> None:
-    transcript.run(IN_MIDGAME + """
+    transcript.run(
+        IN_MIDGAME
+        + """
     walkaway 45k -> midgame
     say ok fine, 44k it is -> midgame ! one_way_concession below_walkaway
     if we go to 43k, they sign for two years -> midgame ! below_walkaway
@@ -192,7 +218,8 @@ def test_walkaway_on_every_line_kind(transcript: Transcript) -> None:
     give a 5k discount on year one -> midgame ! one_way_concession
     say your 40k is too low for this scope -> midgame
     they told us: 50k is the cap -> midgame ! their_anchor
-    """)
+    """
+    )
 
 
 def test_share_walkaways_and_direction(transcript: Transcript) -> None:
@@ -252,7 +279,9 @@ def test_meso(transcript: Transcript) -> None:
 
 
 def test_close_and_signature(transcript: Transcript) -> None:
-    transcript.run(IN_CLOSE + """
+    transcript.run(
+        IN_CLOSE
+        + """
     signed -> close ! no_safeguards no_governance no_exit_path
     safeguard credits if service is bad -> close ! vague_safeguard
     safeguard 99.9% monthly uptime -> close ! vague_safeguard
@@ -274,27 +303,34 @@ def test_close_and_signature(transcript: Transcript) -> None:
     next -> error not_allowed_now
     walk -> error not_allowed_now
     back -> close
-    """)
+    """
+    )
 
 
 def test_next_at_close_is_signing(transcript: Transcript) -> None:
-    transcript.run(IN_CLOSE + """
+    transcript.run(
+        IN_CLOSE
+        + """
     safeguard if uptime < 99.9% in a month, 10% service credit
     governance monthly steering call, changes by change request
     exit 90 days notice, data export in CSV
     next -> review
-    """)
+    """
+    )
 
 
 def test_walking_away_and_back(transcript: Transcript) -> None:
-    transcript.run(IN_MIDGAME + """
+    transcript.run(
+        IN_MIDGAME
+        + """
     walk they would not move on liability -> walked_away
     next -> error not_allowed_now
     signed -> error not_allowed_now
     debrief we never tested their liability red line early -> walked_away
     back -> midgame
     walk -> walked_away
-    """)
+    """
+    )
 
 
 def test_phase_commands_in_the_wrong_place(transcript: Transcript) -> None:
@@ -322,7 +358,10 @@ def test_deal_management(transcript: Transcript) -> None:
     """)
     deals = transcript.space.list_deals()
     assert [(d.name, d.context) for d in deals] == [
-        ("Acme renewal", "procurement"), ("Beta", "sales"), ("Sales as a service deal", "sales")]
+        ("Acme renewal", "procurement"),
+        ("Beta", "sales"),
+        ("Sales as a service deal", "sales"),
+    ]
 
 
 def test_preparation_commands(transcript: Transcript) -> None:
@@ -350,8 +389,11 @@ def test_preparation_commands(transcript: Transcript) -> None:
     deal = transcript.space.active_deal()
     assert deal is not None
     assert [(i.name, i.us, i.them) for i in deal.issues] == [("price", 4, 2)]
-    assert deal.wins == {"mine": "a 3-year term", "theirs": "go live before their audit.",
-                         "shared": "a reference both can use"}
+    assert deal.wins == {
+        "mine": "a 3-year term",
+        "theirs": "go live before their audit.",
+        "shared": "a reference both can use",
+    }
     # Understood in the user's zone (UTC until a front says otherwise) and kept as an instant.
     assert deal.meeting == "Thu 26 Nov, 10:00 (UTC)"
     assert deal.meeting_at == "2026-11-26T10:00:00+00:00"
@@ -363,38 +405,61 @@ def test_walkaway_direction_and_amounts(transcript: Transcript) -> None:
     assert deal and deal.walkaway and deal.walkaway.direction == "max"
     transcript.run("walkaway min $90,000")
     deal = transcript.space.active_deal()
-    assert deal and deal.walkaway and (deal.walkaway.amount, deal.walkaway.direction) == (
-        90000, "min")
+    assert (
+        deal and deal.walkaway and (deal.walkaway.amount, deal.walkaway.direction) == (90000, "min")
+    )
     transcript.run("walkaway a 2-year term with net-30")
     deal = transcript.space.active_deal()
     assert deal and deal.walkaway and deal.walkaway.amount is None
 
 
 def test_log_shows_pairs_and_values(transcript: Transcript) -> None:
-    outcomes = transcript.run(IN_MIDGAME + """
+    outcomes = transcript.run(
+        IN_MIDGAME
+        + """
     give payment terms
     get price
     offer 100k for 2 years
     log
     log all 5
     log everything -> error bad_arguments
-    """)
+    """
+    )
     log_reply, log_all = outcomes[-3], outcomes[-2]
     assert isinstance(log_reply, Reply) and log_reply.table is not None
-    assert log_reply.table.headers == ["#", "item", "we give", "we get", "give value us/them",
-                                       "get value us/them", "trigger"]
+    assert log_reply.table.headers == [
+        "#",
+        "item",
+        "we give",
+        "we get",
+        "give value us/them",
+        "get value us/them",
+        "trigger",
+    ]
     # The give is the issue itself: the item column does not say it twice.
     assert log_reply.table.rows == [["1", "-", "payment terms", "price", "2/4", "5/3", "-"]]
     assert isinstance(log_all, Reply) and log_all.table is not None
-    assert log_all.table.headers == ["#", "move", "item", "we give", "we get",
-                                     "give value us/them", "get value us/them", "trigger", "said"]
+    assert log_all.table.headers == [
+        "#",
+        "move",
+        "item",
+        "we give",
+        "we get",
+        "give value us/them",
+        "get value us/them",
+        "trigger",
+        "said",
+    ]
     assert log_all.table.rows == [
         ["1", "give", "-", "payment terms", "price", "2/4", "5/3", "-", "-"],
-        ["2", "offer", "-", "-", "-", "-", "-", "-", "100k for 2 years"]]
+        ["2", "offer", "-", "-", "-", "-", "-", "-", "100k for 2 years"],
+    ]
 
 
 def test_the_log_holds_one_fact_a_column(transcript: Transcript) -> None:
-    outcomes = transcript.run(IN_MIDGAME + """
+    outcomes = transcript.run(
+        IN_MIDGAME
+        + """
     get a reference call
     give net-60 payment terms
     get a 3-year term
@@ -404,7 +469,8 @@ def test_the_log_holds_one_fact_a_column(transcript: Transcript) -> None:
     they our budget is capped at 80k
     log
     log all
-    """)
+    """
+    )
     log_reply, log_all = outcomes[-2], outcomes[-1]
     assert isinstance(log_reply, Reply) and log_reply.table is not None
     assert log_reply.table.rows == [
@@ -413,8 +479,15 @@ def test_the_log_holds_one_fact_a_column(transcript: Transcript) -> None:
         ["2", "payment terms", "net-60 payment terms", "a 3-year term", "2/4", "?/?", "-"],
         ["3", "-", "onboarding help", "-", "?/?", "-", "-"],
         # A conditional trade: the condition is its get, not a second copy of the give.
-        ["4", "support tier", "upgrade the support tier", "sign by Friday", "1/4", "?/?",
-         "conditional"],
+        [
+            "4",
+            "support tier",
+            "upgrade the support tier",
+            "sign by Friday",
+            "1/4",
+            "?/?",
+            "conditional",
+        ],
         ["5", "-", "training", "a case study", "?/?", "?/?", "-"],
     ]
     for row in log_reply.table.rows:
@@ -450,51 +523,70 @@ def test_status_leads_with_what_is_open_in_every_phase(transcript: Transcript) -
     transcript.run("next -> close")
     close = _status(transcript)
     seen["close"] = close.text.split("\n")
-    transcript.run("signed anyway -> review ! no_safeguards no_governance no_exit_path "
-                   "unreciprocated_concessions")
+    transcript.run(
+        "signed anyway -> review ! no_safeguards no_governance no_exit_path "
+        "unreciprocated_concessions"
+    )
     seen["review"] = _status(transcript).text.split("\n")
     transcript.run("new Beta\nwalk no budget this year")
     seen["walked_away"] = _status(transcript).text.split("\n")
 
-    assert seen["setup"] == ["5 gaps hold Setup open, listed below.",
-                             'Next: fix "No BATNA yet" with `batna <text>`.']
+    assert seen["setup"] == [
+        "5 gaps hold Setup open, listed below.",
+        'Next: fix "No BATNA yet" with `batna <text>`.',
+    ]
     assert seen["first_move gap"] == [
         "1 gap holds First move open, listed below.",
-        'Next: fix "No options on the table" with `bundle <label> <term>=<value> ...`.']
+        'Next: fix "No options on the table" with `bundle <label> <term>=<value> ...`.',
+    ]
     assert seen["first_move"] == [
         "Nothing in First move is left open.",
-        "Next: ask which bundle comes closest and why (`meso`), then `next`."]
+        "Next: ask which bundle comes closest and why (`meso`), then `next`.",
+    ]
     assert seen["midgame"][0] == "Nothing in Midgame is left open."
     # As reported: two gives unanswered in midgame were "nothing left open".
     assert seen["midgame gives"] == [
         "2 gives still wait for a get: free training; net-60 payment terms.",
         "Nothing else is open in Midgame.",
-        'Next: ask for something back for "free training" and log it with `get <item>`.']
+        'Next: ask for something back for "free training" and log it with `get <item>`.',
+    ]
     # The close gap about the gives is the gives line, not a second count.
     assert seen["close"][:2] == [
         "2 gives still wait for a get: free training; net-60 payment terms.",
-        "Besides the gives, 3 gaps hold Close open, listed below."]
+        "Besides the gives, 3 gaps hold Close open, listed below.",
+    ]
     assert sorted(w.code for w in close.warnings) == [
-        "no_exit_path", "no_governance", "no_safeguards", "unreciprocated_concessions"]
+        "no_exit_path",
+        "no_governance",
+        "no_safeguards",
+        "unreciprocated_concessions",
+    ]
     assert close.next_steps[0] == "get"
     assert seen["review"] == [
         "2 gives never got a get: free training; net-60 payment terms.",
         "Nothing else is open in Review.",
-        "Next: write down what you learned with `debrief`."]
+        "Next: write down what you learned with `debrief`.",
+    ]
     assert seen["walked_away"][-1] == (
-        "Next: `debrief` records why you walked; `back` resumes the deal.")
+        "Next: `debrief` records why you walked; `back` resumes the deal."
+    )
     for phase, lines in seen.items():
         assert lines[-1].startswith("Next: "), phase
         assert len(lines) <= 4 and len("\n".join(lines)) <= 300, phase
 
 
 def test_status_names_a_few_gives_and_counts_the_rest(transcript: Transcript) -> None:
-    transcript.run(IN_MIDGAME + "".join(f"give item {i}\n" for i in range(1, 6)) + """
+    transcript.run(
+        IN_MIDGAME
+        + "".join(f"give item {i}\n" for i in range(1, 6))
+        + """
     get a 3-year term
-    """)
+    """
+    )
     # The get paired the latest give; the oldest four are still open, newest first.
     assert _status(transcript).text.split("\n")[0] == (
-        "4 gives still wait for a get: item 4; item 3; item 2 and 1 more.")
+        "4 gives still wait for a get: item 4; item 3; item 2 and 1 more."
+    )
 
 
 def test_scripts_fill_in_the_deal(transcript: Transcript) -> None:
@@ -503,8 +595,17 @@ def test_scripts_fill_in_the_deal(transcript: Transcript) -> None:
     assert isinstance(reply, Reply) and reply.lines
     assert any("support tier" in line or "payment terms" in line for line in reply.lines)
     assert transcript.send("script nonsense-topic").code == "bad_arguments"  # type: ignore[union-attr]
-    for topic in ("opening", "interests", "meso", "objection", "anchor", "safeguard",
-                  "walkaway", "debrief", "concessions"):
+    for topic in (
+        "opening",
+        "interests",
+        "meso",
+        "objection",
+        "anchor",
+        "safeguard",
+        "walkaway",
+        "debrief",
+        "concessions",
+    ):
         reply = transcript.send(f"script {topic}")
         assert isinstance(reply, Reply) and reply.lines, topic
 
@@ -529,8 +630,15 @@ def test_slash_prefix_and_colon_are_tolerated(transcript: Transcript) -> None:
 def test_rejected_commands_change_nothing(transcript: Transcript) -> None:
     transcript.run(IN_MIDGAME)
     before = transcript.space.active_deal()
-    for line in ("issue x us=9 them=1", "bundle A price=\"x", "pick Q", "trade nothing",
-                 "if they pay, we smile", "log 5 6", "win other x"):
+    for line in (
+        "issue x us=9 them=1",
+        'bundle A price="x',
+        "pick Q",
+        "trade nothing",
+        "if they pay, we smile",
+        "log 5 6",
+        "win other x",
+    ):
         assert isinstance(transcript.send(line), Rejection), line
     assert transcript.space.active_deal() == before
 

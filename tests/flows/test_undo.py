@@ -41,8 +41,7 @@ class Chat:
 
     def log(self) -> list[tuple[str, str, str, bool]]:
         deal = self.deal()
-        return [(m.kind, m.give, m.get, m.paired)
-                for m in self.space.recent_moves(deal, 1000)]
+        return [(m.kind, m.give, m.get, m.paired) for m in self.space.recent_moves(deal, 1000)]
 
     def entries(self) -> int:
         return len(self.space._journal.get(self.deal().id or 0, []))
@@ -51,14 +50,23 @@ class Chat:
 @pytest.fixture
 def chat(engine: Engine) -> Chat:
     chat = Chat(engine)
-    chat.ok("new Acme renewal", "batna Globex at 88k", "issue price us=5 them=3",
-            "issue onboarding us=2 them=4")
+    chat.ok(
+        "new Acme renewal",
+        "batna Globex at 88k",
+        "issue price us=5 them=3",
+        "issue onboarding us=2 them=4",
+    )
     return chat
 
 
 def counters(deal: Deal) -> tuple[int, int, int, str, str]:
-    return (deal.moves_count, deal.unpaired_gives, deal.one_way_streak, deal.last_give,
-            deal.last_get)
+    return (
+        deal.moves_count,
+        deal.unpaired_gives,
+        deal.one_way_streak,
+        deal.last_give,
+        deal.last_get,
+    )
 
 
 def test_undo_a_give_restores_the_counters_and_the_log(chat: Chat) -> None:
@@ -113,15 +121,18 @@ def test_undo_a_walkaway_brings_back_the_one_before(chat: Chat) -> None:
     assert chat.deal().walkaway is None
 
 
-@pytest.mark.parametrize("line, field", [
-    ("batna Initech at 91k", "batna"),
-    ("evidence analyst benchmark 85-110k", "evidence"),
-    ("tradeable case study rights", "tradeables"),
-    ("counterparty CFO Dana decides", "counterparty"),
-    ("win mine a 3-year term", "wins"),
-    ("rule success is 150 users within 60 days", "rule"),
-    ("meeting Thursday 10:00", "meeting"),
-])
+@pytest.mark.parametrize(
+    "line, field",
+    [
+        ("batna Initech at 91k", "batna"),
+        ("evidence analyst benchmark 85-110k", "evidence"),
+        ("tradeable case study rights", "tradeables"),
+        ("counterparty CFO Dana decides", "counterparty"),
+        ("win mine a 3-year term", "wins"),
+        ("rule success is 150 users within 60 days", "rule"),
+        ("meeting Thursday 10:00", "meeting"),
+    ],
+)
 def test_undo_a_fact(chat: Chat, line: str, field: str) -> None:
     before = getattr(chat.deal(), field)
     chat.ok(line)
@@ -138,8 +149,9 @@ def test_undo_an_issue(chat: Chat) -> None:
 
 
 def test_undo_a_bundle_and_a_pick(chat: Chat) -> None:
-    chat.ok("next anyway", "bundle A price=95k term=3y worth=80",
-            "bundle B price=99k term=1y worth=78")
+    chat.ok(
+        "next anyway", "bundle A price=95k term=3y worth=80", "bundle B price=99k term=1y worth=78"
+    )
     chat.ok("pick B")
     assert chat.deal().moves_count == 1
     chat.ok("undo")
@@ -213,8 +225,16 @@ def test_rejected_and_read_only_commands_write_no_entry(chat: Chat) -> None:
     assert isinstance(chat.send("give"), Rejection)
     assert isinstance(chat.send("signed"), Rejection)
     assert isinstance(chat.send("issue x us=9 them=1"), Rejection)
-    chat.ok("status", "log all", "checklist", "script objection", "say we can do 98k",
-            "deals", "help undo", "meso")
+    chat.ok(
+        "status",
+        "log all",
+        "checklist",
+        "script objection",
+        "say we can do 98k",
+        "deals",
+        "help undo",
+        "meso",
+    )
     assert chat.entries() == entries
     # A write that leaves the deal as it was is not a change to undo either.
     chat.ok("batna Globex at 88k")
@@ -238,14 +258,19 @@ def test_one_call_running_several_commands_is_one_change(chat: Chat) -> None:
     before = chat.deal()
     record = Recorder(space, space.active_deal(), label="recap", now=NOW)
     turns = []
-    for word, args in (("give", "free onboarding"), ("they", "budget capped at 80k"),
-                       ("get", "a 3-year term"), ("evidence", "benchmark 85-110k")):
+    for word, args in (
+        ("give", "free onboarding"),
+        ("they", "budget capped at 80k"),
+        ("get", "a 3-year term"),
+        ("evidence", "benchmark 85-110k"),
+    ):
         from flows.commands import resolve
 
         spec = resolve(word)
         assert spec is not None
-        turn = Turn(lib=chat.engine.lib, space=space, now=NOW, deal=space.active_deal(),
-                    command=spec.name)
+        turn = Turn(
+            lib=chat.engine.lib, space=space, now=NOW, deal=space.active_deal(), command=spec.name
+        )
         spec.handler(turn, args)
         assert turn.deal is not None
         space.save_deal(turn.deal)
@@ -255,8 +280,7 @@ def test_one_call_running_several_commands_is_one_change(chat: Chat) -> None:
     assert entry is not None and len(entry.added_moves) == 2
     # The give was added and paired in the same call: only its deletion is needed.
     assert entry.moves_before == []
-    assert chat.ok("undo").text == (
-        "Undid `give free onboarding; they budget capped at 80k; ...`.")
+    assert chat.ok("undo").text == ("Undid `give free onboarding; they budget capped at 80k; ...`.")
     after = chat.deal()
     assert counters(after) == counters(before) and after.evidence == before.evidence
     assert chat.space.recent_moves(after, 10) == []

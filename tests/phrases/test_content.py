@@ -107,8 +107,9 @@ def facts_for(context: str, phase: str, **overrides: Any) -> dict[str, Any]:
 
 def empty_facts(context: str, phase: str) -> dict[str, Any]:
     facts: dict[str, Any] = {name: "" for name in SCRIPT_VARS}
-    facts.update(issues=[], bundles=[], counterparty="your counterpart",
-                 context=context, phase=phase)
+    facts.update(
+        issues=[], bundles=[], counterparty="your counterpart", context=context, phase=phase
+    )
     return facts
 
 
@@ -137,9 +138,9 @@ def assert_clean(text: str, where: str, *, sentence: bool = True) -> None:
     for pattern, problem in BAD_TEXT:
         match = pattern.search(text)
         assert match is None, f"{where}: {problem} at {match.group(0)!r} in {text!r}"
-    assert text[0].isupper() or text[0] in "\"`$0123456789", f"{where}: starts oddly: {text!r}"
+    assert text[0].isupper() or text[0] in '"`$0123456789', f"{where}: starts oddly: {text!r}"
     if sentence:
-        assert text[-1] in ".?!\"`", f"{where}: no closing punctuation: {text!r}"
+        assert text[-1] in '.?!"`', f"{where}: no closing punctuation: {text!r}"
 
 
 def test_library_loads(lib: PhraseLibrary) -> None:
@@ -253,11 +254,15 @@ SAMPLE_WARNING_VALUES: dict[str, list[dict[str, Any]]] = {
     "too_many_bundles": [{"count": 5}],
     "bundles_not_equivalent": [{"low": "A", "high": "C"}],
     "cherry_picking": [{"labels": "A and C"}, {"labels": ["A", "C"]}],
-    "vague_safeguard": [{"text": "reasonable uptime", "missing": "both"},
-                        {"text": "respond promptly to P1 incidents", "missing": "trigger"},
-                        {"text": "99.9% uptime each month", "missing": "remedy"}],
-    "governance_deferred": [{"phrase": "we'll see later", "part": "governance"},
-                            {"phrase": "TBD", "part": "exit"}],
+    "vague_safeguard": [
+        {"text": "reasonable uptime", "missing": "both"},
+        {"text": "respond promptly to P1 incidents", "missing": "trigger"},
+        {"text": "99.9% uptime each month", "missing": "remedy"},
+    ],
+    "governance_deferred": [
+        {"phrase": "we'll see later", "part": "governance"},
+        {"phrase": "TBD", "part": "exit"},
+    ],
     "false_deadline": [{"phrase": "only valid until 5pm today"}],
     "invented_alternative": [{"phrase": "another buyer lined up"}],
     "hidden_terms": [{"phrase": "don't worry about that"}],
@@ -287,8 +292,10 @@ def test_warning_wording_follows_its_values(lib: PhraseLibrary) -> None:
     capped, _ = lib.warning("their_anchor", amount="")
     assert "without" in capped
     # A vague safeguard says which half is missing, in plain words.
-    halves = {m: lib.warning("vague_safeguard", text="x", missing=m)
-              for m in ("trigger", "remedy", "both")}
+    halves = {
+        m: lib.warning("vague_safeguard", text="x", missing=m)
+        for m in ("trigger", "remedy", "both")
+    }
     assert "nothing to measure" in halves["trigger"][0] and "P1" in halves["trigger"][1]
     assert "what happens then" in halves["remedy"][0] and "credit" in halves["remedy"][1]
     assert "neither" in halves["both"][0]
@@ -319,15 +326,31 @@ def test_reference_material(lib: PhraseLibrary) -> None:
         book = lib.playbook(context)
         assert len(book.stages) >= 4 and book.questions and book.tradeables
     wanted_faq = {
-        "weak_batna", "reveal_priorities", "hard_bargainer", "not_a_fit", "meso",
-        "batna_reservation", "split_vs_trade", "how_many_bundles", "contingent_terms",
-        "three_lines", "culture", "walking_away",
+        "weak_batna",
+        "reveal_priorities",
+        "hard_bargainer",
+        "not_a_fit",
+        "meso",
+        "batna_reservation",
+        "split_vs_trade",
+        "how_many_bundles",
+        "contingent_terms",
+        "three_lines",
+        "culture",
+        "walking_away",
     }
     assert wanted_faq <= set(lib.faq)
     guides = lib.guides
     assert set(guides.price_tactics) == {"their_anchor", "constant_pushback", "unbundling"}
-    assert {"concession_log", "meso_grid", "tradeables_library", "anchor_worksheet",
-            "three_lines", "decision_rule", "move_guide"} == set(guides.artifacts)
+    assert {
+        "concession_log",
+        "meso_grid",
+        "tradeables_library",
+        "anchor_worksheet",
+        "three_lines",
+        "decision_rule",
+        "move_guide",
+    } == set(guides.artifacts)
 
 
 def test_plain_text_sections_render_as_written(lib: PhraseLibrary) -> None:
@@ -341,9 +364,17 @@ def test_plain_text_sections_render_as_written(lib: PhraseLibrary) -> None:
     for pitfall in lib.pitfalls.values():
         strings += [pitfall.name, pitfall.why, pitfall.fix]
     g = lib.guides
-    strings += [*g.ethics, g.refusal, *g.debrief, *g.tradeables, *g.not_a_fit,
-                *g.artifacts.values(), *g.checklist_do, *g.checklist_avoid,
-                *g.price_tactics.values()]
+    strings += [
+        *g.ethics,
+        g.refusal,
+        *g.debrief,
+        *g.tradeables,
+        *g.not_a_fit,
+        *g.artifacts.values(),
+        *g.checklist_do,
+        *g.checklist_avoid,
+        *g.price_tactics.values(),
+    ]
     for s in strings:
         assert lib.render(s) == " ".join(s.split())
         assert_clean(s, "plain text", sentence=False)

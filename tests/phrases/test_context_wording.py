@@ -35,24 +35,67 @@ from phrases.library import PhraseLibrary
 
 # Wording that must not appear in a context, as regular expressions (case-insensitive).
 FORBIDDEN: dict[str, list[str]] = {
-    "hiring": [r"\bpric(e|es|ed|ing)\b", r"\bdiscount", r"\bvendors?\b", r"\bsuppliers?\b",
-               r"\bbuyers?\b", r"\bprocurement\b", r"\bcustomers?\b", r"\bclients?\b",
-               r"\bbid(s|der|ders)?\b", r"\bSLA\b", r"\bservice credits?\b", r"\blicen[cs]e",
-               r"\brollout\b", r"\binvoice", r"\bpilot\b", r"\bco-marketing\b",
-               r"\brevenue share\b", r"\bcost to serve\b", r"\busage\b"],
-    "procurement": [r"\broom on\b", r"\blooser\b", r"\bour (list )?price\b",
-                    r"\bour pricing\b", r"\bshow you (any |our )?pricing\b",
-                    r"\bwe can (lower|hold|reduce) (the|our|this year's) price\b",
-                    r"\bdiscounted pilot\b", r"\bcandidates?\b", r"\bsalary\b",
-                    r"\bthe role\b", r"\brevenue share\b", r"\bco-marketing\b",
-                    r"\bvalue story\b"],
-    "partnership": [r"\bdiscount", r"\blist price\b", r"\bour price\b", r"\byour price\b",
-                    r"\bpricing\b", r"\bcheaper\b", r"\bquotes?\b", r"\binvoice",
-                    r"\bvendors?\b", r"\bsuppliers?\b", r"\bbidders?\b", r"\bcandidates?\b",
-                    r"\bsalary\b"],
-    "sales": [r"\bcandidates?\b", r"\bsalary\b", r"\bthe role\b", r"\bevery bidder\b",
-              r"\bweighted criteria\b", r"\byour bid\b", r"\bswitching (to another )?supplier",
-              r"\brevenue share\b"],
+    "hiring": [
+        r"\bpric(e|es|ed|ing)\b",
+        r"\bdiscount",
+        r"\bvendors?\b",
+        r"\bsuppliers?\b",
+        r"\bbuyers?\b",
+        r"\bprocurement\b",
+        r"\bcustomers?\b",
+        r"\bclients?\b",
+        r"\bbid(s|der|ders)?\b",
+        r"\bSLA\b",
+        r"\bservice credits?\b",
+        r"\blicen[cs]e",
+        r"\brollout\b",
+        r"\binvoice",
+        r"\bpilot\b",
+        r"\bco-marketing\b",
+        r"\brevenue share\b",
+        r"\bcost to serve\b",
+        r"\busage\b",
+    ],
+    "procurement": [
+        r"\broom on\b",
+        r"\blooser\b",
+        r"\bour (list )?price\b",
+        r"\bour pricing\b",
+        r"\bshow you (any |our )?pricing\b",
+        r"\bwe can (lower|hold|reduce) (the|our|this year's) price\b",
+        r"\bdiscounted pilot\b",
+        r"\bcandidates?\b",
+        r"\bsalary\b",
+        r"\bthe role\b",
+        r"\brevenue share\b",
+        r"\bco-marketing\b",
+        r"\bvalue story\b",
+    ],
+    "partnership": [
+        r"\bdiscount",
+        r"\blist price\b",
+        r"\bour price\b",
+        r"\byour price\b",
+        r"\bpricing\b",
+        r"\bcheaper\b",
+        r"\bquotes?\b",
+        r"\binvoice",
+        r"\bvendors?\b",
+        r"\bsuppliers?\b",
+        r"\bbidders?\b",
+        r"\bcandidates?\b",
+        r"\bsalary\b",
+    ],
+    "sales": [
+        r"\bcandidates?\b",
+        r"\bsalary\b",
+        r"\bthe role\b",
+        r"\bevery bidder\b",
+        r"\bweighted criteria\b",
+        r"\byour bid\b",
+        r"\bswitching (to another )?supplier",
+        r"\brevenue share\b",
+    ],
 }
 
 
@@ -74,9 +117,13 @@ def shown_in(lib: PhraseLibrary, context: str) -> list[tuple[str, str]]:
         lines.append((f"topics.{name}.about", lib.render(topic.about)))
     for phase_name in lib._s.phases:
         text = lib.phase(phase_name)
-        for label, source in (("focus", text.focus[context]), ("title", text.title),
-                              ("tagline", text.tagline), ("purpose", text.purpose),
-                              ("principle", text.principle)):
+        for label, source in (
+            ("focus", text.focus[context]),
+            ("title", text.title),
+            ("tagline", text.tagline),
+            ("purpose", text.purpose),
+            ("principle", text.principle),
+        ):
             lines.append((f"phases.{phase_name}.{label}", lib.render(source)))
         for i, item in enumerate(text.checklist):
             lines.append((f"phases.{phase_name}.checklist[{i}]", lib.render(item)))

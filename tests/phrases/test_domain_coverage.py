@@ -16,8 +16,12 @@ from flows.engine import Engine
 from flows.replies import Reply
 
 PREPARED = [
-    "new Acme", "batna Globex at 88k", "walkaway 90k", "issue price us=5 them=3",
-    "issue onboarding us=2 them=4", "evidence benchmark 85-110k",
+    "new Acme",
+    "batna Globex at 88k",
+    "walkaway 90k",
+    "issue price us=5 them=3",
+    "issue onboarding us=2 them=4",
+    "evidence benchmark 85-110k",
 ]
 
 COVERAGE: list[tuple[str, str, str]] = [
@@ -86,8 +90,7 @@ def _seen(outcome: Reply) -> str:
     return "\n".join(parts)
 
 
-@pytest.mark.parametrize(("concept", "command", "pattern"), COVERAGE,
-                         ids=[c[0] for c in COVERAGE])
+@pytest.mark.parametrize(("concept", "command", "pattern"), COVERAGE, ids=[c[0] for c in COVERAGE])
 def test_domain_concept_is_reachable(concept: str, command: str, pattern: str) -> None:
     engine, space = Engine(), MemoryDealSpace()
     now = datetime(2026, 11, 23, tzinfo=UTC)

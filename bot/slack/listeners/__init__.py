@@ -24,5 +24,4 @@ def register_all(app: App, front: Front) -> None:
     """
     for module in (commands, events, actions, fixes, readings, shortcuts, views):
         module.register(app, front)
-    install(app, Inbox(front.coach.database, front.coach.service.clock,
-                       settings=front.settings))
+    install(app, Inbox(front.coach.database, front.coach.service.clock, settings=front.settings))

@@ -48,20 +48,35 @@ def register(app: App, front: Front) -> None:
     """
 
     @app.action(STEP_ACTION_PATTERN)
-    def next_step(ack: Ack, body: dict[str, Any], action: dict[str, Any],
-                  context: BoltContext, client: WebClient) -> None:
+    def next_step(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+    ) -> None:
         ack()
         run_step(front, body, action, context, client)
 
     @app.action(MORE_ACTION)
-    def more(ack: Ack, body: dict[str, Any], action: dict[str, Any],
-             context: BoltContext, client: WebClient) -> None:
+    def more(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+    ) -> None:
         ack()
         show_more(front, body, action, context, client)
 
 
-def show_more(front: Front, body: dict[str, Any], action: dict[str, Any],
-              context: BoltContext, client: WebClient) -> None:
+def show_more(
+    front: Front,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+) -> None:
     """Replace a reply's first screen with the whole reply, in place.
 
     Only the person the reply was for can open it: the stored reply is looked up by the
@@ -83,13 +98,24 @@ def show_more(front: Front, body: dict[str, Any], action: dict[str, Any],
         whole = Message(note, [section(escape(note))])
     container = body.get("container") or {}
     kind = "ephemeral" if container.get("is_ephemeral") else "in_channel"
-    front.respond(body.get("response_url"), whole, response_type=kind,
-                  replace_original=replace, client=client,
-                  channel=(body.get("channel") or {}).get("id"), user=user)
+    front.respond(
+        body.get("response_url"),
+        whole,
+        response_type=kind,
+        replace_original=replace,
+        client=client,
+        channel=(body.get("channel") or {}).get("id"),
+        user=user,
+    )
 
 
-def run_step(front: Front, body: dict[str, Any], action: dict[str, Any],
-             context: BoltContext, client: WebClient) -> None:
+def run_step(
+    front: Front,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+) -> None:
     """Run a next-step button's command and answer where the click came from.
 
     Args:
@@ -103,16 +129,16 @@ def run_step(front: Front, body: dict[str, Any], action: dict[str, Any],
     workspace, user = workspace_of(context, body), body["user"]["id"]
     line = str(action.get("value") or "")
     form = form_for(line)
-    if form is not None and open_form(client, body.get("trigger_id"), form, front=front,
-                                      workspace=workspace, user=user):
+    if form is not None and open_form(
+        client, body.get("trigger_id"), form, front=front, workspace=workspace, user=user
+    ):
         return  # a bare `give`, `batna`, `bundle`...: ask for the details in a form
     thread = rehearsal_thread(body)
     turn = front.run(client, workspace, user, line, dm_thread=thread)
     assert turn is not None
     container = body.get("container") or {}
     channel = (body.get("channel") or {}).get("id")
-    rehearsal = new_rehearsal(front.coach, workspace, user, turn) if thread is not None \
-        else None
+    rehearsal = new_rehearsal(front.coach, workspace, user, turn) if thread is not None else None
     if rehearsal is not None and channel:
         # A rehearsal started from a DM button opens its own thread, like a typed one.
         posted = post_dm_reply_at(client, channel, with_thread_hint(front.coach, turn.message))
@@ -128,6 +154,12 @@ def run_step(front: Front, body: dict[str, Any], action: dict[str, Any],
             front.post(client, user, turn.message)  # the app's DM with the user
     else:
         kind = "ephemeral" if container.get("is_ephemeral") else "in_channel"
-        front.respond(body.get("response_url"), turn.message, response_type=kind,
-                      client=client, channel=channel, user=user)
+        front.respond(
+            body.get("response_url"),
+            turn.message,
+            response_type=kind,
+            client=client,
+            channel=channel,
+            user=user,
+        )
     front.after_turn(client, workspace, user, turn)

@@ -37,32 +37,47 @@ def register(app: App, front: Front) -> None:
     """
 
     @app.command(COMMAND)
-    def deal_command(ack: Ack, body: dict[str, Any], context: BoltContext,
-                     client: WebClient) -> None:
+    def deal_command(
+        ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
         ack()
         text = body.get("text", "").strip().lower()
         if not text:  # a bare `/deal`: what it is for and how to start, not an error
-            front.respond(body.get("response_url"), bare_help(front.coach.engine.lib),
-                          client=client, channel=body.get("channel_id"),
-                          user=body.get("user_id"))
+            front.respond(
+                body.get("response_url"),
+                bare_help(front.coach.engine.lib),
+                client=client,
+                channel=body.get("channel_id"),
+                user=body.get("user_id"),
+            )
             return
         # `/deal prepare`, `/deal give`, `/deal bundle`: a form, while the trigger is fresh.
         form = form_for(text)
         if form is not None:
-            if not open_form(client, body.get("trigger_id"), form, front=front,
-                             workspace=workspace_of(context, body),
-                             user=body.get("user_id")):
+            if not open_form(
+                client,
+                body.get("trigger_id"),
+                form,
+                front=front,
+                workspace=workspace_of(context, body),
+                user=body.get("user_id"),
+            ):
                 # Slack would not open the form: say so, rather than read the word as a line
                 note = front.coach.engine.lib.reply("form_not_opened")
-                front.respond(body.get("response_url"), Message(note, [section(escape(note))]),
-                              client=client, channel=body.get("channel_id"),
-                              user=body.get("user_id"))
+                front.respond(
+                    body.get("response_url"),
+                    Message(note, [section(escape(note))]),
+                    client=client,
+                    channel=body.get("channel_id"),
+                    user=body.get("user_id"),
+                )
             return
         run_slash_command(front, body, context, client)
 
 
-def run_slash_command(front: Front, body: dict[str, Any], context: BoltContext,
-                      client: WebClient) -> None:
+def run_slash_command(
+    front: Front, body: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
     """Run one ``/deal`` invocation after it was acknowledged.
 
     Args:

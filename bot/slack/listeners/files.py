@@ -32,8 +32,14 @@ from flows.replies import Rejection, Reply
 log = logging.getLogger(__name__)
 
 
-def handle_file_share(front: Front, event: Mapping[str, Any], body: Mapping[str, Any],
-                      workspace: str, client: WebClient, token: str | None) -> None:
+def handle_file_share(
+    front: Front,
+    event: Mapping[str, Any],
+    body: Mapping[str, Any],
+    workspace: str,
+    client: WebClient,
+    token: str | None,
+) -> None:
     """Analyse a sheet shared in the app's DM; with ``import`` also store it in the deal.
 
     The file is fetched and parsed before the event is claimed, so a retried delivery
@@ -51,8 +57,9 @@ def handle_file_share(front: Front, event: Mapping[str, Any], body: Mapping[str,
     user, channel = str(event["user"]), str(event["channel"])
     # A message ts is unique within its channel: a fair key should an envelope lack its id.
     event_id = str(body.get("event_id") or f"{channel}:{event.get('ts')}")
-    wants_import = bool(IMPORT_WORDS & set(WORDS.findall(unescape(event.get("text") or "")
-                                                          .lower())))
+    wants_import = bool(
+        IMPORT_WORDS & set(WORDS.findall(unescape(event.get("text") or "").lower()))
+    )
     report: AnalysisReport | None = None
     refusal: SheetRefused | None = None
     lines: list[tuple[str, str]] = []
@@ -63,8 +70,9 @@ def handle_file_share(front: Front, event: Mapping[str, Any], body: Mapping[str,
         report = analyze_sheet(sheet)
         lines = option_lines(sheet) if wants_import else []
     except SheetInputError as exc:
-        refusal = SheetRefused("bad_sheet", front.coach.engine.lib.reply(
-            "slack_sheet_unusable", reason=str(exc)))
+        refusal = SheetRefused(
+            "bad_sheet", front.coach.engine.lib.reply("slack_sheet_unusable", reason=str(exc))
+        )
     except SheetRefused as exc:
         refusal = exc
 
@@ -73,8 +81,9 @@ def handle_file_share(front: Front, event: Mapping[str, Any], body: Mapping[str,
         log.info("dropped a repeated delivery of %s", event_id)
         return
     if refusal is not None or report is None:
-        refusal = refusal or SheetRefused("bad_sheet", front.coach.engine.lib.reply(
-            "slack_sheet_unusable", reason=""))
+        refusal = refusal or SheetRefused(
+            "bad_sheet", front.coach.engine.lib.reply("slack_sheet_unusable", reason="")
+        )
         front.post(client, channel, render(Rejection(refusal.code, str(refusal))))
         return
     turn = result if isinstance(result, SlackTurn) else None
@@ -90,8 +99,9 @@ def handle_file_share(front: Front, event: Mapping[str, Any], body: Mapping[str,
         front.after_turn(client, workspace, user, imported, dm_channel=channel)
 
 
-def analysis_message(report: AnalysisReport, imported: SlackTurn | None,
-                     rejections: Mapping[str, Rejection]) -> Message:
+def analysis_message(
+    report: AnalysisReport, imported: SlackTurn | None, rejections: Mapping[str, Rejection]
+) -> Message:
     """The DM's answer to a shared sheet: its analysis, and what the import stored.
 
     Args:
@@ -115,8 +125,9 @@ def analysis_message(report: AnalysisReport, imported: SlackTurn | None,
         text = f"{lib.reply('slack_sheet_not_imported', sheet=source, row=row)} {first.message}"
     else:
         text = lib.reply("slack_sheet_analysed", sheet=source)
-    return render(Reply(text=text, lines=summary_lines(report), next_steps=steps,
-                        command="analyze"))
+    return render(
+        Reply(text=text, lines=summary_lines(report), next_steps=steps, command="analyze")
+    )
 
 
 # -- charts --------------------------------------------------------------------------------

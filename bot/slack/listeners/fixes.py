@@ -33,14 +33,24 @@ def register(app: App, front: Front) -> None:
     """
 
     @app.action(FIX_ACTION_PATTERN)
-    def fix_button(ack: Ack, body: dict[str, Any], action: dict[str, Any],
-                   context: BoltContext, client: WebClient) -> None:
+    def fix_button(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+    ) -> None:
         ack()
         run_fix(front, body, action, context, client)
 
 
-def run_fix(front: Front, body: dict[str, Any], action: dict[str, Any],
-            context: BoltContext, client: WebClient) -> None:
+def run_fix(
+    front: Front,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+) -> None:
     """Switch to the button's deal, then open the step's form or run the step.
 
     Args:
@@ -56,8 +66,11 @@ def run_fix(front: Front, body: dict[str, Any], action: dict[str, Any],
     channel = (body.get("channel") or {}).get("id") or user
     parsed = parse_fix_value(str(action.get("value") or ""))
     if parsed is None:
-        log.warning("a fix button from %s carried no deal and step: %r", user,
-                    str(action.get("value"))[:200])
+        log.warning(
+            "a fix button from %s carried no deal and step: %r",
+            user,
+            str(action.get("value"))[:200],
+        )
         return
     deal, step = parsed
     switched = front.run(client, workspace, user, f"use {deal}")
@@ -66,8 +79,9 @@ def run_fix(front: Front, body: dict[str, Any], action: dict[str, Any],
         front.post(client, channel, switched.message)
         return
     form = form_for(step)
-    if form is not None and open_form(client, body.get("trigger_id"), form, front=front,
-                                      workspace=workspace, user=user):
+    if form is not None and open_form(
+        client, body.get("trigger_id"), form, front=front, workspace=workspace, user=user
+    ):
         front.after_turn(client, workspace, user, switched)
         return
     turn = front.run(client, workspace, user, step)

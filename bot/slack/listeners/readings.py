@@ -45,8 +45,13 @@ def register(app: App, front: Front) -> None:
     """
 
     @app.action(RECAP_LOG_ACTION)
-    def log_all(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext,
-                client: WebClient) -> None:
+    def log_all(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+    ) -> None:
         ack()
         lines = readings_from(action.get("value"))
         if not lines:
@@ -68,14 +73,21 @@ def register(app: App, front: Front) -> None:
         _answer(front, body, client, Message(note, [section(escape(note))]))
 
     @app.view(EDIT_CALLBACK)
-    def edited(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext,
-               client: WebClient) -> None:
+    def edited(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+    ) -> None:
         state = view.get("state", {}).get("values", {})
         text = str(state.get(EDIT_BLOCK, {}).get(EDIT_INPUT, {}).get("value") or "")
         lines = [li.strip() for li in text.splitlines() if li.strip()][:MAX_LINES]
         if not lines:
-            ack(response_action="errors",
-                errors={EDIT_BLOCK: front.coach.engine.lib.reply("slack_recap_no_lines")})
+            ack(
+                response_action="errors",
+                errors={EDIT_BLOCK: front.coach.engine.lib.reply("slack_recap_no_lines")},
+            )
             return
         workspace, user = workspace_of(context, body), body["user"]["id"]
         turn = front.run_batch(client, workspace, user, lines)
@@ -116,13 +128,19 @@ def edit_view(lines: list[str]) -> dict[str, Any]:
         "title": {"type": "plain_text", "text": say("slack_recap_edit_title")},
         "submit": {"type": "plain_text", "text": say("slack_recap_edit_submit")},
         "close": {"type": "plain_text", "text": say("slack_form_cancel")},
-        "blocks": [{
-            "type": "input",
-            "block_id": EDIT_BLOCK,
-            "label": {"type": "plain_text", "text": say("slack_recap_edit_label")},
-            "element": {"type": "plain_text_input", "action_id": EDIT_INPUT, "multiline": True,
-                        "initial_value": "\n".join(lines)[:3000]},
-        }],
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": EDIT_BLOCK,
+                "label": {"type": "plain_text", "text": say("slack_recap_edit_label")},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": EDIT_INPUT,
+                    "multiline": True,
+                    "initial_value": "\n".join(lines)[:3000],
+                },
+            }
+        ],
     }
 
 
@@ -132,6 +150,13 @@ def _answer(front: Front, body: dict[str, Any], client: WebClient, message: Mess
     kind = "ephemeral" if container.get("is_ephemeral") else "in_channel"
     user = body["user"]["id"]
     channel = (body.get("channel") or {}).get("id")
-    if not front.respond(body.get("response_url"), message, response_type=kind,
-                         replace_original=True, client=client, channel=channel, user=user):
+    if not front.respond(
+        body.get("response_url"),
+        message,
+        response_type=kind,
+        replace_original=True,
+        client=client,
+        channel=channel,
+        user=user,
+    ):
         log.error("a recap answer to %s was not delivered", user)

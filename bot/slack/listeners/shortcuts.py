@@ -31,14 +31,16 @@ def register(app: App, front: Front) -> None:
     """
 
     @app.message_shortcut(LOG_THEIR_MOVE)
-    def log_their_move(ack: Ack, shortcut: dict[str, Any], context: BoltContext,
-                       client: WebClient) -> None:
+    def log_their_move(
+        ack: Ack, shortcut: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
         ack()
         run_their_move(front, shortcut, context, client)
 
 
-def run_their_move(front: Front, shortcut: dict[str, Any], context: BoltContext,
-                   client: WebClient) -> None:
+def run_their_move(
+    front: Front, shortcut: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
     """Log the shortcut's message as the other side's move and answer ephemerally.
 
     Args:
@@ -57,8 +59,9 @@ def run_their_move(front: Front, shortcut: dict[str, Any], context: BoltContext,
     line = (text if _names_them(text) else f"they {text}")[: MAX_LINE - 1]
     turn = front.coach.run(workspace, user, line)
     assert turn is not None
-    front.respond(shortcut.get("response_url"), turn.message, client=client, channel=channel,
-                  user=user)
+    front.respond(
+        shortcut.get("response_url"), turn.message, client=client, channel=channel, user=user
+    )
     front.after_turn(client, workspace, user, turn)
 
 

@@ -28,7 +28,6 @@ from flows.schedule import local_date, valid_zone
 log = logging.getLogger(__name__)
 
 
-
 def register(app: App, front: Front) -> None:
     """Register the form openers and submission handlers.
 
@@ -41,19 +40,35 @@ def register(app: App, front: Front) -> None:
         app.view(form.callback_id)(_submission_handler(front, form))
 
     @app.action(re.compile(rf"^{OPEN_FORM_ACTION}(:\w+)?$"))
-    def open_form_button(ack: Ack, body: dict[str, Any], action: dict[str, Any],
-                         context: BoltContext, client: WebClient) -> None:
+    def open_form_button(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+    ) -> None:
         ack()
         form = FORMS.get(str(action.get("value")))
         if form is not None:
-            open_form(client, body.get("trigger_id"), form, front=front,
-                      workspace=workspace_of(context, body),
-                      user=(body.get("user") or {}).get("id"))
+            open_form(
+                client,
+                body.get("trigger_id"),
+                form,
+                front=front,
+                workspace=workspace_of(context, body),
+                user=(body.get("user") or {}).get("id"),
+            )
 
 
-def open_form(client: WebClient, trigger_id: str | None, form: Form, *,
-              front: Front | None = None, workspace: str | None = None,
-              user: str | None = None) -> bool:
+def open_form(
+    client: WebClient,
+    trigger_id: str | None,
+    form: Form,
+    *,
+    front: Front | None = None,
+    workspace: str | None = None,
+    user: str | None = None,
+) -> bool:
     """Open a form; the trigger_id is only good for 3 seconds, so call this right after ack.
 
     A zoned form (meeting, reminder) first asks Slack for the user's time zone (the one
@@ -77,21 +92,35 @@ def open_form(client: WebClient, trigger_id: str | None, form: Form, *,
         if not (tz and valid_zone(tz)):
             tz = front.coach.time_zone(workspace or "", user)
         opening = Opening(tz=tz, today=local_date(front.coach.service.clock(), tz or "UTC"))
-    return call(client, "views.open", trigger_id=trigger_id,
-                view=form.view(opening=opening)) is not None
+    return (
+        call(client, "views.open", trigger_id=trigger_id, view=form.view(opening=opening))
+        is not None
+    )
 
 
 def _submission_handler(front: Front, form: Form):  # type: ignore[no-untyped-def]
-    def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
-                  context: BoltContext, client: WebClient) -> None:
+    def submitted(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+    ) -> None:
         handle_submission(front, form, ack, body, view, context, client)
 
     submitted.__name__ = f"submitted_{form.callback_id}"
     return submitted
 
 
-def handle_submission(front: Front, form: Form, ack: Ack, body: dict[str, Any],
-                      view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def handle_submission(
+    front: Front,
+    form: Form,
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+) -> None:
     """Run a form's lines; acknowledge with inline errors, or with the coach's answer.
 
     Args:
@@ -112,14 +141,15 @@ def handle_submission(front: Front, form: Form, ack: Ack, body: dict[str, Any],
         _answer(front, ack, {"response_action": "errors", "errors": exc.errors})
         return
     # A zoned form carries the zone its pickers were in; the lines are read in that zone.
-    result = front.coach.run_all(workspace, user, lines,
-                                 tz=zone_of(view.get("private_metadata")) if form.zoned else None)
+    result = front.coach.run_all(
+        workspace, user, lines, tz=zone_of(view.get("private_metadata")) if form.zoned else None
+    )
     if isinstance(result, dict):
-        _answer(front, ack, {"response_action": "errors",
-                             "errors": inline_errors(form, result)})
+        _answer(front, ack, {"response_action": "errors", "errors": inline_errors(form, result)})
         return
-    _answer(front, ack, {"response_action": "update",
-                         "view": result_view(form.title, result.message)})
+    _answer(
+        front, ack, {"response_action": "update", "view": result_view(form.title, result.message)}
+    )
     front.after_turn(client, workspace, user, result)
 
 

@@ -23,8 +23,9 @@ WS = "T1"
 MONDAY_0600 = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 
 
-def run(database: Database, user: str, lines: list[str], at: datetime,
-        tz: str | None = None) -> None:
+def run(
+    database: Database, user: str, lines: list[str], at: datetime, tz: str | None = None
+) -> None:
     service = CoachService(database, clock=lambda: at)
     for line in lines:
         outcome = service.handle(WS, user, line, tz=tz)
@@ -44,8 +45,9 @@ def next_due(database: Database, user: str) -> datetime:
     return result
 
 
-def rep_with_gaps(database: Database, user: str, tz: str, at: datetime,
-                  remind: str = "remind 08:00") -> None:
+def rep_with_gaps(
+    database: Database, user: str, tz: str, at: datetime, remind: str = "remind 08:00"
+) -> None:
     run(database, user, ["new Acme renewal", remind], at, tz=tz)
 
 
@@ -88,8 +90,7 @@ def test_catch_up_after_downtime_the_same_day_but_not_the_next(database: Databas
     assert next_due(database, "U1") == datetime(2026, 11, 25, 13, 0, tzinfo=UTC)
 
 
-def test_a_reminder_missed_all_day_is_not_caught_up_in_the_evening(
-        database: Database) -> None:
+def test_a_reminder_missed_all_day_is_not_caught_up_in_the_evening(database: Database) -> None:
     rep_with_gaps(database, "U1", "America/New_York", MONDAY_0600)  # 08:00 EST = 13:00 UTC
     # Every worker was down from before 08:00 until 22:35 New York time.
     stats = Planner(database).run(datetime(2026, 11, 24, 3, 35, tzinfo=UTC))
@@ -100,15 +101,19 @@ def test_a_reminder_missed_all_day_is_not_caught_up_in_the_evening(
 
 def test_weekends_are_skipped_in_the_users_calendar(database: Database) -> None:
     # Friday 27 Nov, 18:00 UTC; Kolkata is UTC+5:30 and it is already Friday night there.
-    rep_with_gaps(database, "U1", "Asia/Kolkata", datetime(2026, 11, 27, 18, tzinfo=UTC),
-                  remind="remind 09:30")
+    rep_with_gaps(
+        database,
+        "U1",
+        "Asia/Kolkata",
+        datetime(2026, 11, 27, 18, tzinfo=UTC),
+        remind="remind 09:30",
+    )
     assert next_due(database, "U1") == datetime(2026, 11, 30, 4, 0, tzinfo=UTC)  # Monday
 
 
 def test_snooze_skips_the_rest_of_today(database: Database) -> None:
     rep_with_gaps(database, "U1", "Europe/London", MONDAY_0600)
-    run(database, "U1", ["remind snooze"], MONDAY_0600 + timedelta(minutes=5),
-        tz="Europe/London")
+    run(database, "U1", ["remind snooze"], MONDAY_0600 + timedelta(minutes=5), tz="Europe/London")
     assert next_due(database, "U1") == datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
     assert Planner(database).run(datetime(2026, 11, 23, 9, 0, tzinfo=UTC)).claimed == 0
 
@@ -131,13 +136,14 @@ def test_the_reminder_follows_a_traveller(database: Database) -> None:
     stats = planner.run(datetime(2026, 11, 23, 16, 0, tzinfo=UTC))
     assert stats.queued == 1
     with database.session() as session:
-        assert session.scalar(select(UserRow.tz).where(UserRow.user_id == "U1")) == \
-            "America/Los_Angeles"
+        assert (
+            session.scalar(select(UserRow.tz).where(UserRow.user_id == "U1"))
+            == "America/Los_Angeles"
+        )
 
 
 def test_a_managers_monday_digest(database: Database) -> None:
-    run(database, "M1", ["team add <@U1|dana>", "remind 09:00"], MONDAY_0600,
-        tz="Europe/London")
+    run(database, "M1", ["team add <@U1|dana>", "remind 09:00"], MONDAY_0600, tz="Europe/London")
     rep_with_gaps(database, "U1", "Europe/London", MONDAY_0600)
     run(database, "U1", ["team accept <@M1>"], MONDAY_0600)  # the rep's consent
     Planner(database).run(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))

@@ -41,13 +41,19 @@ def settings(fake_slack: FakeSlack) -> SlackSettings:
 
 
 @pytest.fixture
-def running(fake_slack: FakeSlack, slack_database: Database,
-            settings: SlackSettings) -> Iterator[Running]:
+def running(
+    fake_slack: FakeSlack, slack_database: Database, settings: SlackSettings
+) -> Iterator[Running]:
     service = CoachService(slack_database)
     app = build_app(settings, service)
     with serve_wsgi(wsgi_application(app, slack_database)) as base_url:
-        yield Running(SignedSlackClient(base_url, SECRET, fake_slack), fake_slack,
-                      slack_database, service, base_url)
+        yield Running(
+            SignedSlackClient(base_url, SECRET, fake_slack),
+            fake_slack,
+            slack_database,
+            service,
+            base_url,
+        )
     # Let listeners still at work (a Home refresh after the reply) finish while the fake
     # Slack is up, so no thread outlives its test.
     app.listener_runner.listener_executor.shutdown(wait=True)

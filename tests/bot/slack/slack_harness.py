@@ -53,8 +53,14 @@ def prepare_rep_deal(running: Running, user: str = "U2", name: str = "Acme") -> 
     It holds words a manager must never see (:data:`SECRETS`): the BATNA, the walk-away
     and a note on the counterparty.
     """
-    for line in (f"new {name}", "batna ZEBRA-BATNA-SECRET", "walkaway PLATYPUS-FLOOR-SECRET",
-                 "counterparty OCELOT-NOTE-SECRET", "next anyway", "next anyway"):
+    for line in (
+        f"new {name}",
+        "batna ZEBRA-BATNA-SECRET",
+        "walkaway PLATYPUS-FLOOR-SECRET",
+        "counterparty OCELOT-NOTE-SECRET",
+        "next anyway",
+        "next anyway",
+    ):
         outcome = running.service.handle("T1", user, line)
         assert hasattr(outcome, "text"), outcome
 
@@ -64,6 +70,7 @@ SECRETS = ("ZEBRA-BATNA-SECRET", "PLATYPUS-FLOOR-SECRET", "OCELOT-NOTE-SECRET")
 
 def open_home(running: Running, user: str) -> dict[str, Any]:
     """Open ``user``'s Home tab and return the view that visit published."""
+
     def theirs(call: Call) -> bool:
         return bool(call.body["user_id"] == user)
 
@@ -71,14 +78,22 @@ def open_home(running: Running, user: str) -> dict[str, Any]:
     # so the publish counted next is the one this visit caused.
     running.fake.quiet(HOME_INTERVAL_SECONDS + 0.5)
     before = len([c for c in running.fake.of("views.publish") if theirs(c)])
-    running.slack.event({"type": "app_home_opened", "user": user, "channel": f"D{user}",
-                         "tab": "home"})
+    running.slack.event(
+        {"type": "app_home_opened", "user": user, "channel": f"D{user}", "tab": "home"}
+    )
     publishes = running.fake.wait_for("views.publish", before + 1, timeout=20, where=theirs)
     return dict(publishes[-1].body["view"])
 
 
-def click_button(running: Running, message: Call, block_id: str, button: dict[str, Any], *,
-                 user: str = "U1", value: str | None = None) -> str:
+def click_button(
+    running: Running,
+    message: Call,
+    block_id: str,
+    button: dict[str, Any],
+    *,
+    user: str = "U1",
+    value: str | None = None,
+) -> str:
     """Click ``button`` on ``message`` as Slack reports it; returns the response_url's name.
 
     ``value`` replaces the button's value, as a tampered payload would.
@@ -89,21 +104,35 @@ def click_button(running: Running, message: Call, block_id: str, button: dict[st
     payload: dict[str, Any] = {
         "type": "block_actions",
         "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": "T1"},
-        "container": {"type": "message", "message_ts": "1700000001.000100",
-                      "channel_id": channel, "is_ephemeral": ephemeral},
+        "container": {
+            "type": "message",
+            "message_ts": "1700000001.000100",
+            "channel_id": channel,
+            "is_ephemeral": ephemeral,
+        },
         "trigger_id": f"trig-{name}",
         "channel": {"id": channel, "name": "deals" if ephemeral else "directmessage"},
         "response_url": running.fake.response_url(name),
         "state": {"values": {}},
-        "actions": [{
-            "type": "button", "action_id": button["action_id"], "block_id": block_id,
-            "text": button["text"], "value": button.get("value") if value is None else value,
-            "action_ts": "1700000002.000200",
-        }],
+        "actions": [
+            {
+                "type": "button",
+                "action_id": button["action_id"],
+                "block_id": block_id,
+                "text": button["text"],
+                "value": button.get("value") if value is None else value,
+                "action_ts": "1700000002.000200",
+            }
+        ],
     }
     if not ephemeral:
-        payload["message"] = {"type": "message", "user": "UBOT", "bot_id": "BBOT",
-                              "ts": "1700000001.000100", "text": message.body.get("text"),
-                              "blocks": list(message.body.get("blocks") or [])}
+        payload["message"] = {
+            "type": "message",
+            "user": "UBOT",
+            "bot_id": "BBOT",
+            "ts": "1700000001.000100",
+            "text": message.body.get("text"),
+            "blocks": list(message.body.get("blocks") or []),
+        }
     assert running.slack.interaction(payload).status == 200
     return name

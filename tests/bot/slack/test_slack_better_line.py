@@ -43,8 +43,7 @@ def _better(call: Call) -> dict[str, Any]:
     return next(b for b in _blocks(call) if b.get("block_id") == BETTER_LINE_BLOCK)
 
 
-def _click(running: Running, message: Call, *, user: str = "U1",
-           value: str | None = None) -> Call:
+def _click(running: Running, message: Call, *, user: str = "U1", value: str | None = None) -> Call:
     """Click the better line's button as Slack reports it; returns the answer."""
     button = _better(message)["accessory"]
     name = click_button(running, message, BETTER_LINE_BLOCK, button, user=user, value=value)
@@ -58,8 +57,7 @@ def _setup(running: Running) -> None:
     _run(running, "issue term length us=4 them=1")
 
 
-def test_a_risky_say_line_offers_a_better_one_and_the_button_uses_it(
-        running: Running) -> None:
+def test_a_risky_say_line_offers_a_better_one_and_the_button_uses_it(running: Running) -> None:
     _setup(running)
     reply = ask(running, "say we can throw in the onboarding")
     validate(_blocks(reply))
@@ -79,7 +77,8 @@ def test_a_risky_say_line_offers_a_better_one_and_the_button_uses_it(
 
 
 def test_a_plain_dm_give_gets_a_better_line_and_the_click_answers_in_the_dm(
-        running: Running) -> None:
+    running: Running,
+) -> None:
     _setup(running)
     assert running.slack.dm("we'll throw in onboarding").status == 200
     reply = running.fake.wait_for("chat.postMessage", timeout=20)[-1]
@@ -87,14 +86,16 @@ def test_a_plain_dm_give_gets_a_better_line_and_the_click_answers_in_the_dm(
     ids = [b.get("block_id") for b in _blocks(reply)]
     assert "read_as" in ids and BETTER_LINE_BLOCK in ids
     assert _better(reply)["accessory"]["value"] == (
-        "say If you can move on term length, we'll throw in onboarding.")
+        "say If you can move on term length, we'll throw in onboarding."
+    )
     answer = _click(running, reply)
     assert answer.body["response_type"] == "in_channel"  # under the DM reply, in the DM
     assert "That line reads well" in json.dumps(answer.body)
 
 
 def test_user_text_is_escaped_in_the_line_and_carried_as_typed_by_the_button(
-        running: Running) -> None:
+    running: Running,
+) -> None:
     _setup(running)
     reply = ask(running, "say we can throw in <!channel> onboarding & <https://x.io|setup>")
     validate(_blocks(reply))
@@ -131,11 +132,16 @@ def test_the_button_value_stays_within_slacks_limit() -> None:
 
 
 def test_a_shared_or_expanded_reply_keeps_the_line_without_repeating_it() -> None:
-    reply = Reply(text="Before you say that, look at the warnings below.", deal="Acme",
-                  phase="midgame", better_line=BETTER)
+    reply = Reply(
+        text="Before you say that, look at the warnings below.",
+        deal="Acme",
+        phase="midgame",
+        better_line=BETTER,
+    )
     message = render(reply)
     validate(message.blocks)
     assert [b.get("block_id") for b in message.blocks].count(BETTER_LINE_BLOCK) == 1
     quiet = render(reply, buttons=False)
-    assert "accessory" not in next(b for b in quiet.blocks
-                                   if b.get("block_id") == BETTER_LINE_BLOCK)
+    assert "accessory" not in next(
+        b for b in quiet.blocks if b.get("block_id") == BETTER_LINE_BLOCK
+    )

@@ -116,8 +116,7 @@ def _unsafe(text: str) -> bool:
 
 
 def test_escape_touches_only_the_three_characters() -> None:
-    assert escape("a & b <!channel> *bold* _x_ `c`") == \
-        "a &amp; b &lt;!channel&gt; *bold* _x_ `c`"
+    assert escape("a & b <!channel> *bold* _x_ `c`") == "a &amp; b &lt;!channel&gt; *bold* _x_ `c`"
     assert unescape(escape("<@U1> & &amp; <x|y>")) == "<@U1> & &amp; <x|y>"
 
 
@@ -134,12 +133,22 @@ def test_every_reply_of_a_whole_session_validates() -> None:
 
 
 def test_warnings_have_stable_block_ids_and_come_after_the_text() -> None:
-    reply = Reply(text="Logged.", deal="Acme", phase="midgame", warnings=[
-        WarningItem("one_way_concession", "m1", "s1"), WarningItem("reciprocity_stalled", "m2",
-                                                                   "s2")])
+    reply = Reply(
+        text="Logged.",
+        deal="Acme",
+        phase="midgame",
+        warnings=[
+            WarningItem("one_way_concession", "m1", "s1"),
+            WarningItem("reciprocity_stalled", "m2", "s2"),
+        ],
+    )
     blocks = render(reply, Labels(phases={"midgame": "Midgame"})).blocks
     assert [b.get("block_id") for b in blocks] == [
-        None, None, "warning:one_way_concession", "warning:reciprocity_stalled"]
+        None,
+        None,
+        "warning:one_way_concession",
+        "warning:reciprocity_stalled",
+    ]
     assert blocks[0]["text"]["text"] == "Acme · Midgame"
 
 
@@ -170,9 +179,14 @@ def test_a_single_huge_line_is_cut_without_breaking_an_entity() -> None:
 
 def test_too_many_blocks_are_cut_with_a_note_and_the_buttons_kept() -> None:
     table = Table(headers=["#", "item"], rows=[[str(i), "x" * 90] for i in range(3000)])
-    reply = Reply(text="Big log.", deal="Acme", phase="midgame", table=table,
-                  warnings=[WarningItem(f"code_{i}", "m", "s") for i in range(30)],
-                  next_steps=["next"])
+    reply = Reply(
+        text="Big log.",
+        deal="Acme",
+        phase="midgame",
+        table=table,
+        warnings=[WarningItem(f"code_{i}", "m", "s") for i in range(30)],
+        next_steps=["next"],
+    )
     blocks = render(reply).blocks
     assert len(blocks) == MAX_MESSAGE_BLOCKS
     validate(blocks)

@@ -81,8 +81,9 @@ def test_the_last_reply_is_kept_per_workspace_and_user(database: Database) -> No
 def test_run_all_is_all_or_nothing(database: Database) -> None:
     coach, _ = _coach(database)
     coach.run("T1", "U1", "new Acme")
-    errors = coach.run_all("T1", "U1", [("batna", "batna stay"), ("issue", "issue"),
-                                        ("rule", "rule")])
+    errors = coach.run_all(
+        "T1", "U1", [("batna", "batna stay"), ("issue", "issue"), ("rule", "rule")]
+    )
     assert isinstance(errors, dict) and set(errors) == {"issue", "rule"}
     deals, _ = coach.deals("T1", "U1")
     assert deals[0].batna == ""

@@ -64,35 +64,64 @@ def _buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _welcomes(running: Running, user: str = "U1") -> list[dict[str, Any]]:
     """The welcome DMs the user got (a welcome is a message that starts with its header)."""
-    return [m for m in running.fake.dm(user)
-            if (m.get("blocks") or [{}])[0].get("text", {}).get("text") == "Welcome to dealcoach"]
+    return [
+        m
+        for m in running.fake.dm(user)
+        if (m.get("blocks") or [{}])[0].get("text", {}).get("text") == "Welcome to dealcoach"
+    ]
 
 
 def _open_tab(running: Running, tab: str, user: str = "U1") -> None:
-    assert running.slack.event({"type": "app_home_opened", "user": user,
-                                "channel": f"D{user}", "tab": tab}).status == 200
+    assert (
+        running.slack.event(
+            {"type": "app_home_opened", "user": user, "channel": f"D{user}", "tab": tab}
+        ).status
+        == 200
+    )
 
 
-def _click(running: Running, value: str, *, action_id: str = f"{STEP_ACTION}:0",
-           name: str = "click", container: str = "message") -> None:
-    sent = running.slack.interaction({
-        "type": "block_actions", "user": {"id": "U1"}, "channel": {"id": "C1"},
-        "container": {"type": container, "is_ephemeral": True},
-        "response_url": running.fake.response_url(name), "trigger_id": f"trig-{name}",
-        "actions": [{"type": "button", "action_id": action_id, "block_id": "next_steps",
-                     "value": value}],
-    })
+def _click(
+    running: Running,
+    value: str,
+    *,
+    action_id: str = f"{STEP_ACTION}:0",
+    name: str = "click",
+    container: str = "message",
+) -> None:
+    sent = running.slack.interaction(
+        {
+            "type": "block_actions",
+            "user": {"id": "U1"},
+            "channel": {"id": "C1"},
+            "container": {"type": container, "is_ephemeral": True},
+            "response_url": running.fake.response_url(name),
+            "trigger_id": f"trig-{name}",
+            "actions": [
+                {"type": "button", "action_id": action_id, "block_id": "next_steps", "value": value}
+            ],
+        }
+    )
     assert sent.status == 200
 
 
-def _submit(running: Running, view: dict[str, Any],
-            values: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _submit(
+    running: Running, view: dict[str, Any], values: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     """Submit an opened view with ``values`` as Slack sends them; the acknowledgement."""
-    sent = running.slack.interaction({
-        "type": "view_submission", "user": {"id": "U1"}, "trigger_id": "t-submit",
-        "view": {"id": "V9", "type": "modal", "callback_id": view["callback_id"],
-                 "private_metadata": view["private_metadata"], "state": {"values": values}},
-    })
+    sent = running.slack.interaction(
+        {
+            "type": "view_submission",
+            "user": {"id": "U1"},
+            "trigger_id": "t-submit",
+            "view": {
+                "id": "V9",
+                "type": "modal",
+                "callback_id": view["callback_id"],
+                "private_metadata": view["private_metadata"],
+                "state": {"values": values},
+            },
+        }
+    )
     assert sent.status == 200
     return dict(sent.json() or {})
 
@@ -102,32 +131,42 @@ def _picked(day: str | None = None, time: str | None = None, **selects: str) -> 
     if day is not None:
         values["day"] = {"value": {"type": "datepicker", "selected_date": day}}
     if time is not None:
-        values["time"] = {"value": {"type": "timepicker", "selected_time": time,
-                                    "timezone": BERLIN}}
+        values["time"] = {
+            "value": {"type": "timepicker", "selected_time": time, "timezone": BERLIN}
+        }
     for name, value in selects.items():
-        values[name] = {"value": {"type": "static_select", "selected_option": {
-            "value": value, "text": {"type": "plain_text", "text": value}}}}
+        values[name] = {
+            "value": {
+                "type": "static_select",
+                "selected_option": {"value": value, "text": {"type": "plain_text", "text": value}},
+            }
+        }
     return values
 
 
 # -- the welcome ----------------------------------------------------------------------------
-def test_the_first_home_visit_shows_the_intro_and_sends_the_welcome_once(
-        running: Running) -> None:
+def test_the_first_home_visit_shows_the_intro_and_sends_the_welcome_once(running: Running) -> None:
     _open_tab(running, "home")
     (home,) = running.fake.wait_for("views.publish")
     view = home.body["view"]
     validate(view["blocks"], limit=MAX_VIEW_BLOCKS)
     shown = json.dumps(view)
     # What the app does, three lines to send (two in plain words, one command), how to start.
-    for words in ("I coach you through a negotiation", "we threw in the install",
-                  "he came back at 92k", "`script discount`", "`new &lt;name&gt;`"):
+    for words in (
+        "I coach you through a negotiation",
+        "we threw in the install",
+        "he came back at 92k",
+        "`script discount`",
+        "`new &lt;name&gt;`",
+    ):
         assert words in shown, words
     running.fake.wait_for("chat.postMessage", where=lambda c: c.body.get("channel") == "U1")
     (welcome,) = _welcomes(running)
     validate(welcome["blocks"])
     assert "he came back at 92k" in json.dumps(welcome["blocks"])
     assert [(b["text"]["text"], b["value"]) for b in _buttons(welcome["blocks"])] == [
-        ("All commands", "help")]
+        ("All commands", "help")
+    ]
 
     # Later visits, either tab, and a DM: no second welcome.
     _open_tab(running, "home")
@@ -159,7 +198,7 @@ def test_a_first_dm_gets_the_welcome_on_top_of_its_reply_once(running: Running) 
     ids = [b.get("block_id") for b in blocks]
     assert blocks[0]["text"]["text"] == "Welcome to dealcoach"
     assert blocks[ids.index("welcome_actions") + 1] == {"type": "divider"}
-    assert "New sales deal: Acme" in json.dumps(blocks[ids.index("welcome_actions") + 2:])
+    assert "New sales deal: Acme" in json.dumps(blocks[ids.index("welcome_actions") + 2 :])
     assert "New sales deal: Acme" in first.body["text"]  # the notification is the reply's
     running.slack.dm("status")
     second = running.fake.wait_for("chat.postMessage", 2)[-1]
@@ -194,7 +233,8 @@ def test_a_welcome_slack_refused_is_sent_on_the_next_visit(running: Running) -> 
 
 
 def test_a_welcome_is_claimed_once_and_known_users_were_welcomed_by_the_migration(
-        database: Database) -> None:
+    database: Database,
+) -> None:
     now = datetime(2026, 12, 5, 9, tzinfo=ZoneInfo("UTC"))
     assert claim_welcome(database, "T1", "U1", now)
     assert not claim_welcome(database, "T1", "U1", now)
@@ -208,8 +248,12 @@ def test_a_welcome_is_claimed_once_and_known_users_were_welcomed_by_the_migratio
     with database.engine.begin() as conn:
         config.attributes["connection"] = conn
         alembic_command.downgrade(config, "0008")
-        conn.execute(text("INSERT INTO users (workspace_id, user_id, created_at) "
-                          "VALUES ('T1', 'U5', '2026-01-01 00:00:00+00:00')"))
+        conn.execute(
+            text(
+                "INSERT INTO users (workspace_id, user_id, created_at) "
+                "VALUES ('T1', 'U5', '2026-01-01 00:00:00+00:00')"
+            )
+        )
         alembic_command.upgrade(config, "head")
     assert database.current_revision() == Database.head_revision() == "0010"
     assert not claim_welcome(database, "T1", "U5", now)  # used the app before
@@ -227,14 +271,18 @@ def test_a_bare_slash_deal_shows_short_help_not_an_error(running: Running) -> No
         assert not any(str(b.get("block_id", "")).startswith("rejection:") for b in blocks)
         assert "/deal new &lt;name&gt;" in blocks[0]["text"]["text"]
         assert [(b["text"]["text"], b["value"]) for b in _buttons(blocks)] == [
-            ("All commands", "help"), ("Status", "status"), ("Log a move…", "log_move")]
+            ("All commands", "help"),
+            ("Status", "status"),
+            ("Log a move…", "log_move"),
+        ]
     with running.database.session() as session:
         assert session.scalar(text("SELECT count(*) FROM deals")) == 0
 
 
 # -- date and time pickers ------------------------------------------------------------------
 def test_the_meeting_form_asks_with_pickers_in_the_users_zone_and_saves_the_line(
-        running: Running) -> None:
+    running: Running,
+) -> None:
     running.fake.set_person("U1", tz=BERLIN)
     running.service.handle("T1", "U1", "new Acme")
     running.slack.command("meeting")
@@ -245,7 +293,9 @@ def test_the_meeting_form_asks_with_pickers_in_the_users_zone_and_saves_the_line
     day, at = (b["element"] for b in view["blocks"] if b["type"] == "input")
     today = datetime.now(ZoneInfo(BERLIN)).date()
     assert day["type"] == "datepicker" and day["initial_date"] in (
-        today.isoformat(), (today + timedelta(days=1)).isoformat())  # a midnight in between
+        today.isoformat(),
+        (today + timedelta(days=1)).isoformat(),
+    )  # a midnight in between
     assert at["type"] == "timepicker" and at["timezone"] == BERLIN
     assert f"In your time zone, {BERLIN}." in json.dumps(view)
 
@@ -259,17 +309,19 @@ def test_the_meeting_form_asks_with_pickers_in_the_users_zone_and_saves_the_line
 
     # A form without a time comes back with the error on that input; nothing is stored.
     missing = _submit(running, view, _picked(day=when.isoformat()))
-    assert missing == {"response_action": "errors",
-                       "errors": {"time": "Pick the time the meeting starts."}}
+    assert missing == {
+        "response_action": "errors",
+        "errors": {"time": "Pick the time the meeting starts."},
+    }
 
 
 def test_the_reminder_form_opens_from_home_and_sets_the_same_reminder_as_typing(
-        running: Running) -> None:
+    running: Running,
+) -> None:
     running.fake.set_person("U1", tz=BERLIN)
     _open_tab(running, "home")
     (home,) = running.fake.wait_for("views.publish")
-    form_button = next(b for b in _buttons(_blocks(home.body["view"]))
-                       if b["value"] == REMINDER)
+    form_button = next(b for b in _buttons(_blocks(home.body["view"])) if b["value"] == REMINDER)
     assert form_button["text"]["text"] == "Another time…"
     _click(running, REMINDER, action_id=form_button["action_id"], container="view")
     (opened,) = running.fake.wait_for("views.open")
@@ -286,11 +338,10 @@ def test_the_reminder_form_opens_from_home_and_sets_the_same_reminder_as_typing(
 
 def test_picks_become_the_lines_one_would_type() -> None:
     assert meeting_lines(_picked(day="2026-12-03", time="09:05")) == [
-        ("time", "meeting 2026-12-03 09:05")]
-    assert reminder_lines(_picked(time="08:30", days="weekdays")) == [
-        ("time", "remind 08:30")]
-    assert reminder_lines(_picked(time="07:00", days="daily")) == [
-        ("time", "remind 07:00 daily")]
+        ("time", "meeting 2026-12-03 09:05")
+    ]
+    assert reminder_lines(_picked(time="08:30", days="weekdays")) == [("time", "remind 08:30")]
+    assert reminder_lines(_picked(time="07:00", days="daily")) == [("time", "remind 07:00 daily")]
     with pytest.raises(FieldErrors) as caught:
         meeting_lines(_picked(time="25:99"))
     assert set(caught.value.errors) == {"day", "time"}
@@ -327,20 +378,22 @@ def test_a_table_is_a_native_table_block_with_a_text_fallback(running: Running) 
     blocks = modal.body["view"]["blocks"]
     validate(blocks, limit=MAX_VIEW_BLOCKS)
     assert not [b for b in blocks if b["type"] == "table"]
-    assert any(b["type"] == "section" and b["text"]["text"].startswith("```")
-               for b in blocks)
+    assert any(b["type"] == "section" and b["text"]["text"].startswith("```") for b in blocks)
 
 
 def test_a_table_past_slacks_limits_is_drawn_as_code_blocks() -> None:
     small = Table(["item", "value"], [["a", "1"], ["b", ""]])
     block = native_table(small)
     assert block is not None and block["rows"][2][1]["elements"][0]["elements"] == [
-        {"type": "text", "text": " "}]  # Slack refuses an empty cell
+        {"type": "text", "text": " "}
+    ]  # Slack refuses an empty cell
     validate([block])
-    for big in (Table(["#"], [[str(i)] for i in range(100)]),  # 101 rows with the header
-                Table([f"c{i}" for i in range(21)], [["x"] * 21]),
-                Table(["note"], [["x" * 501]]),
-                Table(["a", "b"], [["x" * 400, "y" * 400] for _ in range(13)])):
+    for big in (
+        Table(["#"], [[str(i)] for i in range(100)]),  # 101 rows with the header
+        Table([f"c{i}" for i in range(21)], [["x"] * 21]),
+        Table(["note"], [["x" * 501]]),
+        Table(["a", "b"], [["x" * 400, "y" * 400] for _ in range(13)]),
+    ):
         assert native_table(big) is None
         blocks = render(Reply(text="t", table=big)).blocks
         validate(blocks)
@@ -363,7 +416,10 @@ def test_after_a_give_the_main_button_asks_what_they_give_back(running: Running)
     buttons = _buttons(_blocks(answer))
     primary = buttons[0]
     assert (primary["text"]["text"], primary["value"], primary.get("style")) == (
-        "What do they give back?", "get", "primary")
+        "What do they give back?",
+        "get",
+        "primary",
+    )
     assert not [b for b in buttons if b["value"].startswith("get net-60")]
     assert all(b["text"]["text"] != b["value"] for b in buttons)  # human labels
 
@@ -386,11 +442,33 @@ def test_every_step_the_engine_suggests_has_a_human_label() -> None:
     steps = {step for phase in PHASES for step in lib.phase(phase).next_steps}
     steps |= {step for steps in PHASE_STEPS.values() for step in steps}
     steps |= {step for _, step in BRIEF_STEPS.values()} | {step for _, step in FIXES.values()}
-    steps |= {"get", "log", "undo", "status", "checklist", "script", "new", "meso", "analyze",
-              "remind 08:30", "remind 08:30 daily", "remind snooze", "remind off",
-              "remind 09:00", "team", "team accept @U1", "team decline @U1", "team leave",
-              "team add @rep", "nudge @U2 Acme", "next anyway", "signed anyway",
-              "script opening", "use Acme", "help"}
+    steps |= {
+        "get",
+        "log",
+        "undo",
+        "status",
+        "checklist",
+        "script",
+        "new",
+        "meso",
+        "analyze",
+        "remind 08:30",
+        "remind 08:30 daily",
+        "remind snooze",
+        "remind off",
+        "remind 09:00",
+        "team",
+        "team accept @U1",
+        "team decline @U1",
+        "team leave",
+        "team add @rep",
+        "nudge @U2 Acme",
+        "next anyway",
+        "signed anyway",
+        "script opening",
+        "use Acme",
+        "help",
+    }
     for step in sorted(steps):
         label = lib.button_label(step)
         assert label and label != step, step
@@ -402,9 +480,18 @@ def test_every_step_the_engine_suggests_has_a_human_label() -> None:
 def test_every_button_a_session_shows_has_a_label_not_its_command(running: Running) -> None:
     running.fake.set_person("U1", tz=BERLIN)
     seen: list[dict[str, Any]] = []
-    for line in ("new Acme", "batna stay put", "next anyway", "bundle A price=90k",
-                 "next anyway", "give training", "they your price is too high", "status",
-                 "remind 08:30", "remind"):
+    for line in (
+        "new Acme",
+        "batna stay put",
+        "next anyway",
+        "bundle A price=90k",
+        "next anyway",
+        "give training",
+        "they your price is too high",
+        "status",
+        "remind 08:30",
+        "remind",
+    ):
         seen += _buttons(_blocks(ask(running, line)))
     assert seen
     for button in seen:
@@ -414,13 +501,18 @@ def test_every_button_a_session_shows_has_a_label_not_its_command(running: Runni
 
 # -- images ---------------------------------------------------------------------------------
 def test_an_image_needs_alt_text() -> None:
-    image = {"type": "image", "image_url": "https://example.com/chart.png",
-             "alt_text": "Chart of the packages"}
+    image = {
+        "type": "image",
+        "image_url": "https://example.com/chart.png",
+        "alt_text": "Chart of the packages",
+    }
     validate([image])
     with pytest.raises(ValueError, match="alt text"):
         validate([{**image, "alt_text": " "}])
-    accessory = {"type": "section", "text": {"type": "mrkdwn", "text": "x"},
-                 "accessory": {"type": "image", "image_url": "https://example.com/a.png",
-                               "alt_text": ""}}
+    accessory = {
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": "x"},
+        "accessory": {"type": "image", "image_url": "https://example.com/a.png", "alt_text": ""},
+    }
     with pytest.raises(ValueError):
         validate([accessory])

@@ -27,7 +27,8 @@ def _all_text(call: Call) -> str:
 
 
 def test_slash_command_answers_with_warning_blocks_through_the_response_url(
-        running: Running) -> None:
+    running: Running,
+) -> None:
     slack, fake = running.slack, running.fake
     assert slack.command("new Acme", response_name="r1").status == 200
     fake.wait_for("r1")
@@ -36,14 +37,17 @@ def test_slash_command_answers_with_warning_blocks_through_the_response_url(
     (call,) = fake.wait_for("r2")
     assert call.body["response_type"] == "ephemeral"
     assert "warning:one_way_concession" in _block_ids(call)
-    assert _blocks(call)[0] == {"type": "header", "text": {
-        "type": "plain_text", "text": "Acme · Setup", "emoji": True}}
+    assert _blocks(call)[0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "Acme · Setup", "emoji": True},
+    }
     validate(_blocks(call))
     buttons = next(b for b in _blocks(call) if b["type"] == "actions")["elements"]
     # After a give the main button asks what they give back (a bare `get`: its form).
-    assert [(b["value"], b["text"]["text"]) for b in buttons
-            if b["action_id"] != MORE_ACTION] == [
-        ("get", "What do they give back?"), ("log", "Concession log")]
+    assert [(b["value"], b["text"]["text"]) for b in buttons if b["action_id"] != MORE_ACTION] == [
+        ("get", "What do they give back?"),
+        ("log", "Concession log"),
+    ]
 
 
 def test_a_rejected_command_gets_usage_and_stores_nothing(running: Running) -> None:
@@ -128,11 +132,13 @@ def test_channel_mentions_in_user_text_arrive_escaped(running: Running) -> None:
     slack.command("new Acme", response_name="a")
     fake.wait_for("a")
     # With escaping on, Slack sends a typed @channel as <!channel>, and a typed < as &lt;.
-    slack.command("give <!channel> <@U999> &lt;https://evil.example|bank&gt; &amp; more",
-                  response_name="b")
+    slack.command(
+        "give <!channel> <@U999> &lt;https://evil.example|bank&gt; &amp; more", response_name="b"
+    )
     (call,) = fake.wait_for("b")
     texts = [call.body["text"]] + [
-        b["text"]["text"] for b in _blocks(call) if b.get("text", {}).get("type") == "mrkdwn"]
+        b["text"]["text"] for b in _blocks(call) if b.get("text", {}).get("type") == "mrkdwn"
+    ]
     joined = "\n".join(texts)
     assert "&lt;!channel&gt;" in joined and "&lt;@U999&gt;" in joined
     assert "&lt;https://evil.example|bank&gt; &amp; more" in joined
@@ -176,13 +182,24 @@ def test_a_next_step_button_runs_its_command(running: Running) -> None:
     slack, fake = running.slack, running.fake
     slack.command("new Acme", response_name="a")
     fake.wait_for("a")
-    slack.interaction({
-        "type": "block_actions", "user": {"id": "U1"}, "channel": {"id": "C1"},
-        "container": {"type": "message", "is_ephemeral": True},
-        "response_url": fake.response_url("click"), "trigger_id": "t1",
-        "actions": [{"type": "button", "action_id": "deal_step:0", "block_id": "next_steps",
-                     "value": "checklist"}],
-    })
+    slack.interaction(
+        {
+            "type": "block_actions",
+            "user": {"id": "U1"},
+            "channel": {"id": "C1"},
+            "container": {"type": "message", "is_ephemeral": True},
+            "response_url": fake.response_url("click"),
+            "trigger_id": "t1",
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": "deal_step:0",
+                    "block_id": "next_steps",
+                    "value": "checklist",
+                }
+            ],
+        }
+    )
     (call,) = fake.wait_for("click")
     assert call.body["response_type"] == "ephemeral"
     assert "warning:missing_batna" in _block_ids(call)
@@ -194,13 +211,24 @@ def _more_button(call: Call) -> dict:
 
 
 def _click_more(running: Running, value: str, name: str, user: str = "U1") -> None:
-    running.slack.interaction({
-        "type": "block_actions", "user": {"id": user}, "channel": {"id": "C1"},
-        "container": {"type": "message", "is_ephemeral": True},
-        "response_url": running.fake.response_url(name), "trigger_id": f"t-{name}",
-        "actions": [{"type": "button", "action_id": MORE_ACTION, "block_id": "next_steps",
-                     "value": value}],
-    })
+    running.slack.interaction(
+        {
+            "type": "block_actions",
+            "user": {"id": user},
+            "channel": {"id": "C1"},
+            "container": {"type": "message", "is_ephemeral": True},
+            "response_url": running.fake.response_url(name),
+            "trigger_id": f"t-{name}",
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": MORE_ACTION,
+                    "block_id": "next_steps",
+                    "value": value,
+                }
+            ],
+        }
+    )
 
 
 def test_more_replaces_the_first_screen_with_the_whole_reply(running: Running) -> None:
@@ -230,12 +258,18 @@ def test_a_button_on_the_home_tab_answers_in_a_modal(running: Running) -> None:
     slack, fake = running.slack, running.fake
     slack.command("new Acme", response_name="a")
     fake.wait_for("a")
-    slack.interaction({
-        "type": "block_actions", "user": {"id": "U1"}, "trigger_id": "t1",
-        "container": {"type": "view", "view_id": "V1"}, "view": {"id": "V1", "type": "home"},
-        "actions": [{"type": "button", "action_id": "deal_step:0", "block_id": "x",
-                     "value": "status"}],
-    })
+    slack.interaction(
+        {
+            "type": "block_actions",
+            "user": {"id": "U1"},
+            "trigger_id": "t1",
+            "container": {"type": "view", "view_id": "V1"},
+            "view": {"id": "V1", "type": "home"},
+            "actions": [
+                {"type": "button", "action_id": "deal_step:0", "block_id": "x", "value": "status"}
+            ],
+        }
+    )
     (call,) = fake.wait_for("views.open")
     assert call.body["trigger_id"] == "t1"
     validate(call.body["view"]["blocks"], limit=100)
@@ -245,12 +279,18 @@ def test_the_message_shortcut_logs_their_move(running: Running) -> None:
     slack, fake = running.slack, running.fake
     slack.command("new Acme", response_name="a")
     fake.wait_for("a")
-    slack.interaction({
-        "type": "message_action", "callback_id": "log_their_move", "user": {"id": "U1"},
-        "channel": {"id": "C1"}, "trigger_id": "t", "message_ts": "1.0",
-        "message": {"type": "message", "text": "Your price is too high", "ts": "1.0"},
-        "response_url": fake.response_url("sc"),
-    })
+    slack.interaction(
+        {
+            "type": "message_action",
+            "callback_id": "log_their_move",
+            "user": {"id": "U1"},
+            "channel": {"id": "C1"},
+            "trigger_id": "t",
+            "message_ts": "1.0",
+            "message": {"type": "message", "text": "Your price is too high", "ts": "1.0"},
+            "response_url": fake.response_url("sc"),
+        }
+    )
     (call,) = fake.wait_for("sc")
     assert "warning:price_pushback" in _block_ids(call)
 
@@ -268,7 +308,8 @@ def _wait_for_log(caplog: pytest.LogCaptureFixture, needle: str, timeout: float 
 
 
 def test_a_reply_the_response_url_refuses_goes_out_as_an_ephemeral_post(
-        running: Running, caplog: pytest.LogCaptureFixture) -> None:
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
     slack, fake = running.slack, running.fake
     fake.fail_next("r", 500, times=3, retry_after=None)  # the first try and both retries
     slack.command("new Acme", response_name="r")
@@ -279,8 +320,8 @@ def test_a_reply_the_response_url_refuses_goes_out_as_an_ephemeral_post(
 
 
 def test_a_post_that_keeps_failing_is_logged_not_lost_silently(
-        running: Running, caplog: pytest.LogCaptureFixture,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    running: Running, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     slack, fake = running.slack, running.fake
     # A Retry-After longer than we hold a thread for is waited out up to the bound (made
     # short here), twice; a third 429 is an error in the log.
@@ -288,5 +329,4 @@ def test_a_post_that_keeps_failing_is_logged_not_lost_silently(
     fake.fail_next("chat.postMessage", 429, times=3, retry_after=120)
     slack.dm("new Acme", event_id="Ev-lost")
     _wait_for_log(caplog, "was not delivered")
-    assert any("chat.postMessage failed: ratelimited" in r.getMessage()
-               for r in caplog.records)
+    assert any("chat.postMessage failed: ratelimited" in r.getMessage() for r in caplog.records)

@@ -29,9 +29,18 @@ from bot.slack.worker import ReminderWorker
 from bot.store.database import Database
 
 SEQUENCES = (
-    "<!channel>", "<!here>", "<!everyone>", "<!subteam^S123>", "<!subteam^S123|@team>",
-    "<#C123>", "<#C123|general>", "<@U999>", "<@W999>", "<https://x.example|renew now>",
-    "<mailto:a@b.c|x>", "<!date^1392734382^{date}|x>",
+    "<!channel>",
+    "<!here>",
+    "<!everyone>",
+    "<!subteam^S123>",
+    "<!subteam^S123|@team>",
+    "<#C123>",
+    "<#C123|general>",
+    "<@U999>",
+    "<@W999>",
+    "<https://x.example|renew now>",
+    "<mailto:a@b.c|x>",
+    "<!date^1392734382^{date}|x>",
 )
 # As Slack delivers a real mention or link: raw. As it delivers the same characters typed
 # as text: escaped - and a typed "&lt;!channel&gt;" arrives escaped once more.
@@ -60,8 +69,12 @@ def _strings(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
 
 def live_sequences(body: Any) -> list[tuple[str, str]]:
     """The control sequences in ``body`` other than mentions of the named people."""
-    return [(where, seq) for where, text in _strings(body) for seq in _LIVE.findall(text)
-            if not NAMED.fullmatch(seq)]
+    return [
+        (where, seq)
+        for where, text in _strings(body)
+        for seq in _LIVE.findall(text)
+        if not NAMED.fullmatch(seq)
+    ]
 
 
 def assert_nothing_live(fake: FakeSlack, *answers: Any) -> int:
@@ -81,19 +94,28 @@ def _sent_any(fake: FakeSlack, text: str) -> bool:
 def test_the_checker_finds_each_sequence_and_spares_plain_text() -> None:
     for seq in SEQUENCES:
         assert live_sequences({"text": f"hi {seq}"}) == [(".text", seq)]
-        assert live_sequences({"blocks": [{"type": "section", "text": {
-            "type": "mrkdwn", "text": seq}}]})
+        assert live_sequences(
+            {"blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": seq}}]}
+        )
         assert live_sequences({"text": escape(seq)}) == []
     assert live_sequences({"type": "plain_text", "text": RAW}) == []
     assert live_sequences({"text": "<@U1> named by the app"}) == []
 
 
 def test_the_send_guard_defuses_what_a_builder_left_and_keeps_app_mentions() -> None:
-    payload = {"text": f"<@U1> {RAW}", "blocks": [
-        {"type": "section", "text": {"type": "mrkdwn", "text": RAW}},
-        {"type": "header", "text": {"type": "plain_text", "text": RAW}},
-        {"type": "actions", "elements": [{"type": "button", "value": RAW,
-                                          "text": {"type": "plain_text", "text": "x"}}]}]}
+    payload = {
+        "text": f"<@U1> {RAW}",
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": RAW}},
+            {"type": "header", "text": {"type": "plain_text", "text": RAW}},
+            {
+                "type": "actions",
+                "elements": [
+                    {"type": "button", "value": RAW, "text": {"type": "plain_text", "text": "x"}}
+                ],
+            },
+        ],
+    }
     safe = guard(payload)
     # Mentions of user ids pass the guard: which ids the app names is the builders' call
     # (with_mentions), and the end-to-end test below checks them. Nothing else passes.
@@ -106,17 +128,25 @@ def test_the_send_guard_defuses_what_a_builder_left_and_keeps_app_mentions() -> 
 
 @pytest.mark.parametrize("kind", ["nudge", "team", "prep", "digest"])
 def test_a_queued_message_is_escaped_by_its_builder_alone(kind: str) -> None:
-    payload = {"text": RAW, "heading": RAW, "deal": RAW, "lines": [RAW], "steps": [RAW],
-               "people": ["U1"], "items": [{"deal": RAW, "text": f"@U1 {RAW}", "step": RAW,
-                                             "line": RAW}]}
+    payload = {
+        "text": RAW,
+        "heading": RAW,
+        "deal": RAW,
+        "lines": [RAW],
+        "steps": [RAW],
+        "people": ["U1"],
+        "items": [{"deal": RAW, "text": f"@U1 {RAW}", "step": RAW, "line": RAW}],
+    }
     message = render_delivery(kind, payload)
     assert live_sequences(message.payload()) == []
     assert "<@U1>" in str(message.payload()) or kind not in ("prep", "digest")
 
 
 def test_message_text_escapes_names_only_the_listed_people_and_cuts_cleanly() -> None:
-    assert message_text("@U1 and @U999 <@U999> &lt;", ["U1"]) == \
-        "<@U1> and @U999 &lt;@U999&gt; &amp;lt;"
+    assert (
+        message_text("@U1 and @U999 <@U999> &lt;", ["U1"])
+        == "<@U1> and @U999 &lt;@U999&gt; &amp;lt;"
+    )
     cut = message_text("a" * 290 + " <!channel> &&&&", limit=300)
     assert len(cut) <= 300 and live_sequences({"text": cut}) == []
     assert not re.search(r"&[a-z]*…$", cut)
@@ -124,7 +154,8 @@ def test_message_text_escapes_names_only_the_listed_people_and_cuts_cleanly() ->
 
 # -- every path that echoes user text, end to end ----------------------------------------
 def test_replies_notices_home_and_modal_errors_carry_no_live_sequence(
-        running: Running, caplog: pytest.LogCaptureFixture) -> None:
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
     fake = running.fake
     fake.set_person("U1", is_admin=True)
     answers: list[Any] = []
@@ -144,24 +175,35 @@ def test_replies_notices_home_and_modal_errors_carry_no_live_sequence(
     ask(running, "team add <@U2|dana>")
     ask(running, f"nudge <@U2|dana> Beta {RAW}")
     ask(running, "team add <@U4|@channel>", user="U3")
-    fake.wait_for("chat.postMessage", 3, timeout=20,
-                  where=lambda c: c.body.get("channel") in ("U2", "U4"))
+    fake.wait_for(
+        "chat.postMessage", 3, timeout=20, where=lambda c: c.body.get("channel") in ("U2", "U4")
+    )
 
     # The Home tab: deals named with the sequences (names are at most 60 characters).
     for seq in SEQUENCES:
         running.service.handle("T1", "U1", f"new Deal {seq}")
     before = len(fake.of("views.publish"))
-    running.slack.event({"type": "app_home_opened", "user": "U1", "channel": "DU1",
-                         "tab": "home"})
+    running.slack.event({"type": "app_home_opened", "user": "U1", "channel": "DU1", "tab": "home"})
     fake.wait_for("views.publish", before + 1, timeout=20)
 
     # A modal's inline errors quote what was typed into the form.
     rows = "\n".join(f"price us={seq.replace(' ', '_')} them=3" for seq in SEQUENCES)
-    sent = running.slack.interaction({
-        "type": "view_submission", "user": {"id": "U1"}, "trigger_id": "t",
-        "view": {"id": "V9", "type": "modal", "callback_id": "prepare", "private_metadata": "",
-                 "state": {"values": {"issues": {"value": {"type": "plain_text_input",
-                                                           "value": rows}}}}}})
+    sent = running.slack.interaction(
+        {
+            "type": "view_submission",
+            "user": {"id": "U1"},
+            "trigger_id": "t",
+            "view": {
+                "id": "V9",
+                "type": "modal",
+                "callback_id": "prepare",
+                "private_metadata": "",
+                "state": {
+                    "values": {"issues": {"value": {"type": "plain_text_input", "value": rows}}}
+                },
+            },
+        }
+    )
     assert sent.status == 200
     answers.append(sent.json())
     assert answers[-1]["response_action"] == "errors" and "us=" in str(answers[-1])

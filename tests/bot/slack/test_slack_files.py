@@ -179,7 +179,8 @@ def test_user_text_in_a_file_name_arrives_escaped(running: Running) -> None:
 
 
 def test_a_failed_chart_upload_is_logged_and_the_text_still_arrives(
-        running: Running, caplog: pytest.LogCaptureFixture) -> None:
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
     slack, fake = running.slack, running.fake
     fake.fail_next("upload", 500, retry_after=None)
     slack.share_file([fake.host_file("offer.csv", CSV.encode())])
@@ -237,8 +238,10 @@ def test_an_import_the_deal_refuses_is_all_or_nothing(running: Running) -> None:
     sheet = "issue,option,us,them\nsalary,90k,0,-6\nsalary,95k,-3,-3\nbonus,x,1,1\nbonus,y,2,0\n"
     slack.share_file([fake.host_file("more.csv", sheet.encode())], "import")
     post = _summary(running)
-    assert "Nothing was imported into your deal (bonus y): An issue holds at most 12 options" \
+    assert (
+        "Nothing was imported into your deal (bonus y): An issue holds at most 12 options"
         in post.body["text"]
+    )
     assert "4 possible packages" in _text(post)
     outcome = running.service.handle("T1", "U1", "analyze")
     assert "salary" not in json.dumps(outcome.to_json())
@@ -258,15 +261,19 @@ def test_a_sheet_larger_than_a_deal_is_refused(running: Running) -> None:
 def test_imported_names_keep_their_spaces_and_quotes(running: Running) -> None:
     slack, fake = running.slack, running.fake
     running.service.handle("T1", "U1", "new Acme")
-    sheet = ('issue,option,us,them\nstart date,"Bob\'s ""early"" pick",1.5,-1\n'
-             "start date,September 1,0,3/4\nsalary,90k,0,-6000\nsalary,100k,-6000,0\n")
+    sheet = (
+        'issue,option,us,them\nstart date,"Bob\'s ""early"" pick",1.5,-1\n'
+        "start date,September 1,0,3/4\nsalary,90k,0,-6000\nsalary,100k,-6000,0\n"
+    )
     slack.share_file([fake.host_file("names.csv", sheet.encode())], "import")
     assert "Imported its 4 options" in _summary(running).body["text"]
     deals, _ = SlackCoach(running.service).deals("T1", "U1")
     assert [(o.issue, o.label, o.us, o.them) for o in deals[0].options] == [
         ("start date", 'Bob\'s "early" pick', "3/2", "-1"),
         ("start date", "September 1", "0", "3/4"),
-        ("salary", "90k", "0", "-6000"), ("salary", "100k", "-6000", "0")]
+        ("salary", "90k", "0", "-6000"),
+        ("salary", "100k", "-6000", "0"),
+    ]
 
 
 def test_import_without_an_active_deal_still_analyses(running: Running) -> None:
@@ -278,9 +285,13 @@ def test_import_without_an_active_deal_still_analyses(running: Running) -> None:
 
 # -- analyze attaches the chart -----------------------------------------------------------
 def _deal_with_sheet(running: Running) -> None:
-    for line in ("new Acme", "option salary 90k us=0 them=-6000",
-                 "option salary 100k us=-6000 them=0", "option remote none us=300 them=-2000",
-                 "option remote full us=0 them=0"):
+    for line in (
+        "new Acme",
+        "option salary 90k us=0 them=-6000",
+        "option salary 100k us=-6000 them=0",
+        "option remote none us=300 them=-2000",
+        "option remote full us=0 them=0",
+    ):
         running.service.handle("T1", "U1", line)
 
 
@@ -298,7 +309,8 @@ def test_slash_analyze_uploads_the_chart_to_the_dm(running: Running) -> None:
 
 
 def test_the_chart_is_drawn_from_the_replys_own_analysis(
-        running: Running, monkeypatch: pytest.MonkeyPatch) -> None:
+    running: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """One analysis a command, and no database session after the turn for the chart."""
     import flows.handlers.analysis as handler
 
@@ -338,9 +350,14 @@ def test_analyze_in_the_dm_attaches_the_chart_there(running: Running) -> None:
 
 def test_the_deal_chart_draws_a_walkaway_in_the_sheets_units(running: Running) -> None:
     slack, fake = running.slack, running.fake
-    for line in ("new Acme", "option price 90k us=90000 them=-90000",
-                 "option price 110k us=110000 them=-110000", "option term 1y us=0 them=0",
-                 "option term 3y us=5000 them=4000", "walkaway min 95k"):
+    for line in (
+        "new Acme",
+        "option price 90k us=90000 them=-90000",
+        "option price 110k us=110000 them=-110000",
+        "option term 1y us=0 them=0",
+        "option term 3y us=5000 them=4000",
+        "walkaway min 95k",
+    ):
         running.service.handle("T1", "U1", line)
     slack.dm("analyze")
     fake.wait_for("files.completeUploadExternal")
@@ -371,7 +388,8 @@ def test_a_rough_analysis_has_no_chart(running: Running) -> None:
 
 
 def test_a_failed_chart_after_analyze_leaves_the_text_reply(
-        running: Running, caplog: pytest.LogCaptureFixture) -> None:
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
     slack, fake = running.slack, running.fake
     _deal_with_sheet(running)
     fake.fail_next("files.completeUploadExternal", 500, times=3, retry_after=None)
@@ -388,8 +406,9 @@ def test_the_apps_own_chart_upload_is_not_taken_for_a_sheet(running: Running) ->
     assert not fake.of("chat.postMessage") and not fake.of("download", ok_only=False)
 
 
-def test_the_token_is_only_sent_to_slack(running: Running,
-                                         caplog: pytest.LogCaptureFixture) -> None:
+def test_the_token_is_only_sent_to_slack(
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
     slack, fake = running.slack, running.fake
     shared = fake.host_file("offer.csv", CSV.encode())
     shared["url_private_download"] = "http://127.0.0.1:9/files/offer.csv"  # not the fake
@@ -398,12 +417,15 @@ def test_the_token_is_only_sent_to_slack(running: Running,
     assert any("refused to send the bot token" in r.getMessage() for r in caplog.records)
 
 
-@pytest.mark.parametrize(("url", "trusted"), [
-    ("https://files.slack.com/files-pri/T1-F1/download/offer.csv", True),
-    ("http://files.slack.com/files-pri/T1-F1/download/offer.csv", False),
-    ("https://files.slack.com.evil.example/offer.csv", False),
-    ("https://evil.example/?https://files.slack.com/", False),
-])
+@pytest.mark.parametrize(
+    ("url", "trusted"),
+    [
+        ("https://files.slack.com/files-pri/T1-F1/download/offer.csv", True),
+        ("http://files.slack.com/files-pri/T1-F1/download/offer.csv", False),
+        ("https://files.slack.com.evil.example/offer.csv", False),
+        ("https://evil.example/?https://files.slack.com/", False),
+    ],
+)
 def test_which_download_urls_get_the_token(url: str, trusted: bool) -> None:
     from bot.slack.sheets import _trusted
 

@@ -29,8 +29,7 @@ from bot.store.database import Database
 
 
 def _post(running: Running, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
-    request = urllib.request.Request(running.slack.url, data=body, method="POST",
-                                     headers=headers)
+    request = urllib.request.Request(running.slack.url, data=body, method="POST", headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, response.read().decode()
@@ -38,11 +37,18 @@ def _post(running: Running, body: bytes, headers: dict[str, str]) -> tuple[int, 
         return exc.code, exc.read().decode()
 
 
-def test_a_malformed_timestamp_is_a_400_not_a_500(running: Running,
-                                                  caplog: pytest.LogCaptureFixture) -> None:
-    status, body = _post(running, b"text=hi", {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Slack-Request-Timestamp": "abc", "X-Slack-Signature": "v0=00"})
+def test_a_malformed_timestamp_is_a_400_not_a_500(
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    status, body = _post(
+        running,
+        b"text=hi",
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": "abc",
+            "X-Slack-Signature": "v0=00",
+        },
+    )
     assert status == 400 and "Timestamp" in body
     assert "Traceback" not in caplog.text
 
@@ -64,9 +70,12 @@ def test_a_body_over_the_cap_is_refused_unread(running: Running) -> None:
 
     from bot.slack.serve import _refusal
 
-    environ: dict[str, Any] = {"REQUEST_METHOD": "POST", "PATH_INFO": "/slack/events",
-                               "CONTENT_LENGTH": str(MAX_BODY_BYTES + 1),
-                               "wsgi.input": Body(MAX_BODY_BYTES + 1)}
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/slack/events",
+        "CONTENT_LENGTH": str(MAX_BODY_BYTES + 1),
+        "wsgi.input": Body(MAX_BODY_BYTES + 1),
+    }
     assert _refusal(environ) == ("413 Content Too Large", "request body too large\n")
     assert read == []
     # Over the wire: announce a body over the cap but send only its first bytes. The server
@@ -74,11 +83,16 @@ def test_a_body_over_the_cap_is_refused_unread(running: Running) -> None:
     # and end in a broken pipe on the client instead of the answer we want to see).
     url = urllib.parse.urlsplit(running.slack.url)
     with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
-        sock.sendall((f"POST {url.path} HTTP/1.1\r\nHost: {url.hostname}\r\n"
-                      "Content-Type: application/x-www-form-urlencoded\r\n"
-                      f"X-Slack-Request-Timestamp: {int(time.time())}\r\n"
-                      "X-Slack-Signature: v0=00\r\n"
-                      f"Content-Length: {MAX_BODY_BYTES + 10}\r\n\r\n").encode() + b"x" * 100)
+        sock.sendall(
+            (
+                f"POST {url.path} HTTP/1.1\r\nHost: {url.hostname}\r\n"
+                "Content-Type: application/x-www-form-urlencoded\r\n"
+                f"X-Slack-Request-Timestamp: {int(time.time())}\r\n"
+                "X-Slack-Signature: v0=00\r\n"
+                f"Content-Length: {MAX_BODY_BYTES + 10}\r\n\r\n"
+            ).encode()
+            + b"x" * 100
+        )
         answer = sock.recv(200).decode(errors="replace")
     assert answer.split("\r\n", 1)[0].split()[1] == "413"
 
@@ -90,7 +104,8 @@ def test_a_slash_command_may_say_payload(running: Running) -> None:
 
 
 def test_a_long_retry_after_is_waited_out_up_to_the_bound(
-        running: Running, monkeypatch: pytest.MonkeyPatch) -> None:
+    running: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(slack_client, "MAX_RETRY_AFTER_SECONDS", 0.2)
     running.fake.fail_next("users.info", 429, retry_after=60)
     running.fake.set_person("U1", tz="Europe/Paris")
@@ -108,8 +123,9 @@ def test_a_failed_users_info_says_the_zone_is_unknown(running: Running) -> None:
     assert "08:30" in text and "know your time zone" in text
 
 
-def test_the_home_refresh_after_a_command_never_raises(running: Running,
-                                                       caplog: pytest.LogCaptureFixture) -> None:
+def test_the_home_refresh_after_a_command_never_raises(
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
     from bot.store.space import SqlDealSpace
 
     ask(running, "new Acme")
@@ -127,11 +143,15 @@ def test_no_token_or_user_text_in_slack_logs(caplog: pytest.LogCaptureFixture) -
     quiet_slack_logs()
     caplog.set_level(logging.DEBUG)
     sdk = logging.getLogger("slack_sdk.web.base_client")
-    sdk.debug("Received the following response - status: 200, body: "
-              '{"access_token": "xoxb-123-456-abc", "authed_user": {"access_token": "xoxp-9"}}')
+    sdk.debug(
+        "Received the following response - status: 200, body: "
+        '{"access_token": "xoxb-123-456-abc", "authed_user": {"access_token": "xoxp-9"}}'
+    )
     bolt = logging.getLogger("dealcoach.slack.bolt")
-    bolt.info("Invalid request signature detected (signature: v0=1, timestamp: 1, "
-              "body: text=SECRET-USER-TEXT)")
+    bolt.info(
+        "Invalid request signature detected (signature: v0=1, timestamp: 1, "
+        "body: text=SECRET-USER-TEXT)"
+    )
     bolt.warning("Unhandled request ({'type': None, 'value': 'SECRET-USER-TEXT'})\n---\nhint")
     bolt.error("token xoxb-1-2-3 refused")
     assert "xoxb-" not in caplog.text and "xoxp-" not in caplog.text
@@ -140,8 +160,9 @@ def test_no_token_or_user_text_in_slack_logs(caplog: pytest.LogCaptureFixture) -
     assert isinstance(bolt.filters[0], NoSecrets)
 
 
-def test_a_rejected_request_logs_no_body(running: Running,
-                                         caplog: pytest.LogCaptureFixture) -> None:
+def test_a_rejected_request_logs_no_body(
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     sent = running.slack.command("give SECRET-USER-TEXT", secret="wrong")
     assert sent.status == 401
@@ -149,11 +170,16 @@ def test_a_rejected_request_logs_no_body(running: Running,
 
 
 def test_bolts_unused_token_warning_is_not_logged(
-        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
-        fake_slack: FakeSlack, slack_database: Database) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    fake_slack: FakeSlack,
+    slack_database: Database,
+) -> None:
     # Bolt reads SLACK_BOT_TOKEN itself and warned in every process that it goes unused.
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
     caplog.set_level(logging.INFO)
-    build_app(SlackSettings(bot_token="xoxb-1", signing_secret="s", api_url=fake_slack.api_url),
-              CoachService(slack_database))
+    build_app(
+        SlackSettings(bot_token="xoxb-1", signing_secret="s", api_url=fake_slack.api_url),
+        CoachService(slack_database),
+    )
     assert not [r for r in caplog.records if "will be unused" in r.getMessage()]

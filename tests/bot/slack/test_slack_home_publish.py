@@ -14,8 +14,11 @@ from bot.slack.models import SlackHomeViewRow
 
 
 def _publishes(running: Running, user: str = "U1") -> list[str]:
-    return [json.dumps(c.body["view"]) for c in running.fake.of("views.publish")
-            if c.body["user_id"] == user]
+    return [
+        json.dumps(c.body["view"])
+        for c in running.fake.of("views.publish")
+        if c.body["user_id"] == user
+    ]
 
 
 def test_a_command_that_changes_nothing_shown_does_not_publish(running: Running) -> None:
@@ -43,12 +46,16 @@ def test_opening_the_home_tab_publishes_even_when_unchanged(running: Running) ->
     assert publishes[0].body["view"] == publishes[1].body["view"]
 
 
-def test_refreshes_close_together_fold_into_one_with_the_latest_state(
-        running: Running) -> None:
+def test_refreshes_close_together_fold_into_one_with_the_latest_state(running: Running) -> None:
     service, fake = running.service, running.fake
     client = WebClient(token=TOKEN, base_url=fake.api_url)
-    home = HomePublisher(running.database, service.engine.lib, labels_from_library(service),
-                         service.clock, interval=0.5)
+    home = HomePublisher(
+        running.database,
+        service.engine.lib,
+        labels_from_library(service),
+        service.clock,
+        interval=0.5,
+    )
     service.handle("T1", "U2", "new Acme")
     home.refresh(client, "T1", "U2")  # the first one at once
     assert len(_publishes(running, "U2")) == 1

@@ -38,15 +38,30 @@ SECTION, MESSAGE_BLOCKS, VIEW_BLOCKS = 3000, 50, 100
 MESSAGE_TEXT, BUTTON_VALUE, BUTTON_LABEL, HEADER = 40_000, 2000, 75, 150
 
 # Words with the characters that grow when escaped, so escaping cannot push a piece over.
-WORD = st.sampled_from(["price", "&", "<net-60>", "training", "x" * 40, "@U1", "année",
-                        "a&b", "<!channel>", "30%", "support", "“quoted”"])
+WORD = st.sampled_from(
+    [
+        "price",
+        "&",
+        "<net-60>",
+        "training",
+        "x" * 40,
+        "@U1",
+        "année",
+        "a&b",
+        "<!channel>",
+        "30%",
+        "support",
+        "“quoted”",
+    ]
+)
 
 
 def long_text(min_size: int = 1, max_size: int = 1000) -> st.SearchStrategy[str]:
     """Text up to ``max_size`` characters: words (with markup characters) and noise."""
     words = st.lists(WORD, min_size=1, max_size=max_size // 4).map(" ".join)
-    noise = st.text(alphabet=st.characters(blacklist_categories=("Cs",)),
-                    min_size=min_size, max_size=max_size)
+    noise = st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",)), min_size=min_size, max_size=max_size
+    )
     return st.one_of(words, noise).map(lambda t: t[:max_size]).filter(lambda t: t.strip())
 
 
@@ -87,20 +102,36 @@ def check_outcome(outcome: Reply | Rejection) -> Message:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(name=long_text(max_size=200), gives=st.lists(long_text(700, 1000), min_size=1,
-                                                    max_size=4),
-       other=long_text(max_size=1000))
+@given(
+    name=long_text(max_size=200),
+    gives=st.lists(long_text(700, 1000), min_size=1, max_size=4),
+    other=long_text(max_size=1000),
+)
 def test_engine_replies_with_long_inputs_stay_within_the_limits(
-        name: str, gives: list[str], other: str) -> None:
+    name: str, gives: list[str], other: str
+) -> None:
     engine, space = Engine(), MemoryDealSpace()
     outcomes = [engine.handle(f"new {name}", space, NOW), engine.handle("new Acme", space, NOW)]
     for give in gives:
         outcomes.append(engine.handle(f"give {give}", space, NOW))
-    for line in (f"get {other}", f"they {other}", f"trade {gives[0]} for {other}",
-                 f"bundle A price={other[:50]} term=24 worth=60", "bundle B price=1 term=2",
-                 f"issue {other[:300]} us=2 them=4", f"evidence {other}",
-                 f"Recap: we threw in {gives[0]}. They agreed to {other}. We gave them net-60.",
-                 other, "log", "log all", "log 200", "status", "meso", "checklist", "deals"):
+    for line in (
+        f"get {other}",
+        f"they {other}",
+        f"trade {gives[0]} for {other}",
+        f"bundle A price={other[:50]} term=24 worth=60",
+        "bundle B price=1 term=2",
+        f"issue {other[:300]} us=2 them=4",
+        f"evidence {other}",
+        f"Recap: we threw in {gives[0]}. They agreed to {other}. We gave them net-60.",
+        other,
+        "log",
+        "log all",
+        "log 200",
+        "status",
+        "meso",
+        "checklist",
+        "deals",
+    ):
         outcomes.append(engine.handle(line, space, NOW))
     for outcome in outcomes:
         check_outcome(outcome)
@@ -113,22 +144,44 @@ reps = st.lists(st.from_regex(r"U[A-Z0-9]{2,10}", fullmatch=True), min_size=0, m
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(text=long_text(max_size=20_000), title=long_text(max_size=400),
-       warnings=st.lists(st.tuples(long_text(max_size=80), long_text(max_size=2000),
-                                   long_text(max_size=2000)), max_size=60),
-       lines=st.lists(long_text(max_size=1000), max_size=80),
-       rows=st.lists(st.lists(long_text(max_size=1000), min_size=3, max_size=3), max_size=250),
-       people=reps, steps=st.lists(long_text(max_size=3000), max_size=8),
-       recap=st.lists(long_text(max_size=1000), max_size=40))
+@given(
+    text=long_text(max_size=20_000),
+    title=long_text(max_size=400),
+    warnings=st.lists(
+        st.tuples(long_text(max_size=80), long_text(max_size=2000), long_text(max_size=2000)),
+        max_size=60,
+    ),
+    lines=st.lists(long_text(max_size=1000), max_size=80),
+    rows=st.lists(st.lists(long_text(max_size=1000), min_size=3, max_size=3), max_size=250),
+    people=reps,
+    steps=st.lists(long_text(max_size=3000), max_size=8),
+    recap=st.lists(long_text(max_size=1000), max_size=40),
+)
 def test_any_reply_of_any_kind_stays_within_the_limits(
-        text: str, title: str, warnings: list[tuple[str, str, str]], lines: list[str],
-        rows: list[list[str]], people: list[str], steps: list[str], recap: list[str]) -> None:
-    named = [[f"@{people[i % len(people)]} {a}" if people else a, b, c]
-             for i, (a, b, c) in enumerate(rows)]
+    text: str,
+    title: str,
+    warnings: list[tuple[str, str, str]],
+    lines: list[str],
+    rows: list[list[str]],
+    people: list[str],
+    steps: list[str],
+    recap: list[str],
+) -> None:
+    named = [
+        [f"@{people[i % len(people)]} {a}" if people else a, b, c]
+        for i, (a, b, c) in enumerate(rows)
+    ]
     table = Table(["rep or item", "we give", "trigger"], named)
-    reply = Reply(text=text, deal=title, phase="midgame", lines=lines, table=table,
-                  warnings=[WarningItem(code, message, fix) for code, message, fix in warnings],
-                  next_steps=steps, people=people)
+    reply = Reply(
+        text=text,
+        deal=title,
+        phase="midgame",
+        lines=lines,
+        table=table,
+        warnings=[WarningItem(code, message, fix) for code, message, fix in warnings],
+        next_steps=steps,
+        people=people,
+    )
     check_outcome(reply)
     check_outcome(Reply(text=text, deal=title, command=RECAP, read_as=recap))
     check_outcome(Reply(text=text, read_as=title, next_steps=steps))
@@ -144,11 +197,14 @@ def test_a_log_of_thousand_character_gives_keeps_every_word() -> None:
         engine.handle(f"give {give}", space, NOW)
     for line in ("log", "log all"):
         message = check_outcome(engine.handle(line, space, NOW))
-        shown = unescape("\n".join(b["text"]["text"] for b in message.blocks
-                                   if b["type"] == "section"))
+        shown = unescape(
+            "\n".join(b["text"]["text"] for b in message.blocks if b["type"] == "section")
+        )
         table = shown.split("```")[1]
-        assert max(len(cell.strip()) for row in table.split("\n")
-                   for cell in row.split("  ")) <= MAX_TABLE_CELL
+        assert (
+            max(len(cell.strip()) for row in table.split("\n") for cell in row.split("  "))
+            <= MAX_TABLE_CELL
+        )
         assert "…" in table
         for give in gives:
             assert give in shown  # listed in full under the table
@@ -175,6 +231,5 @@ def test_a_recap_too_long_for_a_button_says_so() -> None:
 def test_a_choice_too_long_for_a_button_gets_none() -> None:
     long = "give " + "z" * 2100
     message = check_outcome(Rejection("unclear", "Which?", choices=(long, "give net-60")))
-    values = [e["value"] for b in message.blocks if b["type"] == "actions"
-              for e in b["elements"]]
+    values = [e["value"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
     assert values == ["give net-60"]

@@ -44,15 +44,19 @@ def test_event_subscriptions_match() -> None:
 
 def test_app_home_has_the_home_tab_and_a_writable_messages_tab() -> None:
     home = _manifest()["features"]["app_home"]
-    assert home == {"home_tab_enabled": True, "messages_tab_enabled": True,
-                    "messages_tab_read_only_enabled": False}
+    assert home == {
+        "home_tab_enabled": True,
+        "messages_tab_enabled": True,
+        "messages_tab_read_only_enabled": False,
+    }
 
 
 def test_scopes_match_and_cover_every_method_the_code_calls() -> None:
     scopes = _manifest()["oauth_config"]["scopes"]["bot"]
     assert sorted(scopes) == sorted(BOT_SCOPES)
-    source = "\n".join(p.read_text(encoding="utf-8")
-                       for p in (REPO / "bot" / "slack").rglob("*.py"))
+    source = "\n".join(
+        p.read_text(encoding="utf-8") for p in (REPO / "bot" / "slack").rglob("*.py")
+    )
     called = set(re.findall(r"call\(\s*\w+,\s*\"([a-z]+\.[a-zA-Z.]+)\"", source))
     called |= {"views.publish", "chat.postMessage"}  # sanity: the scan finds the basics
     assert called <= set(METHOD_SCOPES), called - set(METHOD_SCOPES)

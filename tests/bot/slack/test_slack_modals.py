@@ -34,8 +34,9 @@ def _values(**fields: str | None) -> dict[str, dict[str, Any]]:
     for name, value in fields.items():
         if name in ("kind", "us", "them"):
             option = {"value": value, "text": {"type": "plain_text", "text": str(value)}}
-            values[name] = {"value": {"type": "static_select",
-                                      "selected_option": option if value else None}}
+            values[name] = {
+                "value": {"type": "static_select", "selected_option": option if value else None}
+            }
         else:
             values[name] = {"value": {"type": "plain_text_input", "value": value}}
     return values
@@ -48,24 +49,37 @@ def test_form_views_validate(callback_id: str) -> None:
     validate(view["blocks"], limit=MAX_VIEW_BLOCKS)
 
 
-@pytest.mark.parametrize(("fields", "line"), [
-    ({"kind": "give", "item": " training ", "us": "1", "them": "4"}, "give training us=1 them=4"),
-    ({"kind": "get", "item": "a case\nstudy"}, "get a case study"),
-    ({"kind": "trade", "item": "training", "in_return": "24 months"},
-     "trade training for 24 months"),
-    ({"kind": "give", "item": "support", "trigger": "they sign by Friday"},
-     "if we support, they sign by Friday"),
-])
+@pytest.mark.parametrize(
+    ("fields", "line"),
+    [
+        (
+            {"kind": "give", "item": " training ", "us": "1", "them": "4"},
+            "give training us=1 them=4",
+        ),
+        ({"kind": "get", "item": "a case\nstudy"}, "get a case study"),
+        (
+            {"kind": "trade", "item": "training", "in_return": "24 months"},
+            "trade training for 24 months",
+        ),
+        (
+            {"kind": "give", "item": "support", "trigger": "they sign by Friday"},
+            "if we support, they sign by Friday",
+        ),
+    ],
+)
 def test_move_lines(fields: dict[str, str], line: str) -> None:
     assert move_lines(_values(**fields)) == [("item", line)]
 
 
-@pytest.mark.parametrize(("fields", "field"), [
-    ({"kind": "trade", "item": "x"}, "in_return"),
-    ({"kind": "get", "item": "x", "in_return": "y"}, "in_return"),
-    ({"kind": "get", "item": "x", "trigger": "y"}, "trigger"),
-    ({"kind": "give", "item": ""}, "item"),
-])
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"kind": "trade", "item": "x"}, "in_return"),
+        ({"kind": "get", "item": "x", "in_return": "y"}, "in_return"),
+        ({"kind": "get", "item": "x", "trigger": "y"}, "trigger"),
+        ({"kind": "give", "item": ""}, "item"),
+    ],
+)
 def test_move_field_errors(fields: dict[str, str], field: str) -> None:
     with pytest.raises(FieldErrors) as caught:
         move_lines(_values(**fields))
@@ -73,21 +87,30 @@ def test_move_field_errors(fields: dict[str, str], field: str) -> None:
 
 
 def test_prepare_lines_one_per_field_and_row() -> None:
-    lines = prepare_lines(_values(batna="stay  with incumbent", walkaway="min 80k",
-                                  issues="price us=5 them=3\n\npayment terms us=2 them=4",
-                                  evidence="benchmark 90k", rule=""))
-    assert lines == [("batna", "batna stay with incumbent"), ("walkaway", "walkaway min 80k"),
-                     ("issues:1", "issue price us=5 them=3"),
-                     ("issues:2", "issue payment terms us=2 them=4"),
-                     ("evidence:1", "evidence benchmark 90k")]
+    lines = prepare_lines(
+        _values(
+            batna="stay  with incumbent",
+            walkaway="min 80k",
+            issues="price us=5 them=3\n\npayment terms us=2 them=4",
+            evidence="benchmark 90k",
+            rule="",
+        )
+    )
+    assert lines == [
+        ("batna", "batna stay with incumbent"),
+        ("walkaway", "walkaway min 80k"),
+        ("issues:1", "issue price us=5 them=3"),
+        ("issues:2", "issue payment terms us=2 them=4"),
+        ("evidence:1", "evidence benchmark 90k"),
+    ]
     with pytest.raises(FieldErrors):
         prepare_lines(_values(batna=""))
 
 
 def test_bundle_lines_quote_terms_with_spaces() -> None:
-    assert bundle_lines(_values(label="A", terms="price = 95k\npayment terms = 60 days",
-                                worth="60")) == [
-        ("terms", "bundle A price=95k 'payment terms=60 days' worth=60")]
+    assert bundle_lines(
+        _values(label="A", terms="price = 95k\npayment terms = 60 days", worth="60")
+    ) == [("terms", "bundle A price=95k 'payment terms=60 days' worth=60")]
     with pytest.raises(FieldErrors) as caught:
         bundle_lines(_values(label="two words", terms="price", worth="300"))
     assert set(caught.value.errors) == {"label", "terms", "worth"}
@@ -121,11 +144,20 @@ def test_slash_deal_give_opens_the_move_form_like_its_button(running: Running) -
 
 # -- end to end -----------------------------------------------------------------------------
 def _submit(running: Running, callback_id: str, **fields: str | None) -> dict[str, Any]:
-    sent = running.slack.interaction({
-        "type": "view_submission", "user": {"id": "U1"}, "trigger_id": "t",
-        "view": {"id": "V9", "type": "modal", "callback_id": callback_id,
-                 "private_metadata": "", "state": {"values": _values(**fields)}},
-    })
+    sent = running.slack.interaction(
+        {
+            "type": "view_submission",
+            "user": {"id": "U1"},
+            "trigger_id": "t",
+            "view": {
+                "id": "V9",
+                "type": "modal",
+                "callback_id": callback_id,
+                "private_metadata": "",
+                "state": {"values": _values(**fields)},
+            },
+        }
+    )
     assert sent.status == 200
     return dict(sent.json() or {})
 
@@ -138,19 +170,30 @@ def test_slash_deal_prepare_opens_the_form(running: Running) -> None:
 
 
 def test_a_bare_next_step_button_opens_its_form(running: Running) -> None:
-    running.slack.interaction({
-        "type": "block_actions", "user": {"id": "U1"}, "trigger_id": "t2",
-        "container": {"type": "message", "is_ephemeral": True},
-        "response_url": running.fake.response_url("x"),
-        "actions": [{"type": "button", "action_id": "deal_step:0", "block_id": "next_steps",
-                     "value": "batna"}],
-    })
+    running.slack.interaction(
+        {
+            "type": "block_actions",
+            "user": {"id": "U1"},
+            "trigger_id": "t2",
+            "container": {"type": "message", "is_ephemeral": True},
+            "response_url": running.fake.response_url("x"),
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": "deal_step:0",
+                    "block_id": "next_steps",
+                    "value": "batna",
+                }
+            ],
+        }
+    )
     (call,) = running.fake.wait_for("views.open")
     assert call.body["trigger_id"] == "t2" and call.body["view"]["callback_id"] == PREPARE
 
 
 def test_a_submission_with_a_bad_line_gets_inline_errors_and_stores_nothing(
-        running: Running) -> None:
+    running: Running,
+) -> None:
     running.slack.command("new Acme", response_name="a")
     running.fake.wait_for("a")
     answer = _submit(running, PREPARE, batna="stay", issues="price us=5 them=3\nrule us=9")
@@ -161,8 +204,7 @@ def test_a_submission_with_a_bad_line_gets_inline_errors_and_stores_nothing(
     assert "stay" not in outcome.text  # type: ignore[union-attr]
 
 
-def test_a_submission_without_a_deal_shows_the_error_on_the_main_field(
-        running: Running) -> None:
+def test_a_submission_without_a_deal_shows_the_error_on_the_main_field(running: Running) -> None:
     answer = _submit(running, MOVE, kind="give", item="training")
     assert answer["response_action"] == "errors"
     assert "item" in answer["errors"] and "deal" in answer["errors"]["item"]
@@ -178,8 +220,7 @@ def test_a_good_submission_turns_the_modal_into_the_answer(running: Running) -> 
     validate(blocks, limit=MAX_VIEW_BLOCKS)
     assert "warning:one_way_concession" in [b.get("block_id") for b in blocks]
     running.fake.wait_for("views.publish", publishes + 1)
-    answer = _submit(running, BUNDLE, label="A", terms="price = 95k\nterm = 24 months",
-                     worth="60")
+    answer = _submit(running, BUNDLE, label="A", terms="price = 95k\nterm = 24 months", worth="60")
     assert answer["response_action"] == "update"
     assert "bundle" in json.dumps(answer).lower()
     answer = _submit(running, BUNDLE, label="A B", terms="price", worth="")
@@ -187,12 +228,22 @@ def test_a_good_submission_turns_the_modal_into_the_answer(running: Running) -> 
 
 
 def test_the_home_tab_form_buttons_open_forms(running: Running) -> None:
-    running.slack.interaction({
-        "type": "block_actions", "user": {"id": "U1"}, "trigger_id": "t3",
-        "container": {"type": "view", "view_id": "V1"},
-        "actions": [{"type": "button", "action_id": "open_form:prepare", "block_id": "x",
-                     "value": "prepare"}],
-    })
+    running.slack.interaction(
+        {
+            "type": "block_actions",
+            "user": {"id": "U1"},
+            "trigger_id": "t3",
+            "container": {"type": "view", "view_id": "V1"},
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": "open_form:prepare",
+                    "block_id": "x",
+                    "value": "prepare",
+                }
+            ],
+        }
+    )
     (call,) = running.fake.wait_for("views.open")
     assert call.body["view"]["callback_id"] == PREPARE
 

@@ -26,8 +26,9 @@ from flows.replies import Notice, Reply, merge_replies
 
 
 def _dm_posts(fake: FakeSlack, user: str, count: int = 1) -> list[Call]:
-    return fake.wait_for("chat.postMessage", count, timeout=20,
-                         where=lambda c: c.body.get("channel") == user)
+    return fake.wait_for(
+        "chat.postMessage", count, timeout=20, where=lambda c: c.body.get("channel") == user
+    )
 
 
 def _buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -48,12 +49,23 @@ def _delivery_status(running: Running, user: str) -> tuple[str, str]:
 
 
 def _click_fix(running: Running, user: str, value: str, trigger: str) -> None:
-    sent = running.slack.interaction({
-        "type": "block_actions", "user": {"id": user}, "channel": {"id": f"D{user}"},
-        "container": {"type": "message", "is_ephemeral": False}, "trigger_id": trigger,
-        "actions": [{"type": "button", "action_id": f"{FIX_ACTION}:0", "block_id": "fixes",
-                     "value": value}],
-    })
+    sent = running.slack.interaction(
+        {
+            "type": "block_actions",
+            "user": {"id": user},
+            "channel": {"id": f"D{user}"},
+            "container": {"type": "message", "is_ephemeral": False},
+            "trigger_id": trigger,
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": f"{FIX_ACTION}:0",
+                    "block_id": "fixes",
+                    "value": value,
+                }
+            ],
+        }
+    )
     assert sent.status == 200
 
 
@@ -125,16 +137,36 @@ def test_the_fix_button_switches_deal_and_opens_the_safeguards_form(running: Run
     status = running.service.handle("T1", "U2", "status")
     assert status.deal == "Acme"  # type: ignore[union-attr]
     # Submitting the form saves all three, all together.
-    sent = running.slack.interaction({
-        "type": "view_submission", "user": {"id": "U2"}, "trigger_id": "t",
-        "view": {"id": "V9", "type": "modal", "callback_id": SAFEGUARDS, "private_metadata": "",
-                 "state": {"values": {
-                     "safeguard": {"value": {"type": "plain_text_input",
-                                             "value": "If uptime drops below 99.5% we credit 10%"}},
-                     "governance": {"value": {"type": "plain_text_input",
-                                              "value": "Monthly review of uptime"}},
-                     "exit": {"value": {"type": "plain_text_input", "value": None}}}}},
-    })
+    sent = running.slack.interaction(
+        {
+            "type": "view_submission",
+            "user": {"id": "U2"},
+            "trigger_id": "t",
+            "view": {
+                "id": "V9",
+                "type": "modal",
+                "callback_id": SAFEGUARDS,
+                "private_metadata": "",
+                "state": {
+                    "values": {
+                        "safeguard": {
+                            "value": {
+                                "type": "plain_text_input",
+                                "value": "If uptime drops below 99.5% we credit 10%",
+                            }
+                        },
+                        "governance": {
+                            "value": {
+                                "type": "plain_text_input",
+                                "value": "Monthly review of uptime",
+                            }
+                        },
+                        "exit": {"value": {"type": "plain_text_input", "value": None}},
+                    }
+                },
+            },
+        }
+    )
     assert sent.json()["response_action"] == "update"
     running.fake.quiet()
     manager_view = running.service.handle("T1", "U1", "team")
@@ -183,10 +215,14 @@ def test_the_safeguards_form() -> None:
     validate(view["blocks"], limit=MAX_VIEW_BLOCKS)
     for word in ("safeguard", "governance", "exit", "Safeguards"):
         assert form_for(word) is form
-    values = {"safeguard": {"value": {"value": " churn above 5%\n triggers a review "}},
-              "exit": {"value": {"value": "60 days' notice"}}}
-    assert safeguard_lines(values) == [("safeguard", "safeguard churn above 5% triggers a review"),
-                                       ("exit", "exit 60 days' notice")]
+    values = {
+        "safeguard": {"value": {"value": " churn above 5%\n triggers a review "}},
+        "exit": {"value": {"value": "60 days' notice"}},
+    }
+    assert safeguard_lines(values) == [
+        ("safeguard", "safeguard churn above 5% triggers a review"),
+        ("exit", "exit 60 days' notice"),
+    ]
     try:
         safeguard_lines({})
     except FieldErrors as exc:
@@ -198,7 +234,11 @@ def test_the_safeguards_form() -> None:
 def test_merged_replies_keep_every_notice_and_person() -> None:
     first = Notice(user_id="U2", kind="team", key="a", text="@U1 added you", people=["U1"])
     second = Notice(user_id="U3", kind="team", key="b", text="@U1 added you", people=["U1"])
-    merged = merge_replies([Reply(text="one", notices=[first], people=["U2", "U1"]),
-                            Reply(text="two", notices=[second], people=["U3", "U1"])])
+    merged = merge_replies(
+        [
+            Reply(text="one", notices=[first], people=["U2", "U1"]),
+            Reply(text="two", notices=[second], people=["U3", "U1"]),
+        ]
+    )
     assert merged.notices == [first, second]
     assert merged.people == ["U2", "U1", "U3"]

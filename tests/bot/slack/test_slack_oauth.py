@@ -51,27 +51,49 @@ def test_our_table_declarations_match_slack_sdks() -> None:
 
         def shape(t: Any) -> list[tuple[Any, ...]]:
             # Our token columns are wider (they hold encrypted tokens); the rest is theirs.
-            return [(c.name, "token" if c.name in TOKEN_COLUMNS else repr(c.type),
-                     c.nullable, c.primary_key) for c in t.columns]
+            return [
+                (
+                    c.name,
+                    "token" if c.name in TOKEN_COLUMNS else repr(c.type),
+                    c.nullable,
+                    c.primary_key,
+                )
+                for c in t.columns
+            ]
 
         assert shape(ours) == shape(table), name
-        assert {(i.name, tuple(c.name for c in i.columns)) for i in ours.indexes} == \
-            {(i.name, tuple(c.name for c in i.columns)) for i in table.indexes}
+        assert {(i.name, tuple(c.name for c in i.columns)) for i in ours.indexes} == {
+            (i.name, tuple(c.name for c in i.columns)) for i in table.indexes
+        }
 
 
 def _access(body: dict[str, Any]) -> dict[str, Any]:
     """oauth.v2.access: an install (code-<team>) or a refresh of a rotating token."""
     if body.get("grant_type") == "refresh_token":
-        return {"ok": True, "app_id": "A1", "token_type": "bot", "scope": "commands,chat:write",
-                "access_token": "xoxb-rotated", "refresh_token": "xoxe-2", "expires_in": 43200,
-                "bot_user_id": "UBOT", "team": {"id": "T8", "name": "T8"}, "enterprise": None,
-                "is_enterprise_install": False}
+        return {
+            "ok": True,
+            "app_id": "A1",
+            "token_type": "bot",
+            "scope": "commands,chat:write",
+            "access_token": "xoxb-rotated",
+            "refresh_token": "xoxe-2",
+            "expires_in": 43200,
+            "bot_user_id": "UBOT",
+            "team": {"id": "T8", "name": "T8"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
     team = str(body["code"]).removeprefix("code-")
     answer: dict[str, Any] = {
-        "ok": True, "app_id": "A1", "authed_user": {"id": "UADMIN"},
-        "scope": ",".join(BOT_SCOPES), "token_type": "bot",
-        "access_token": f"xoxb-{team}", "bot_user_id": "UBOT",
-        "team": {"id": team, "name": f"Team {team}"}, "enterprise": None,
+        "ok": True,
+        "app_id": "A1",
+        "authed_user": {"id": "UADMIN"},
+        "scope": ",".join(BOT_SCOPES),
+        "token_type": "bot",
+        "access_token": f"xoxb-{team}",
+        "bot_user_id": "UBOT",
+        "team": {"id": team, "name": f"Team {team}"},
+        "enterprise": None,
         "is_enterprise_install": False,
     }
     if team == "T8":  # a workspace with token rotation on, its token about to expire
@@ -80,17 +102,27 @@ def _access(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def oauth_running(fake_slack: FakeSlack, slack_database: Database,
-                  secret_key: str | None) -> Iterator[Running]:
+def oauth_running(
+    fake_slack: FakeSlack, slack_database: Database, secret_key: str | None
+) -> Iterator[Running]:
     fake_slack.answer("oauth.v2.access", _access)
-    settings = SlackSettings(client_id=CLIENT_ID, client_secret="client-secret",
-                             signing_secret=SECRET, api_url=fake_slack.api_url,
-                             secret_key=secret_key)
+    settings = SlackSettings(
+        client_id=CLIENT_ID,
+        client_secret="client-secret",
+        signing_secret=SECRET,
+        api_url=fake_slack.api_url,
+        secret_key=secret_key,
+    )
     service = CoachService(slack_database)
     app = build_app(settings, service)
     with serve_wsgi(wsgi_application(app, slack_database)) as base_url:
-        yield Running(SignedSlackClient(base_url, SECRET, fake_slack), fake_slack,
-                      slack_database, service, base_url)
+        yield Running(
+            SignedSlackClient(base_url, SECRET, fake_slack),
+            fake_slack,
+            slack_database,
+            service,
+            base_url,
+        )
     app.listener_runner.listener_executor.shutdown(wait=True)
 
 
@@ -113,28 +145,39 @@ def _install(running: Running, team: str) -> None:
     assert query["scope"] == [",".join(BOT_SCOPES)]
     state = query["state"][0]
     cookie = {k.lower(): v for k, v in headers.items()}["set-cookie"].split(";", 1)[0]
-    status, page, _ = _get(f"{running.base_url}/slack/oauth_redirect?code=code-{team}"
-                           f"&state={state}", cookie)
+    status, page, _ = _get(
+        f"{running.base_url}/slack/oauth_redirect?code=code-{team}&state={state}", cookie
+    )
     assert status == 200, page
 
 
 def _bots(database: Database, team: str) -> int:
     with database.engine.connect() as conn:
-        return int(conn.scalar(select(func.count()).select_from(models.slack_bots)
-                               .where(models.slack_bots.c.team_id == team)) or 0)
+        return int(
+            conn.scalar(
+                select(func.count())
+                .select_from(models.slack_bots)
+                .where(models.slack_bots.c.team_id == team)
+            )
+            or 0
+        )
 
 
 def _raw_tokens(database: Database) -> list[str]:
     """Every token value as the database holds it."""
     with database.engine.connect() as conn:
-        return [value for table in (models.slack_installations, models.slack_bots)
-                for row in conn.execute(select(*(table.c[n] for n in TOKEN_COLUMNS
-                                                 if n in table.c)))
-                for value in row if value is not None]
+        return [
+            value
+            for table in (models.slack_installations, models.slack_bots)
+            for row in conn.execute(select(*(table.c[n] for n in TOKEN_COLUMNS if n in table.c)))
+            for value in row
+            if value is not None
+        ]
 
 
-def test_install_then_each_workspace_uses_its_own_token(oauth_running: Running,
-                                                        secret_key: str | None) -> None:
+def test_install_then_each_workspace_uses_its_own_token(
+    oauth_running: Running, secret_key: str | None
+) -> None:
     slack, fake = oauth_running.slack, oauth_running.fake
     _install(oauth_running, "T9")
     _install(oauth_running, "T10")
@@ -158,7 +201,8 @@ def test_install_then_each_workspace_uses_its_own_token(oauth_running: Running,
 
 
 def test_a_workspace_that_never_installed_is_told_and_nothing_is_stored(
-        oauth_running: Running) -> None:
+    oauth_running: Running,
+) -> None:
     oauth_running.slack.command("new Acme", team="T404", response_name="x")
     (answer,) = oauth_running.fake.wait_for("x")
     assert "not installed" in answer.body["text"]
@@ -167,14 +211,16 @@ def test_a_workspace_that_never_installed_is_told_and_nothing_is_stored(
     assert "Acme" not in oauth_running.service.handle("T404", "U1", "deals").text  # type: ignore[union-attr]
 
 
-def test_an_expiring_token_is_rotated_before_use(oauth_running: Running,
-                                                 secret_key: str | None) -> None:
+def test_an_expiring_token_is_rotated_before_use(
+    oauth_running: Running, secret_key: str | None
+) -> None:
     slack, fake = oauth_running.slack, oauth_running.fake
     _install(oauth_running, "T8")
     slack.command("new Acme", team="T8", response_name="r")
     fake.wait_for("r")
-    refresh = fake.wait_for("oauth.v2.access", where=lambda c: c.body.get("grant_type")
-                            == "refresh_token")
+    refresh = fake.wait_for(
+        "oauth.v2.access", where=lambda c: c.body.get("grant_type") == "refresh_token"
+    )
     assert refresh[0].body["refresh_token"] == "xoxe-1"
     (publish,) = fake.wait_for("views.publish")
     assert publish.token == "xoxb-rotated"
@@ -196,15 +242,17 @@ def test_uninstall_and_revocation_clean_up(oauth_running: Running) -> None:
             return set(conn.scalars(select(models.slack_installations.c.team_id)))
 
     deadline = time.monotonic() + 10
-    while (installed() != {"T10"} or _bots(oauth_running.database, "T10")) \
-            and time.monotonic() < deadline:
+    while (
+        installed() != {"T10"} or _bots(oauth_running.database, "T10")
+    ) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _bots(oauth_running.database, "T9") == 0 and _bots(oauth_running.database, "T10") == 0
     assert installed() == {"T10"}  # revoking the bot token leaves the install record
 
 
 def test_the_reminder_worker_rotates_an_expiring_token_before_sending(
-        oauth_running: Running, secret_key: str | None) -> None:
+    oauth_running: Running, secret_key: str | None
+) -> None:
     from datetime import UTC, datetime
 
     from bot.slack.worker import ReminderWorker
@@ -218,13 +266,22 @@ def test_the_reminder_worker_rotates_an_expiring_token_before_sending(
     for team in ("T8", "T9"):
         for line in ("new Acme", "remind 08:00"):
             setup.handle(team, "U1", line, tz="Europe/London")
-    settings = SlackSettings(client_id=CLIENT_ID, client_secret="client-secret",
-                             signing_secret=SECRET, api_url=fake.api_url, secret_key=secret_key)
-    worker = ReminderWorker(database, workspace_clients(settings, database),
-                            lambda: datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
+    settings = SlackSettings(
+        client_id=CLIENT_ID,
+        client_secret="client-secret",
+        signing_secret=SECRET,
+        api_url=fake.api_url,
+        secret_key=secret_key,
+    )
+    worker = ReminderWorker(
+        database,
+        workspace_clients(settings, database),
+        lambda: datetime(2026, 11, 23, 8, 0, tzinfo=UTC),
+    )
     assert worker.tick().sent.sent == 2
-    refresh = fake.wait_for("oauth.v2.access", where=lambda c: c.body.get("grant_type")
-                            == "refresh_token")
+    refresh = fake.wait_for(
+        "oauth.v2.access", where=lambda c: c.body.get("grant_type") == "refresh_token"
+    )
     assert refresh[0].body["refresh_token"] == "xoxe-1"
     tokens = {c.token for c in fake.of("chat.postMessage")}
     assert tokens == {"xoxb-rotated", "xoxb-T9"}

@@ -26,8 +26,7 @@ REP = "U2"
 DEBRIEF = "Debrief:"
 
 
-def _say(running: Running, text: str, thread: str | None = None,
-         user: str = REP) -> dict[str, Any]:
+def _say(running: Running, text: str, thread: str | None = None, user: str = REP) -> dict[str, Any]:
     """DM ``text`` (in ``thread``, if given) and return the reply as the DM holds it."""
     channel = f"D{user}"
 
@@ -50,8 +49,10 @@ def _wait_for_thread(running: Running, ts: str) -> None:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         with running.database.session() as session:
-            if any((row.facts.get("practice") or {}).get("thread") == ts
-                   for row in session.scalars(select(DealRow))):
+            if any(
+                (row.facts.get("practice") or {}).get("thread") == ts
+                for row in session.scalars(select(DealRow))
+            ):
                 return
         time.sleep(0.02)
     raise AssertionError(f"the rehearsal's thread {ts} was never recorded")
@@ -60,7 +61,8 @@ def _wait_for_thread(running: Running, ts: str) -> None:
 def _offer(key: str, *packages: Package) -> str:
     scenario = SCENARIOS[key]
     return "offer " + " | ".join(
-        " ".join(f"{issue}={label}" for issue, label in scenario.labels(p)) for p in packages)
+        " ".join(f"{issue}={label}" for issue, label in scenario.labels(p)) for p in packages
+    )
 
 
 def _script(key: str) -> list[str]:
@@ -107,8 +109,7 @@ def test_every_scenario_plays_to_the_end_in_its_thread(running: Running, key: st
     assert status.deal == "Acme"  # type: ignore[union-attr]
 
 
-def test_the_top_level_stays_on_the_real_deal_while_a_rehearsal_runs(
-        running: Running) -> None:
+def test_the_top_level_stays_on_the_real_deal_while_a_rehearsal_runs(running: Running) -> None:
     prepare_rep_deal(running, user=REP)
     start = _say(running, "practice saas-renewal seed 3")
     thread = start["ts"]
@@ -129,8 +130,7 @@ def test_the_top_level_stays_on_the_real_deal_while_a_rehearsal_runs(
     stopped = _say(running, "practice stop", thread)
     assert "Rehearsal stopped" in stopped["all"] and stopped["thread_ts"] == thread
     with running.database.session() as session:
-        facts = [row.facts for row in session.scalars(select(DealRow)) if
-                 row.facts.get("practice")]
+        facts = [row.facts for row in session.scalars(select(DealRow)) if row.facts.get("practice")]
     assert [Session.from_doc(f["practice"]).thread for f in facts] == [thread]
 
 
@@ -164,24 +164,41 @@ def test_practice_deals_never_show_in_deals_home_or_the_team_view(running: Runni
     assert "Rehearsal" not in team and "offered" not in team
 
 
-def _click(running: Running, value: str, message_ts: str, thread: str | None = None,
-           user: str = REP) -> None:
-    container: dict[str, Any] = {"type": "message", "is_ephemeral": False,
-                                 "message_ts": message_ts, "channel_id": f"D{user}"}
+def _click(
+    running: Running, value: str, message_ts: str, thread: str | None = None, user: str = REP
+) -> None:
+    container: dict[str, Any] = {
+        "type": "message",
+        "is_ephemeral": False,
+        "message_ts": message_ts,
+        "channel_id": f"D{user}",
+    }
     if thread:
         container["thread_ts"] = thread
-    running.slack.interaction({
-        "type": "block_actions", "user": {"id": user}, "channel": {"id": f"D{user}"},
-        "container": container, "response_url": running.fake.response_url("click"),
-        "trigger_id": "t1",
-        "actions": [{"type": "button", "action_id": "deal_step:0", "block_id": "next_steps",
-                     "value": value}],
-    })
+    running.slack.interaction(
+        {
+            "type": "block_actions",
+            "user": {"id": user},
+            "channel": {"id": f"D{user}"},
+            "container": container,
+            "response_url": running.fake.response_url("click"),
+            "trigger_id": "t1",
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": "deal_step:0",
+                    "block_id": "next_steps",
+                    "value": value,
+                }
+            ],
+        }
+    )
 
 
 def _wait_dm(running: Running, count: int, user: str = REP) -> dict[str, Any]:
-    running.fake.wait_for("chat.postMessage", count, timeout=20,
-                          where=lambda c: c.body.get("channel") == f"D{user}")
+    running.fake.wait_for(
+        "chat.postMessage", count, timeout=20, where=lambda c: c.body.get("channel") == f"D{user}"
+    )
     return running.fake.dm(user)[-1]
 
 
@@ -213,8 +230,9 @@ def test_rehearsing_the_real_deal_in_its_thread_in_plain_words(running: Running)
     assert "Your bundles work too: `offer A`" in start["all"]
     thread = start["ts"]
     offered = _say(running, "ours on price, theirs on term", thread)
-    assert offered["thread_ts"] == thread and "You offered price ours, term theirs." in \
-        offered["all"]
+    assert (
+        offered["thread_ts"] == thread and "You offered price ours, term theirs." in offered["all"]
+    )
     missed = _say(running, "we can do 110k", thread)
     assert missed["thread_ts"] == thread and "could not find an option" in missed["all"]
     bundle = _say(running, "offer A", thread)
@@ -223,8 +241,9 @@ def test_rehearsing_the_real_deal_in_its_thread_in_plain_words(running: Running)
     assert end["thread_ts"] == thread and DEBRIEF in end["all"]
     # The built scenario is in the stored session document, so it outlives the process.
     with running.database.session() as session:
-        (facts,) = [row.facts for row in session.scalars(select(DealRow))
-                    if row.facts.get("practice")]
+        (facts,) = [
+            row.facts for row in session.scalars(select(DealRow)) if row.facts.get("practice")
+        ]
     stored = Session.from_doc(facts["practice"])
     assert stored.built is not None and stored.scenario_data.title == "Acme"
     assert [i.name for i in stored.scenario_data.sheet.issues] == ["price", "term"]

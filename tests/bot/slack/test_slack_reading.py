@@ -26,8 +26,9 @@ from bot.slack.blocks import (
 from bot.slack.listeners.readings import EDIT_BLOCK, EDIT_CALLBACK, EDIT_INPUT
 from flows.replies import Reply
 
-RECAP = ("Recap: we threw in free installation. They agreed to a three-year term. "
-         "We gave them net-60.")
+RECAP = (
+    "Recap: we threw in free installation. They agreed to a three-year term. We gave them net-60."
+)
 RECAP_READINGS = ["give free installation", "get a three-year term", "give net-60"]
 
 
@@ -45,8 +46,12 @@ def _given(running: Running) -> list[str]:
     if table is None:
         return []
     give, get = table.headers.index("we give"), table.headers.index("we get")
-    return [f"{kind} {row[col]}" for row in table.rows
-            for kind, col in (("give", give), ("get", get)) if row[col] != "-"]
+    return [
+        f"{kind} {row[col]}"
+        for row in table.rows
+        for kind, col in (("give", give), ("get", get))
+        if row[col] != "-"
+    ]
 
 
 def _dm(running: Running, text: str, user: str = "U1") -> Call:
@@ -67,8 +72,9 @@ def _block(call: Call, block_id: str) -> dict[str, Any]:
     return next(b for b in _blocks(call) if b.get("block_id") == block_id)
 
 
-def _button(call: Call, *, action_id: str | None = None,
-            value: str | None = None) -> tuple[str, dict[str, Any]]:
+def _button(
+    call: Call, *, action_id: str | None = None, value: str | None = None
+) -> tuple[str, dict[str, Any]]:
     """The rendered button matching ``action_id`` / ``value``, with its block's id."""
     for block in _blocks(call):
         elements = list(block.get("elements") or []) if block["type"] == "actions" else []
@@ -138,7 +144,8 @@ def test_a_typed_command_is_not_labelled_as_read(running: Running) -> None:
 
 # -- an unclear line ---------------------------------------------------------------------------
 def test_an_unclear_dm_offers_its_readings_and_a_click_logs_the_one_chosen(
-        running: Running) -> None:
+    running: Running,
+) -> None:
     _run(running, "new Acme")
     reply = _dm(running, "net-60")
     ids = [b.get("block_id") for b in _blocks(reply)]
@@ -194,18 +201,29 @@ def test_cancel_logs_nothing_and_replaces_the_recap(running: Running) -> None:
 
 
 def _submit_edit(running: Running, text: str) -> dict[str, Any]:
-    sent = running.slack.interaction({
-        "type": "view_submission", "user": {"id": "U1"}, "trigger_id": "t-edit",
-        "view": {"id": "V1", "type": "modal", "callback_id": EDIT_CALLBACK,
-                 "private_metadata": "", "state": {"values": {EDIT_BLOCK: {EDIT_INPUT: {
-                     "type": "plain_text_input", "value": text}}}}},
-    })
+    sent = running.slack.interaction(
+        {
+            "type": "view_submission",
+            "user": {"id": "U1"},
+            "trigger_id": "t-edit",
+            "view": {
+                "id": "V1",
+                "type": "modal",
+                "callback_id": EDIT_CALLBACK,
+                "private_metadata": "",
+                "state": {
+                    "values": {
+                        EDIT_BLOCK: {EDIT_INPUT: {"type": "plain_text_input", "value": text}}
+                    }
+                },
+            },
+        }
+    )
     assert sent.status == 200
     return dict(sent.json() or {})
 
 
-def test_edit_opens_the_readings_in_a_form_and_logs_the_edited_lines(
-        running: Running) -> None:
+def test_edit_opens_the_readings_in_a_form_and_logs_the_edited_lines(running: Running) -> None:
     reply = _recap(running)
     block_id, edit = _button(reply, action_id=RECAP_EDIT_ACTION)
     click_button(running, reply, block_id, edit)
@@ -227,8 +245,7 @@ def test_edit_opens_the_readings_in_a_form_and_logs_the_edited_lines(
 
 
 @pytest.mark.parametrize("text", ["", "walk", "give training\nnext anyway"])
-def test_an_edit_that_cannot_be_logged_is_answered_in_the_form(running: Running,
-                                                               text: str) -> None:
+def test_an_edit_that_cannot_be_logged_is_answered_in_the_form(running: Running, text: str) -> None:
     _recap(running)
     answer = _submit_edit(running, text)
     assert answer["response_action"] == "errors" and EDIT_BLOCK in answer["errors"]
@@ -236,37 +253,56 @@ def test_an_edit_that_cannot_be_logged_is_answered_in_the_form(running: Running,
     assert _run(running, "status").phase == "setup"
 
 
-@pytest.mark.parametrize("tampered", [
-    ["walk"], ["give training", "walk"], ["walk away"], ["new Globex"], ["use Acme"],
-    ["give training", "new Globex as hiring"], ["next anyway"], ["signed"],
-])
-def test_a_tampered_log_all_is_refused_and_changes_nothing(running: Running,
-                                                           tampered: list[str]) -> None:
+@pytest.mark.parametrize(
+    "tampered",
+    [
+        ["walk"],
+        ["give training", "walk"],
+        ["walk away"],
+        ["new Globex"],
+        ["use Acme"],
+        ["give training", "new Globex as hiring"],
+        ["next anyway"],
+        ["signed"],
+    ],
+)
+def test_a_tampered_log_all_is_refused_and_changes_nothing(
+    running: Running, tampered: list[str]
+) -> None:
     reply = _recap(running)  # on Acme; then Beta becomes the active deal
     _run(running, "new Beta")
     assert _run(running, "walkaway 90k").deal == "Beta"
     block_id, log_all = _button(reply, action_id=RECAP_LOG_ACTION)
-    answer = _answer(running, click_button(running, reply, block_id, log_all,
-                                     value=json.dumps(tampered)))
+    answer = _answer(
+        running, click_button(running, reply, block_id, log_all, value=json.dumps(tampered))
+    )
     assert _blocks(answer)[0]["block_id"].startswith("rejection:")
     status = _run(running, "status")
     assert (status.deal, status.phase) == ("Beta", "setup")
     deals = _run(running, "deals").table
     assert deals is not None
-    assert [(row[0].strip(), row[2]) for row in deals.rows] == [("Acme", "Setup"),
-                                                                ("* Beta", "Setup")]
+    assert [(row[0].strip(), row[2]) for row in deals.rows] == [
+        ("Acme", "Setup"),
+        ("* Beta", "Setup"),
+    ]
     assert _given(running) == []
 
 
 # -- the message shortcut ----------------------------------------------------------------------
 def _shortcut(running: Running, text: str) -> Call:
     name = f"sc-{len(running.fake.calls)}"
-    running.slack.interaction({
-        "type": "message_action", "callback_id": "log_their_move", "user": {"id": "U1"},
-        "channel": {"id": "C1"}, "trigger_id": "t", "message_ts": "1.0",
-        "message": {"type": "message", "text": text, "ts": "1.0", "user": "U9"},
-        "response_url": running.fake.response_url(name),
-    })
+    running.slack.interaction(
+        {
+            "type": "message_action",
+            "callback_id": "log_their_move",
+            "user": {"id": "U1"},
+            "channel": {"id": "C1"},
+            "trigger_id": "t",
+            "message_ts": "1.0",
+            "message": {"type": "message", "text": text, "ts": "1.0", "user": "U9"},
+            "response_url": running.fake.response_url(name),
+        }
+    )
     return _answer(running, name)
 
 
@@ -282,8 +318,7 @@ def test_the_shortcut_reads_its_text_and_never_logs_a_give(running: Running) -> 
 
 
 # -- lines that look like dangerous commands -----------------------------------------------------
-def test_a_walk_away_figure_is_set_and_the_deal_is_not_walked_away_from(
-        running: Running) -> None:
+def test_a_walk_away_figure_is_set_and_the_deal_is_not_walked_away_from(running: Running) -> None:
     _run(running, "new Acme")
     reply = _dm(running, "walk away figure is 88k")
     assert _block(reply, "read_as")["text"]["text"] == "Read as: `walkaway 88k`"
@@ -302,8 +337,7 @@ def test_start_date_news_does_not_create_a_deal(running: Running) -> None:
     assert deals is not None and [row[0] for row in deals.rows] == ["* Acme"]
 
 
-def test_next_call_sets_the_meeting_in_the_users_zone_and_keeps_the_phase(
-        running: Running) -> None:
+def test_next_call_sets_the_meeting_in_the_users_zone_and_keeps_the_phase(running: Running) -> None:
     running.fake.set_person("U1", tz="Europe/Berlin")
     _run(running, "new Acme")
     reply = _dm(running, "next call thursday 2pm")
@@ -313,8 +347,7 @@ def test_next_call_sets_the_meeting_in_the_users_zone_and_keeps_the_phase(
     assert _run(running, "status").phase == "setup"
 
 
-def test_a_recap_waiting_for_confirmation_does_not_refresh_the_home_tab(
-        running: Running) -> None:
+def test_a_recap_waiting_for_confirmation_does_not_refresh_the_home_tab(running: Running) -> None:
     _recap(running)
     running.fake.quiet()
     assert running.fake.of("views.publish") == []

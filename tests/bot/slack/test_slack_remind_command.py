@@ -19,16 +19,25 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def remind(args: list[str], fake: FakeSlack) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-cli", "SLACK_SIGNING_SECRET": "secret",
-           "SLACK_API_URL": fake.api_url}
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": "xoxb-cli",
+        "SLACK_SIGNING_SECRET": "secret",
+        "SLACK_API_URL": fake.api_url,
+    }
     for name in ("SLACK_APP_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "DATABASE_URL"):
         env.pop(name, None)
-    return subprocess.run([sys.executable, "-m", "bot.cli", "remind", *args], env=env,
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "remind", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-def test_once_with_now_replays_a_morning_and_exits(tmp_path: Path,
-                                                   fake_slack: FakeSlack) -> None:
+def test_once_with_now_replays_a_morning_and_exits(tmp_path: Path, fake_slack: FakeSlack) -> None:
     path = tmp_path / "coach.db"
     database = Database(f"sqlite:///{path}")
     database.upgrade()
@@ -37,8 +46,7 @@ def test_once_with_now_replays_a_morning_and_exits(tmp_path: Path,
     setup.handle("T1", "U1", "remind 07:30", tz="America/New_York")
     database.dispose()
     fake_slack.set_person("U1", tz="America/New_York")
-    before = remind(["--once", "--db", str(path), "--now", "2026-11-23T12:00:00+00:00"],
-                    fake_slack)
+    before = remind(["--once", "--db", str(path), "--now", "2026-11-23T12:00:00+00:00"], fake_slack)
     assert before.returncode == 0, before.stderr
     assert fake_slack.dm("U1") == []  # 07:00 in New York: not yet
     due = remind(["--once", "--db", str(path), "--now", "2026-11-23T12:31:00Z"], fake_slack)
@@ -73,22 +81,42 @@ def test_once_needs_only_what_sending_needs(tmp_path: Path, fake_slack: FakeSlac
     # No signing secret, no app token: a worker only sends.
     env = clean_env(SLACK_BOT_TOKEN="xoxb-cli", SLACK_API_URL=fake_slack.api_url)
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "remind", "--once", "--db", str(path), "--now",
-         "2026-11-23T12:31:00Z"], env=env, cwd=ROOT, capture_output=True, text=True,
-        timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "remind",
+            "--once",
+            "--db",
+            str(path),
+            "--now",
+            "2026-11-23T12:31:00Z",
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "sent 1" in result.stderr and "SIGNING_SECRET" not in result.stderr
     assert len(fake_slack.dm("U1")) == 1
-    missing = subprocess.run([sys.executable, "-m", "bot.cli", "remind", "--once", "--db",
-                              str(path)], env=clean_env(), cwd=ROOT, capture_output=True,
-                             text=True, timeout=120)
+    missing = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "remind", "--once", "--db", str(path)],
+        env=clean_env(),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert missing.returncode == 2
     assert missing.stderr.startswith("dealcoach: SLACK_BOT_TOKEN is not set")
     assert "HTTP mode" not in missing.stderr
 
 
 def test_the_worker_stops_on_sigterm_and_hands_back_the_message_in_flight(
-        tmp_path: Path, fake_slack: FakeSlack) -> None:
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
     path = tmp_path / "coach.db"
     _due_rep(path, fake_slack)
     post = fake_slack._message_answers()["chat.postMessage"]
@@ -98,9 +126,14 @@ def test_the_worker_stops_on_sigterm_and_hands_back_the_message_in_flight(
         return post(body)
 
     fake_slack.answer("chat.postMessage", slow)
-    worker = Command(["remind", "--db", str(path), "--now", "2026-11-23T12:31:00Z"],
-                     clean_env(SLACK_BOT_TOKEN="xoxb-cli", SLACK_API_URL=fake_slack.api_url,
-                               DEALCOACH_STOP_SECONDS="0.5"))
+    worker = Command(
+        ["remind", "--db", str(path), "--now", "2026-11-23T12:31:00Z"],
+        clean_env(
+            SLACK_BOT_TOKEN="xoxb-cli",
+            SLACK_API_URL=fake_slack.api_url,
+            DEALCOACH_STOP_SECONDS="0.5",
+        ),
+    )
     try:
         worker.wait_for("SIGTERM or Ctrl-C stops it")
         fake_slack.wait_for("chat.postMessage", timeout=30)
@@ -122,8 +155,10 @@ def test_the_worker_stops_on_sigterm_and_hands_back_the_message_in_flight(
 
 
 def test_an_idle_worker_stops_at_once(tmp_path: Path, fake_slack: FakeSlack) -> None:
-    worker = Command(["remind", "--db", str(tmp_path / "idle.db")],
-                     clean_env(SLACK_BOT_TOKEN="xoxb-cli", SLACK_API_URL=fake_slack.api_url))
+    worker = Command(
+        ["remind", "--db", str(tmp_path / "idle.db")],
+        clean_env(SLACK_BOT_TOKEN="xoxb-cli", SLACK_API_URL=fake_slack.api_url),
+    )
     try:
         worker.wait_for("SIGTERM or Ctrl-C stops it")
         code, took = worker.stop()

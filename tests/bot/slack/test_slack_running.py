@@ -23,8 +23,10 @@ from bot.slack.models import DONE, SlackInboxRow
 from bot.slack.running import Serving, register, stop_all
 from bot.store.database import Database
 
-LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR) "
-                      r"\[\d+\] [\w.]+: ")
+LOG_LINE = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR) "
+    r"\[\d+\] [\w.]+: "
+)
 
 
 def _free_port() -> int:
@@ -46,8 +48,9 @@ def _wait_healthy(base: str, app: Command) -> None:
             time.sleep(0.1)
 
 
-def test_gunicorn_finishes_the_turn_in_hand_on_sigterm(tmp_path: Path,
-                                                       fake_slack: FakeSlack) -> None:
+def test_gunicorn_finishes_the_turn_in_hand_on_sigterm(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
     post = fake_slack._message_answers()["chat.postMessage"]
 
     def slow(body: dict[str, Any]) -> dict[str, Any]:
@@ -57,10 +60,16 @@ def test_gunicorn_finishes_the_turn_in_hand_on_sigterm(tmp_path: Path,
     fake_slack.answer("chat.postMessage", slow)
     port = _free_port()
     url = f"sqlite:///{tmp_path / 'http.db'}"
-    app = Command(["serve", "--port", str(port), "--host", "127.0.0.1", "--workers", "1"],
-                  clean_env(SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="http-secret",
-                            SLACK_API_URL=fake_slack.api_url, DATABASE_URL=url,
-                            DEALCOACH_ACCESS_LOG="1"))
+    app = Command(
+        ["serve", "--port", str(port), "--host", "127.0.0.1", "--workers", "1"],
+        clean_env(
+            SLACK_BOT_TOKEN="xoxb-1",
+            SLACK_SIGNING_SECRET="http-secret",
+            SLACK_API_URL=fake_slack.api_url,
+            DATABASE_URL=url,
+            DEALCOACH_ACCESS_LOG="1",
+        ),
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_healthy(base, app)
@@ -82,10 +91,13 @@ def test_gunicorn_finishes_the_turn_in_hand_on_sigterm(tmp_path: Path,
     lines = app.output.splitlines()
     assert all(LOG_LINE.match(line) for line in lines), lines
     assert any(" gunicorn.error: Booting worker" in line for line in lines)
-    assert any(' gunicorn.access: 127.0.0.1 "POST /slack/events HTTP/1.1" 200' in line
-               for line in lines)
-    assert not any(noise in app.output for noise in (
-        "As you gave `client` as well", "setup plugin", "Context impl"))
+    assert any(
+        ' gunicorn.access: 127.0.0.1 "POST /slack/events HTTP/1.1" 200' in line for line in lines
+    )
+    assert not any(
+        noise in app.output
+        for noise in ("As you gave `client` as well", "setup plugin", "Context impl")
+    )
 
 
 def test_stopping_twice_is_harmless(tmp_path: Path, fake_slack: FakeSlack) -> None:
@@ -95,8 +107,7 @@ def test_stopping_twice_is_harmless(tmp_path: Path, fake_slack: FakeSlack) -> No
 
     database = Database(f"sqlite:///{tmp_path / 'twice.db'}")
     database.upgrade()
-    settings = SlackSettings(bot_token="xoxb-1", signing_secret="s",
-                             api_url=fake_slack.api_url)
+    settings = SlackSettings(bot_token="xoxb-1", signing_secret="s", api_url=fake_slack.api_url)
     serving = register(Serving(build_app(settings, CoachService(database)), database))
     stop_all(grace=1)
     serving.stop(grace=1)  # atexit calls it again: nothing happens

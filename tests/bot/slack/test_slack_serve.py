@@ -28,8 +28,14 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **values: str) -> None:
-    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_CLIENT_ID",
-                 "SLACK_CLIENT_SECRET", "SLACK_API_URL"):
+    for name in (
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_APP_TOKEN",
+        "SLACK_CLIENT_ID",
+        "SLACK_CLIENT_SECRET",
+        "SLACK_API_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'serve.db'}")
     for name, value in values.items():
@@ -37,8 +43,8 @@ def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **values: str) -> None
 
 
 def test_missing_settings_stop_start_up_with_one_sentence(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _env(monkeypatch, tmp_path, SLACK_BOT_TOKEN="xoxb-1")
     assert run_serve(argparse.Namespace()) == 2
     err = capsys.readouterr().err.strip()
@@ -46,21 +52,37 @@ def test_missing_settings_stop_start_up_with_one_sentence(
 
 
 def test_a_refused_bot_token_stops_start_up(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake_slack: FakeSlack,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    fake_slack: FakeSlack,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     fake_slack.answer("auth.test", lambda body: {"ok": False, "error": "invalid_auth"})
-    _env(monkeypatch, tmp_path, SLACK_BOT_TOKEN="xoxb-bad", SLACK_SIGNING_SECRET="s",
-         SLACK_API_URL=fake_slack.api_url)
+    _env(
+        monkeypatch,
+        tmp_path,
+        SLACK_BOT_TOKEN="xoxb-bad",
+        SLACK_SIGNING_SECRET="s",
+        SLACK_API_URL=fake_slack.api_url,
+    )
     assert run_serve(argparse.Namespace()) == 2
     assert "Slack refused SLACK_BOT_TOKEN (invalid_auth)" in capsys.readouterr().err
 
 
 def test_socket_mode_opens_its_connection_through_slack_api_url(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake_slack: FakeSlack,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    fake_slack: FakeSlack,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     # The fake refuses apps.connections.open, so start-up ends with a clear sentence.
-    _env(monkeypatch, tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_APP_TOKEN="xapp-1",
-         SLACK_API_URL=fake_slack.api_url)
+    _env(
+        monkeypatch,
+        tmp_path,
+        SLACK_BOT_TOKEN="xoxb-1",
+        SLACK_APP_TOKEN="xapp-1",
+        SLACK_API_URL=fake_slack.api_url,
+    )
     assert run_serve(argparse.Namespace()) == 2
     (call,) = fake_slack.of("apps.connections.open")
     assert call.token == "xapp-1"
@@ -68,31 +90,59 @@ def test_socket_mode_opens_its_connection_through_slack_api_url(
 
 
 def test_socket_mode_requests_are_dispatched_without_signatures(
-        fake_slack: FakeSlack, slack_database: Database) -> None:
+    fake_slack: FakeSlack, slack_database: Database
+) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    settings = SlackSettings(bot_token="xoxb-1", app_token="xapp-1",
-                             api_url=fake_slack.api_url)
+    settings = SlackSettings(bot_token="xoxb-1", app_token="xapp-1", api_url=fake_slack.api_url)
     app = build_app(settings, CoachService(slack_database))
     handler = SocketModeHandler(app, app_token="xapp-1")
     connection = MagicMock()
     connection.logger = logging.getLogger("test.socket_mode")
     try:
-        command = {"team_id": "T1", "user_id": "U1", "channel_id": "C1", "command": "/deal",
-                   "text": "new Acme", "response_url": fake_slack.response_url("sm"),
-                   "api_app_id": "A1", "trigger_id": "t"}
-        handler.handle(connection, SocketModeRequest(type="slash_commands",
-                                                     envelope_id="env-1", payload=command))
+        command = {
+            "team_id": "T1",
+            "user_id": "U1",
+            "channel_id": "C1",
+            "command": "/deal",
+            "text": "new Acme",
+            "response_url": fake_slack.response_url("sm"),
+            "api_app_id": "A1",
+            "trigger_id": "t",
+        }
+        handler.handle(
+            connection,
+            SocketModeRequest(type="slash_commands", envelope_id="env-1", payload=command),
+        )
         fake_slack.wait_for("sm")
         assert connection.send_socket_mode_response.call_args.args[0].envelope_id == "env-1"
-        event = {"type": "message", "channel_type": "im", "channel": "DU1", "user": "U1",
-                 "text": "give training", "ts": "1.0"}
-        envelope = {"team_id": "T1", "api_app_id": "A1", "type": "event_callback",
-                    "event_id": "Ev-sm", "event_time": 1, "event": event}
+        event = {
+            "type": "message",
+            "channel_type": "im",
+            "channel": "DU1",
+            "user": "U1",
+            "text": "give training",
+            "ts": "1.0",
+        }
+        envelope = {
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "type": "event_callback",
+            "event_id": "Ev-sm",
+            "event_time": 1,
+            "event": event,
+        }
         for attempt in (None, 1):  # a delivery, then Slack's retry of it
-            handler.handle(connection, SocketModeRequest(
-                type="events_api", envelope_id=f"env-{attempt}", payload=envelope,
-                retry_attempt=attempt, retry_reason="timeout" if attempt else None))
+            handler.handle(
+                connection,
+                SocketModeRequest(
+                    type="events_api",
+                    envelope_id=f"env-{attempt}",
+                    payload=envelope,
+                    retry_attempt=attempt,
+                    retry_reason="timeout" if attempt else None,
+                ),
+            )
         fake_slack.wait_for("chat.postMessage")
         fake_slack.quiet()
         assert len(fake_slack.of("chat.postMessage")) == 1
@@ -108,16 +158,28 @@ def _free_port() -> int:
 
 def test_http_mode_under_gunicorn(tmp_path: Path, fake_slack: FakeSlack) -> None:
     port = _free_port()
-    env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "gunicorn-secret",
-           "SLACK_API_URL": fake_slack.api_url, "DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}",
-           "DEALCOACH_LOG": "warning"}
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": "xoxb-1",
+        "SLACK_SIGNING_SECRET": "gunicorn-secret",
+        "SLACK_API_URL": fake_slack.api_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}",
+        "DEALCOACH_LOG": "warning",
+    }
     for name in ("SLACK_APP_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):
         env.pop(name, None)
-    code = ("import argparse, sys; from bot.slack.serve import run_serve; "
-            f"sys.exit(run_serve(argparse.Namespace(port={port}, host='127.0.0.1', workers=1, "
-            "threads=4)))")
-    server = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    code = (
+        "import argparse, sys; from bot.slack.serve import run_serve; "
+        f"sys.exit(run_serve(argparse.Namespace(port={port}, host='127.0.0.1', workers=1, "
+        "threads=4)))"
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30

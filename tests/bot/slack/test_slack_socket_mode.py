@@ -29,8 +29,10 @@ from bot.store.database import Database
 
 CONNECTED = "is connected to Slack over Socket Mode"
 # Every line either process writes is a log line in the one format (bot.logs.FORMAT).
-LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR) "
-                      r"\[\d+\] [\w.]+: ")
+LOG_LINE = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR) "
+    r"\[\d+\] [\w.]+: "
+)
 
 
 @pytest.fixture
@@ -43,9 +45,16 @@ def socket_mode(fake_slack: FakeSlack) -> Iterator[FakeSocketMode]:
 
 
 def serve(tmp_path: Path, fake: FakeSlack, **env: str) -> Command:
-    return Command(["serve"], clean_env(
-        SLACK_BOT_TOKEN="xoxb-1", SLACK_APP_TOKEN="xapp-1", SLACK_API_URL=fake.api_url,
-        DATABASE_URL=f"sqlite:///{tmp_path / 'socket.db'}", **env))
+    return Command(
+        ["serve"],
+        clean_env(
+            SLACK_BOT_TOKEN="xoxb-1",
+            SLACK_APP_TOKEN="xapp-1",
+            SLACK_API_URL=fake.api_url,
+            DATABASE_URL=f"sqlite:///{tmp_path / 'socket.db'}",
+            **env,
+        ),
+    )
 
 
 def slow_posts(fake: FakeSlack, seconds: float) -> None:
@@ -73,8 +82,9 @@ def test_the_wait_between_attempts_doubles_up_to_a_minute() -> None:
         assert base * FIRST_WAIT <= backoff(attempt) <= min(base, MAX_WAIT) * (1 + JITTER)
 
 
-def test_a_refused_websocket_is_never_called_connected(tmp_path: Path,
-                                                       fake_slack: FakeSlack) -> None:
+def test_a_refused_websocket_is_never_called_connected(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
     url = refused_url()
     fake_slack.answer("apps.connections.open", lambda body: {"ok": True, "url": url})
     app = serve(tmp_path, fake_slack)
@@ -92,8 +102,9 @@ def test_a_refused_websocket_is_never_called_connected(tmp_path: Path,
     assert len(fake_slack.of("apps.connections.open")) >= 2  # a new URL for each attempt
 
 
-def test_a_command_over_the_websocket_then_sigterm(tmp_path: Path, fake_slack: FakeSlack,
-                                                  socket_mode: FakeSocketMode) -> None:
+def test_a_command_over_the_websocket_then_sigterm(
+    tmp_path: Path, fake_slack: FakeSlack, socket_mode: FakeSocketMode
+) -> None:
     app = serve(tmp_path, fake_slack)
     try:
         app.wait_for(CONNECTED)
@@ -111,12 +122,20 @@ def test_a_command_over_the_websocket_then_sigterm(tmp_path: Path, fake_slack: F
     lines = app.output.splitlines()
     assert all(LOG_LINE.match(text) for text in lines), lines
     assert FORMAT.startswith("%(asctime)s %(levelname)s [%(process)d] %(name)s")
-    assert not any(noise in app.output for noise in (
-        "As you gave `client` as well", "setup plugin", "Context impl", "Using non-ssl"))
+    assert not any(
+        noise in app.output
+        for noise in (
+            "As you gave `client` as well",
+            "setup plugin",
+            "Context impl",
+            "Using non-ssl",
+        )
+    )
 
 
-def test_sigterm_lets_the_turn_in_hand_finish(tmp_path: Path, fake_slack: FakeSlack,
-                                              socket_mode: FakeSocketMode) -> None:
+def test_sigterm_lets_the_turn_in_hand_finish(
+    tmp_path: Path, fake_slack: FakeSlack, socket_mode: FakeSocketMode
+) -> None:
     slow_posts(fake_slack, 2.0)
     app = serve(tmp_path, fake_slack)
     try:
@@ -132,8 +151,9 @@ def test_sigterm_lets_the_turn_in_hand_finish(tmp_path: Path, fake_slack: FakeSl
     assert held_leases(f"sqlite:///{tmp_path / 'socket.db'}") == []
 
 
-def test_a_turn_past_the_grace_period_is_handed_back(tmp_path: Path, fake_slack: FakeSlack,
-                                                     socket_mode: FakeSocketMode) -> None:
+def test_a_turn_past_the_grace_period_is_handed_back(
+    tmp_path: Path, fake_slack: FakeSlack, socket_mode: FakeSocketMode
+) -> None:
     slow_posts(fake_slack, 6.0)
     app = serve(tmp_path, fake_slack, DEALCOACH_STOP_SECONDS="0.5")
     try:
@@ -156,8 +176,9 @@ def test_a_turn_past_the_grace_period_is_handed_back(tmp_path: Path, fake_slack:
     assert [item.claim.kind for item in taken] == ["event"]
 
 
-def test_a_dropped_connection_comes_back(tmp_path: Path, fake_slack: FakeSlack,
-                                        socket_mode: FakeSocketMode) -> None:
+def test_a_dropped_connection_comes_back(
+    tmp_path: Path, fake_slack: FakeSlack, socket_mode: FakeSocketMode
+) -> None:
     app = serve(tmp_path, fake_slack)
     try:
         app.wait_for(CONNECTED)

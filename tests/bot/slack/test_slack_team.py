@@ -61,8 +61,7 @@ def test_remind_uses_the_zone_slack_reports(running: Running) -> None:
     assert len(running.fake.of("users.info")) == 1
 
 
-def test_a_users_info_failure_still_runs_the_command_in_the_stored_zone(
-        running: Running) -> None:
+def test_a_users_info_failure_still_runs_the_command_in_the_stored_zone(running: Running) -> None:
     running.fake.set_person("U1", tz="Europe/London")
     ask(running, "remind 08:30")
     running.fake.fail_next("users.info", 500, times=3, retry_after=None)
@@ -98,7 +97,8 @@ def test_nobody_outside_the_team_can_nudge_or_see_the_rep(running: Running) -> N
 
 
 def test_a_managers_home_shows_the_team_with_a_nudge_button_and_no_secrets(
-        running: Running) -> None:
+    running: Running,
+) -> None:
     prepare_rep_deal(running)
     join_team(running)
     view = _home(running, "U1")
@@ -110,20 +110,31 @@ def test_a_managers_home_shows_the_team_with_a_nudge_button_and_no_secrets(
     assert [b["value"] for b in nudge] == ["nudge @U2 Acme"]
     assert STEP_ACTION_PATTERN.match(nudge[0]["action_id"])
     # The button is a next-step button: clicking it on the Home tab nudges.
-    running.slack.interaction({
-        "type": "block_actions", "user": {"id": "U1"}, "trigger_id": "t1",
-        "container": {"type": "view", "view_id": "V1"}, "view": {"id": "V1", "type": "home"},
-        "actions": [{"type": "button", "action_id": nudge[0]["action_id"], "block_id": "team:0",
-                     "value": nudge[0]["value"]}],
-    })
+    running.slack.interaction(
+        {
+            "type": "block_actions",
+            "user": {"id": "U1"},
+            "trigger_id": "t1",
+            "container": {"type": "view", "view_id": "V1"},
+            "view": {"id": "V1", "type": "home"},
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": nudge[0]["action_id"],
+                    "block_id": "team:0",
+                    "value": nudge[0]["value"],
+                }
+            ],
+        }
+    )
     (answer,) = running.fake.wait_for("views.open", timeout=20)
     assert "Nudged" in as_text(answer)
-    running.fake.wait_for("chat.postMessage", timeout=20,
-                          where=lambda c: c.body.get("channel") == "U2")
+    running.fake.wait_for(
+        "chat.postMessage", timeout=20, where=lambda c: c.body.get("channel") == "U2"
+    )
 
 
-def test_a_reps_home_names_their_manager_and_everyones_shows_the_reminder(
-        running: Running) -> None:
+def test_a_reps_home_names_their_manager_and_everyones_shows_the_reminder(running: Running) -> None:
     join_team(running)
     rep = json.dumps(_home(running, "U2"))
     assert "Your manager: <@U1>" in rep
@@ -141,12 +152,17 @@ def test_only_the_people_a_reply_names_become_mentions(running: Running) -> None
     join_team(running)
     answer = ask(running, "team")
     # Markup is what Slack parses for mentions (button labels are plain text).
-    markup = json.dumps([b["text"]["text"] for b in answer.body["blocks"]
-                         if b.get("type") == "section"] + [answer.body["text"]])
+    markup = json.dumps(
+        [b["text"]["text"] for b in answer.body["blocks"] if b.get("type") == "section"]
+        + [answer.body["text"]]
+    )
     assert "<@U2>" in markup  # the rep column of the table
     assert "&lt;@U999&gt; &amp; co" in markup and "<@U999>" not in markup
-    reply = Reply(text="@U2 and @U3 met; <@U2> typed", people=["U2"],
-                  table=Table(["rep", "note"], [["@U2", "@U3 <@U2>"]]))
+    reply = Reply(
+        text="@U2 and @U3 met; <@U2> typed",
+        people=["U2"],
+        table=Table(["rep", "note"], [["@U2", "@U3 <@U2>"]]),
+    )
     blocks = render(reply).blocks
     validate(blocks)
     texts = [b["text"]["text"] for b in blocks if b.get("type") == "section"]
@@ -165,13 +181,31 @@ def test_a_big_team_and_many_deals_still_fit_one_home_view() -> None:
     now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     for i in range(30):
         engine.handle(f"new Deal {i}", space, now)
-    rows = [DealHealth(f"U{i % 7 + 2}", f"Deal <{i}>", "midgame", ("no_meso",), False, True,
-                       False, 2, 3, ("give_get_within",)) for i in range(40)]
-    profile = Profile("U1", tz="Europe/London", tz_known=True,
-                      reminder=Reminder(time(8, 30), tz="Europe/London"),
-                      next_due=now + timedelta(days=1))
-    home = TeamHome("U1", now, profile, manager="U0",
-                    members=[f"U{i}" for i in range(2, 12)], rows=rows)
+    rows = [
+        DealHealth(
+            f"U{i % 7 + 2}",
+            f"Deal <{i}>",
+            "midgame",
+            ("no_meso",),
+            False,
+            True,
+            False,
+            2,
+            3,
+            ("give_get_within",),
+        )
+        for i in range(40)
+    ]
+    profile = Profile(
+        "U1",
+        tz="Europe/London",
+        tz_known=True,
+        reminder=Reminder(time(8, 30), tz="Europe/London"),
+        next_due=now + timedelta(days=1),
+    )
+    home = TeamHome(
+        "U1", now, profile, manager="U0", members=[f"U{i}" for i in range(2, 12)], rows=rows
+    )
     extra = team_home_blocks(home, Labels(), engine.lib)
     assert len(extra) <= MAX_TEAM_BLOCKS
     view = home_view(space.list_deals(), None, Labels(), engine.lib, extra=extra)
@@ -184,8 +218,9 @@ def test_a_big_team_and_many_deals_still_fit_one_home_view() -> None:
 
 
 def _dm_to(running: Running, user: str, count: int = 1) -> list[dict[str, Any]]:
-    running.fake.wait_for("chat.postMessage", count, timeout=20,
-                          where=lambda c: c.body.get("channel") == user)
+    running.fake.wait_for(
+        "chat.postMessage", count, timeout=20, where=lambda c: c.body.get("channel") == user
+    )
     return running.fake.dm(user)
 
 
@@ -209,13 +244,24 @@ def test_a_non_admin_add_waits_for_the_reps_accept_button(running: Running) -> N
     assert "Your team" not in home and "Acme" not in home
 
     # The rep clicks Accept in the DM: a signed block_actions request, as Slack sends it.
-    sent = running.slack.interaction({
-        "type": "block_actions", "user": {"id": "U2"}, "channel": {"id": "DU2"},
-        "container": {"type": "message", "is_ephemeral": False}, "trigger_id": "t-acc",
-        "response_url": running.fake.response_url("accepted"),
-        "actions": [{"type": "button", "action_id": accept["action_id"], "block_id": "steps",
-                     "value": accept["value"]}],
-    })
+    sent = running.slack.interaction(
+        {
+            "type": "block_actions",
+            "user": {"id": "U2"},
+            "channel": {"id": "DU2"},
+            "container": {"type": "message", "is_ephemeral": False},
+            "trigger_id": "t-acc",
+            "response_url": running.fake.response_url("accepted"),
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": accept["action_id"],
+                    "block_id": "steps",
+                    "value": accept["value"],
+                }
+            ],
+        }
+    )
     assert sent.status == 200
     (answer,) = running.fake.wait_for("accepted", timeout=20)
     assert "You're on <@U1>'s team now" in as_text(answer)
@@ -234,8 +280,7 @@ def test_a_non_admin_add_waits_for_the_reps_accept_button(running: Running) -> N
     assert "Acme" not in as_text(ask(running, "team"))
 
 
-def test_an_admins_add_acts_at_once_and_the_rep_is_told_who_added_them(
-        running: Running) -> None:
+def test_an_admins_add_acts_at_once_and_the_rep_is_told_who_added_them(running: Running) -> None:
     running.fake.set_person("U9", is_admin=True)
     done = as_text(ask(running, "team assign <@U1|mia> <@U2|dana>", user="U9"))
     assert "Added <@U2> to <@U1>'s team" in done

@@ -23,31 +23,47 @@ from bot.store.database import Database
 
 # Rotating tokens are long: about 160 characters, about 320 once encrypted.
 ROTATING = "xoxe.xoxb-1-" + "MS0yLTIyMDQ0NjI3MzEyOC0zNjU5NDY0Njg4MTctNDI0MTA0NjA1MzEyMy" * 3
-TOKENS = {"bot_token": ROTATING, "bot_refresh_token": "xoxe-1-" + "Ab9" * 50,
-          "user_token": "xoxp-42-" + "Zq7" * 50, "user_refresh_token": "xoxe-1-" + "Uu1" * 50}
+TOKENS = {
+    "bot_token": ROTATING,
+    "bot_refresh_token": "xoxe-1-" + "Ab9" * 50,
+    "user_token": "xoxp-42-" + "Zq7" * 50,
+    "user_refresh_token": "xoxe-1-" + "Uu1" * 50,
+}
 KEY = Fernet.generate_key().decode()
 OTHER_KEY = Fernet.generate_key().decode()
 
 
 def _settings(key: str | None) -> SlackSettings:
-    return SlackSettings(client_id="111.222", client_secret="s", signing_secret="x",
-                         secret_key=key)
+    return SlackSettings(client_id="111.222", client_secret="s", signing_secret="x", secret_key=key)
 
 
 def _install(database: Database, key: str | None, team: str = "T1") -> None:
-    installation_store(_settings(key), database.engine).save(Installation(
-        app_id="A1", team_id=team, team_name="Acme", user_id="UADMIN", bot_id="B1",
-        bot_user_id="UBOT", bot_scopes="chat:write", user_scopes="search:read",
-        bot_token_expires_at=datetime(2030, 1, 1), user_token_expires_at=datetime(2030, 1, 1),
-        **TOKENS))
+    installation_store(_settings(key), database.engine).save(
+        Installation(
+            app_id="A1",
+            team_id=team,
+            team_name="Acme",
+            user_id="UADMIN",
+            bot_id="B1",
+            bot_user_id="UBOT",
+            bot_scopes="chat:write",
+            user_scopes="search:read",
+            bot_token_expires_at=datetime(2030, 1, 1),
+            user_token_expires_at=datetime(2030, 1, 1),
+            **TOKENS,
+        )
+    )
 
 
 def _raw(database: Database) -> list[str]:
     with database.engine.connect() as conn:
-        return [value for table in (models.slack_installations, models.slack_bots)
-                for row in conn.execute(select(*(table.c[n] for n in TOKEN_COLUMNS
-                                                 if n in table.c)))
-                for value in row if value is not None]
+        return [
+            value
+            for table in (models.slack_installations, models.slack_bots)
+            for row in conn.execute(select(*(table.c[n] for n in TOKEN_COLUMNS if n in table.c)))
+            for value in row
+            if value is not None
+        ]
 
 
 def _url(database: Database) -> str:
@@ -70,23 +86,32 @@ def test_a_round_trip_stores_no_token_text(database: Database) -> None:
 
 
 def test_without_the_key_nothing_changes_and_start_up_says_so(
-        database: Database, caplog: pytest.LogCaptureFixture) -> None:
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.WARNING):
         _install(database, None)
-    assert sorted(_raw(database)) == sorted([*TOKENS.values(), ROTATING,
-                                             TOKENS["bot_refresh_token"]])
-    assert "DEALCOACH_SECRET_KEY is not set: installed Slack tokens are stored in plain " \
+    assert sorted(_raw(database)) == sorted(
+        [*TOKENS.values(), ROTATING, TOKENS["bot_refresh_token"]]
+    )
+    assert (
+        "DEALCOACH_SECRET_KEY is not set: installed Slack tokens are stored in plain "
         "text" in caplog.text
+    )
 
 
 def test_tokens_stored_before_the_key_was_set_still_read_and_can_be_encrypted(
-        database: Database, caplog: pytest.LogCaptureFixture,
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    database: Database,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     _install(database, None, team="T1")
     with caplog.at_level(logging.WARNING):
         store = installation_store(_settings(KEY), database.engine)
-    assert "6 installed Slack token(s) stored before DEALCOACH_SECRET_KEY was set are still " \
+    assert (
+        "6 installed Slack token(s) stored before DEALCOACH_SECRET_KEY was set are still "
         "in plain text: run `dealcoach db encrypt-tokens`" in caplog.text
+    )
     _install(database, KEY, team="T2")  # new installs are encrypted beside the old ones
     for team in ("T1", "T2"):
         bot = store.find_bot(enterprise_id=None, team_id=team)
@@ -104,13 +129,19 @@ def test_tokens_stored_before_the_key_was_set_still_read_and_can_be_encrypted(
 
 @pytest.mark.parametrize("key", [OTHER_KEY, None], ids=["wrong key", "no key"])
 def test_a_wrong_or_missing_key_stops_start_up_in_one_sentence(
-        database: Database, key: str | None, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    database: Database,
+    key: str | None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     _install(database, KEY)
     with pytest.raises(TokenKeyError, match="DEALCOACH_SECRET_KEY"):
         installation_store(_settings(key), database.engine)
-    for name, value in {"SLACK_CLIENT_ID": "111.222", "SLACK_CLIENT_SECRET": "s",
-                        "SLACK_SIGNING_SECRET": "x"}.items():
+    for name, value in {
+        "SLACK_CLIENT_ID": "111.222",
+        "SLACK_CLIENT_SECRET": "s",
+        "SLACK_SIGNING_SECRET": "x",
+    }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
@@ -118,8 +149,11 @@ def test_a_wrong_or_missing_key_stops_start_up_in_one_sentence(
         monkeypatch.delenv("DEALCOACH_SECRET_KEY", raising=False)
     else:
         monkeypatch.setenv("DEALCOACH_SECRET_KEY", key)
-    for argv in (["serve", "--db", _url(database)], ["remind", "--once", "--db", _url(database)],
-                 ["db", "encrypt-tokens", "--db", _url(database)]):
+    for argv in (
+        ["serve", "--db", _url(database)],
+        ["remind", "--once", "--db", _url(database)],
+        ["db", "encrypt-tokens", "--db", _url(database)],
+    ):
         assert cli.main(argv) == 2, argv
         err = capsys.readouterr().err
         assert "DEALCOACH_SECRET_KEY" in err and "Traceback" not in err, argv
@@ -127,7 +161,8 @@ def test_a_wrong_or_missing_key_stops_start_up_in_one_sentence(
 
 
 def test_a_token_that_no_longer_decrypts_reads_as_not_installed(
-        database: Database, caplog: pytest.LogCaptureFixture) -> None:
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
     store = installation_store(_settings(KEY), database.engine)
     _install(database, OTHER_KEY)  # another process, another key, after start-up
     with caplog.at_level(logging.ERROR):
@@ -139,13 +174,27 @@ def test_a_token_that_no_longer_decrypts_reads_as_not_installed(
 @pytest.mark.parametrize("key", ["not-a-key", "x" * 44])
 def test_a_malformed_key_is_a_settings_error(key: str) -> None:
     with pytest.raises(SettingsError, match=r"not a Fernet key.*dealcoach db new-key"):
-        SlackSettings.from_env({"SLACK_CLIENT_ID": "1", "SLACK_CLIENT_SECRET": "s",
-                                "SLACK_SIGNING_SECRET": "x", "DEALCOACH_SECRET_KEY": key})
+        SlackSettings.from_env(
+            {
+                "SLACK_CLIENT_ID": "1",
+                "SLACK_CLIENT_SECRET": "s",
+                "SLACK_SIGNING_SECRET": "x",
+                "DEALCOACH_SECRET_KEY": key,
+            }
+        )
 
 
 def test_new_key_prints_a_usable_key(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["db", "new-key"]) == 0
     key = capsys.readouterr().out.strip()
-    assert SlackSettings.from_env({"SLACK_CLIENT_ID": "1", "SLACK_CLIENT_SECRET": "s",
-                                   "SLACK_SIGNING_SECRET": "x",
-                                   "DEALCOACH_SECRET_KEY": key}).secret_key == key
+    assert (
+        SlackSettings.from_env(
+            {
+                "SLACK_CLIENT_ID": "1",
+                "SLACK_CLIENT_SECRET": "s",
+                "SLACK_SIGNING_SECRET": "x",
+                "DEALCOACH_SECRET_KEY": key,
+            }
+        ).secret_key
+        == key
+    )

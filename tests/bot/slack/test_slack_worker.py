@@ -46,16 +46,24 @@ def fake() -> Iterator[FakeSlack]:
         slack.stop()
 
 
-def setup_rep(database: Database, fake: FakeSlack, user: str, tz: str = "Europe/London",
-              remind: str = "remind 08:00") -> None:
+def setup_rep(
+    database: Database,
+    fake: FakeSlack,
+    user: str,
+    tz: str = "Europe/London",
+    remind: str = "remind 08:00",
+) -> None:
     fake.set_person(user, tz=tz)
     service = CoachService(database, clock=lambda: MONDAY_0600)
     for line in ("new Acme renewal", remind):
         service.handle(WS, user, line, tz=tz)
 
 
-def worker_for(database: Database, fake: FakeSlack, clock: Callable[[], datetime],
-               ) -> ReminderWorker:
+def worker_for(
+    database: Database,
+    fake: FakeSlack,
+    clock: Callable[[], datetime],
+) -> ReminderWorker:
     client = sender_client(fake.api_url, TOKEN)
     return ReminderWorker(database, lambda _ws: client, clock)
 
@@ -65,8 +73,7 @@ def ours(message: dict[str, object]) -> bool:
     return isinstance(metadata, dict) and metadata.get("event_type") == METADATA_EVENT
 
 
-def test_the_daily_prep_arrives_once_with_its_buttons(database: Database,
-                                                      fake: FakeSlack) -> None:
+def test_the_daily_prep_arrives_once_with_its_buttons(database: Database, fake: FakeSlack) -> None:
     setup_rep(database, fake, "U1")
     clock = Clock(LONDON_0800 - timedelta(minutes=1))
     worker = worker_for(database, fake, clock)
@@ -77,16 +84,19 @@ def test_the_daily_prep_arrives_once_with_its_buttons(database: Database,
     [message] = fake.dm("U1")
     assert ours(message)
     assert "Acme renewal" in str(message["blocks"])
-    values = [e.get("value") for b in message["blocks"] or [] if b.get("type") == "actions"
-              for e in b["elements"]]
+    values = [
+        e.get("value")
+        for b in message["blocks"] or []
+        if b.get("type") == "actions"
+        for e in b["elements"]
+    ]
     assert "remind snooze" in values and "remind off" in values
     clock.now += timedelta(minutes=30)
     worker.tick()
     assert len(fake.dm("U1")) == 1
 
 
-def test_a_429_burst_is_waited_out_and_delivers_once(database: Database,
-                                                     fake: FakeSlack) -> None:
+def test_a_429_burst_is_waited_out_and_delivers_once(database: Database, fake: FakeSlack) -> None:
     for user in ("U1", "U2", "U3"):
         setup_rep(database, fake, user)
     fake.fail_next("chat.postMessage", 429, times=5, retry_after=0)
@@ -119,8 +129,9 @@ def test_a_plain_5xx_is_retried_with_backoff(database: Database, fake: FakeSlack
     assert len(fake.dm("U1")) == 1
 
 
-def test_a_worker_that_died_after_posting_is_not_repeated(database: Database,
-                                                         fake: FakeSlack) -> None:
+def test_a_worker_that_died_after_posting_is_not_repeated(
+    database: Database, fake: FakeSlack
+) -> None:
     setup_rep(database, fake, "U1")
     clock = Clock(LONDON_0800)
     worker = worker_for(database, fake, clock)
@@ -160,8 +171,7 @@ def test_a_permanent_error_fails_without_retrying(database: Database, fake: Fake
         assert row is not None and (row.status, row.error) == ("failed", "user_not_found")
 
 
-def test_a_workspace_without_an_install_fails_cleanly(database: Database,
-                                                      fake: FakeSlack) -> None:
+def test_a_workspace_without_an_install_fails_cleanly(database: Database, fake: FakeSlack) -> None:
     setup_rep(database, fake, "U1")
     worker = ReminderWorker(database, lambda _ws: None, Clock(LONDON_0800))
     assert worker.tick().sent.failed == 1
@@ -179,8 +189,9 @@ def test_slacks_time_zone_moves_the_reminder(database: Database, fake: FakeSlack
     assert len(fake.dm("U1")) == 1
 
 
-def test_two_workers_on_postgres_send_each_reminder_once(database: Database,
-                                                         fake: FakeSlack) -> None:
+def test_two_workers_on_postgres_send_each_reminder_once(
+    database: Database, fake: FakeSlack
+) -> None:
     if database.is_sqlite:
         pytest.skip("the claim race is a PostgreSQL question; SQLite has one writer")
     users = [f"U{i:03d}" for i in range(60)]
@@ -192,8 +203,9 @@ def test_two_workers_on_postgres_send_each_reminder_once(database: Database,
 
     def work() -> None:
         barrier.wait()
-        ticks.append(worker_for(database, fake, running_from(LONDON_0800)).run_once(
-            deadline_seconds=60))
+        ticks.append(
+            worker_for(database, fake, running_from(LONDON_0800)).run_once(deadline_seconds=60)
+        )
 
     threads = [threading.Thread(target=work) for _ in range(2)]
     for thread in threads:
@@ -226,14 +238,18 @@ def test_a_stopping_sender_hands_its_claims_back(database: Database, fake: FakeS
         row = session.scalar(select(DeliveryRow))
         # Back in the outbox, due now, its attempt not counted (it was never tried).
         assert row is not None and (row.status, row.lease_until, row.attempts) == (
-            "pending", None, 0)
+            "pending",
+            None,
+            0,
+        )
     assert fake.dm("U1") == [] and worker.hand_back() == 0
     fresh = worker_for(database, fake, clock)
     assert fresh.tick().sent.sent == 1 and not fake.of("conversations.history")
 
 
-def test_a_send_cut_short_is_handed_back_and_not_repeated(database: Database,
-                                                          fake: FakeSlack) -> None:
+def test_a_send_cut_short_is_handed_back_and_not_repeated(
+    database: Database, fake: FakeSlack
+) -> None:
     setup_rep(database, fake, "U1")
     clock = Clock(LONDON_0800)
     worker = worker_for(database, fake, clock)
@@ -241,9 +257,11 @@ def test_a_send_cut_short_is_handed_back_and_not_repeated(database: Database,
     [item] = claim_deliveries(database, clock(), 10)
     worker.sender.held.hold(item.id, item.lease_until, item, clock())
     client = sender_client(fake.api_url, TOKEN)
-    client.chat_postMessage(channel="U1", text="posted before the stop",
-                            metadata={"event_type": METADATA_EVENT,
-                                      "event_payload": {"delivery_id": item.id}})
+    client.chat_postMessage(
+        channel="U1",
+        text="posted before the stop",
+        metadata={"event_type": METADATA_EVENT, "event_payload": {"delivery_id": item.id}},
+    )
     assert worker.hand_back() == 1  # the grace period ran out mid-send
     later = worker_for(database, fake, Clock(LONDON_0800 + timedelta(seconds=1)))
     tick = later.tick()  # at once, not after SEND_LEASE

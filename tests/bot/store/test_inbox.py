@@ -33,11 +33,20 @@ LEASE = timedelta(seconds=20)
 WINDOW = timedelta(seconds=10)
 
 
-def receive(database: Database, key: str = "ev:Ev1", *, at: datetime = NOW,
-            window: timedelta | None = None) -> InboxClaim | None:
-    return receive_request(database, key=key, workspace_id="T1", kind="event",
-                           content_type="application/json", body='{"x": 1}', now=at,
-                           lease=LEASE, window=window).claim
+def receive(
+    database: Database, key: str = "ev:Ev1", *, at: datetime = NOW, window: timedelta | None = None
+) -> InboxClaim | None:
+    return receive_request(
+        database,
+        key=key,
+        workspace_id="T1",
+        kind="event",
+        content_type="application/json",
+        body='{"x": 1}',
+        now=at,
+        lease=LEASE,
+        window=window,
+    ).claim
 
 
 def row(database: Database, claim_id: int) -> SlackInboxRow:
@@ -66,8 +75,17 @@ def test_a_turn_commits_the_row_and_done_drops_the_body(database: Database) -> N
     assert finish_request(database, claim, NOW, ack_body='{"response_action": "clear"}')
     done = row(database, claim.id)
     assert (done.status, done.body, done.reply) == (DONE, None, None)
-    repeat = receive_request(database, key="ev:Ev1", workspace_id="T1", kind="view",
-                             content_type="x", body="", now=NOW, lease=LEASE, window=WINDOW)
+    repeat = receive_request(
+        database,
+        key="ev:Ev1",
+        workspace_id="T1",
+        kind="view",
+        content_type="x",
+        body="",
+        now=NOW,
+        lease=LEASE,
+        window=WINDOW,
+    )
     assert repeat.claim is None and repeat.ack_body == '{"response_action": "clear"}'
 
 
@@ -96,8 +114,7 @@ def test_a_repeat_takes_over_a_request_whose_worker_died(database: Database) -> 
     assert not finish_request(database, first, NOW)
 
 
-def test_the_sweeper_claims_expired_rows_once_and_gives_up_in_the_end(database: Database
-                                                                      ) -> None:
+def test_the_sweeper_claims_expired_rows_once_and_gives_up_in_the_end(database: Database) -> None:
     claim = receive(database)
     other = receive(database, "ev:Ev2")
     assert claim is not None and other is not None

@@ -37,9 +37,14 @@ def ok(svc: CoachService, *lines: str, user: str = "U1") -> Reply:
 def deal_row(database: Database, name: str) -> dict[str, Any]:
     with database.session() as session:
         row = session.scalars(select(DealRow).where(DealRow.name == name)).one()
-        return {"phase": row.phase, "moves": row.moves_count, "open": row.unpaired_gives,
-                "streak": row.one_way_streak, "facts": row.facts,
-                "last_move_at": row.last_move_at}
+        return {
+            "phase": row.phase,
+            "moves": row.moves_count,
+            "open": row.unpaired_gives,
+            "streak": row.one_way_streak,
+            "facts": row.facts,
+            "last_move_at": row.last_move_at,
+        }
 
 
 def moves(database: Database) -> list[tuple[int, str, str, str, bool]]:
@@ -55,13 +60,26 @@ def entries(database: Database) -> int:
 
 def test_undo_takes_back_moves_facts_and_phases(database: Database) -> None:
     svc = service_for(database)
-    ok(svc, "new Acme renewal", "batna Globex at 88k", "walkaway 90k",
-       "issue price us=5 them=3", "issue onboarding us=2 them=4", "next anyway")
+    ok(
+        svc,
+        "new Acme renewal",
+        "batna Globex at 88k",
+        "walkaway 90k",
+        "issue price us=5 them=3",
+        "issue onboarding us=2 them=4",
+        "next anyway",
+    )
     start = deal_row(database, "Acme renewal")
     ok(svc, "give onboarding")
     after_give = deal_row(database, "Acme renewal")
-    ok(svc, "get price", "trade training for a case study", "walkaway min 95k",
-       "bundle A price=95k term=3y worth=80", "walk too far apart")
+    ok(
+        svc,
+        "get price",
+        "trade training for a case study",
+        "walkaway min 95k",
+        "bundle A price=95k term=3y worth=80",
+        "walk too far apart",
+    )
     assert deal_row(database, "Acme renewal")["phase"] == "walked_away"
 
     assert ok(svc, "undo").phase == "first_move"
@@ -73,8 +91,9 @@ def test_undo_takes_back_moves_facts_and_phases(database: Database) -> None:
     assert ok(svc, "undo").text == "Undid `get price`."
     assert moves(database) == [(1, "give", "onboarding", "", False)]
     row = deal_row(database, "Acme renewal")
-    assert {k: row[k] for k in ("phase", "moves", "open", "streak", "facts")} == \
-        {k: after_give[k] for k in ("phase", "moves", "open", "streak", "facts")}
+    assert {k: row[k] for k in ("phase", "moves", "open", "streak", "facts")} == {
+        k: after_give[k] for k in ("phase", "moves", "open", "streak", "facts")
+    }
     ok(svc, "undo")
     assert moves(database) == []
     assert deal_row(database, "Acme renewal") == start

@@ -26,8 +26,9 @@ def sqlite_db(tmp_path: Path) -> Iterator[Database]:
         yield database
 
 
-def _writing(database: Database, writing: threading.Event,
-             done: threading.Event) -> threading.Thread:
+def _writing(
+    database: Database, writing: threading.Event, done: threading.Event
+) -> threading.Thread:
     """A thread that writes a user, says so, and holds its transaction open until done."""
 
     def writer() -> None:
@@ -127,7 +128,8 @@ def test_two_processes_writers_queue_on_the_file_lock(tmp_path: Path) -> None:
 
 
 def test_wal_checkpoints_run_in_the_background_not_in_a_commit(
-        sqlite_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ran = threading.Event()
     real = checkpoints.checkpoint
 

@@ -35,11 +35,20 @@ def count(database: Database, model: type[Base]) -> int:
 
 def test_a_deal_survives_round_trips(database: Database) -> None:
     svc = service_for(database)
-    for line in ("new Acme renewal as procurement", "batna Globex at 88k", "walkaway max 120k",
-                 "issue price us=5 them=3", "issue onboarding us=2 them=4",
-                 "evidence benchmark 85-110k", "bundle A price=95k term=3y worth=80",
-                 "next anyway", "give onboarding", "get price", "offer 100k",
-                 "safeguard if uptime < 99.9% in a month, 10% credit"):
+    for line in (
+        "new Acme renewal as procurement",
+        "batna Globex at 88k",
+        "walkaway max 120k",
+        "issue price us=5 them=3",
+        "issue onboarding us=2 them=4",
+        "evidence benchmark 85-110k",
+        "bundle A price=95k term=3y worth=80",
+        "next anyway",
+        "give onboarding",
+        "get price",
+        "offer 100k",
+        "safeguard if uptime < 99.9% in a month, 10% credit",
+    ):
         assert isinstance(svc.handle("T1", "U1", line), Reply), line
     status = svc.handle("T1", "U1", "status")
     assert isinstance(status, Reply) and status.phase == "first_move"
@@ -49,7 +58,9 @@ def test_a_deal_survives_round_trips(database: Database) -> None:
     log = svc.handle("T1", "U1", "log all")
     assert isinstance(log, Reply) and log.table is not None
     assert [[r[1], *r[3:5], r[-1]] for r in log.table.rows] == [
-        ["give", "onboarding", "price", "-"], ["offer", "-", "-", "100k"]]
+        ["give", "onboarding", "price", "-"],
+        ["offer", "-", "-", "100k"],
+    ]
     with database.session() as session:
         move = session.scalars(select(MoveRow).order_by(MoveRow.seq)).first()
         assert move is not None and move.created_at.replace(tzinfo=UTC) == NOW
@@ -58,15 +69,22 @@ def test_a_deal_survives_round_trips(database: Database) -> None:
 
 def test_status_names_the_unanswered_gives_newest_first(database: Database) -> None:
     svc = service_for(database)
-    for line in ("new Acme", "give training", "give net-60", "get a 3-year term",
-                 "give a free seat", "give onboarding"):
+    for line in (
+        "new Acme",
+        "give training",
+        "give net-60",
+        "get a 3-year term",
+        "give a free seat",
+        "give onboarding",
+    ):
         assert isinstance(svc.handle("T1", "U1", line), Reply), line
     for line in ("new Other", "give not mine"):  # another user's give is not theirs
         assert isinstance(svc.handle("T1", "U2", line), Reply), line
     status = svc.handle("T1", "U1", "status")
     assert isinstance(status, Reply)
     assert status.text.split("\n")[0] == (
-        "3 gives still wait for a get: onboarding; a free seat; training.")
+        "3 gives still wait for a get: onboarding; a free seat; training."
+    )
 
 
 def test_everything_is_scoped_by_workspace_and_user(database: Database) -> None:
@@ -75,8 +93,11 @@ def test_everything_is_scoped_by_workspace_and_user(database: Database) -> None:
     svc.handle("T1", "U1", "give training")
     svc.handle("T2", "U1", "new Zeta")
     svc.handle("T1", "U2", "new Omega")
-    for workspace, user, own, other in (("T1", "U1", "Acme", "Zeta"), ("T2", "U1", "Zeta", "Acme"),
-                                        ("T1", "U2", "Omega", "Acme")):
+    for workspace, user, own, other in (
+        ("T1", "U1", "Acme", "Zeta"),
+        ("T2", "U1", "Zeta", "Acme"),
+        ("T1", "U2", "Omega", "Acme"),
+    ):
         deals = svc.handle(workspace, user, "deals")
         assert isinstance(deals, Reply) and deals.table is not None
         assert [r[0].strip("* ") for r in deals.table.rows] == [own]

@@ -29,8 +29,7 @@ def _service(database: Database) -> SlackCoach:
     return SlackCoach(CoachService(database, Engine(), clock=lambda: NOW))
 
 
-def _run(svc: SlackCoach, workspace: str, user: str, line: str,
-         is_admin: bool = False) -> Outcome:
+def _run(svc: SlackCoach, workspace: str, user: str, line: str, is_admin: bool = False) -> Outcome:
     turn = svc.run(workspace, user, line, is_admin=is_admin)
     assert turn is not None
     return turn.outcome
@@ -42,8 +41,9 @@ def _ok(svc: SlackCoach, workspace: str, user: str, line: str, is_admin: bool = 
     return outcome
 
 
-def _refused(svc: SlackCoach, workspace: str, user: str, line: str, code: str,
-             is_admin: bool = False) -> Rejection:
+def _refused(
+    svc: SlackCoach, workspace: str, user: str, line: str, code: str, is_admin: bool = False
+) -> Rejection:
     outcome = _run(svc, workspace, user, line, is_admin)
     assert isinstance(outcome, Rejection), f"{user}: {line!r} was accepted: {outcome}"
     assert outcome.code == code, outcome
@@ -104,9 +104,15 @@ def test_accept_decline_and_leave_through_the_service(database: Database) -> Non
 
 
 def test_id_columns_are_as_wide_as_the_engine_allows() -> None:
-    for column in (UserRow.user_id, UserRow.workspace_id, TeamMemberRow.member_id,
-                   TeamMemberRow.manager_id, TeamMemberRow.added_by, TeamInviteRow.member_id,
-                   TeamInviteRow.manager_id):
+    for column in (
+        UserRow.user_id,
+        UserRow.workspace_id,
+        TeamMemberRow.member_id,
+        TeamMemberRow.manager_id,
+        TeamMemberRow.added_by,
+        TeamInviteRow.member_id,
+        TeamInviteRow.manager_id,
+    ):
         assert isinstance(column.type, String) and column.type.length == MAX_USER_ID
 
 
@@ -133,8 +139,13 @@ def test_the_longest_allowed_ids_fit_and_one_more_is_refused(database: Database)
     assert _count(database, DeliveryRow) == 5
 
     too_long = "x" * (MAX_USER_ID + 1)
-    for line in (f"team add @{too_long}", f"team assign @{manager} @{too_long}",
-                 f"team assign @{too_long} @{rep}", f"nudge @{too_long} {name}",
-                 f"team accept @{too_long}", f"team remove @{too_long}"):
+    for line in (
+        f"team add @{too_long}",
+        f"team assign @{manager} @{too_long}",
+        f"team assign @{too_long} @{rep}",
+        f"nudge @{too_long} {name}",
+        f"team accept @{too_long}",
+        f"team remove @{too_long}",
+    ):
         refused = _refused(svc, workspace, manager, line, "bad_arguments", is_admin=True)
         assert "at most 64 characters" in refused.message

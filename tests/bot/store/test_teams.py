@@ -44,8 +44,9 @@ def ok(svc: CoachService, workspace: str, user: str, line: str, **kwargs: object
     return outcome
 
 
-def refused(svc: CoachService, workspace: str, user: str, line: str, code: str,
-            **kwargs: object) -> Rejection:
+def refused(
+    svc: CoachService, workspace: str, user: str, line: str, code: str, **kwargs: object
+) -> Rejection:
     outcome: Outcome = svc.handle(workspace, user, line, **kwargs)  # type: ignore[arg-type]
     assert isinstance(outcome, Rejection), f"{workspace}/{user}: {line!r} was accepted"
     assert outcome.code == code, outcome
@@ -71,9 +72,13 @@ def count(database: Database, model: type) -> int:
 
 def deal_id(database: Database, workspace: str, user: str, name: str) -> int:
     with database.session() as session:
-        found = session.scalar(select(DealRow.id).where(
-            DealRow.workspace_id == workspace, DealRow.user_id == user,
-            DealRow.name_key == name.lower()))
+        found = session.scalar(
+            select(DealRow.id).where(
+                DealRow.workspace_id == workspace,
+                DealRow.user_id == user,
+                DealRow.name_key == name.lower(),
+            )
+        )
     assert found is not None
     return found
 
@@ -164,8 +169,9 @@ def test_one_nudge_per_deal_per_day_and_it_shows_in_the_log(database: Database) 
     svc = service_for(database, clock)
     deal_in_close(svc, "T1", "UREP", "Acme renewal")
     join(svc, "T1", "UMGR", "UREP")
-    reply = ok(svc, "T1", "UMGR", "nudge <@UREP|rep> Acme renewal ask for the term",
-               tz="America/New_York")
+    reply = ok(
+        svc, "T1", "UMGR", "nudge <@UREP|rep> Acme renewal ask for the term", tz="America/New_York"
+    )
     (notice,) = reply.notices
     assert (notice.user_id, notice.gap) == ("UREP", "unreciprocated_concessions")
     refused(svc, "T1", "UMGR", "nudge <@UREP> Acme renewal", "not_allowed_now")
@@ -179,11 +185,14 @@ def test_one_nudge_per_deal_per_day_and_it_shows_in_the_log(database: Database) 
         rows = session.scalars(select(NudgeRow).order_by(NudgeRow.id)).all()
         assert [(r.day, r.manager_id, r.workspace_id, r.message) for r in rows] == [
             (date(2026, 11, 23), "UMGR", "T1", "ask for the term"),
-            (date(2026, 11, 24), "UMGR", "T1", "second try")]
+            (date(2026, 11, 24), "UMGR", "T1", "second try"),
+        ]
 
     log = ok(svc, "T1", "UREP", "log")
-    assert 'Nudges on this deal: 2026-11-23 @UMGR: Concessions never paid back ("ask for ' \
+    assert (
+        'Nudges on this deal: 2026-11-23 @UMGR: Concessions never paid back ("ask for '
         'the term"); 2026-11-24 @UMGR: Concessions never paid back ("second try").' in log.text
+    )
 
 
 def test_the_unique_key_allows_one_nudge_a_day(database: Database) -> None:
@@ -196,8 +205,9 @@ def test_the_unique_key_allows_one_nudge_a_day(database: Database) -> None:
         assert teams.add_nudge(deal, "UMGR", "no_safeguards", "", day, NOW) is True
         # Another manager (after a move), another gap: still the same deal and day.
         assert teams.add_nudge(deal, "UOTHER", "no_exit_path", "x", day, NOW) is False
-        assert teams.add_nudge(deal, "UMGR", "no_safeguards", "", day + timedelta(days=1),
-                               NOW) is True
+        assert (
+            teams.add_nudge(deal, "UMGR", "no_safeguards", "", day + timedelta(days=1), NOW) is True
+        )
     assert count(database, NudgeRow) == 2
 
 
@@ -214,8 +224,11 @@ def test_racing_nudges_make_one(database: Database) -> None:
         try:
             barrier.wait()
             with database.session() as session:
-                results.append(SqlTeams(session, "T1").add_nudge(
-                    deal, f"UMGR{n}", "no_safeguards", "", date(2026, 11, 23), NOW))
+                results.append(
+                    SqlTeams(session, "T1").add_nudge(
+                        deal, f"UMGR{n}", "no_safeguards", "", date(2026, 11, 23), NOW
+                    )
+                )
         except BaseException as exc:  # surfaced below, not lost in the thread
             errors.append(exc)
 
@@ -232,8 +245,11 @@ def test_racing_nudges_make_one(database: Database) -> None:
 # -- reminders and the traveller -----------------------------------------------------------
 def reminder_row(database: Database, workspace: str, user: str) -> ReminderRow | None:
     with database.session() as session:
-        return session.scalar(select(ReminderRow).where(
-            ReminderRow.workspace_id == workspace, ReminderRow.user_id == user))
+        return session.scalar(
+            select(ReminderRow).where(
+                ReminderRow.workspace_id == workspace, ReminderRow.user_id == user
+            )
+        )
 
 
 def test_the_reminder_follows_the_traveller(database: Database) -> None:
@@ -275,8 +291,7 @@ def test_a_move_keeps_the_snooze(database: Database) -> None:
     # In New York it is 02:00 on the 23rd: today's 08:30 there is still snoozed.
     ok(svc, "T1", "U1", "remind", tz="America/New_York")
     row = reminder_row(database, "T1", "U1")
-    assert row is not None and utc(row.next_due_at) == datetime(2026, 11, 24, 13, 30,
-                                                                tzinfo=UTC)
+    assert row is not None and utc(row.next_due_at) == datetime(2026, 11, 24, 13, 30, tzinfo=UTC)
 
 
 def test_remind_round_trips_and_off_deletes(database: Database) -> None:

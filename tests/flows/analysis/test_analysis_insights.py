@@ -223,6 +223,7 @@ def test_check_package_finds_the_best_improvement_for_both() -> None:
 
 # --- properties on random sheets -------------------------------------------------
 
+
 @settings(max_examples=100, deadline=None)
 @given(small_sheets(), st.data())
 def test_insights_agree_with_brute_force(sheet: Sheet, data: st.DataObject) -> None:

@@ -88,8 +88,7 @@ def assert_passes_our_checks(sheet: Sheet, frontier: list[FrontierPoint], meso: 
         assert abs(point.us - meso.target_us) <= MESO_REACH * (best - worst)
     # Worth counts from our worst package: 0-100, the scale of `bundle ... worth=`.
     worths = [
-        Fraction(100) if best == worst else 100 * (p.us - worst) / (best - worst)
-        for p in proposals
+        Fraction(100) if best == worst else 100 * (p.us - worst) / (best - worst) for p in proposals
     ]
     assert worths == [meso.worth(p.us) for p in proposals]
     # The 5% bound, relative to the value: (max - min) / max <= 0.05 on worth, which is
@@ -300,8 +299,10 @@ def test_the_summary_says_why_fewer_are_offered() -> None:
     assert not any(line.startswith("MESO:") for line in none)
     assert any(line.startswith("No MESO set: near the biggest pie") for line in none)
     # Without the library (the pure layer alone) the plain note stands in.
-    assert any(line.startswith("No MESO set: no two packages") for line in
-               analyze(parse_sheet_csv(SAMPLE_CSV, "offer.csv")).summary_lines())
+    assert any(
+        line.startswith("No MESO set: no two packages")
+        for line in analyze(parse_sheet_csv(SAMPLE_CSV, "offer.csv")).summary_lines()
+    )
 
 
 def test_a_full_set_needs_no_sentence() -> None:

@@ -157,4 +157,3 @@ def test_twelve_by_six_sheet_is_analysed() -> None:
     report = analyze(random_sheet(12, 12, 6, (-500, 500), (-9000, 0), us_scale=4))
     data = report.to_json_dict()
     assert data["outcomes"] == 6**12 and data["frontier"] and report.summary_lines()
-

@@ -37,8 +37,11 @@ def _warning(reply: Reply, code: str) -> tuple[str, str]:
 
 def test_a_sound_safeguard_gets_no_warning_and_no_measurable_nudge(engine: Engine) -> None:
     space = fresh_space(engine, "sales")
-    reply = _send(engine, space, "safeguard if uptime is below 99.9% in a month, "
-                                 "Acme gets a 10% service credit")
+    reply = _send(
+        engine,
+        space,
+        "safeguard if uptime is below 99.9% in a month, Acme gets a 10% service credit",
+    )
     assert reply.warnings == []
     assert "Safeguard added (1)" in reply.text
     assert not any(MEASURABLE_LINE in line or REMEDY_LINE in line for line in reply.lines)
@@ -73,8 +76,9 @@ def test_a_remedy_without_a_trigger_asks_for_the_number(engine: Engine) -> None:
 
 def test_a_trigger_without_a_remedy_asks_what_happens(engine: Engine) -> None:
     space = fresh_space(engine, "partnership")
-    reply = _send(engine, space, "safeguard Initech sends at least 25 qualified referrals "
-                                 "per quarter")
+    reply = _send(
+        engine, space, "safeguard Initech sends at least 25 qualified referrals per quarter"
+    )
     message, suggestion = _warning(reply, "vague_safeguard")
     assert "what happens then" in message and "credit" in suggestion
     assert "needs a remedy" in reply.text
@@ -87,8 +91,11 @@ def test_the_safeguard_aliases_read_the_same_way(engine: Engine) -> None:
     space = fresh_space(engine, "hiring")
     reply = _send(engine, space, "sla support within 4 hours")
     assert [w.code for w in reply.warnings] == ["vague_safeguard"]
-    reply = _send(engine, space, "contingency if Sam ships the migration by 30 June, "
-                                 "a 10k bonus is paid in July")
+    reply = _send(
+        engine,
+        space,
+        "contingency if Sam ships the migration by 30 June, a 10k bonus is paid in July",
+    )
     assert reply.warnings == []
 
 
@@ -108,8 +115,12 @@ def test_a_deferred_exit_is_flagged_and_leaves_the_gap_open(engine: Engine) -> N
 
 def test_a_written_exit_closes_the_gap(engine: Engine) -> None:
     space = fresh_space(engine, "procurement")
-    reply = _send(engine, space, "exit either side may terminate with 90 days' notice; "
-                                 "Globex gives 3 months of transition support")
+    reply = _send(
+        engine,
+        space,
+        "exit either side may terminate with 90 days' notice; "
+        "Globex gives 3 months of transition support",
+    )
     assert reply.warnings == []
     assert reply.text == "Exit path noted."
     assert "no_exit_path" not in _gaps(space)

@@ -79,8 +79,7 @@ def test_accepts_what_beats_its_next_offer_and_walks_below_its_walkaway(style: s
     assert answer.kind == "accept" and answer.package == opening
     # In the last round, a package at or above its walk-away is accepted, below it it walks.
     history: list[list[Package]] = [[_rep_best(scenario)]] * (cp.rounds - 1)
-    above = min((p for p in scenario.packages() if cp.utility(p) >= cp.reserve),
-                key=cp.utility)
+    above = min((p for p in scenario.packages() if cp.utility(p) >= cp.reserve), key=cp.utility)
     below = max((p for p in scenario.packages() if cp.utility(p) < cp.reserve), key=cp.utility)
     assert cp.respond([*history, [above]], [opening]).kind == "accept"
     walk = cp.respond([*history, [below]], [opening])
@@ -113,8 +112,11 @@ def test_reciprocator_mirrors_the_reps_concessions() -> None:
     answer = cp.respond([[firm], [softer]], own)
     assert answer.kind == "counter" and answer.package is not None
     assert "mirror" in answer.tactics
-    assert cp.best - gain <= cp.utility(answer.package) <= cp.best - gain + (
-        cp.best - cp.reserve) / 20 + 10
+    assert (
+        cp.best - gain
+        <= cp.utility(answer.package)
+        <= cp.best - gain + (cp.best - cp.reserve) / 20 + 10
+    )
 
 
 def test_reciprocator_answers_a_trade_on_the_issues_moved() -> None:

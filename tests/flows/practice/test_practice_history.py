@@ -26,8 +26,7 @@ def test_each_scenario_keeps_its_best() -> None:
     def s(name: str, scenario: str, share: Fraction) -> Scored:
         return Scored(name, scenario, "boulware", share, F(0), F(0))
 
-    items = [s("1", "B", F(1, 2)), s("2", "A", F(3, 4)), s("3", "B", F(4, 5)),
-             s("4", "B", F(4, 5))]
+    items = [s("1", "B", F(1, 2)), s("2", "A", F(3, 4)), s("3", "B", F(4, 5)), s("4", "B", F(4, 5))]
     assert [(title, best.name) for title, best in bests(items)] == [("A", "2"), ("B", "3")]
     assert share_of_best(F(3), F(4)) == F(3, 4) and share_of_best(F(3), F(0)) == 0
 
@@ -47,8 +46,13 @@ def test_history_shows_the_trend_and_the_bests(transcript: Transcript) -> None:
     two = transcript.send("practice history")
     assert isinstance(two, Reply) and two.table is not None and len(two.table.rows) == 2
     first, second = (row[2] for row in two.table.rows)
-    expected = ("better" if int(second[:-1]) - int(first[:-1]) >= 5 else
-                "worse" if int(first[:-1]) - int(second[:-1]) >= 5 else "steady")
+    expected = (
+        "better"
+        if int(second[:-1]) - int(first[:-1]) >= 5
+        else "worse"
+        if int(first[:-1]) - int(second[:-1]) >= 5
+        else "steady"
+    )
     assert f"Trend: {expected}" in two.text
     assert "Your 2 rehearsals" in two.text
     more = "\n".join(two.details)

@@ -14,53 +14,84 @@ SAAS = builtin_scenarios()["saas-renewal"]  # price 120k..90k, term 1y/2y/3y, su
 JOB = builtin_scenarios()["job-offer"]  # salary, bonus 20k/10k/none, remote 4-days.., learning
 
 
-def _named(scenario: object, text: str, bundles: dict[str, dict[str, str]] | None = None,
-           ) -> dict[str, str]:
+def _named(
+    scenario: object,
+    text: str,
+    bundles: dict[str, dict[str, str]] | None = None,
+) -> dict[str, str]:
     chosen = read_offer(SAAS if scenario is None else scenario, text, bundles)  # type: ignore[arg-type]
     issues = (SAAS if scenario is None else scenario).sheet.issues  # type: ignore[attr-defined]
     return {issues[i].name: issues[i].options[k].label for i, k in chosen.items()}
 
 
-@pytest.mark.parametrize(("text", "named"), [
-    ("we can do 3 years at 110k", {"term": "3y", "price": "110k"}),
-    ("3-year term, $110,000", {"term": "3y", "price": "110k"}),
-    ("How about 110 thousand for 3y?", {"term": "3y", "price": "110k"}),
-    ("100k with premium support and net 60", {"price": "100k", "support": "premium",
-                                              "payment": "net-60"}),
-    ("Two things: dedicated support, net-90.", {"support": "dedicated", "payment": "net-90"}),
-    ("price=90k term=1y", {"price": "90k", "term": "1y"}),
-    ("we'd sign for 2 yrs", {"term": "2y"}),
-])
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("we can do 3 years at 110k", {"term": "3y", "price": "110k"}),
+        ("3-year term, $110,000", {"term": "3y", "price": "110k"}),
+        ("How about 110 thousand for 3y?", {"term": "3y", "price": "110k"}),
+        (
+            "100k with premium support and net 60",
+            {"price": "100k", "support": "premium", "payment": "net-60"},
+        ),
+        ("Two things: dedicated support, net-90.", {"support": "dedicated", "payment": "net-90"}),
+        ("price=90k term=1y", {"price": "90k", "term": "1y"}),
+        ("we'd sign for 2 yrs", {"term": "2y"}),
+    ],
+)
 def test_plain_words_name_options(text: str, named: dict[str, str]) -> None:
     assert _named(SAAS, text) == named
 
 
-@pytest.mark.parametrize(("text", "named"), [
-    ("140k base, 10k bonus, 2 days remote", {"salary": "140k", "bonus": "10k",
-                                             "remote": "2-days"}),
-    ("I could start next month with a 2k learning budget", {"start": "next-month",
-                                                            "learning": "2k"}),
-    ("no bonus is fine if learning is none", {"learning": "none"}),
-    ("bonus none, and learning none too", {"learning": "none", "bonus": "none"}),
-])
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        (
+            "140k base, 10k bonus, 2 days remote",
+            {"salary": "140k", "bonus": "10k", "remote": "2-days"},
+        ),
+        (
+            "I could start next month with a 2k learning budget",
+            {"start": "next-month", "learning": "2k"},
+        ),
+        ("no bonus is fine if learning is none", {"learning": "none"}),
+        ("bonus none, and learning none too", {"learning": "none", "bonus": "none"}),
+    ],
+)
 def test_words_in_the_job_offer(text: str, named: dict[str, str]) -> None:
     assert _named(JOB, text) == named
 
 
-@pytest.mark.parametrize(("text", "code", "values"), [
-    # Near misses: a figure or a term that is no option is refused with the options.
-    ("we can do 3 years at 105k", "practice_plain_near_miss",
-     {"said": "105k", "issue": "price", "options": ["120k", "110k", "100k", "90k"]}),
-    ("4 years at 110k", "practice_plain_near_miss",
-     {"said": "4 years", "issue": "term", "options": ["1y", "2y", "3y"]}),
-    ("$115,000", "practice_plain_near_miss",
-     {"said": "$115,000", "issue": "price", "options": ["120k", "110k", "100k", "90k"]}),
-    # Two options of one issue in one package.
-    ("from 120k down to 110k", "practice_plain_twice",
-     {"issue": "price", "options": ["120k", "110k"]}),
-])
-def test_near_misses_and_two_options_are_refused(text: str, code: str,
-                                                 values: dict[str, object]) -> None:
+@pytest.mark.parametrize(
+    ("text", "code", "values"),
+    [
+        # Near misses: a figure or a term that is no option is refused with the options.
+        (
+            "we can do 3 years at 105k",
+            "practice_plain_near_miss",
+            {"said": "105k", "issue": "price", "options": ["120k", "110k", "100k", "90k"]},
+        ),
+        (
+            "4 years at 110k",
+            "practice_plain_near_miss",
+            {"said": "4 years", "issue": "term", "options": ["1y", "2y", "3y"]},
+        ),
+        (
+            "$115,000",
+            "practice_plain_near_miss",
+            {"said": "$115,000", "issue": "price", "options": ["120k", "110k", "100k", "90k"]},
+        ),
+        # Two options of one issue in one package.
+        (
+            "from 120k down to 110k",
+            "practice_plain_twice",
+            {"issue": "price", "options": ["120k", "110k"]},
+        ),
+    ],
+)
+def test_near_misses_and_two_options_are_refused(
+    text: str, code: str, values: dict[str, object]
+) -> None:
     with pytest.raises(OfferReadError) as caught:
         read_offer(SAAS, text)
     assert caught.value.code == code and caught.value.values == values
@@ -74,10 +105,18 @@ def test_a_phrase_that_fits_two_issues_needs_its_issue() -> None:
     assert _named(JOB, "bonus none") == {"bonus": "none"}
 
 
-@pytest.mark.parametrize("text", [
-    "what matters most to you?", "A", "we need 200 seats", "let's talk on Monday",
-    "premiums are up", "3y0", "net-3",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what matters most to you?",
+        "A",
+        "we need 200 seats",
+        "let's talk on Monday",
+        "premiums are up",
+        "3y0",
+        "net-3",
+    ],
+)
 def test_lines_that_name_nothing_are_not_offers(text: str) -> None:
     with pytest.raises(OfferReadError) as caught:
         read_offer(SAAS, text)
@@ -96,9 +135,12 @@ def test_a_figure_that_fits_no_issue_is_an_offer_to_explain() -> None:
 
 
 def test_bundles_by_label() -> None:
-    bundles = {"A": {"price": "110k", "term": "3 years", "onboarding": "free"},
-               "B": {"price": "$100,000", "support": "Premium"},
-               "C": {"price": "105k"}, "D": {"colour": "red"}}
+    bundles = {
+        "A": {"price": "110k", "term": "3 years", "onboarding": "free"},
+        "B": {"price": "$100,000", "support": "Premium"},
+        "C": {"price": "105k"},
+        "D": {"colour": "red"},
+    }
     assert _named(SAAS, "A", bundles) == {"price": "110k", "term": "3y"}  # onboarding: no issue
     assert _named(SAAS, "bundle b", bundles) == {"price": "100k", "support": "premium"}
     with pytest.raises(OfferReadError) as caught:
@@ -112,8 +154,7 @@ def test_bundles_by_label() -> None:
     assert not names_options(SAAS, "A", {})
 
 
-def test_in_chat_a_plain_line_is_an_offer_and_a_miss_is_explained(
-        transcript: Transcript) -> None:
+def test_in_chat_a_plain_line_is_an_offer_and_a_miss_is_explained(transcript: Transcript) -> None:
     transcript.send("practice saas-renewal seed 1")
     reply = transcript.send("we can do 3 years at 110k")
     assert isinstance(reply, Reply)
@@ -126,14 +167,17 @@ def test_in_chat_a_plain_line_is_an_offer_and_a_miss_is_explained(
     # A near miss: refused with the options, nothing played.
     miss = transcript.send("how about 105k for 3y")
     assert isinstance(miss, Rejection)
-    assert miss.message == "105k is not an option for price here. Pick one of: 120k, " \
-        "110k, 100k, 90k."
+    assert (
+        miss.message == "105k is not an option for price here. Pick one of: 120k, 110k, 100k, 90k."
+    )
     # Nothing named: a clear sentence with an example.
     nothing = transcript.send("offer A")
     assert isinstance(nothing, Rejection)
     assert 'I could not find an option of this rehearsal in "A"' in nothing.message
-    assert "`offer price=110k term=2y`" in nothing.message and "we can do 110k for 2y" in \
-        nothing.message
+    assert (
+        "`offer price=110k term=2y`" in nothing.message
+        and "we can do 110k for 2y" in nothing.message
+    )
     # A line that names nothing is not an offer: it goes where it always went.
     chat = transcript.send("what matters most to you?")
     assert not (isinstance(chat, Reply) and "You offered" in chat.text)

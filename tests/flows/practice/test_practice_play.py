@@ -95,8 +95,10 @@ def test_no_zone_walking_away_is_right(transcript: Transcript) -> None:
 
 
 def test_stop_returns_to_the_real_deal_and_practice_stays_out_of_reminders(
-        transcript: Transcript) -> None:
+    transcript: Transcript,
+) -> None:
     from flows.briefing import daily_brief
+
     transcript.send("new Acme renewal")
     transcript.send("practice job-offer as hardball")
     assert transcript.space.active_deal().is_practice  # type: ignore[union-attr]

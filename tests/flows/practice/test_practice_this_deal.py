@@ -48,8 +48,7 @@ def _deal(**kwargs: object) -> Deal:
     return Deal(name="Acme", context="sales", **kwargs)  # type: ignore[arg-type]
 
 
-def test_from_the_sheet_with_the_walkaway_placed_and_the_bundles(
-        transcript: Transcript) -> None:
+def test_from_the_sheet_with_the_walkaway_placed_and_the_bundles(transcript: Transcript) -> None:
     _setup(transcript, SHEET)
     reply = transcript.send("practice this deal")
     assert isinstance(reply, Reply)
@@ -100,18 +99,24 @@ def test_a_rehearsal_of_the_deal_plays_to_its_debrief(transcript: Transcript) ->
 
 
 def test_from_the_issue_map_with_estimates_and_a_stated_default_walkaway(
-        transcript: Transcript) -> None:
-    _setup(transcript, """
+    transcript: Transcript,
+) -> None:
+    _setup(
+        transcript,
+        """
         new Globex supply
         walkaway we need a fair deal
         issue price us=5 them=3
         issue payment terms us=2 them=4
-    """)
+    """,
+    )
     reply = transcript.send("practice this deal")
     assert isinstance(reply, Reply)
     assert "from your issue map; their points are estimates from your them= scores" in reply.text
-    assert "No walk-away figure fits an option, so yours is set 40% of the way from your " \
+    assert (
+        "No walk-away figure fits an option, so yours is set 40% of the way from your "
         "worst package to your best: 28 points" in reply.text
+    )
     more = " ".join(reply.details)
     assert "three options: ours (it goes your way), halfway, and theirs" in more
     assert "your walk-away (we need a fair deal) could not be placed" in more
@@ -119,7 +124,10 @@ def test_from_the_issue_map_with_estimates_and_a_stated_default_walkaway(
     price, terms = scenario.sheet.issues
     assert terms.name == "payment-terms"
     assert [(o.label, o.us, o.them) for o in price.options] == [
-        ("ours", 50, 0), ("halfway", 25, 15), ("theirs", 0, 30)]
+        ("ours", 50, 0),
+        ("halfway", 25, 15),
+        ("theirs", 0, 30),
+    ]
     assert scenario.walkaway_us == 28  # 0 + (70 - 0) * 2/5
     # The counterpart's opening is built from the estimates and spoken in labels.
     assert "The other side:" in reply.text
@@ -129,8 +137,9 @@ def test_from_the_issue_map_with_estimates_and_a_stated_default_walkaway(
 
 def test_what_cannot_be_rehearsed_is_refused_clearly(transcript: Transcript) -> None:
     refused = transcript.send("practice this deal")
-    assert isinstance(refused, Rejection) and "Open the deal you want to rehearse" in \
-        refused.message
+    assert (
+        isinstance(refused, Rejection) and "Open the deal you want to rehearse" in refused.message
+    )
     transcript.send("new Empty deal")
     refused = transcript.send("practice this deal")
     assert isinstance(refused, Rejection) and "nothing to rehearse" in refused.message
@@ -146,37 +155,44 @@ def test_too_many_packages_is_refused() -> None:
     with pytest.raises(rehearsal.RehearsalError) as caught:
         rehearsal.build(_deal(issues=issues), title="t", counterpart="c", brief="")
     assert caught.value.code == "practice_this_too_big"
-    assert caught.value.values == {"packages": 3 ** 8, "limit": MAX_PACKAGES}
+    assert caught.value.values == {"packages": 3**8, "limit": MAX_PACKAGES}
 
 
-@pytest.mark.parametrize(("walkaway", "placed"), [
-    (Walkaway("min 100k", Decimal(100000), "USD", "min"), ("price", "100k", 18)),
-    (Walkaway("min 105k", Decimal(105000), "USD", "min"), ("price", "110k", 30)),
-    (Walkaway("max 95k", Decimal(95000), "USD", "max"), ("price", "90k", 5)),
-    (Walkaway("min 200k", Decimal(200000), "USD", "min"), None),  # above every option
-    (Walkaway("a fair deal"), None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("walkaway", "placed"),
+    [
+        (Walkaway("min 100k", Decimal(100000), "USD", "min"), ("price", "100k", 18)),
+        (Walkaway("min 105k", Decimal(105000), "USD", "min"), ("price", "110k", 30)),
+        (Walkaway("max 95k", Decimal(95000), "USD", "max"), ("price", "90k", 5)),
+        (Walkaway("min 200k", Decimal(200000), "USD", "min"), None),  # above every option
+        (Walkaway("a fair deal"), None),
+        (None, None),
+    ],
+)
 def test_the_walkaway_is_placed_on_a_figure_issue(
-        walkaway: Walkaway | None, placed: tuple[str, str, int] | None) -> None:
+    walkaway: Walkaway | None, placed: tuple[str, str, int] | None
+) -> None:
     options = [ScoredOption("term", "1y", "0", "10"), ScoredOption("term", "3y", "25", "0")]
-    options += [ScoredOption("price", label, us, "0") for label, us in
-                (("120k", "40"), ("110k", "30"), ("100k", "18"), ("90k", "5"))]
-    built = rehearsal.build(_deal(options=options, walkaway=walkaway), title="t",
-                            counterpart="c", brief="")
+    options += [
+        ScoredOption("price", label, us, "0")
+        for label, us in (("120k", "40"), ("110k", "30"), ("100k", "18"), ("90k", "5"))
+    ]
+    built = rehearsal.build(
+        _deal(options=options, walkaway=walkaway), title="t", counterpart="c", brief=""
+    )
     if placed is None:
         assert built.walkaway_issue == ""
         # 2/5 of the way from the worst package (5) to the best (65).
         assert built.scenario.walkaway_us == 5 + Fraction(60) * Fraction(2, 5)
     else:
-        assert (built.walkaway_issue, built.walkaway_option,
-                built.scenario.walkaway_us) == placed
+        assert (built.walkaway_issue, built.walkaway_option, built.scenario.walkaway_us) == placed
     assert built.source == "sheet"
 
 
 def test_the_scenario_document_round_trips() -> None:
-    deal = _deal(issues=[IssueScore("price", 5, 2), IssueScore("term", 1, 4)],
-                 evidence=["peers pay 100k"])
+    deal = _deal(
+        issues=[IssueScore("price", 5, 2), IssueScore("term", 1, 4)], evidence=["peers pay 100k"]
+    )
     built = rehearsal.build(deal, title="Acme", counterpart="Dana", brief="A brief.")
     doc = rehearsal.scenario_to_doc(built.scenario, {"A": {"price": "ours"}})
     assert rehearsal.scenario_from_doc(doc) == built.scenario

@@ -25,24 +25,43 @@ def tuning(engine: Engine) -> list[Result]:
 def test_the_corpus_is_big_and_varied() -> None:
     cases = load_cases()
     assert len(cases) >= 400
-    assert {c.deal for c in cases} == {"sales", "procurement", "partnership", "hiring",
-                                       "candidate"}
+    assert {c.deal for c in cases} == {"sales", "procurement", "partnership", "hiring", "candidate"}
     labels = {r for c in cases for r in c.read}
-    assert {"give", "get", "trade", "if", "they", "offer", "say", "help", "chat",
-            "unclear"} <= labels
+    assert {
+        "give",
+        "get",
+        "trade",
+        "if",
+        "they",
+        "offer",
+        "say",
+        "help",
+        "chat",
+        "unclear",
+    } <= labels
 
 
 def test_tuning_accuracy(tuning: list[Result]) -> None:
     figures = score(tuning)
-    wrong = [f"{r.case.text!r}: {r.case.read} got {r.got} {r.lines}" for r in tuning
-             if not r.correct]
+    wrong = [
+        f"{r.case.text!r}: {r.case.read} got {r.got} {r.lines}" for r in tuning if not r.correct
+    ]
     assert figures["read_accuracy"] >= TUNING_ACCURACY, "\n".join(wrong[:40])
 
 
 def test_no_reading_switches_deals_or_phases(tuning: list[Result]) -> None:
     commands = {line.split(" ", 1)[0] for r in tuning for line in r.lines}
-    assert not commands & {"new", "use", "next", "back", "walk", "signed", "team", "remind",
-                           "nudge"}
+    assert not commands & {
+        "new",
+        "use",
+        "next",
+        "back",
+        "walk",
+        "signed",
+        "team",
+        "remind",
+        "nudge",
+    }
 
 
 def test_dangerous_readings_stay_rare(tuning: list[Result]) -> None:

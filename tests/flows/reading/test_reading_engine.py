@@ -41,21 +41,28 @@ def acme(transcript: Transcript) -> Transcript:
     return transcript
 
 
-@pytest.mark.parametrize(("line", "read_as", "warned"), [
-    ("we threw in free installation", "give free installation", ["one_way_concession"]),
-    ("gave them 10% off", "give 10% off", ["one_way_concession"]),
-    ("Dana came back at 92k", "they: Dana came back at 92k", ["their_anchor"]),
-    ("he's asking for net-90", "they asking for net-90", []),
-    ("they threw in a reference call", "get a reference call", []),
-    ("if they take 3 years we can do the training free",
-     "if we do the training free, they take 3 years", []),
-    ("I told them we can do 98k for three years", "say we can do 98k for three years", []),
-    ("walk away figure is 88k", "walkaway 88k", []),
-    ("what should I tell them about the price rise?", "script objection", []),
-    ("next call thursday 2pm", "meeting thursday 2pm", []),
-])
-def test_a_plain_line_runs_as_its_reading(acme: Transcript, line: str, read_as: str,
-                                          warned: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("line", "read_as", "warned"),
+    [
+        ("we threw in free installation", "give free installation", ["one_way_concession"]),
+        ("gave them 10% off", "give 10% off", ["one_way_concession"]),
+        ("Dana came back at 92k", "they: Dana came back at 92k", ["their_anchor"]),
+        ("he's asking for net-90", "they asking for net-90", []),
+        ("they threw in a reference call", "get a reference call", []),
+        (
+            "if they take 3 years we can do the training free",
+            "if we do the training free, they take 3 years",
+            [],
+        ),
+        ("I told them we can do 98k for three years", "say we can do 98k for three years", []),
+        ("walk away figure is 88k", "walkaway 88k", []),
+        ("what should I tell them about the price rise?", "script objection", []),
+        ("next call thursday 2pm", "meeting thursday 2pm", []),
+    ],
+)
+def test_a_plain_line_runs_as_its_reading(
+    acme: Transcript, line: str, read_as: str, warned: list[str]
+) -> None:
     outcome = reply(acme, line)
     assert outcome.read_as == read_as
     assert codes(outcome) == warned
@@ -67,11 +74,18 @@ def test_a_typed_command_has_no_reading(acme: Transcript) -> None:
     assert outcome.read_as is None and "read_as" not in outcome.to_json()
 
 
-@pytest.mark.parametrize("line", [
-    "walk away figure is 88k", "start date pushed to May", "next call is thursday",
-    "back and forth all morning with Dana", "new quote from Dana at 95k",
-    "give me a line for the budget objection", "team wants a pilot first",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "walk away figure is 88k",
+        "start date pushed to May",
+        "next call is thursday",
+        "back and forth all morning with Dana",
+        "new quote from Dana at 95k",
+        "give me a line for the budget objection",
+        "team wants a pilot first",
+    ],
+)
 def test_prose_behind_a_command_word_never_moves_the_deal(acme: Transcript, line: str) -> None:
     before = acme.space.active_deal()
     assert before is not None
@@ -118,8 +132,11 @@ def test_a_no_after_their_ask_logs_nothing(acme: Transcript) -> None:
 
 
 def test_a_recap_waits_for_confirmation_then_logs_as_one_change(acme: Transcript) -> None:
-    recap = reply(acme, "Recap: they pushed hard on price and want 15% off. I offered net-60 "
-                        "if they sign for three years. They'll come back Friday.")
+    recap = reply(
+        acme,
+        "Recap: they pushed hard on price and want 15% off. I offered net-60 "
+        "if they sign for three years. They'll come back Friday.",
+    )
     assert recap.is_recap and len(recap.recap_lines) == 3
     assert acme.space.active_deal().moves_count == 0  # type: ignore[union-attr]
     logged = acme.engine.handle_batch(recap.recap_lines, acme.space, acme.now)
@@ -131,10 +148,19 @@ def test_a_recap_waits_for_confirmation_then_logs_as_one_change(acme: Transcript
     assert deal is not None and deal.moves_count == 0 and not deal.meeting
 
 
-@pytest.mark.parametrize("line", ["walk", "new Other", "use Acme renewal", "next anyway",
-                                  "signed anyway", "team add @U2", "remind 08:00"])
-def test_a_confirmation_runs_only_what_a_reading_may_produce(acme: Transcript,
-                                                             line: str) -> None:
+@pytest.mark.parametrize(
+    "line",
+    [
+        "walk",
+        "new Other",
+        "use Acme renewal",
+        "next anyway",
+        "signed anyway",
+        "team add @U2",
+        "remind 08:00",
+    ],
+)
+def test_a_confirmation_runs_only_what_a_reading_may_produce(acme: Transcript, line: str) -> None:
     outcome = acme.engine.handle_batch(["give training", line], acme.space, acme.now)
     assert isinstance(outcome, Rejection)
 
@@ -155,11 +181,46 @@ READER = Reader()
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from([
-    "we", "they", "walk", "away", "next", "new", "use", "signed", "team", "give", "threw in",
-    "if", "as long as", "92k", "net-60", "?", ".", ",", "not", "Dana", "start", "back",
-    "remind", "nudge", "@U1", "yes", "no", "for", "in return for", "and",
-]), min_size=1, max_size=14))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "we",
+                "they",
+                "walk",
+                "away",
+                "next",
+                "new",
+                "use",
+                "signed",
+                "team",
+                "give",
+                "threw in",
+                "if",
+                "as long as",
+                "92k",
+                "net-60",
+                "?",
+                ".",
+                ",",
+                "not",
+                "Dana",
+                "start",
+                "back",
+                "remind",
+                "nudge",
+                "@U1",
+                "yes",
+                "no",
+                "for",
+                "in return for",
+                "and",
+            ]
+        ),
+        min_size=1,
+        max_size=14,
+    )
+)
 def test_no_reading_is_ever_a_dangerous_command(words: list[str]) -> None:
     reading = READER.read(" ".join(words), ReadContext(names=frozenset({"dana"})))
     for line in reading.lines:

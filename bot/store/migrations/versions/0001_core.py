@@ -46,8 +46,12 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_users"),
         sa.UniqueConstraint("workspace_id", "user_id", name="uq_users_workspace_user"),
-        sa.ForeignKeyConstraint(["active_deal_id"], ["deals.id"], ondelete="SET NULL",
-                                name="fk_users_active_deal_id_deals"),
+        sa.ForeignKeyConstraint(
+            ["active_deal_id"],
+            ["deals.id"],
+            ondelete="SET NULL",
+            name="fk_users_active_deal_id_deals",
+        ),
     )
     op.create_table(
         "moves",
@@ -70,12 +74,12 @@ def upgrade() -> None:
         sa.Column("warnings", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_moves"),
-        sa.ForeignKeyConstraint(["deal_id"], ["deals.id"], ondelete="CASCADE",
-                                name="fk_moves_deal_id_deals"),
+        sa.ForeignKeyConstraint(
+            ["deal_id"], ["deals.id"], ondelete="CASCADE", name="fk_moves_deal_id_deals"
+        ),
         sa.UniqueConstraint("deal_id", "seq", name="uq_moves_deal_seq"),
     )
-    op.create_index("ix_moves_deal_kind_paired_seq", "moves",
-                    ["deal_id", "kind", "paired", "seq"])
+    op.create_index("ix_moves_deal_kind_paired_seq", "moves", ["deal_id", "kind", "paired", "seq"])
 
 
 def downgrade() -> None:

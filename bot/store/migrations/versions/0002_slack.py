@@ -37,7 +37,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("workspace_id", "user_id", name="pk_slack_last_replies"),
     )
 
-
     # slack_sdk's SQLAlchemyInstallationStore and SQLAlchemyOAuthStateStore, as it builds them.
     op.create_table(
         "slack_installations",
@@ -69,8 +68,11 @@ def upgrade() -> None:
         sa.Column("installed_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_slack_installations"),
     )
-    op.create_index("slack_installations_idx", "slack_installations",
-                    ["client_id", "enterprise_id", "team_id", "user_id", "installed_at"])
+    op.create_index(
+        "slack_installations_idx",
+        "slack_installations",
+        ["client_id", "enterprise_id", "team_id", "user_id", "installed_at"],
+    )
     op.create_table(
         "slack_bots",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -90,8 +92,9 @@ def upgrade() -> None:
         sa.Column("installed_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_slack_bots"),
     )
-    op.create_index("slack_bots_idx", "slack_bots",
-                    ["client_id", "enterprise_id", "team_id", "installed_at"])
+    op.create_index(
+        "slack_bots_idx", "slack_bots", ["client_id", "enterprise_id", "team_id", "installed_at"]
+    )
     op.create_table(
         "slack_oauth_states",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),

@@ -47,8 +47,7 @@ def upgrade() -> None:
         sa.Column("added_by", sa.String(64), nullable=False),
         sa.Column("created_at", _WHEN, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_team_members"),
-        sa.UniqueConstraint("workspace_id", "member_id",
-                            name="uq_team_members_workspace_member"),
+        sa.UniqueConstraint("workspace_id", "member_id", name="uq_team_members_workspace_member"),
     )
     op.create_index("ix_team_members_manager", "team_members", ["workspace_id", "manager_id"])
     op.create_table(
@@ -72,8 +71,9 @@ def upgrade() -> None:
         sa.Column("message", sa.Text(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("created_at", _WHEN, nullable=False),
-        sa.ForeignKeyConstraint(["deal_id"], ["deals.id"], ondelete="CASCADE",
-                                name="fk_nudges_deal_id_deals"),
+        sa.ForeignKeyConstraint(
+            ["deal_id"], ["deals.id"], ondelete="CASCADE", name="fk_nudges_deal_id_deals"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_nudges"),
         sa.UniqueConstraint("deal_id", "day", name="uq_nudges_deal_day"),
     )
@@ -96,8 +96,9 @@ def upgrade() -> None:
         sa.Column("created_at", _WHEN, nullable=False),
         sa.Column("sent_at", _WHEN, nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_deliveries"),
-        sa.UniqueConstraint("workspace_id", "user_id", "kind", "dedupe_key",
-                            name="uq_deliveries_once"),
+        sa.UniqueConstraint(
+            "workspace_id", "user_id", "kind", "dedupe_key", name="uq_deliveries_once"
+        ),
     )
     op.create_index("ix_deliveries_status_due", "deliveries", ["status", "due_at"])
 

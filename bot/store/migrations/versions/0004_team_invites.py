@@ -26,8 +26,12 @@ def upgrade() -> None:
         sa.Column("member_id", sa.String(64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_team_invites"),
-        sa.UniqueConstraint("workspace_id", "member_id", "manager_id",
-                            name="uq_team_invites_workspace_member_manager"),
+        sa.UniqueConstraint(
+            "workspace_id",
+            "member_id",
+            "manager_id",
+            name="uq_team_invites_workspace_member_manager",
+        ),
     )
 
 

@@ -27,8 +27,9 @@ def upgrade() -> None:
         sa.Column("added_moves", sa.JSON(), nullable=False),
         sa.Column("moves_before", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["deal_id"], ["deals.id"], ondelete="CASCADE",
-                                name="fk_journal_entries_deal_id_deals"),
+        sa.ForeignKeyConstraint(
+            ["deal_id"], ["deals.id"], ondelete="CASCADE", name="fk_journal_entries_deal_id_deals"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_journal_entries"),
     )
     op.create_index("ix_journal_entries_deal_id", "journal_entries", ["deal_id", "id"])

@@ -16,8 +16,7 @@ branch_labels = None
 depends_on = None
 
 TOKEN_COLUMNS = {
-    "slack_installations": ("bot_token", "bot_refresh_token", "user_token",
-                            "user_refresh_token"),
+    "slack_installations": ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token"),
     "slack_bots": ("bot_token", "bot_refresh_token"),
 }
 
@@ -27,8 +26,12 @@ def upgrade() -> None:
     for table, columns in TOKEN_COLUMNS.items():
         with op.batch_alter_table(table) as batch:
             for column in columns:
-                batch.alter_column(column, existing_type=sa.String(200), type_=sa.String(1000),
-                                   existing_nullable=True)
+                batch.alter_column(
+                    column,
+                    existing_type=sa.String(200),
+                    type_=sa.String(1000),
+                    existing_nullable=True,
+                )
 
 
 def downgrade() -> None:
@@ -36,5 +39,9 @@ def downgrade() -> None:
     for table, columns in TOKEN_COLUMNS.items():
         with op.batch_alter_table(table) as batch:
             for column in columns:
-                batch.alter_column(column, existing_type=sa.String(1000), type_=sa.String(200),
-                                   existing_nullable=True)
+                batch.alter_column(
+                    column,
+                    existing_type=sa.String(1000),
+                    type_=sa.String(200),
+                    existing_nullable=True,
+                )

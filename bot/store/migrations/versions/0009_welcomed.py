@@ -27,9 +27,12 @@ def upgrade() -> None:
         sa.Column("user_id", sa.String(64), primary_key=True),
         sa.Column("welcomed_at", sa.DateTime(timezone=True), nullable=False),
     )
-    op.execute(sa.text(
-        "INSERT INTO slack_welcomed (workspace_id, user_id, welcomed_at) "
-        "SELECT workspace_id, user_id, created_at FROM users"))
+    op.execute(
+        sa.text(
+            "INSERT INTO slack_welcomed (workspace_id, user_id, welcomed_at) "
+            "SELECT workspace_id, user_id, created_at FROM users"
+        )
+    )
 
 
 def downgrade() -> None:

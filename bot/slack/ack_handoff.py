@@ -8,7 +8,8 @@ thread waits for the interpreter's switch interval (5 ms): the ack took 1.5x to 
 as a bare Bolt app's (``tests/bench/bench_inbox_kill.py``). So here ``ack()``, called from
 the listener's thread, waits (with a bound) until the response was sent: the WSGI server
 closes the response body after its last byte went out. An ack called from the request's
-own thread (Bolt acks events itself there) never waits.
+own thread (Bolt acks events there, and the inbox commands, buttons and shortcuts) never
+waits; this matters most for a form, whose listener answers with the ack.
 """
 
 from __future__ import annotations

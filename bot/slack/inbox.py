@@ -11,6 +11,8 @@ resend what got its 200. So every request that asks for work passes through here
    clicks (trigger id, action time, response URL). A repeat of a finished request within
    :data:`DEDUPE_WINDOW` - a double click, a form submitted twice, a command re-sent, a
    retried event - is only acknowledged (a form gets its first answer again), never run.
+   A new command, button or shortcut is acknowledged right there, once stored
+   (:data:`ACKED_ON_RECEIPT`); a form's answer and an event's ack are Bolt's as ever.
 2. **The turn runs from the claim.** The listener thread holds the claim (a thread-local
    set by Bolt's listener start handler), and :class:`~bot.slack.coach.SlackCoach` moves
    the row to ``committed`` in the turn's own transaction, with the rendered reply. A
@@ -94,6 +96,9 @@ INTERACTIVE = {
     "message_action": "shortcut",
     "shortcut": "shortcut",
 }
+# Requests whose ack carries nothing, so it goes out once the request is stored. A form's
+# ack may carry its errors or next view, so the listener answers it; Bolt acks events here.
+ACKED_ON_RECEIPT = frozenset({"command", "action", "shortcut"})
 # Fields that differ between two deliveries of the same click or submission.
 VOLATILE = frozenset(
     {"trigger_id", "action_ts", "response_url", "response_urls", "token", "event_ts"}
@@ -206,6 +211,11 @@ class Inbox:
             return BoltResponse(status=200, body="")
         req.context[CLAIM] = received.claim
         self.take(received.claim)
+        if kind in ACKED_ON_RECEIPT:
+            # Stored, so safe to acknowledge now, in this thread: Slack gets its 200 without
+            # waiting for the listener's thread (Bolt polls for its ack every 10 ms). The
+            # listener's own ack() then changes nothing.
+            req.context.ack()
         return next()
 
     def _first_answer(self, key: str) -> str | None:

@@ -327,3 +327,42 @@ def test_a_committed_turn_is_answered_once_whatever_happened_to_its_reply(
     assert [m["text"] for m in after] == ["Logged pilot2"]
     assert {r.status for r in rows(running.database)} == {DONE}
     assert moves(running.database, "pilot2") == 0  # committed rows are never run again
+
+
+def _request(body: dict[str, Any]) -> Any:
+    from slack_bolt import BoltRequest
+
+    if "command" in body:
+        return BoltRequest(body=urlencode(body), headers={})
+    return BoltRequest(body=urlencode({"payload": json.dumps(body)}), headers={})
+
+
+def test_a_stored_command_or_click_is_acked_at_once_and_a_form_is_left_to_its_listener(
+    served: tuple[Running, App],
+) -> None:
+    _, app = served
+    inbox = inbox_of(app)
+    assert inbox is not None
+    command = _request(
+        {
+            "command": "/deal",
+            "text": "status",
+            "team_id": "T1",
+            "user_id": "U1",
+            "trigger_id": "t-now",
+        }
+    )
+    inbox.receive(command, lambda: None)
+    assert command.context.ack.response is not None  # 200 before the listener runs
+    assert command.context.ack.response.status == 200
+    form = _request(
+        {
+            "type": "view_submission",
+            "team": {"id": "T1"},
+            "user": {"id": "U1"},
+            "view": {"id": "V1", "callback_id": MOVE, "state": {"values": {}}},
+        }
+    )
+    inbox.receive(form, lambda: None)
+    assert form.context.ack.response is None  # its answer may carry the form's errors
+    assert {row.kind for row in rows(served[0].database)} == {"command", "view"}

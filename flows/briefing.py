@@ -21,12 +21,6 @@ MEETING_WINDOW = timedelta(hours=24)
 # Slack caps a message at 50 blocks; a handful of deals a day is what anyone can prepare.
 MAX_ITEMS = 8
 # With a meeting coming and no gap left, the most useful next step for the phase.
-PHASE_STEPS: dict[str, tuple[str, str]] = {
-    "setup": ("prep", "checklist"),
-    "first_move": ("opening", "meso"),
-    "midgame": ("concession", "log"),
-    "close": ("close", "status"),
-}
 
 
 @dataclass(frozen=True)
@@ -95,7 +89,12 @@ def _item(lib: PhraseLibrary, deal: Deal, now: datetime, when: str) -> BriefItem
     soon = meeting_soon(deal, now)
     if not soon and gap is None:
         return None
-    topic, step = FIXES[gap] if gap is not None else PHASE_STEPS[deal.phase]
+    if gap is not None:
+        topic, step = FIXES[gap]
+    else:
+        brief = lib.phase(deal.phase).brief
+        assert brief is not None, deal.phase  # a brief is only for a deal still negotiated
+        topic, step = brief.topic, brief.step
     phase = lib.phase(deal.phase).title
     if soon:
         text = lib.reply("prep_meeting", deal=deal.name, phase=phase, when=when)

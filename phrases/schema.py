@@ -19,6 +19,13 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class BriefStep(_Strict):
+    """What the daily brief offers for a deal in a phase: a script topic and a next step."""
+
+    topic: str
+    step: str
+
+
 class PhaseText(_Strict):
     """What a phase is for, the principle behind it and its checklist."""
 
@@ -29,6 +36,10 @@ class PhaseText(_Strict):
     checklist: list[str] = Field(min_length=3)
     # The command lines the phase suggests next, most likely first.
     next_steps: list[str] = Field(min_length=1)
+    # What `status` suggests after its own next step.
+    status_steps: list[str] = Field(min_length=1)
+    # For a phase where the deal is still negotiated: the daily brief's topic and step.
+    brief: BriefStep | None = None
     # One line per deal context on what matters most in this phase for that context.
     focus: dict[str, str]
 

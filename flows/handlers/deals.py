@@ -18,14 +18,6 @@ MAX_NAME = 60
 # How many unanswered gives `status` names (it counts them all).
 GIVES_SHOWN = 3
 # With nothing open, what each phase asks for next (status's buttons).
-PHASE_STEPS: dict[str, tuple[str, ...]] = {
-    "setup": ("next",),
-    "first_move": ("meso", "next"),
-    "midgame": ("log", "next"),
-    "close": ("signed",),
-    "review": ("debrief",),
-    "walked_away": ("debrief", "back"),
-}
 _OPTIONAL = re.compile(r"\s*\[[^\]]*\]")
 _AS_CONTEXT = re.compile(r"^(?P<name>.+?)\s+as\s+(?:an?\s+)?(?P<ctx>[\w-]+)(?:\s+deal)?$", re.I)
 
@@ -200,7 +192,7 @@ def _say_next(turn: Turn, deal: Deal, give: str, gaps: list[str]) -> None:
         step, title, usage = "gap", gap_title(turn.lib, gap), _usage(turn, fix)
         turn.suggest(fix)
     else:
-        turn.suggest(*PHASE_STEPS.get(deal.phase, ()))
+        turn.suggest(*turn.lib.phase(deal.phase).status_steps)
     turn.say("status_next", step=step, item=give, title=title, usage=usage, phase=deal.phase)
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from auxil.memory import MemoryWorld
-from flows.briefing import MAX_ITEMS, PHASE_STEPS, daily_brief, meeting_soon, weekly_digest
+from flows.briefing import MAX_ITEMS, daily_brief, meeting_soon, weekly_digest
 from flows.engine import Engine
 from flows.gaps import exit_gaps
 from flows.model import Bundle, Clause, Deal, IssueScore, Move, Walkaway
@@ -176,7 +176,9 @@ def test_a_meeting_within_a_day_comes_first_with_a_step_and_a_line(lib: PhraseLi
     assert (first.deal, first.meeting_soon) == ("Tidy", True)
     # The label the caller made in the user's zone wins over the stored one.
     assert first.text == "Tidy (First move): meeting today 18:00 (Asia/Kolkata)."
-    topic, step = PHASE_STEPS["first_move"]
+    brief_step = lib.phase("first_move").brief
+    assert brief_step is not None
+    topic, step = brief_step.topic, brief_step.step
     assert first.step == step == "meso"
     assert first.line == first_line(lib, topic, soon) and first.line
     assert (second.deal, second.meeting_soon) == ("Fresh", False)
@@ -196,7 +198,9 @@ def test_a_meeting_without_gaps_gets_the_phases_step(
     assert brief is not None
     (item,) = brief.items
     assert item.meeting_soon and item.step == step
-    assert item.line == first_line(lib, PHASE_STEPS[phase][0], deal)
+    brief_step = lib.phase(phase).brief
+    assert brief_step is not None
+    assert item.line == first_line(lib, brief_step.topic, deal)
 
 
 def test_a_meeting_and_a_gap_say_both(lib: PhraseLibrary) -> None:

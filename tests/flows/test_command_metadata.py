@@ -18,7 +18,7 @@ from flows.commands import REGISTRY, only_reads, resolve, split_line
 from flows.engine import Engine
 from flows.replies import CHAT, RECAP, Reply
 from flows.storage import Profile
-from flows.vocabulary import PHASES
+from flows.vocabulary import ACTIVE_PHASES, PHASES
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -152,5 +152,8 @@ def test_every_step_a_phase_suggests_is_a_command() -> None:
     lib = Engine().lib
     for phase in PHASES:
         text = lib.phase(phase)
-        for step in text.next_steps:
+        steps = [*text.next_steps, *text.status_steps, *([text.brief.step] if text.brief else [])]
+        for step in steps:
             assert resolve(split_line(step)[0]) is not None, (phase, step)
+        # The daily brief is for deals still being negotiated, and only for them.
+        assert (text.brief is not None) == (phase in ACTIVE_PHASES), phase

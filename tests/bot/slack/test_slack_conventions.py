@@ -42,9 +42,7 @@ from bot.slack.modals import (
 from bot.slack.models import SlackWelcomedRow
 from bot.slack.onboarding import claim_welcome
 from bot.store.database import Database
-from flows.briefing import PHASE_STEPS as BRIEF_STEPS
 from flows.engine import default_library
-from flows.handlers.deals import PHASE_STEPS
 from flows.replies import Reply, Table
 from flows.team import FIXES
 from flows.vocabulary import PHASES
@@ -440,8 +438,9 @@ def test_after_a_give_the_main_button_asks_what_they_give_back(running: Running)
 def test_every_step_the_engine_suggests_has_a_human_label() -> None:
     lib = default_library()
     steps = {step for phase in PHASES for step in lib.phase(phase).next_steps}
-    steps |= {step for steps in PHASE_STEPS.values() for step in steps}
-    steps |= {step for _, step in BRIEF_STEPS.values()} | {step for _, step in FIXES.values()}
+    steps |= {step for phase in PHASES for step in lib.phase(phase).status_steps}
+    steps |= {brief.step for phase in PHASES if (brief := lib.phase(phase).brief)}
+    steps |= {step for _, step in FIXES.values()}
     steps |= {
         "get",
         "log",

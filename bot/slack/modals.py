@@ -178,6 +178,29 @@ def text_input(
     return block
 
 
+def form_input(form: str, key: str, *, hint: bool = False, **options: Any) -> Block:
+    """A form's text input whose words come from the library by name.
+
+    Its label and placeholder are ``slack_form_<form>_<key>_label`` and ``_placeholder``,
+    and, with ``hint``, its hint ``_hint``.
+
+    Args:
+        form: the form's callback id.
+        key: the input's id.
+        hint: whether the input has a hint.
+        options: :func:`text_input`'s other keywords.
+
+    """
+    words = f"slack_form_{form}_{key}"
+    return text_input(
+        key,
+        say(f"{words}_label"),
+        placeholder=say(f"{words}_placeholder"),
+        hint=say(f"{words}_hint") if hint else "",
+        **options,
+    )
+
+
 def select_input(
     block_id: str,
     label: str,
@@ -307,29 +330,11 @@ def _move_blocks(_: Opening) -> list[Block]:
             optional=False,
             initial="give",
         ),
-        text_input(
-            "item",
-            say("slack_form_log_move_item_label"),
-            optional=False,
-            max_length=500,
-            placeholder=say("slack_form_log_move_item_placeholder"),
-            hint=say("slack_form_log_move_item_hint"),
-        ),
-        text_input(
-            "in_return",
-            say("slack_form_log_move_in_return_label"),
-            max_length=500,
-            placeholder=say("slack_form_log_move_in_return_placeholder"),
-        ),
+        form_input("log_move", "item", optional=False, max_length=500, hint=True),
+        form_input("log_move", "in_return", max_length=500),
         select_input("us", say("slack_form_value_to_us"), scores()),
         select_input("them", say("slack_form_value_to_them"), scores()),
-        text_input(
-            "trigger",
-            say("slack_form_log_move_trigger_label"),
-            max_length=500,
-            placeholder=say("slack_form_log_move_trigger_placeholder"),
-            hint=say("slack_form_log_move_trigger_hint"),
-        ),
+        form_input("log_move", "trigger", max_length=500, hint=True),
     ]
 
 
@@ -386,29 +391,15 @@ _PREPARE_SINGLE = (
 )
 
 
-def _prepare_input(
-    key: str, *, multiline: bool = False, max_length: int = 500, hint: bool = False
-) -> Block:
-    words = f"slack_form_prepare_{key}"
-    return text_input(
-        key,
-        say(f"{words}_label"),
-        multiline=multiline,
-        max_length=max_length,
-        placeholder=say(f"{words}_placeholder"),
-        hint=say(f"{words}_hint") if hint else "",
-    )
-
-
 def _prepare_blocks(_: Opening) -> list[Block]:
     blocks: list[Block] = [section(escape(say("slack_form_prepare_intro")))]
     for key in ("batna", "walkaway"):
-        blocks.append(_prepare_input(key))
-    blocks.append(_prepare_input("issues", multiline=True, max_length=2000, hint=True))
-    blocks.append(_prepare_input("counterparty"))
-    blocks.append(_prepare_input("evidence", multiline=True, max_length=2000, hint=True))
+        blocks.append(form_input("prepare", key, max_length=500))
+    blocks.append(form_input("prepare", "issues", multiline=True, max_length=2000, hint=True))
+    blocks.append(form_input("prepare", "counterparty", max_length=500))
+    blocks.append(form_input("prepare", "evidence", multiline=True, max_length=2000, hint=True))
     for key in ("win_mine", "win_theirs", "win_shared", "rule"):
-        blocks.append(_prepare_input(key))
+        blocks.append(form_input("prepare", key, max_length=500))
     return blocks
 
 
@@ -449,30 +440,9 @@ def prepare_lines(values: Values) -> Lines:
 # -- Bundle ---------------------------------------------------------------------------------
 def _bundle_blocks(_: Opening) -> list[Block]:
     return [
-        text_input(
-            "label",
-            say("slack_form_bundle_label_label"),
-            optional=False,
-            max_length=20,
-            placeholder=say("slack_form_bundle_label_placeholder"),
-            hint=say("slack_form_bundle_label_hint"),
-        ),
-        text_input(
-            "terms",
-            say("slack_form_bundle_terms_label"),
-            optional=False,
-            multiline=True,
-            max_length=2000,
-            placeholder=say("slack_form_bundle_terms_placeholder"),
-            hint=say("slack_form_bundle_terms_hint"),
-        ),
-        text_input(
-            "worth",
-            say("slack_form_bundle_worth_label"),
-            max_length=3,
-            placeholder=say("slack_form_bundle_worth_placeholder"),
-            hint=say("slack_form_bundle_worth_hint"),
-        ),
+        form_input("bundle", "label", optional=False, max_length=20, hint=True),
+        form_input("bundle", "terms", optional=False, multiline=True, max_length=2000, hint=True),
+        form_input("bundle", "worth", max_length=3, hint=True),
     ]
 
 
@@ -518,17 +488,7 @@ _SAFEGUARD_INPUTS = ("safeguard", "governance", "exit")
 def _safeguard_blocks(_: Opening) -> list[Block]:
     blocks: list[Block] = [section(escape(say("slack_form_safeguards_intro")))]
     for key in _SAFEGUARD_INPUTS:
-        words = f"slack_form_safeguards_{key}"
-        blocks.append(
-            text_input(
-                key,
-                say(f"{words}_label"),
-                multiline=True,
-                max_length=500,
-                placeholder=say(f"{words}_placeholder"),
-                hint=say(f"{words}_hint"),
-            )
-        )
+        blocks.append(form_input("safeguards", key, multiline=True, max_length=500, hint=True))
     return blocks
 
 
@@ -556,13 +516,7 @@ def safeguard_lines(values: Values) -> Lines:
 def _get_blocks(_: Opening) -> list[Block]:
     return [
         section(escape(say("slack_get_intro"))),
-        text_input(
-            "item",
-            say("slack_form_log_get_item_label"),
-            optional=False,
-            max_length=500,
-            placeholder=say("slack_form_log_get_item_placeholder"),
-        ),
+        form_input("log_get", "item", optional=False, max_length=500),
         select_input("us", say("slack_form_value_to_us"), scores()),
         select_input("them", say("slack_form_value_to_them"), scores()),
     ]

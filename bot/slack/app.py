@@ -19,9 +19,9 @@ from bot.service import CoachService
 from bot.settings import SettingsError
 from bot.slack.client import web_client
 from bot.slack.coach import SlackCoach
+from bot.slack.config import BOT_SCOPES, SlackSettings
 from bot.slack.front import Front
 from bot.slack.listeners import register_all
-from bot.slack.settings import BOT_SCOPES, SlackSettings
 from bot.slack.workspaces import TOKEN_ROTATION_MINUTES, installation_store
 from flows.engine import default_library
 

@@ -19,10 +19,10 @@ from slack_sdk.oauth.installation_store import InstallationStore
 from bot.slack.blocks import Message, escape, section, shared
 from bot.slack.client import call, post_to_response_url
 from bot.slack.coach import SlackCoach, SlackTurn
+from bot.slack.config import SlackSettings
 from bot.slack.home_publish import HomePublisher
 from bot.slack.outbox import send_now
 from bot.slack.people import needs_profile, who_for
-from bot.slack.settings import SlackSettings
 from bot.slack.sheets import send_deal_chart, send_practice_chart
 from flows.commands import only_reads
 

@@ -57,6 +57,7 @@ from sqlalchemy import update
 from bot.lifecycle import HeldLeases
 from bot.slack.blocks import Message
 from bot.slack.client import call, post_to_response_url
+from bot.slack.config import SlackSettings
 from bot.slack.models import (
     COMMITTED,
     PENDING,
@@ -71,7 +72,6 @@ from bot.slack.models import (
     stored_ack,
 )
 from bot.slack.sender import ClientFor
-from bot.slack.settings import SlackSettings
 from bot.store.database import Database
 
 log = logging.getLogger(__name__)

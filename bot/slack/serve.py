@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from slack_bolt import App
 
     from bot.service import CoachService
-    from bot.slack.settings import SlackSettings
+    from bot.slack.config import SlackSettings
     from bot.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -172,7 +172,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
     """
     from bot.extras import require
-    from bot.slack.settings import SlackSettings
+    from bot.slack.config import SlackSettings
     from bot.store.database import SchemaOutOfDate
 
     try:
@@ -293,7 +293,7 @@ def gunicorn_app() -> WsgiApp:
 
     Settings come from the environment (``SLACK_*``, ``DATABASE_URL``).
     """
-    from bot.slack.settings import SlackSettings
+    from bot.slack.config import SlackSettings
 
     return http_application(SlackSettings.from_env())
 

@@ -34,7 +34,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 if TYPE_CHECKING:
     from bot.service import CoachService
-    from bot.slack.settings import SlackSettings
+    from bot.slack.config import SlackSettings
 
 log = logging.getLogger(__name__)
 

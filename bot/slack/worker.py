@@ -20,8 +20,8 @@ from datetime import UTC, datetime, timedelta
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.delivery.planner import Planner, PlanStats
+from bot.slack.config import SlackSettings
 from bot.slack.sender import ClientFor, Sender, SendStats
-from bot.slack.settings import SlackSettings
 from bot.slack.workspaces import workspace_clients
 from bot.store.database import Database
 

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.slack.config import SlackSettings
 from bot.slack.sender import ClientFor, sender_client
-from bot.slack.settings import SlackSettings
 from bot.store.database import Database
 
 if TYPE_CHECKING:

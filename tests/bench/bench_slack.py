@@ -165,7 +165,7 @@ def serve_child(kind: str) -> int:
     args = argparse.Namespace(port="0", host="127.0.0.1", workers=None, threads=None, db=None)
     if kind == "full":
         return serve.run_serve(args)  # settings, database and token checks, then _run_http
-    from bot.slack.settings import SlackSettings
+    from bot.slack.config import SlackSettings
 
     serve.http_application = lambda settings, db_arg=None: _bare_wsgi(settings)  # type: ignore[assignment]
     return serve._run_http(SlackSettings.from_env(), args)

@@ -11,8 +11,8 @@ from slack_harness import SECRET, TOKEN, Running
 from auxil.fake_slack import FakeSlack, SignedSlackClient, serve_wsgi
 from bot.service import CoachService
 from bot.slack.app import build_app
+from bot.slack.config import SlackSettings
 from bot.slack.serve import wsgi_application
-from bot.slack.settings import SlackSettings
 from bot.store.database import Database
 
 

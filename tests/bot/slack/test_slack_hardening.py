@@ -23,8 +23,8 @@ from auxil.fake_slack import FakeSlack
 from bot.service import CoachService
 from bot.slack import client as slack_client
 from bot.slack.app import NoSecrets, build_app, quiet_slack_logs
+from bot.slack.config import SlackSettings
 from bot.slack.serve import MAX_BODY_BYTES
-from bot.slack.settings import SlackSettings
 from bot.store.database import Database
 
 

@@ -25,11 +25,11 @@ from sqlalchemy import func, select, update
 from auxil.fake_slack import FakeSlack, SignedSlackClient, serve_wsgi
 from bot.service import CoachService
 from bot.slack.app import build_app
+from bot.slack.config import SlackSettings
 from bot.slack.inbox import LEASE, Sweeper, describe, inbox_of, marker, payload_hash
 from bot.slack.modals import MOVE
 from bot.slack.models import COMMITTED, DONE, InboxClaim, SlackInboxRow, receive_request
 from bot.slack.serve import wsgi_application
-from bot.slack.settings import SlackSettings
 from bot.slack.workspaces import workspace_clients
 from bot.store.database import Database
 from bot.store.models import DealRow, MoveRow

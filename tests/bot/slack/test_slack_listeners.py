@@ -10,12 +10,12 @@ import pytest
 from bot.service import CoachService
 from bot.settings import SettingsError
 from bot.slack.app import build_app
+from bot.slack.config import SlackSettings
 from bot.slack.front import workspace_of
 from bot.slack.listeners.actions import run_step
 from bot.slack.listeners.commands import run_slash_command
 from bot.slack.listeners.events import handle_direct_message
 from bot.slack.listeners.shortcuts import run_their_move
-from bot.slack.settings import SlackSettings
 from bot.store.database import Database
 
 

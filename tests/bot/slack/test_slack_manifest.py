@@ -8,9 +8,9 @@ from typing import Any
 
 import yaml
 
+from bot.slack.config import BOT_SCOPES, METHOD_SCOPES
 from bot.slack.listeners import commands, events, shortcuts
 from bot.slack.serve import EVENTS_PATH
-from bot.slack.settings import BOT_SCOPES, METHOD_SCOPES
 
 REPO = Path(__file__).resolve().parents[3]
 MANIFEST = REPO / "deploy" / "manifest.yml"

@@ -22,8 +22,8 @@ from auxil.fake_slack import FakeSlack, SignedSlackClient, serve_wsgi
 from bot.service import CoachService
 from bot.slack import models
 from bot.slack.app import build_app
+from bot.slack.config import BOT_SCOPES, SlackSettings
 from bot.slack.serve import wsgi_application
-from bot.slack.settings import BOT_SCOPES, SlackSettings
 from bot.slack.token_crypto import TOKEN_COLUMNS, is_encrypted
 from bot.store.database import Database
 from bot.store.models import Base

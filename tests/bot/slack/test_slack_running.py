@@ -103,7 +103,7 @@ def test_gunicorn_finishes_the_turn_in_hand_on_sigterm(
 def test_stopping_twice_is_harmless(tmp_path: Path, fake_slack: FakeSlack) -> None:
     from bot.service import CoachService
     from bot.slack.app import build_app
-    from bot.slack.settings import SlackSettings
+    from bot.slack.config import SlackSettings
 
     database = Database(f"sqlite:///{tmp_path / 'twice.db'}")
     database.upgrade()

@@ -20,8 +20,8 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from auxil.fake_slack import FakeSlack, SignedSlackClient
 from bot.service import CoachService
 from bot.slack.app import build_app
+from bot.slack.config import SlackSettings
 from bot.slack.serve import run_serve
-from bot.slack.settings import SlackSettings
 from bot.store.database import Database
 
 REPO = Path(__file__).resolve().parents[3]

@@ -17,7 +17,7 @@ from bot import cli
 from bot.settings import SettingsError
 from bot.slack import models
 from bot.slack.app import installation_store
-from bot.slack.settings import SlackSettings
+from bot.slack.config import SlackSettings
 from bot.slack.token_crypto import TOKEN_COLUMNS, TokenKeyError, is_encrypted
 from bot.store.database import Database
 

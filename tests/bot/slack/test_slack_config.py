@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.settings import SettingsError
-from bot.slack.settings import DEFAULT_API_URL, SlackSettings
+from bot.slack.config import DEFAULT_API_URL, SlackSettings
 
 HTTP = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
 

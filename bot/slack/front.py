@@ -22,7 +22,7 @@ from bot.slack.coach import SlackCoach, SlackTurn
 from bot.slack.config import SlackSettings
 from bot.slack.home_publish import HomePublisher
 from bot.slack.outbox import send_now
-from bot.slack.people import needs_profile, who_for
+from bot.slack.profiles import needs_profile, who_for
 from bot.slack.sheets import send_deal_chart, send_practice_chart
 from flows.commands import only_reads
 

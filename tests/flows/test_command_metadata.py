@@ -98,7 +98,7 @@ def _run_all() -> list[tuple[str, Reply, bool, bool]]:
 
     def spied_profile() -> Profile:
         # The reader reads the zone for any line to place time words ("tomorrow 2pm");
-        # Slack looks it up for such lines whatever the command (bot.slack.people).
+        # Slack looks it up for such lines whatever the command (bot.slack.profiles).
         if not any(
             frame.function == "_read" and frame.filename.endswith("engine.py")
             for frame in inspect.stack()[1:4]

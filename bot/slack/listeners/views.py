@@ -21,7 +21,7 @@ from bot.slack.client import call
 from bot.slack.front import Front, workspace_of
 from bot.slack.inbox import remember_form_answer
 from bot.slack.modals import FORMS, FieldErrors, Form, Opening, inline_errors, result_view, zone_of
-from bot.slack.people import look_up
+from bot.slack.profiles import look_up
 from bot.slack.safe import guard
 from flows.schedule import local_date, valid_zone
 

@@ -106,7 +106,7 @@ class SlackCoach:
             is_admin: whether the user administers the workspace (may assign managers).
             dm_thread: for a line written in the DM, the thread it was written in ("" at
                 the DM's top level): rehearsals are kept apart, each in its own thread
-                (:mod:`bot.slack.practice`). None for a line from anywhere else.
+                (:mod:`bot.slack.rehearsal_threads`). None for a line from anywhere else.
 
         Returns:
             The turn, or None when ``event_id`` was already acted on (a retry).

@@ -183,7 +183,7 @@ class Front:
             line: the command line.
             event_id: the Events API delivery the line came from, if any.
             dm_thread: for a line from the DM, its thread ("" at the top level): each
-                rehearsal is played in its own thread (:mod:`bot.slack.practice`).
+                rehearsal is played in its own thread (:mod:`bot.slack.rehearsal_threads`).
 
         Returns:
             The turn, or None when ``event_id`` was already acted on (a retry).

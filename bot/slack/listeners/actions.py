@@ -27,7 +27,7 @@ from bot.slack.front import Front, workspace_of
 from bot.slack.inbox import post_dm_reply_at
 from bot.slack.listeners.views import open_form
 from bot.slack.modals import form_for, result_view
-from bot.slack.practice import (
+from bot.slack.rehearsal_threads import (
     is_rehearsal,
     new_rehearsal,
     open_thread,

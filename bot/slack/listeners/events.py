@@ -27,7 +27,7 @@ from bot.slack.front import SHARE_WORD, Front, workspace_of
 from bot.slack.inbox import post_dm_reply_at
 from bot.slack.listeners.files import handle_file_share
 from bot.slack.onboarding import release_welcome, welcome_once, with_welcome
-from bot.slack.practice import new_rehearsal, open_thread, with_thread_hint
+from bot.slack.rehearsal_threads import new_rehearsal, open_thread, with_thread_hint
 from bot.slack.sheets import FILE_SHARE
 
 log = logging.getLogger(__name__)

@@ -232,7 +232,7 @@ def _chat(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     service = _chat_service(database)
     user = getattr(args, "user", None) or _login_name()
-    from flows.team import MAX_USER_ID
+    from flows.oversight import MAX_USER_ID
 
     if len(user) > MAX_USER_ID:
         # Refused, not cut: two long names cut alike would share one person's deals.

@@ -1,6 +1,6 @@
 """What the daily prep reminder and the weekly manager digest say.
 
-Pure: deals (or a team's :class:`~flows.team.DealHealth` rows) and the time in, text out.
+Pure: deals (or a team's :class:`~flows.oversight.DealHealth` rows) and the time in, text out.
 A day with nothing to prepare gives no brief at all, so the sender sends nothing.
 """
 
@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 
 from flows.gaps import exit_gaps
 from flows.model import ACTIVE_PHASES, Deal
+from flows.oversight import FIXES, NUDGE_ORDER, DealHealth, gap_title
 from flows.script_lines import offered_lines
-from flows.team import FIXES, NUDGE_ORDER, DealHealth, gap_title
 from flows.turn import deal_facts
 from phrases import PhraseLibrary
 

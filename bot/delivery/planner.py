@@ -41,8 +41,8 @@ from bot.store.teams import SqlTeams
 from flows.briefing import Brief, daily_brief, weekly_digest
 from flows.engine import default_library
 from flows.model import ACTIVE_PHASES, Deal
+from flows.oversight import deal_health, watched
 from flows.schedule import latest_due, local_date, next_due, resolve_local, still_useful
-from flows.team import deal_health, watched
 from flows.when import format_local
 from phrases import PhraseLibrary
 

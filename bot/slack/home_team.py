@@ -1,7 +1,7 @@
 """The App Home's people part: a manager's team, a rep's manager, everyone's reminder.
 
 A manager's rows come from the engine's own :func:`flows.handlers.team.team_view` (the
-same :class:`~flows.team.DealHealth` the ``team`` command shows), so the Home tab can show
+same :class:`~flows.oversight.DealHealth` the ``team`` command shows), so the Home tab can show
 no more of a rep's deal than the command does: phase, gap codes and counters, never a
 BATNA, walk-away or note. The data is read in one session that writes nothing.
 """
@@ -34,8 +34,8 @@ from bot.store.database import Database
 from bot.store.models import UserRow
 from bot.store.space import SqlDealSpace
 from flows.handlers.team import team_view
+from flows.oversight import DealHealth, gap_title
 from flows.storage import Profile
-from flows.team import DealHealth, gap_title
 from flows.turn import Turn
 from flows.when import format_local
 from phrases import PhraseLibrary

@@ -9,8 +9,8 @@ from flows.commands import BadArguments, UnknownDeal, command
 from flows.gaps import exit_gaps
 from flows.handlers.phases import introduce_phase
 from flows.model import ACTIVE_PHASES, Deal
+from flows.oversight import FIXES, gap_open, gap_title
 from flows.replies import Table
-from flows.team import FIXES, gap_open, gap_title
 from flows.turn import Turn
 from flows.vocabulary import CONTEXTS, DEFAULT_CONTEXT
 

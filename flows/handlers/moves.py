@@ -14,9 +14,9 @@ from flows.commands import BadArguments, command
 from flows.detectors import Detectors, Finding
 from flows.handlers.prep import parse_scores
 from flows.model import CONCESSION_KINDS, Deal, IssueScore, Move
+from flows.oversight import gap_title
 from flows.replies import Table
 from flows.rewrite import RISKY, better_line
-from flows.team import gap_title
 from flows.turn import Turn, require_text
 
 _CONDITIONAL = re.compile(

@@ -1,7 +1,7 @@
 """``team`` and ``nudge``: managers name their reps, see their deals' safeguards, and nudge.
 
 Who may see what is decided here: a manager sees their own reps' deals as
-:class:`~flows.team.DealHealth` (codes and counters, never the rep's words); a rep sees
+:class:`~flows.oversight.DealHealth` (codes and counters, never the rep's words); a rep sees
 who their manager is; anyone else sees nothing of a team.
 
 Nobody becomes a manager without consent: a ``team add`` by someone who is not a
@@ -14,11 +14,7 @@ from __future__ import annotations
 
 from flows.commands import BadArguments, NotNow, command
 from flows.model import Deal
-from flows.replies import Notice, Table
-from flows.schedule import local_date
-from flows.script_lines import offered_lines
-from flows.storage import TeamDirectory
-from flows.team import (
+from flows.oversight import (
     FIXES,
     POLICY_GIVE_GET,
     POLICY_SIGN_SAFE,
@@ -30,6 +26,10 @@ from flows.team import (
     practice_score,
     watched,
 )
+from flows.replies import Notice, Table
+from flows.schedule import local_date
+from flows.script_lines import offered_lines
+from flows.storage import TeamDirectory
 from flows.turn import Turn, deal_facts
 from flows.vocabulary import FINAL_PHASES
 

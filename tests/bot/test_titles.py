@@ -35,8 +35,8 @@ from bot.store.models import UserRow
 from bot.store.space import SqlDealSpace
 from bot.terminal import WORKSPACE, TerminalSession, print_rich, run_piped
 from flows.briefing import daily_brief, weekly_digest
+from flows.oversight import POLICIES, gap_title
 from flows.replies import Outcome, Reply
-from flows.team import POLICIES, gap_title
 from flows.vocabulary import WARNING_CODES
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)  # a Monday

@@ -15,8 +15,8 @@ from flows.briefing import MAX_ITEMS, daily_brief, meeting_soon, weekly_digest
 from flows.engine import Engine
 from flows.gaps import exit_gaps
 from flows.model import Bundle, Clause, Deal, IssueScore, Move, Walkaway
+from flows.oversight import FIXES, POLICY_GIVE_GET, POLICY_SIGN_SAFE, deal_health, gap_title
 from flows.replies import Outcome, Reply
-from flows.team import FIXES, POLICY_GIVE_GET, POLICY_SIGN_SAFE, deal_health, gap_title
 from flows.turn import deal_facts
 from phrases import PhraseLibrary
 

@@ -43,8 +43,8 @@ from bot.slack.models import SlackWelcomedRow
 from bot.slack.onboarding import claim_welcome
 from bot.store.database import Database
 from flows.engine import default_library
+from flows.oversight import FIXES
 from flows.replies import Reply, Table
-from flows.team import FIXES
 from flows.vocabulary import PHASES
 
 BERLIN = "Europe/Berlin"

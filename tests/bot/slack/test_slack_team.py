@@ -32,10 +32,10 @@ from bot.slack.blocks import (
 from bot.slack.home import home_view
 from bot.slack.home_team import MAX_TEAM_BLOCKS, TeamHome, team_home_blocks
 from flows.engine import Engine
+from flows.oversight import DealHealth
 from flows.replies import Reply, Table
 from flows.schedule import Reminder
 from flows.storage import Profile
-from flows.team import DealHealth
 
 
 def _home(running: Running, user: str) -> dict[str, Any]:

@@ -18,8 +18,8 @@ from bot.store.database import Database
 from bot.store.models import DeliveryRow, TeamInviteRow, TeamMemberRow, UserRow
 from bot.store.teams import SqlTeams
 from flows.engine import Engine
+from flows.oversight import MAX_USER_ID
 from flows.replies import Outcome, Rejection, Reply
-from flows.team import MAX_USER_ID
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 

@@ -17,8 +17,8 @@ from bot.store.models import DealRow, NudgeRow, ReminderRow, TeamMemberRow, Team
 from bot.store.teams import SqlTeams
 from flows.engine import Engine
 from flows.model import Deal
+from flows.oversight import POLICY_GIVE_GET, POLICY_SIGN_SAFE, gap_title
 from flows.replies import Outcome, Rejection, Reply
-from flows.team import POLICY_GIVE_GET, POLICY_SIGN_SAFE, gap_title
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)  # a Monday
 CLOSE_WITH_A_GIVE = ("next anyway", "next anyway", "give training", "next anyway")

@@ -9,11 +9,11 @@ from auxil.memory import MemoryWorld
 from auxil.transcripts import Transcript
 from flows.engine import Engine
 from flows.model import Deal
+from flows.oversight import practice_score
 from flows.practice.debrief import debrief
 from flows.practice.scenarios import builtin_scenarios
 from flows.practice.session import Session
 from flows.replies import Reply
-from flows.team import practice_score
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 

@@ -14,8 +14,7 @@ import pytest
 from auxil.memory import MemoryWorld
 from flows.engine import Engine
 from flows.model import Clause, Deal, Move
-from flows.replies import Notice, Outcome, Rejection, Reply
-from flows.team import (
+from flows.oversight import (
     FIXES,
     NUDGE_ORDER,
     POLICY_GIVE_GET,
@@ -25,6 +24,7 @@ from flows.team import (
     mentions,
     watched,
 )
+from flows.replies import Notice, Outcome, Rejection, Reply
 from flows.turn import deal_facts
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)  # a Monday

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
-from bot.store import journal
+from bot.store import journal_rows
 from bot.store.mapping import copy_move, deal_of, move_of, reminder_of, utc
 from bot.store.models import DealRow, MoveRow, NudgeRow, ReminderRow, UserRow
 from bot.store.teams import SqlTeams
@@ -178,15 +178,15 @@ class SqlDealSpace:
 
     def add_journal_entry(self, entry: JournalEntry, keep: int) -> None:
         """Store an entry and prune the deal's oldest beyond ``keep``."""
-        journal.add_entry(self._session, entry, keep)
+        journal_rows.add_entry(self._session, entry, keep)
 
     def last_journal_entry(self, deal: Deal) -> JournalEntry | None:
         """The deal's newest entry."""
-        return journal.last_entry(self._session, self._row(deal).id)
+        return journal_rows.last_entry(self._session, self._row(deal).id)
 
     def drop_journal_entry(self, entry: JournalEntry) -> None:
         """Delete an entry."""
-        journal.drop_entry(self._session, entry)
+        journal_rows.drop_entry(self._session, entry)
 
     # -- the person ----------------------------------------------------------------------
     def profile(self) -> Profile:

@@ -12,11 +12,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import select
-
 from bot.slack.blocks import Message, context, escape
 from bot.slack.coach import SlackCoach, SlackTurn
-from bot.store.models import UserRow
+from bot.store.people import find_user
 from bot.store.space import SqlDealSpace
 from flows.practice.session import Session
 
@@ -39,9 +37,7 @@ def new_rehearsal(
     if not turn.accepted or getattr(turn.outcome, "command", "") != PRACTICE_COMMAND:
         return None
     with coach.database.session() as session:
-        user = session.scalar(
-            select(UserRow).where(UserRow.workspace_id == workspace_id, UserRow.user_id == user_id)
-        )
+        user = find_user(session, workspace_id, user_id)
         if user is None:
             return None
         waiting = [
@@ -65,9 +61,7 @@ def open_thread(coach: SlackCoach, workspace_id: str, user_id: str, name: str, t
 
     """
     with coach.database.session() as session:
-        user = session.scalar(
-            select(UserRow).where(UserRow.workspace_id == workspace_id, UserRow.user_id == user_id)
-        )
+        user = find_user(session, workspace_id, user_id)
         if user is None:
             return False
         space = SqlDealSpace(session, user)
@@ -123,9 +117,7 @@ def is_rehearsal(coach: SlackCoach, workspace_id: str, user_id: str, thread: str
     if not thread:
         return False
     with coach.database.session() as session:
-        user = session.scalar(
-            select(UserRow).where(UserRow.workspace_id == workspace_id, UserRow.user_id == user_id)
-        )
+        user = find_user(session, workspace_id, user_id)
         return user is not None and any(
             deal.practice.get("thread") == thread
             for deal in SqlDealSpace(session, user).list_deals(practice=True)

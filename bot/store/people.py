@@ -1,4 +1,7 @@
-"""A user's time zone: stored from Slack's profile, and their reminder follows it."""
+"""A user's row: found by workspace and Slack id, and its time zone kept from Slack's profile.
+
+When the time zone changes, the user's reminder follows it.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,20 @@ from sqlalchemy.orm import Session
 from bot.store.mapping import reminder_of
 from bot.store.models import ReminderRow, UserRow
 from flows.schedule import next_due, valid_zone
+
+
+def find_user(session: Session, workspace_id: str, user_id: str) -> UserRow | None:
+    """The user's row, read without a lock; None when they never typed a command.
+
+    Args:
+        session: an open session.
+        workspace_id: the Slack team id.
+        user_id: the Slack user id.
+
+    """
+    return session.scalar(
+        select(UserRow).where(UserRow.workspace_id == workspace_id, UserRow.user_id == user_id)
+    )
 
 
 def update_time_zone(

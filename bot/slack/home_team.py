@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.slack.blocks import (
@@ -32,6 +31,7 @@ from bot.slack.blocks import (
 from bot.slack.notices import SNOOZE_STEP
 from bot.store.database import Database
 from bot.store.models import UserRow
+from bot.store.people import find_user
 from bot.store.space import SqlDealSpace
 from flows.handlers.team import team_view
 from flows.oversight import DealHealth, gap_title
@@ -74,9 +74,7 @@ def load_team_home(
 
     """
     with database.read_session() as session:
-        user = session.scalar(
-            select(UserRow).where(UserRow.workspace_id == workspace_id, UserRow.user_id == user_id)
-        )
+        user = find_user(session, workspace_id, user_id)
         return read_team_home(session, user, lib, workspace_id, user_id, now)
 
 

@@ -16,16 +16,18 @@ Like the service, it never raises for bad input or a database that keeps failing
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import TypeVar, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from bot.service import Asker, CoachService, NotActed
 from bot.slack.blocks import Labels, Message, render
@@ -238,16 +240,18 @@ class SlackCoach:
     ) -> SlackTurn:
         more_key = secrets.token_hex(12) if isinstance(outcome, Reply) else None
         turn = SlackTurn(outcome, render(outcome, self.labels, more_key=more_key))
+        statements = _finish_statements(self.database.is_sqlite)
         if more_key is not None and turn.message.expanded:
-            session.add(
-                SlackReplyMoreRow(
-                    key=more_key,
-                    workspace_id=workspace_id,
-                    user_id=user_id,
-                    text=turn.message.text,
-                    blocks=turn.message.expanded,
-                    created_at=now,
-                )
+            session.execute(
+                statements.more,
+                {
+                    "key": more_key,
+                    "workspace_id": workspace_id,
+                    "user_id": user_id,
+                    "text": turn.message.text,
+                    "blocks": turn.message.expanded,
+                    "created_at": now,
+                },
             )
             self._prune_more(session, now)
         if isinstance(outcome, Reply):
@@ -256,19 +260,15 @@ class SlackCoach:
                     turn, deliveries=queue_notices(session, workspace_id, outcome.notices, now)
                 )
             session.execute(
-                upsert(
-                    SlackLastReplyRow,
-                    ["workspace_id", "user_id"],
-                    {
-                        "workspace_id": workspace_id,
-                        "user_id": user_id,
-                        "command": outcome.command[:40],
-                        "text": turn.message.text,
-                        "blocks": turn.message.blocks,
-                        "created_at": now,
-                    },
-                    on_sqlite=self.database.is_sqlite,
-                )
+                statements.last_reply,
+                {
+                    "workspace_id": workspace_id,
+                    "user_id": user_id,
+                    "command": outcome.command[:40],
+                    "text": turn.message.text,
+                    "blocks": turn.message.blocks,
+                    "created_at": now,
+                },
             )
         return turn
 
@@ -385,6 +385,30 @@ class SlackCoach:
             if user is None:
                 return [], None
             return SqlDealSpace(session, user).list_deals(), user.active_deal_id
+
+
+@dataclass(frozen=True)
+class _FinishStatements:
+    more: Insert
+    last_reply: Insert
+
+
+@functools.cache
+def _finish_statements(is_sqlite: bool) -> _FinishStatements:
+    """The rows every reply writes, built once per dialect (building cost as much as running).
+
+    Core statements on the tables, with the values bound per call.
+    """
+    reply_columns = ("workspace_id", "user_id", "command", "text", "blocks", "created_at")
+    return _FinishStatements(
+        more=insert(cast(Table, SlackReplyMoreRow.__table__)),
+        last_reply=upsert(
+            SlackLastReplyRow.__table__,
+            ["workspace_id", "user_id"],
+            {name: bindparam(name) for name in reply_columns},
+            on_sqlite=is_sqlite,
+        ),
+    )
 
 
 def labels_from_library(service: CoachService) -> Labels:

@@ -33,7 +33,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, inspect, select, text
+from sqlalchemy import Engine, bindparam, create_engine, event, inspect, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -44,6 +44,13 @@ from bot.store.models import UserRow
 from bot.store.write_lock import WriteLock
 
 log = logging.getLogger(__name__)
+
+# Every command's first statement, built once (building it cost as much as running it).
+_USER_FOR_UPDATE = (
+    select(UserRow)
+    .where(UserRow.workspace_id == bindparam("workspace"), UserRow.user_id == bindparam("user"))
+    .with_for_update()
+)
 T = TypeVar("T")
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -242,12 +249,8 @@ class Database:
     def _lock_user(
         self, session: Session, workspace_id: str, user_id: str, now: datetime
     ) -> UserRow:
-        query = (
-            select(UserRow)
-            .where(UserRow.workspace_id == workspace_id, UserRow.user_id == user_id)
-            .with_for_update()
-        )
-        user = session.scalar(query)
+        who = {"workspace": workspace_id, "user": user_id}
+        user = session.scalar(_USER_FOR_UPDATE, who)
         if user is not None:
             return user
         # First command from this person: create the row, tolerating a concurrent twin.
@@ -256,7 +259,7 @@ class Database:
                 UserRow, ["workspace_id", "user_id"], UserRow.id, on_sqlite=self.is_sqlite
             ).values(workspace_id=workspace_id, user_id=user_id, created_at=now)
         )
-        user = session.scalar(query)
+        user = session.scalar(_USER_FOR_UPDATE, who)
         assert user is not None
         return user
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from bot.store import journal_rows
@@ -15,6 +15,13 @@ from flows.changes import JournalEntry, MoveChanges
 from flows.model import Deal, Move, MoveKind, Nudge
 from flows.schedule import Reminder
 from flows.storage import Profile
+
+# The active deal, read by nearly every command: built once, not per call.
+_USERS_DEAL = select(DealRow).where(
+    DealRow.workspace_id == bindparam("workspace"),
+    DealRow.user_id == bindparam("user"),
+    DealRow.id == bindparam("deal"),
+)
 
 
 class SqlDealSpace:
@@ -71,7 +78,10 @@ class SqlDealSpace:
         wanted = self._focus if self._focus is not None else self._user.active_deal_id
         if wanted is None:
             return None
-        row = self._session.scalar(self._scoped().where(DealRow.id == wanted))
+        row = self._session.scalar(
+            _USERS_DEAL,
+            {"workspace": self._user.workspace_id, "user": self._user.user_id, "deal": wanted},
+        )
         return self._to_deal(row) if row else None
 
     def add_deal(self, deal: Deal) -> None:

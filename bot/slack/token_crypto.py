@@ -20,17 +20,17 @@ encrypted and no key is set.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-from sqlalchemy import Connection, Engine, String, Table, select, update
+from sqlalchemy import Engine, String, Table
 from sqlalchemy.types import TypeDecorator
 
 from bot.settings import SettingsError
+from bot.store.installation_tokens import replace_token, stored_tokens
 
 log = logging.getLogger(__name__)
 
@@ -164,19 +164,6 @@ class EncryptedInstallationStore(SQLAlchemyInstallationStore):
             return None
 
 
-def _stored_tokens(
-    conn: Connection, tables: tuple[Table, ...]
-) -> Iterator[tuple[Table, str, Any, str]]:
-    """Every non-null stored token: (table, column, row id, raw value)."""
-    for table in tables:
-        columns = [table.c[name] for name in TOKEN_COLUMNS if name in table.c]
-        for row in conn.execute(select(table.c.id, *columns)).mappings():
-            for column in columns:
-                value = row[column.name]
-                if value is not None:
-                    yield table, column.name, row["id"], value
-
-
 def _tables() -> tuple[Table, ...]:
     from bot.slack.models import slack_bots, slack_installations
 
@@ -216,7 +203,7 @@ def _count_plain(engine: Engine, cipher: Fernet | None) -> int:
     """How many stored tokens are plain text; raises TokenKeyError as described above."""
     plain = 0
     with engine.connect() as conn:
-        for _table, _column, _id, value in _stored_tokens(conn, _tables()):
+        for _table, _column, _id, value in stored_tokens(conn, _tables(), TOKEN_COLUMNS):
             if not is_encrypted(value):
                 plain += 1
             elif cipher is None:
@@ -242,10 +229,10 @@ def encrypt_stored_tokens(engine: Engine, cipher: Fernet) -> int:
     _count_plain(engine, cipher)
     done = 0
     with engine.begin() as conn:
-        for table, column, row_id, value in list(_stored_tokens(conn, _tables())):
+        for table, column, row_id, value in list(stored_tokens(conn, _tables(), TOKEN_COLUMNS)):
             if is_encrypted(value):
                 continue
             ciphertext = cipher.encrypt(value.encode()).decode("ascii")
-            conn.execute(update(table).where(table.c.id == row_id).values({column: ciphertext}))
+            replace_token(conn, table, column, row_id, ciphertext)
             done += 1
     return done

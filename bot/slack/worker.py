@@ -24,6 +24,7 @@ from bot.slack.config import SlackSettings
 from bot.slack.sender import ClientFor, Sender, SendStats
 from bot.slack.workspaces import workspace_clients
 from bot.store.database import Database
+from bot.store.deliveries import soonest_pending_due
 
 log = logging.getLogger(__name__)
 
@@ -113,24 +114,11 @@ class ReminderWorker:
         return self.planner.hand_back(self.clock()) + self.sender.hand_back()
 
     def _next_retry_in(self) -> float | None:
-        from sqlalchemy import func, select
-
-        from bot.store.deliveries import PENDING
-        from bot.store.mapping import utc
-        from bot.store.models import DeliveryRow
-
         now = self.clock()
-        with self.database.session() as session:
-            soonest = session.scalar(
-                select(func.min(DeliveryRow.due_at)).where(
-                    DeliveryRow.status == PENDING,
-                    DeliveryRow.due_at > now,
-                    DeliveryRow.due_at <= now + ONCE_RETRY_WINDOW,
-                )
-            )
+        soonest = soonest_pending_due(self.database, now, now + ONCE_RETRY_WINDOW)
         if soonest is None:
             return None
-        return max(0.0, ((utc(soonest) or now) - now).total_seconds()) + 0.05
+        return max(0.0, (soonest - now).total_seconds()) + 0.05
 
 
 def _add(total: Tick, tick: Tick) -> None:

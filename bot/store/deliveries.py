@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.database import Database
@@ -93,6 +93,26 @@ def queue_deliveries(session: Session, rows: list[dict[str, Any]]) -> list[int]:
         on_sqlite=on_sqlite(session),
     )
     return [int(row.id) for row in session.execute(statement, rows)]
+
+
+def soonest_pending_due(database: Database, after: datetime, until: datetime) -> datetime | None:
+    """When the first pending delivery due after ``after`` and by ``until`` is due; else None.
+
+    Args:
+        database: the database.
+        after: only deliveries due later than this (those due already are claimable now).
+        until: only deliveries due by this time.
+
+    """
+    with database.session() as session:
+        soonest = session.scalar(
+            select(func.min(DeliveryRow.due_at)).where(
+                DeliveryRow.status == PENDING,
+                DeliveryRow.due_at > after,
+                DeliveryRow.due_at <= until,
+            )
+        )
+    return utc(soonest)
 
 
 def claim_deliveries(

@@ -12,7 +12,8 @@ Two short transactions per batch, so no lock is held while Slack is asked anythi
    on. The outbox's unique key (user, kind, local date) means a crash at any point, or a
    second worker with an expired lease, can never queue the same day twice.
 
-Sending what the outbox holds is :mod:`bot.slack.sender`'s job.
+The rows are claimed, read and handed back through :mod:`bot.store.reminders`. Sending
+what the outbox holds is :mod:`bot.slack.sender`'s job.
 """
 
 from __future__ import annotations
@@ -20,27 +21,33 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, tuple_, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot.lifecycle import HeldLeases
 from bot.store.database import RETRIES, Database
 from bot.store.deliveries import delivery_values, queue_deliveries
-from bot.store.mapping import deal_of, reminder_of, utc
-from bot.store.models import DealRow, ReminderRow, UserRow
+from bot.store.mapping import reminder_of, utc
+from bot.store.models import UserRow
 from bot.store.people import update_time_zone
+from bot.store.reminders import (
+    DueReminder,
+    active_deals_of,
+    claim_due_reminders,
+    lock_users,
+    release_reminders,
+    reminders_by_id,
+)
 from bot.store.teams import SqlTeams
 from flows.briefing import Brief, daily_brief, weekly_digest
 from flows.engine import default_library
-from flows.model import ACTIVE_PHASES, Deal
+from flows.model import Deal
 from flows.oversight import deal_health, watched
 from flows.schedule import latest_due, local_date, next_due, resolve_local, still_useful
 from flows.when import format_local
@@ -125,68 +132,27 @@ class Planner:
         items = self.held.live(now)
         if not items:
             return 0
-        done = 0
-        with self.database.session() as session:
-            for item in items:
-                self.held.release(item.id)
-                result = session.execute(
-                    update(ReminderRow)
-                    .where(ReminderRow.id == item.id, ReminderRow.lease_until == item.lease_until)
-                    .values(lease_until=None)
-                )
-                done += int(getattr(result, "rowcount", 0) or 0)
-        return done
+        for item in items:
+            self.held.release(item.id)
+        return release_reminders(self.database, [(item.id, item.lease_until) for item in items])
 
     def claim(self, now: datetime, limit: int) -> list[Claimed]:
         """Lease up to ``limit`` due reminders that no other worker holds."""
         lease = now + PLAN_LEASE
-        with self.database.session() as session:
-            query = (
-                select(ReminderRow.id, ReminderRow.workspace_id, ReminderRow.user_id)
-                .where(
-                    ReminderRow.next_due_at <= now,
-                    or_(ReminderRow.lease_until.is_(None), ReminderRow.lease_until < now),
-                )
-                .order_by(ReminderRow.next_due_at)
-                .limit(limit)
-            )
-            if not self.database.is_sqlite:
-                query = query.with_for_update(skip_locked=True)
-            rows = session.execute(query).all()
-            if not rows:
-                return []
-            ids = [row.id for row in rows]
-            session.execute(
-                update(ReminderRow).where(ReminderRow.id.in_(ids)).values(lease_until=lease)
-            )
-            stale = self._tz_stale(session, rows, now)
+        due = claim_due_reminders(
+            self.database, now, limit, lease, zone_checks=self.lookup_tz is not None
+        )
         return [
-            Claimed(
-                row.id,
-                row.workspace_id,
-                row.user_id,
-                lease,
-                (row.workspace_id, row.user_id) in stale,
-            )
-            for row in rows
+            Claimed(row.id, row.workspace_id, row.user_id, lease, self._tz_stale(row, now))
+            for row in due
         ]
 
-    def _tz_stale(
-        self, session: Session, rows: Sequence[Any], now: datetime
-    ) -> set[tuple[str, str]]:
+    def _tz_stale(self, row: DueReminder, now: datetime) -> bool:
+        """Whether Slack should be asked for the user's zone again (only with a lookup)."""
         if self.lookup_tz is None:
-            return set()
-        users = session.execute(
-            select(UserRow.workspace_id, UserRow.user_id, UserRow.tz_checked_at).where(
-                UserRow.user_id.in_({row.user_id for row in rows})
-            )
-        ).all()
-        fresh = {
-            (u.workspace_id, u.user_id)
-            for u in users
-            if u.tz_checked_at is not None and _aware(u.tz_checked_at) > now - TZ_REFRESH
-        }
-        return {(row.workspace_id, row.user_id) for row in rows} - fresh
+            return False
+        checked = row.zone_checked_at
+        return checked is None or checked <= now - TZ_REFRESH
 
     def _lookup_zones(self, claimed: list[Claimed]) -> dict[tuple[str, str], str | None]:
         """Ask Slack for the zones that may be out of date, several at a time."""
@@ -236,29 +202,9 @@ class Planner:
         stats: PlanStats,
     ) -> None:
         keys = [(c.workspace_id, c.user_id) for c in claimed]
-        owner = tuple_(UserRow.workspace_id, UserRow.user_id)
-        users = {
-            (u.workspace_id, u.user_id): u
-            for u in session.scalars(
-                select(UserRow).where(owner.in_(keys)).order_by(UserRow.id).with_for_update()
-            )
-        }
-        rows = {
-            r.id: r
-            for r in session.scalars(
-                select(ReminderRow).where(ReminderRow.id.in_([c.id for c in claimed]))
-            )
-        }
-        deals: dict[tuple[str, str], list[Deal]] = defaultdict(list)
-        for deal_row in session.scalars(
-            select(DealRow)
-            .where(
-                tuple_(DealRow.workspace_id, DealRow.user_id).in_(keys),
-                DealRow.phase.in_(ACTIVE_PHASES),
-            )
-            .order_by(DealRow.id)
-        ):
-            deals[(deal_row.workspace_id, deal_row.user_id)].append(deal_of(deal_row))
+        users = lock_users(session, keys)
+        rows = reminders_by_id(session, [c.id for c in claimed])
+        deals = active_deals_of(session, keys)
         messages: list[dict[str, Any]] = []
         for item in claimed:
             key = (item.workspace_id, item.user_id)
@@ -278,7 +224,7 @@ class Planner:
             occurrence = latest_due(reminder, now)
             useful = occurrence is not None and still_useful(occurrence, now, zone)
             if occurrence is not None and useful:
-                found = self._messages(session, user, zone, occurrence, now, deals[key])
+                found = self._messages(session, user, zone, occurrence, now, deals.get(key, []))
                 messages.extend(found)
                 stats.quiet += int(not found)
             elif moved and _aware(row.next_due_at) > now:

@@ -336,10 +336,12 @@ class Database:
         """Which of the database file, its WAL and its shared-memory file cannot be written."""
         assert self.path is not None
         # access() reports an immutable or read-only file as not writable, even for root.
+        # It runs at every transaction's start: one call per writable file, plain strings.
+        name = str(self.path)
         return [
-            path
-            for path in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm"))
-            if path.exists() and not os.access(path, os.W_OK)
+            Path(file)
+            for file in (name, f"{name}-wal", f"{name}-shm")
+            if not os.access(file, os.W_OK) and os.path.exists(file)
         ]
 
 

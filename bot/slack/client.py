@@ -9,6 +9,11 @@
 
 Every client the app makes goes through :func:`web_client`, so every one of them uses
 ``SLACK_API_URL`` (tests and staging point it at a fake Slack).
+
+Every Web API call goes through here too: :func:`attempt` when the caller decides what a
+failure means (it gets a :class:`CallResult`, never an exception), :func:`call` when a
+logged failure and None will do. The few slack_sdk helpers that cannot go through
+``api_call`` (uploads, token rotation, Socket Mode) catch :data:`SLACK_CALL_FAILURES`.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
@@ -41,6 +47,9 @@ MAX_RETRY_AFTER_SECONDS = 30.0
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
 # Read methods take query arguments: Slack accepts JSON bodies only on (most) write methods.
 QUERY_METHODS = frozenset({"users.info", "conversations.history"})
+# What a failed Web API call raises: Slack's refusals and HTTP errors (SlackApiError is a
+# SlackClientError), and the network's errors.
+SLACK_CALL_FAILURES: tuple[type[Exception], ...] = (SlackClientError, OSError)
 
 
 class RateLimitRetry(RateLimitErrorRetryHandler):
@@ -162,7 +171,7 @@ def post_to_response_url(url: str, payload: dict[str, Any]) -> bool:
         response = WebhookClient(
             url, timeout=TIMEOUT_SECONDS, retry_handlers=retry_handlers()
         ).send_dict(guard(payload))
-    except (SlackClientError, OSError) as exc:
+    except SLACK_CALL_FAILURES as exc:
         log.error("posting to the response_url failed: %s", exc)
         return False
     if response.status_code != 200:
@@ -175,32 +184,72 @@ def post_to_response_url(url: str, payload: dict[str, Any]) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class CallResult:
+    """What a Web API call came to: Slack's answer, or why there is none.
+
+    ``status`` is set whenever Slack answered (a refusal, a 429 or 5xx that outlasted the
+    retries); it is None when no answer came (a lost connection, a timeout).
+    """
+
+    data: dict[str, Any] | None = None
+    error: str | None = None  # Slack's error code, e.g. "ratelimited", "user_not_found"
+    status: int | None = None  # the HTTP status of Slack's answer
+    retry_after: int | None = None  # seconds, from the answer's Retry-After
+    reason: str = ""  # the failure in a few words, for logs
+
+    @property
+    def ok(self) -> bool:
+        """Whether Slack accepted the call."""
+        return self.data is not None
+
+
+def attempt(client: WebClient, method: str, **kwargs: Any) -> CallResult:
+    """Call a Web API method (with the client's retries) and say how it went, never raising.
+
+    Args:
+        client: the client to call with (the request's, so its token is the workspace's).
+        method: the API method, e.g. ``chat.postMessage``.
+        **kwargs: the method's arguments: a query for read methods, JSON for the rest.
+
+    Returns:
+        Slack's answer, or the error code, HTTP status and ``Retry-After`` of the failure.
+
+    """
+    try:
+        if method in QUERY_METHODS:
+            response = client.api_call(method, http_verb="GET", params=kwargs)
+        else:
+            # Every message, view and ephemeral leaves through here: the last escaping check.
+            response = client.api_call(method, json=guard(kwargs))
+    except SlackApiError as exc:
+        answer = exc.response.data if isinstance(exc.response.data, dict) else {}
+        error = answer.get("error")
+        status = exc.response.status_code
+        return CallResult(
+            error=str(error) if error else None,
+            status=status,
+            retry_after=retry_after(getattr(exc.response, "headers", None)),
+            reason=f"{error} (HTTP {status})",
+        )
+    except SLACK_CALL_FAILURES as exc:
+        return CallResult(reason=str(exc) or type(exc).__name__)
+    return CallResult(data=response.data)  # type: ignore[arg-type]
+
+
 def call(client: WebClient, method: str, **kwargs: Any) -> dict[str, Any] | None:
     """Call a Web API method; log a failure (after retries) instead of raising.
 
     Args:
         client: the client to call with (the request's, so its token is the workspace's).
         method: the API method, e.g. ``chat.postMessage``.
-        **kwargs: the method's arguments, sent as JSON.
+        **kwargs: the method's arguments: a query for read methods, JSON for the rest.
 
     Returns:
         Slack's answer, or None when the call failed.
 
     """
-    try:
-        if method in QUERY_METHODS:
-            return client.api_call(  # type: ignore[return-value]
-                method, http_verb="GET", params=kwargs
-            ).data
-        # Every message, view and ephemeral leaves through here: the last escaping check.
-        return client.api_call(method, json=guard(kwargs)).data  # type: ignore[return-value]
-    except SlackApiError as exc:
-        log.error(
-            "Slack %s failed: %s (HTTP %s)",
-            method,
-            exc.response.get("error"),
-            exc.response.status_code,
-        )
-    except (SlackClientError, OSError) as exc:
-        log.error("Slack %s failed: %s", method, exc)
-    return None
+    result = attempt(client, method, **kwargs)
+    if not result.ok:
+        log.error("Slack %s failed: %s", method, result.reason)
+    return result.data

@@ -17,9 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from slack_sdk.errors import SlackApiError, SlackClientError
-
 from bot.delivery.planner import Planner, PlanStats
+from bot.slack.client import attempt
 from bot.slack.config import SlackSettings
 from bot.slack.sender import ClientFor, Sender, SendStats
 from bot.slack.workspaces import workspace_clients
@@ -41,12 +40,12 @@ def time_zone_lookup(clients: ClientFor) -> Callable[[str, str], str | None]:
         client = clients(workspace_id)
         if client is None:
             return None
-        try:
-            answer = client.users_info(user=user_id)
-        except (SlackApiError, SlackClientError, OSError) as exc:
-            log.warning("users.info for %s failed: %s", user_id, exc)
+        # A warning, not call()'s error: planning goes on without a fresh zone.
+        result = attempt(client, "users.info", user=user_id)
+        if result.data is None:
+            log.warning("users.info for %s failed: %s", user_id, result.reason)
             return None
-        tz = (answer.get("user") or {}).get("tz")
+        tz = (result.data.get("user") or {}).get("tz")
         return str(tz) if tz else None
 
     return lookup

@@ -24,12 +24,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.lifecycle import HeldLeases
-from bot.slack.client import TIMEOUT_SECONDS, RateLimitRetry, retry_after
+from bot.slack.client import TIMEOUT_SECONDS, RateLimitRetry, attempt
 from bot.slack.notices import render_delivery
-from bot.slack.safe import guard
 from bot.store.database import Database
 from bot.store.deliveries import Outgoing, claim_deliveries, finish_delivery, release_deliveries
 
@@ -154,43 +152,39 @@ class Sender:
                 stats.add("found")
                 self._finish(item, channel, found, None, stats)
                 return
-        message = guard(render_delivery(item.kind, item.payload).payload())
-        try:
-            answer = client.chat_postMessage(
-                channel=channel or item.user_id,
-                text=message["text"],
-                blocks=message["blocks"],
-                metadata={"event_type": METADATA_EVENT, "event_payload": {"delivery_id": item.id}},
-                unfurl_links=False,
-                unfurl_media=False,
-            )
-        except SlackApiError as exc:
-            status = exc.response.status_code
-            error = str(exc.response.get("error") or f"HTTP {status}")
-            if status == 429 or status >= 500:
-                # Slack still says wait: the row comes back no sooner than it asked.
-                wait = (
-                    retry_after(getattr(exc.response, "headers", None)) if status == 429 else None
-                )
-                self._retry(item, channel, error, stats, at_least=wait)
-            else:
-                self._finish(item, channel, None, error, stats)
-            return
-        except (SlackClientError, OSError) as exc:
-            self._retry(item, channel, f"connection: {exc}", stats)
-            return
-        self._finish(
-            item, str(answer.get("channel") or channel), str(answer.get("ts")), None, stats
+        message = render_delivery(item.kind, item.payload).payload()
+        # attempt() runs the escaping guard over the message on its way out.
+        result = attempt(
+            client,
+            "chat.postMessage",
+            channel=channel or item.user_id,
+            text=message["text"],
+            blocks=message["blocks"],
+            metadata={"event_type": METADATA_EVENT, "event_payload": {"delivery_id": item.id}},
+            unfurl_links=False,
+            unfurl_media=False,
         )
+        answer, status = result.data, result.status
+        if answer is not None:
+            self._finish(
+                item, str(answer.get("channel") or channel), str(answer.get("ts")), None, stats
+            )
+        elif status is None:  # no answer came: it may or may not have been posted
+            self._retry(item, channel, f"connection: {result.reason}", stats)
+        elif status == 429 or status >= 500:
+            # Slack still says wait: the row comes back no sooner than it asked.
+            wait = result.retry_after if status == 429 else None
+            self._retry(item, channel, result.error or f"HTTP {status}", stats, at_least=wait)
+        else:
+            self._finish(item, channel, None, result.error or f"HTTP {status}", stats)
 
     # -- helpers -------------------------------------------------------------------------
     def _open_dm(self, client: WebClient, user_id: str) -> str | None:
-        try:
-            answer = client.conversations_open(users=user_id)
-        except (SlackApiError, SlackClientError, OSError) as exc:
-            log.warning("conversations.open for %s failed: %s", user_id, exc)
+        result = attempt(client, "conversations.open", users=user_id)
+        if result.data is None:
+            log.warning("conversations.open for %s failed: %s", user_id, result.reason)
             return None
-        channel = (answer.get("channel") or {}).get("id")
+        channel = (result.data.get("channel") or {}).get("id")
         return str(channel) if channel else None
 
     def _already_posted(self, client: WebClient, channel: str, item: Outgoing) -> str | None:
@@ -199,14 +193,17 @@ class Sender:
         Only the latest page is read: an earlier attempt is minutes old, and the history is
         not filtered by our clock, which need not agree with Slack's (replays use ``--now``).
         """
-        try:
-            answer = client.conversations_history(
-                channel=channel, limit=HISTORY_PAGE, include_all_metadata=True
-            )
-        except (SlackApiError, SlackClientError, OSError) as exc:
-            log.warning("conversations.history for %s failed: %s", channel, exc)
+        result = attempt(
+            client,
+            "conversations.history",
+            channel=channel,
+            limit=HISTORY_PAGE,
+            include_all_metadata=True,
+        )
+        if result.data is None:
+            log.warning("conversations.history for %s failed: %s", channel, result.reason)
             return None
-        for message in answer.get("messages") or []:
+        for message in result.data.get("messages") or []:
             if _is_ours(message, item.id):
                 return str(message.get("ts"))
         return ""

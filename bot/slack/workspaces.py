@@ -10,8 +10,8 @@ import logging
 from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.slack.client import SLACK_CALL_FAILURES
 from bot.slack.config import SlackSettings
 from bot.slack.sender import ClientFor, sender_client
 from bot.store.database import Database
@@ -98,11 +98,12 @@ def workspace_clients(settings: SlackSettings, database: Database) -> ClientFor:
         if bot is None or not bot.bot_token:
             return None
         if bot.bot_refresh_token:
+            # slack_sdk's rotation helper calls oauth.v2.access itself: not through attempt().
             try:
                 rotated = rotator.perform_bot_token_rotation(
                     bot=bot, minutes_before_expiration=TOKEN_ROTATION_MINUTES
                 )
-            except (SlackApiError, SlackClientError, OSError) as exc:
+            except SLACK_CALL_FAILURES as exc:
                 log.error("rotating the token of %s failed: %s", workspace_id, exc)
                 return None
             if rotated is not None:

@@ -34,7 +34,6 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.analysis_chart import walkaway_on_sheet
 from bot.analyze_command import (
@@ -42,7 +41,7 @@ from bot.analyze_command import (
     SheetInputError,
     sheet_parser,
 )
-from bot.slack.client import call
+from bot.slack.client import SLACK_CALL_FAILURES, call
 from bot.slack.coach import SlackTurn
 from flows.analysis import AnalysisReport, Sheet
 from flows.engine import default_library
@@ -288,6 +287,8 @@ def upload_chart(
         log.exception("drawing the frontier chart of %s failed", report.sheet.source)
         return False
     try:
+        # files_upload_v2 is several calls and a plain HTTP upload: it cannot go through
+        # attempt(), so its failures are caught here.
         client.files_upload_v2(
             channel=channel,
             file=chart.png,
@@ -296,7 +297,7 @@ def upload_chart(
             alt_txt=chart.alt_text,
             thread_ts=thread_ts,
         )
-    except (SlackApiError, SlackClientError, OSError) as exc:
+    except SLACK_CALL_FAILURES as exc:
         log.error("uploading the frontier chart to %s failed: %s", channel, exc)
         return False
     return True

@@ -30,7 +30,9 @@ from typing import TYPE_CHECKING
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError
+
+from bot.slack.client import SLACK_CALL_FAILURES
 
 if TYPE_CHECKING:
     from bot.service import CoachService
@@ -110,6 +112,7 @@ class SocketModeLink:
         self._errors.clear()
         self._attempt_filter.warnings.clear()
         self._attempt_filter.running = True
+        # apps.connections.open and the websocket in one slack_sdk call: not through attempt().
         try:
             self.client.connect_to_new_endpoint(force=True)
         except SlackApiError as exc:
@@ -117,7 +120,7 @@ class SocketModeLink:
             if not self.connected_once:
                 raise AppTokenRefused(error) from exc
             return f"Slack refused apps.connections.open ({error})"
-        except (SlackClientError, OSError) as exc:
+        except SLACK_CALL_FAILURES as exc:
             return f"apps.connections.open failed: {exc}"
         finally:
             self._attempt_filter.running = False

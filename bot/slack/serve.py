@@ -201,19 +201,17 @@ def _check_token(settings: SlackSettings) -> None:
     """Ask Slack whether the bot token works, so a bad one stops start-up in one sentence."""
     if not settings.bot_token:
         return  # OAuth: each workspace's token comes from its installation
-    from slack_sdk.errors import SlackApiError, SlackClientError
+    from bot.slack.client import attempt, web_client
 
-    from bot.slack.client import web_client
-
-    try:
-        web_client(settings.api_url, settings.bot_token).auth_test()
-    except SlackApiError as exc:
+    result = attempt(web_client(settings.api_url, settings.bot_token), "auth.test")
+    if result.ok:
+        return
+    if result.status is not None:  # Slack answered, and said no
         raise SettingsError(
-            f"Slack refused SLACK_BOT_TOKEN ({exc.response.get('error')}): copy the Bot User "
+            f"Slack refused SLACK_BOT_TOKEN ({result.error}): copy the Bot User "
             "OAuth Token again from OAuth & Permissions."
-        ) from exc
-    except (SlackClientError, OSError) as exc:
-        raise SettingsError(f"Slack at {settings.api_url} could not be reached: {exc}") from exc
+        )
+    raise SettingsError(f"Slack at {settings.api_url} could not be reached: {result.reason}")
 
 
 def _run_socket_mode(settings: SlackSettings, service: CoachService) -> int:

@@ -69,6 +69,22 @@ def test_a_refused_bot_token_stops_start_up(
     assert "Slack refused SLACK_BOT_TOKEN (invalid_auth)" in capsys.readouterr().err
 
 
+def test_an_unreachable_slack_stops_start_up(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gone = FakeSlack().start()
+    gone.stop()  # nothing listens on its port any more
+    _env(
+        monkeypatch,
+        tmp_path,
+        SLACK_BOT_TOKEN="xoxb-1",
+        SLACK_SIGNING_SECRET="s",
+        SLACK_API_URL=gone.api_url,
+    )
+    assert run_serve(argparse.Namespace()) == 2
+    assert f"Slack at {gone.api_url} could not be reached: " in capsys.readouterr().err
+
+
 def test_socket_mode_opens_its_connection_through_slack_api_url(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,

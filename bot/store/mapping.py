@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from typing import Any
 
 from bot.store.models import DealRow, MoveRow, ReminderRow
 from flows.model import Deal, Move
@@ -46,10 +47,22 @@ _MOVE_FIELDS = (
 
 def copy_move(move: Move, row: MoveRow) -> None:
     """Write a move's fields into its row."""
-    for name in _MOVE_FIELDS:
-        setattr(row, name, getattr(move, name))
-    row.warnings = list(move.warnings)
-    row.created_at = move.created_at or row.created_at or datetime.now(UTC)
+    for name, value in move_values(move, row.created_at).items():
+        setattr(row, name, value)
+
+
+def move_values(move: Move, created_at: datetime | None = None) -> dict[str, Any]:
+    """A move's fields as its row's columns (not its id, deal or sequence number).
+
+    Args:
+        move: the move.
+        created_at: the row's time, kept when the move has none of its own.
+
+    """
+    values = {name: getattr(move, name) for name in _MOVE_FIELDS}
+    values["warnings"] = list(move.warnings)
+    values["created_at"] = move.created_at or created_at or datetime.now(UTC)
+    return values
 
 
 def move_of(row: MoveRow) -> Move:

@@ -179,7 +179,7 @@ def _oauth_options(
     from slack_bolt.oauth.oauth_settings import OAuthSettings
     from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
-    from bot.slack.models import OAUTH_STATES_TABLE
+    from bot.store.slack_tables import OAUTH_STATES_TABLE
 
     assert settings.client_id is not None and settings.client_secret is not None
     engine = service.database.engine

@@ -32,17 +32,16 @@ from sqlalchemy.sql.dml import Insert
 from bot.service import Asker, CoachService, NotActed
 from bot.slack.blocks import Labels, Message, render
 from bot.slack.inbox import InboxDropped, current_claim
-from bot.slack.models import (
+from bot.slack.outbox import queue_notices
+from bot.store.inbox_rows import commit_turn, store_reply
+from bot.store.insert import insert_or_ignore, upsert
+from bot.store.models import UserRow
+from bot.store.slack_tables import (
     SlackEventRow,
     SlackHomeViewRow,
     SlackLastReplyRow,
     SlackReplyMoreRow,
-    commit_turn,
-    store_reply,
 )
-from bot.slack.outbox import queue_notices
-from bot.store.insert import insert_or_ignore, upsert
-from bot.store.models import UserRow
 from bot.store.space import SqlDealSpace
 from flows.model import Deal
 from flows.replies import Outcome, Rejection, Reply

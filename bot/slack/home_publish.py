@@ -36,9 +36,9 @@ from bot.slack.blocks import Labels
 from bot.slack.client import call
 from bot.slack.home import home_view
 from bot.slack.home_team import read_team_home, team_home_blocks
-from bot.slack.models import SlackHomeViewRow
 from bot.store.database import Database
 from bot.store.models import UserRow
+from bot.store.slack_tables import SlackHomeViewRow
 from bot.store.space import SqlDealSpace
 from phrases import PhraseLibrary
 

@@ -5,7 +5,7 @@ worker killed in between used to lose every request it had acknowledged: Slack d
 resend what got its 200. So every request that asks for work passes through here:
 
 1. **Before the ack** a global middleware writes the raw body in one short transaction
-   (:func:`~bot.slack.models.receive_request`), keyed so a repeat finds it: ``ev:`` and
+   (:func:`~bot.store.inbox_rows.receive_request`), keyed so a repeat finds it: ``ev:`` and
    the ``event_id`` for a DM, ``cmd:`` and the ``trigger_id`` for ``/deal``, and for a
    button, a form or a shortcut a hash of the payload without what changes between two
    clicks (trigger id, action time, response URL). A repeat of a finished request within
@@ -58,11 +58,10 @@ from bot.lifecycle import HeldLeases
 from bot.slack.blocks import Message
 from bot.slack.client import call, post_to_response_url
 from bot.slack.config import SlackSettings
-from bot.slack.models import (
-    COMMITTED,
-    PENDING,
+from bot.slack.sender import ClientFor
+from bot.store.database import Database
+from bot.store.inbox_rows import (
     InboxClaim,
-    SlackInboxRow,
     Unfinished,
     claim_unfinished,
     finish_request,
@@ -71,8 +70,7 @@ from bot.slack.models import (
     record_ack,
     stored_ack,
 )
-from bot.slack.sender import ClientFor
-from bot.store.database import Database
+from bot.store.slack_tables import COMMITTED, PENDING, SlackInboxRow
 
 log = logging.getLogger(__name__)
 

@@ -38,9 +38,9 @@ from bot.slack.blocks import (
 )
 from bot.slack.client import call
 from bot.slack.modals import MOVE
-from bot.slack.models import SlackWelcomedRow
 from bot.store.database import Database
 from bot.store.insert import insert_or_ignore
+from bot.store.slack_tables import SlackWelcomedRow
 from phrases import PhraseLibrary
 
 log = logging.getLogger(__name__)

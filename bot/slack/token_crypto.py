@@ -165,7 +165,7 @@ class EncryptedInstallationStore(SQLAlchemyInstallationStore):
 
 
 def _tables() -> tuple[Table, ...]:
-    from bot.slack.models import slack_bots, slack_installations
+    from bot.store.slack_tables import slack_bots, slack_installations
 
     return (slack_installations, slack_bots)
 

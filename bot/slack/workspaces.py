@@ -43,12 +43,12 @@ def installation_store(settings: SlackSettings, engine: Engine) -> SQLAlchemyIns
     """
     from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 
-    from bot.slack.models import BOTS_TABLE, INSTALLATIONS_TABLE
     from bot.slack.token_crypto import (
         EncryptedInstallationStore,
         check_stored_tokens,
         cipher_from_key,
     )
+    from bot.store.slack_tables import BOTS_TABLE, INSTALLATIONS_TABLE
 
     assert settings.client_id is not None
     cipher = cipher_from_key(settings.secret_key)

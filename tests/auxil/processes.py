@@ -110,11 +110,11 @@ def held_leases(url: str) -> list[str]:
 
     from sqlalchemy import select
 
-    from bot.slack.models import COMMITTED, PENDING, SlackInboxRow
     from bot.store.database import Database
     from bot.store.deliveries import SENDING
     from bot.store.mapping import utc
     from bot.store.models import DeliveryRow, ReminderRow
+    from bot.store.slack_tables import COMMITTED, PENDING, SlackInboxRow
 
     now = datetime.now(UTC)
     database = Database(url)

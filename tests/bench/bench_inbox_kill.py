@@ -104,8 +104,8 @@ def kill_run(
     from sqlalchemy import func, select
 
     from bot.service import CoachService
-    from bot.slack.models import SlackInboxRow
     from bot.store.models import DealRow, MoveRow
+    from bot.store.slack_tables import SlackInboxRow
 
     service = CoachService(database)
     users = [f"UK{tag[:2].upper()}{n}" for n in range(1, args.users + 1)]

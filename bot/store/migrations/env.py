@@ -5,13 +5,13 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+from bot.store import slack_tables  # noqa: F401 - the Slack front's tables join Base
 from bot.store.models import Base
 
 config = context.config
 # The migrations are written by hand, so the metadata only serves `alembic revision
-# --autogenerate`; the Slack front's tables join it when bot.slack.models is imported (the
-# store never imports the front). tests/bot/store/test_store.py checks both against the
-# migrations.
+# --autogenerate`, with the Slack front's tables (bot/store/slack_tables.py).
+# tests/bot/store/test_store.py checks both against the migrations.
 target_metadata = Base.metadata
 
 

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from bot.service import CoachService
 from bot.slack.coach import SlackCoach
-from bot.slack.models import SlackEventRow, SlackLastReplyRow
 from bot.store.database import Database
 from bot.store.models import DealRow, MoveRow
+from bot.store.slack_tables import SlackEventRow, SlackLastReplyRow
 from flows.replies import Rejection, Reply
 
 

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.slack.coach import labels_from_library
 from bot.slack.home_publish import HomePublisher, view_digest
-from bot.slack.models import SlackHomeViewRow
+from bot.store.slack_tables import SlackHomeViewRow
 
 
 def _publishes(running: Running, user: str = "U1") -> list[str]:

@@ -28,11 +28,12 @@ from bot.slack.app import build_app
 from bot.slack.config import SlackSettings
 from bot.slack.inbox import LEASE, Sweeper, describe, inbox_of, marker, payload_hash
 from bot.slack.modals import MOVE
-from bot.slack.models import COMMITTED, DONE, InboxClaim, SlackInboxRow, receive_request
 from bot.slack.serve import wsgi_application
 from bot.slack.workspaces import workspace_clients
 from bot.store.database import Database
+from bot.store.inbox_rows import InboxClaim, receive_request
 from bot.store.models import DealRow, MoveRow
+from bot.store.slack_tables import COMMITTED, DONE, SlackInboxRow
 
 
 @pytest.fixture

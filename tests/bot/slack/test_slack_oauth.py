@@ -20,11 +20,11 @@ from sqlalchemy import MetaData, func, select
 
 from auxil.fake_slack import FakeSlack, SignedSlackClient, serve_wsgi
 from bot.service import CoachService
-from bot.slack import models
 from bot.slack.app import build_app
 from bot.slack.config import BOT_SCOPES, SlackSettings
 from bot.slack.serve import wsgi_application
 from bot.slack.token_crypto import TOKEN_COLUMNS, is_encrypted
+from bot.store import slack_tables
 from bot.store.database import Database
 from bot.store.models import Base
 
@@ -43,9 +43,9 @@ def test_our_table_declarations_match_slack_sdks() -> None:
     from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
     theirs = MetaData()
-    SQLAlchemyInstallationStore.build_installations_table(theirs, models.INSTALLATIONS_TABLE)
-    SQLAlchemyInstallationStore.build_bots_table(theirs, models.BOTS_TABLE)
-    SQLAlchemyOAuthStateStore.build_oauth_states_table(theirs, models.OAUTH_STATES_TABLE)
+    SQLAlchemyInstallationStore.build_installations_table(theirs, slack_tables.INSTALLATIONS_TABLE)
+    SQLAlchemyInstallationStore.build_bots_table(theirs, slack_tables.BOTS_TABLE)
+    SQLAlchemyOAuthStateStore.build_oauth_states_table(theirs, slack_tables.OAUTH_STATES_TABLE)
     for name, table in theirs.tables.items():
         ours = Base.metadata.tables[name]
 
@@ -156,8 +156,8 @@ def _bots(database: Database, team: str) -> int:
         return int(
             conn.scalar(
                 select(func.count())
-                .select_from(models.slack_bots)
-                .where(models.slack_bots.c.team_id == team)
+                .select_from(slack_tables.slack_bots)
+                .where(slack_tables.slack_bots.c.team_id == team)
             )
             or 0
         )
@@ -168,7 +168,7 @@ def _raw_tokens(database: Database) -> list[str]:
     with database.engine.connect() as conn:
         return [
             value
-            for table in (models.slack_installations, models.slack_bots)
+            for table in (slack_tables.slack_installations, slack_tables.slack_bots)
             for row in conn.execute(select(*(table.c[n] for n in TOKEN_COLUMNS if n in table.c)))
             for value in row
             if value is not None
@@ -239,7 +239,7 @@ def test_uninstall_and_revocation_clean_up(oauth_running: Running) -> None:
 
     def installed() -> set[str]:
         with oauth_running.database.engine.connect() as conn:
-            return set(conn.scalars(select(models.slack_installations.c.team_id)))
+            return set(conn.scalars(select(slack_tables.slack_installations.c.team_id)))
 
     deadline = time.monotonic() + 10
     while (

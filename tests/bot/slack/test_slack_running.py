@@ -19,9 +19,9 @@ from sqlalchemy import select
 
 from auxil.fake_slack import FakeSlack, SignedSlackClient
 from auxil.processes import Command, clean_env, held_leases
-from bot.slack.models import DONE, SlackInboxRow
 from bot.slack.running import Serving, register, stop_all
 from bot.store.database import Database
+from bot.store.slack_tables import DONE, SlackInboxRow
 
 LOG_LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR) "

@@ -23,9 +23,10 @@ from auxil.fake_socket_mode import FakeSocketMode, refused_url
 from auxil.processes import Command, clean_env, held_leases
 from bot.logs import FORMAT
 from bot.slack.inbox import LEASE
-from bot.slack.models import DONE, SlackInboxRow, claim_unfinished
 from bot.slack.socket_mode import FIRST_WAIT, JITTER, MAX_WAIT, backoff
 from bot.store.database import Database
+from bot.store.inbox_rows import claim_unfinished
+from bot.store.slack_tables import DONE, SlackInboxRow
 
 CONNECTED = "is connected to Slack over Socket Mode"
 # Every line either process writes is a log line in the one format (bot.logs.FORMAT).

@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from bot import cli
 from bot.settings import SettingsError
-from bot.slack import models
 from bot.slack.app import installation_store
 from bot.slack.config import SlackSettings
 from bot.slack.token_crypto import TOKEN_COLUMNS, TokenKeyError, is_encrypted
+from bot.store import slack_tables
 from bot.store.database import Database
 
 # Rotating tokens are long: about 160 characters, about 320 once encrypted.
@@ -59,7 +59,7 @@ def _raw(database: Database) -> list[str]:
     with database.engine.connect() as conn:
         return [
             value
-            for table in (models.slack_installations, models.slack_bots)
+            for table in (slack_tables.slack_installations, slack_tables.slack_bots)
             for row in conn.execute(select(*(table.c[n] for n in TOKEN_COLUMNS if n in table.c)))
             for value in row
             if value is not None

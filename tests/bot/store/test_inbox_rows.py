@@ -11,14 +11,9 @@ from datetime import UTC, datetime, timedelta
 from alembic import command as alembic_command
 from sqlalchemy import inspect, select
 
-from bot.slack.models import (
-    COMMITTED,
-    DONE,
-    FAILED,
-    MAX_INBOX_ATTEMPTS,
-    PENDING,
+from bot.store.database import Database, _alembic_config
+from bot.store.inbox_rows import (
     InboxClaim,
-    SlackInboxRow,
     claim_unfinished,
     commit_turn,
     finish_request,
@@ -26,7 +21,14 @@ from bot.slack.models import (
     receive_request,
     store_reply,
 )
-from bot.store.database import Database, _alembic_config
+from bot.store.slack_tables import (
+    COMMITTED,
+    DONE,
+    FAILED,
+    MAX_INBOX_ATTEMPTS,
+    PENDING,
+    SlackInboxRow,
+)
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=20)

@@ -22,7 +22,6 @@ import logging
 from datetime import datetime
 
 from slack_sdk import WebClient
-from sqlalchemy import delete
 
 from bot.slack.blocks import (
     MAX_MESSAGE_BLOCKS,
@@ -39,8 +38,7 @@ from bot.slack.blocks import (
 from bot.slack.client import call
 from bot.slack.modals import MOVE
 from bot.store.database import Database
-from bot.store.insert import insert_or_ignore
-from bot.store.slack_tables import SlackWelcomedRow
+from bot.store.welcome_rows import claim_welcome, release_welcome
 from phrases import PhraseLibrary
 
 log = logging.getLogger(__name__)
@@ -117,46 +115,6 @@ def bare_help(lib: PhraseLibrary) -> Message:
 
 
 # -- once per user ------------------------------------------------------------------------------
-def claim_welcome(database: Database, workspace_id: str, user_id: str, now: datetime) -> bool:
-    """Record that the user is being welcomed; False when they were already.
-
-    Args:
-        database: the store.
-        workspace_id: the Slack team id.
-        user_id: the Slack user id.
-        now: the current time.
-
-    """
-    with database.session() as session:
-        result = session.execute(
-            insert_or_ignore(
-                SlackWelcomedRow,
-                ["workspace_id", "user_id"],
-                SlackWelcomedRow.user_id,
-                on_sqlite=database.is_sqlite,
-            ).values(workspace_id=workspace_id[:64], user_id=user_id[:64], welcomed_at=now)
-        )
-        return result.first() is not None
-
-
-def release_welcome(database: Database, workspace_id: str, user_id: str) -> None:
-    """Forget a welcome that was not delivered, so the next visit sends it.
-
-    Args:
-        database: the store.
-        workspace_id: the Slack team id.
-        user_id: the Slack user id.
-
-    """
-    with database.session() as session:
-        session.execute(
-            delete(SlackWelcomedRow).where(
-                SlackWelcomedRow.workspace_id == workspace_id[:64],
-                SlackWelcomedRow.user_id == user_id[:64],
-            )
-        )
-
-
 def welcome_once(
     client: WebClient,
     database: Database,
@@ -202,8 +160,8 @@ def with_welcome(
 ) -> tuple[Message, bool]:
     """The reply to a first DM with the welcome on top, and whether it was added.
 
-    The caller gives the welcome back (:func:`release_welcome`) if the reply is not
-    delivered. A reply too long to share a message with the welcome goes as it is.
+    The caller gives the welcome back (:func:`bot.store.welcome_rows.release_welcome`) if
+    the reply is not delivered. A reply too long to share a message with the welcome goes as it is.
 
     Args:
         database: the store.

@@ -26,9 +26,10 @@ from bot.slack.blocks import Message, escape, section, unescape
 from bot.slack.front import SHARE_WORD, Front, workspace_of
 from bot.slack.inbox import post_dm_reply_at
 from bot.slack.listeners.files import handle_file_share
-from bot.slack.onboarding import release_welcome, welcome_once, with_welcome
+from bot.slack.onboarding import welcome_once, with_welcome
 from bot.slack.rehearsal_threads import new_rehearsal, open_thread, with_thread_hint
 from bot.slack.sheets import FILE_SHARE
+from bot.store.welcome_rows import release_welcome
 
 log = logging.getLogger(__name__)
 

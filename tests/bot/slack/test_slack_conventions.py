@@ -39,9 +39,9 @@ from bot.slack.modals import (
     reminder_lines,
     result_view,
 )
-from bot.slack.onboarding import claim_welcome
 from bot.store.database import Database
 from bot.store.slack_tables import SlackWelcomedRow
+from bot.store.welcome_rows import claim_welcome
 from flows.engine import default_library
 from flows.oversight import FIXES
 from flows.replies import Reply, Table

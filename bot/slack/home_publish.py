@@ -5,9 +5,9 @@ sessions, the view built and a ``views.publish`` call, about as much work as the
 Now:
 
 * **Changed only.** The view's digest is compared with the one last published to the
-  user, kept in the store (``slack_home_views``) so that every worker process compares
-  with what Slack really shows; an unchanged view is not sent. The deals, the team part
-  and the digest are read in one session.
+  user, kept in the store (:mod:`bot.store.home_views`) so that every worker process
+  compares with what Slack really shows; an unchanged view is not sent. The deals, the
+  team part and the digest are read in one session.
 * **Debounced per user.** The first refresh publishes at once; refreshes asked for
   while one is running, or within :data:`HOME_INTERVAL_SECONDS` of the last, are folded
   into one that runs when the interval is over and reads the state as it is then. The
@@ -30,15 +30,14 @@ from datetime import datetime
 from typing import Any, Final
 
 from slack_sdk import WebClient
-from sqlalchemy import select
 
 from bot.slack.blocks import Labels
 from bot.slack.client import call
 from bot.slack.home import home_view
 from bot.slack.home_team import read_team_home, team_home_blocks
 from bot.store.database import Database
-from bot.store.models import UserRow
-from bot.store.slack_tables import SlackHomeViewRow
+from bot.store.home_views import record_digest, shown_digest
+from bot.store.people import find_user
 from bot.store.space import SqlDealSpace
 from phrases import PhraseLibrary
 
@@ -159,18 +158,13 @@ class HomePublisher:
         try:
             now = self.clock()
             with self.database.read_session() as session:
-                user = session.scalar(
-                    select(UserRow).where(
-                        UserRow.workspace_id == workspace_id, UserRow.user_id == user_id
-                    )
-                )
+                user = find_user(session, workspace_id, user_id)
                 if user is None:
                     deals, active = [], None
                 else:
                     deals, active = SqlDealSpace(session, user).list_deals(), user.active_deal_id
                 people = read_team_home(session, user, self.lib, workspace_id, user_id, now)
-                shown = session.get(SlackHomeViewRow, key)
-                shown_digest = shown.digest if shown is not None else None
+                shown = shown_digest(session, workspace_id, user_id)
             view = home_view(
                 deals,
                 active,
@@ -179,20 +173,12 @@ class HomePublisher:
                 extra=team_home_blocks(people, self.labels, self.lib),
             )
             digest = view_digest(view)
-            if digest == shown_digest and not force:
+            if digest == shown and not force:
                 return None
             if call(client, "views.publish", user_id=user_id, view=view) is None:
                 return False
-            if digest != shown_digest:
-                with self.database.session() as session:
-                    session.merge(
-                        SlackHomeViewRow(
-                            workspace_id=workspace_id,
-                            user_id=user_id,
-                            digest=digest,
-                            published_at=now,
-                        )
-                    )
+            if digest != shown:
+                record_digest(self.database, workspace_id, user_id, digest, now)
             return True
         except Exception as exc:  # the reply went out already; a stale Home tab is no error
             log.error("the Home tab of %s was not refreshed: %s", user_id, type(exc).__name__)

@@ -6,28 +6,29 @@ them, in the caller's transaction.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, delete, insert, select
+from typing import cast
+
+from sqlalchemy import Table, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from bot.store.mapping import utc
 from bot.store.models import JournalRow
 from flows.changes import JournalEntry
 
-# Journal rows are written and read with plain statements, never kept in the session, so
-# a delete has no loaded objects to bring in line (and skips the look-up that would cost).
-_NO_SYNC = {"synchronize_session": False}
-
-# Built once: this runs on every change a user makes, and plain statements with bound
-# values skip both the unit of work and rebuilding the statement each time.
-_INSERT = insert(JournalRow).returning(JournalRow.id)
-_PRUNE = delete(JournalRow).where(
-    JournalRow.deal_id == bindparam("deal"),
+# Built once, on the table: this runs on every change a user makes, and Core statements
+# with bound values skip the ORM's bulk path, the session's autoflush and rebuilding the
+# statement each time. Journal rows are never kept in the session, so a delete has no
+# loaded objects to bring in line.
+_JOURNAL = cast(Table, JournalRow.__table__)
+_INSERT = insert(_JOURNAL).returning(_JOURNAL.c.id)
+_PRUNE = delete(_JOURNAL).where(
+    _JOURNAL.c.deal_id == bindparam("deal"),
     # Everything at or below the entry ``keep`` places down from the newest: usually the
     # one row that just fell off the end, none while the deal has fewer.
-    JournalRow.id
-    <= select(JournalRow.id)
-    .where(JournalRow.deal_id == bindparam("deal"))
-    .order_by(JournalRow.id.desc())
+    _JOURNAL.c.id
+    <= select(_JOURNAL.c.id)
+    .where(_JOURNAL.c.deal_id == bindparam("deal"))
+    .order_by(_JOURNAL.c.id.desc())
     .limit(1)
     .offset(bindparam("keep"))
     .scalar_subquery(),
@@ -47,7 +48,7 @@ def add_entry(session: Session, entry: JournalEntry, keep: int) -> None:
             "created_at": entry.created_at,
         },
     )
-    session.execute(_PRUNE, {"deal": entry.deal_id, "keep": keep}, execution_options=_NO_SYNC)
+    session.execute(_PRUNE, {"deal": entry.deal_id, "keep": keep})
 
 
 def last_entry(session: Session, deal_id: int) -> JournalEntry | None:
@@ -81,6 +82,5 @@ def last_entry(session: Session, deal_id: int) -> JournalEntry | None:
 def drop_entry(session: Session, entry: JournalEntry) -> None:
     """Delete an entry that has been undone."""
     session.execute(
-        delete(JournalRow).where(JournalRow.id == entry.id, JournalRow.deal_id == entry.deal_id),
-        execution_options=_NO_SYNC,
+        delete(_JOURNAL).where(_JOURNAL.c.id == entry.id, _JOURNAL.c.deal_id == entry.deal_id)
     )

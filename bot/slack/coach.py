@@ -11,36 +11,40 @@ also holds what Slack keeps of it:
   so a request whose worker dies runs again exactly when its turn did not commit. The
   claim comes from the listener's thread; without one (a test's bare app) there is none.
 
+The statements are the store's (:mod:`bot.store.reply_rows`, :mod:`bot.store.inbox_rows`);
+this module decides when they run and how long rows are kept: old event ids and "More"
+replies are pruned at most once an hour per process (the throttles live on the coach).
+
 Like the service, it never raises for bad input or a database that keeps failing.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import secrets
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TypeVar, cast
+from typing import TypeVar
 
-from sqlalchemy import Table, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import Insert
 
 from bot.service import Asker, CoachService, NotActed
 from bot.slack.blocks import Labels, Message, render
 from bot.slack.inbox import InboxDropped, current_claim
 from bot.slack.outbox import queue_notices
 from bot.store.inbox_rows import commit_turn, store_reply
-from bot.store.insert import insert_or_ignore, upsert
-from bot.store.models import UserRow
-from bot.store.slack_tables import (
-    SlackEventRow,
-    SlackHomeViewRow,
-    SlackLastReplyRow,
-    SlackReplyMoreRow,
+from bot.store.people import find_user, stored_time_zone
+from bot.store.reply_rows import (
+    claim_event,
+    forget_slack_rows,
+    keep_last_reply,
+    keep_whole_reply,
+    last_reply,
+    prune_events,
+    prune_whole_replies,
+    whole_reply,
 )
 from bot.store.space import SqlDealSpace
 from flows.model import Deal
@@ -80,6 +84,7 @@ class SlackCoach:
         self.database = service.database
         self.engine = service.engine
         self.labels = labels or labels_from_library(service)
+        # The prune throttles: when this process last pruned event ids and "More" replies.
         self._pruned_at: datetime | None = None
         self._more_pruned_at: datetime | None = None
         self._prune_lock = threading.Lock()
@@ -239,18 +244,15 @@ class SlackCoach:
     ) -> SlackTurn:
         more_key = secrets.token_hex(12) if isinstance(outcome, Reply) else None
         turn = SlackTurn(outcome, render(outcome, self.labels, more_key=more_key))
-        statements = _finish_statements(self.database.is_sqlite)
         if more_key is not None and turn.message.expanded:
-            session.execute(
-                statements.more,
-                {
-                    "key": more_key,
-                    "workspace_id": workspace_id,
-                    "user_id": user_id,
-                    "text": turn.message.text,
-                    "blocks": turn.message.expanded,
-                    "created_at": now,
-                },
+            keep_whole_reply(
+                session,
+                more_key,
+                workspace_id,
+                user_id,
+                turn.message.text,
+                turn.message.expanded,
+                now,
             )
             self._prune_more(session, now)
         if isinstance(outcome, Reply):
@@ -258,16 +260,15 @@ class SlackCoach:
                 turn = replace(
                     turn, deliveries=queue_notices(session, workspace_id, outcome.notices, now)
                 )
-            session.execute(
-                statements.last_reply,
-                {
-                    "workspace_id": workspace_id,
-                    "user_id": user_id,
-                    "command": outcome.command[:40],
-                    "text": turn.message.text,
-                    "blocks": turn.message.blocks,
-                    "created_at": now,
-                },
+            keep_last_reply(
+                session,
+                workspace_id,
+                user_id,
+                outcome.command,
+                turn.message.text,
+                turn.message.blocks,
+                now,
+                on_sqlite=self.database.is_sqlite,
             )
         return turn
 
@@ -275,15 +276,9 @@ class SlackCoach:
         self, session: Session, workspace_id: str, event_id: str, now: datetime
     ) -> bool:
         """Record ``event_id``; False when it was recorded before (the delivery is a retry)."""
-        result = session.execute(
-            insert_or_ignore(
-                SlackEventRow,
-                ["event_id"],
-                SlackEventRow.event_id,
-                on_sqlite=self.database.is_sqlite,
-            ).values(event_id=event_id[:64], workspace_id=workspace_id, received_at=now)
+        claimed = claim_event(
+            session, workspace_id, event_id, now, on_sqlite=self.database.is_sqlite
         )
-        claimed = result.first() is not None
         if claimed:
             self._prune(session, now)
         return claimed
@@ -294,7 +289,7 @@ class SlackCoach:
             if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
                 return
             self._pruned_at = now
-        session.execute(delete(SlackEventRow).where(SlackEventRow.received_at < now - EVENT_MEMORY))
+        prune_events(session, now - EVENT_MEMORY)
 
     def _prune_more(self, session: Session, now: datetime) -> None:
         """Forget whole replies older than a week, at most once an hour per process."""
@@ -302,9 +297,7 @@ class SlackCoach:
             if self._more_pruned_at is not None and now - self._more_pruned_at < PRUNE_EVERY:
                 return
             self._more_pruned_at = now
-        session.execute(
-            delete(SlackReplyMoreRow).where(SlackReplyMoreRow.created_at < now - MORE_MEMORY)
-        )
+        prune_whole_replies(session, now - MORE_MEMORY)
 
     # -- reads ---------------------------------------------------------------------------
     def whole_reply(self, workspace_id: str, user_id: str, key: str) -> Message | None:
@@ -316,11 +309,8 @@ class SlackCoach:
             key: the button's value.
 
         """
-        with self.database.read_session() as session:
-            row = session.get(SlackReplyMoreRow, key[:32])
-            if row is None or row.workspace_id != workspace_id or row.user_id != user_id:
-                return None
-            return Message(row.text, list(row.blocks))
+        kept = whole_reply(self.database, workspace_id, user_id, key)
+        return Message(kept.text, kept.blocks) if kept is not None else None
 
     def last_message(self, workspace_id: str, user_id: str) -> Message | None:
         """The user's last reply as rendered, for ``share``; None before their first.
@@ -330,9 +320,8 @@ class SlackCoach:
             user_id: the Slack user id.
 
         """
-        with self.database.read_session() as session:
-            row = session.get(SlackLastReplyRow, (workspace_id, user_id))
-            return Message(row.text, list(row.blocks)) if row is not None else None
+        kept = last_reply(self.database, workspace_id, user_id)
+        return Message(kept.text, kept.blocks) if kept is not None else None
 
     def forget_workspace(self, workspace_id: str) -> int:
         """Delete the Slack front's own rows for a workspace (after an uninstall).
@@ -344,12 +333,7 @@ class SlackCoach:
             workspace_id: the Slack team id.
 
         """
-        with self.database.session() as session:
-            removed = 0
-            for model in (SlackLastReplyRow, SlackEventRow, SlackReplyMoreRow, SlackHomeViewRow):
-                result = session.execute(delete(model).where(model.workspace_id == workspace_id))
-                removed += int(getattr(result, "rowcount", 0) or 0)
-            return removed
+        return forget_slack_rows(self.database, workspace_id)
 
     def time_zone(self, workspace_id: str, user_id: str) -> str | None:
         """The user's stored IANA time zone (from their last command that needed it), or None.
@@ -360,11 +344,7 @@ class SlackCoach:
 
         """
         with self.database.read_session() as session:
-            tz = session.scalar(
-                select(UserRow.tz).where(
-                    UserRow.workspace_id == workspace_id, UserRow.user_id == user_id
-                )
-            )
+            tz = stored_time_zone(session, workspace_id, user_id)
         return tz if tz and valid_zone(tz) else None
 
     def deals(self, workspace_id: str, user_id: str) -> tuple[list[Deal], int | None]:
@@ -376,38 +356,10 @@ class SlackCoach:
 
         """
         with self.database.read_session() as session:
-            user = session.scalar(
-                select(UserRow).where(
-                    UserRow.workspace_id == workspace_id, UserRow.user_id == user_id
-                )
-            )
+            user = find_user(session, workspace_id, user_id)
             if user is None:
                 return [], None
             return SqlDealSpace(session, user).list_deals(), user.active_deal_id
-
-
-@dataclass(frozen=True)
-class _FinishStatements:
-    more: Insert
-    last_reply: Insert
-
-
-@functools.cache
-def _finish_statements(is_sqlite: bool) -> _FinishStatements:
-    """The rows every reply writes, built once per dialect (building cost as much as running).
-
-    Core statements on the tables, with the values bound per call.
-    """
-    reply_columns = ("workspace_id", "user_id", "command", "text", "blocks", "created_at")
-    return _FinishStatements(
-        more=insert(cast(Table, SlackReplyMoreRow.__table__)),
-        last_reply=upsert(
-            SlackLastReplyRow.__table__,
-            ["workspace_id", "user_id"],
-            {name: bindparam(name) for name in reply_columns},
-            on_sqlite=is_sqlite,
-        ),
-    )
 
 
 def labels_from_library(service: CoachService) -> Labels:

@@ -29,6 +29,20 @@ def find_user(session: Session, workspace_id: str, user_id: str) -> UserRow | No
     )
 
 
+def stored_time_zone(session: Session, workspace_id: str, user_id: str) -> str | None:
+    """The time zone stored on the user's row, as stored (None: no row, or none yet).
+
+    Args:
+        session: an open session.
+        workspace_id: the Slack team id.
+        user_id: the Slack user id.
+
+    """
+    return session.scalar(
+        select(UserRow.tz).where(UserRow.workspace_id == workspace_id, UserRow.user_id == user_id)
+    )
+
+
 def update_time_zone(
     session: Session,
     user: UserRow,

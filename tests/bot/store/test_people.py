@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from bot.store.database import Database
 from bot.store.models import UserRow
-from bot.store.people import find_user, update_time_zone
+from bot.store.people import find_user, stored_time_zone, update_time_zone
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
@@ -42,3 +42,15 @@ def test_update_time_zone_stores_a_known_zone_only(database: Database) -> None:
     with database.read_session() as session:
         user = find_user(session, "T1", "U1")
         assert user is not None and user.tz == "Europe/Paris"
+
+
+def test_stored_time_zone_reads_the_users_zone_only(database: Database) -> None:
+    add_user(database, "T1", "U1")
+    add_user(database, "T2", "U1")
+    with database.session() as session:
+        user = find_user(session, "T1", "U1")
+        assert user is not None and update_time_zone(session, user, "Asia/Tokyo", NOW)
+    with database.read_session() as session:
+        assert stored_time_zone(session, "T1", "U1") == "Asia/Tokyo"
+        assert stored_time_zone(session, "T2", "U1") is None  # a row without a zone yet
+        assert stored_time_zone(session, "T1", "UNEW") is None  # no row at all

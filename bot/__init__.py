@@ -1,1 +1,1 @@
-"""The shell: CLI, settings, the SQL store, the terminal front (and later Slack)."""
+"""The shell: the command line, the one door into the engine, the store and both fronts."""

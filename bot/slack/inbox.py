@@ -52,7 +52,6 @@ from slack_bolt.listener.listener_error_handler import ListenerErrorHandler
 from slack_bolt.listener.listener_start_handler import ListenerStartHandler
 from slack_bolt.request.internals import parse_body
 from slack_sdk import WebClient
-from sqlalchemy import update
 
 from bot.lifecycle import HeldLeases
 from bot.slack.blocks import Message
@@ -65,12 +64,13 @@ from bot.store.inbox_rows import (
     Unfinished,
     claim_unfinished,
     finish_request,
+    hand_back_claim,
     prune_inbox,
     receive_request,
     record_ack,
     stored_ack,
 )
-from bot.store.slack_tables import COMMITTED, PENDING, SlackInboxRow
+from bot.store.slack_tables import COMMITTED, PENDING
 
 log = logging.getLogger(__name__)
 
@@ -155,16 +155,7 @@ class Inbox:
         with self.database.session() as session:
             for claim in claims:
                 self.held.release(claim.token)
-                result = session.execute(
-                    update(SlackInboxRow)
-                    .where(
-                        SlackInboxRow.id == claim.id,
-                        SlackInboxRow.lease_token == claim.token,
-                        SlackInboxRow.status.in_((PENDING, COMMITTED)),
-                    )
-                    .values(lease_until=now)
-                )
-                done += int(getattr(result, "rowcount", 0) or 0)
+                done += hand_back_claim(session, claim, now)
         if done:
             log.warning("inbox: handed back %d unfinished request(s) to the other workers", done)
         return done

@@ -318,6 +318,32 @@ def finish_request(
     return bool(result.rowcount == 1)
 
 
+def hand_back_claim(session: Session, claim: InboxClaim, now: datetime) -> bool:
+    """End a claim's lease now, so another worker's sweeper takes the row at once.
+
+    The row keeps its status: pending is replayed, committed has its saved reply posted.
+
+    Args:
+        session: an open session (one for all the claims handed back together).
+        claim: the request's claim; a row finished or taken over is left alone.
+        now: the current time (the lease's new end).
+
+    Returns:
+        Whether the row was still this claim's.
+
+    """
+    result = session.execute(
+        update(SlackInboxRow)
+        .where(
+            SlackInboxRow.id == claim.id,
+            SlackInboxRow.lease_token == claim.token,
+            SlackInboxRow.status.in_((PENDING, COMMITTED)),
+        )
+        .values(lease_until=now)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
 def record_ack(database: Database, claim: InboxClaim, ack_body: str) -> None:
     """Keep a form's acknowledgement as soon as it is sent, for a repeat of the submission.
 

@@ -17,6 +17,7 @@ from bot.store.inbox_rows import (
     claim_unfinished,
     commit_turn,
     finish_request,
+    hand_back_claim,
     prune_inbox,
     receive_request,
     store_reply,
@@ -173,6 +174,30 @@ def test_concurrent_sweepers_never_take_the_same_row(database: Database) -> None
     for thread in threads:
         thread.join(60)
     assert sorted(seen) == sorted(ids)
+
+
+def test_a_handed_back_claim_is_taken_over_at_once_and_a_finished_one_is_not(
+    database: Database,
+) -> None:
+    pending = receive(database, "ev:pending")
+    committed = receive(database, "ev:committed")
+    done = receive(database, "ev:done")
+    assert pending is not None and committed is not None and done is not None
+    assert finish_request(database, done, NOW)
+    soon = NOW + timedelta(seconds=1)  # well within the lease
+    with database.session() as session:
+        assert commit_turn(session, committed)
+        assert hand_back_claim(session, pending, soon)
+        assert hand_back_claim(session, committed, soon)
+        assert not hand_back_claim(session, done, soon)
+    later = soon + timedelta(milliseconds=1)
+    taken, _ = claim_unfinished(database, later, LEASE)
+    assert {(t.claim.id, t.claim.status) for t in taken} == {
+        (pending.id, PENDING),
+        (committed.id, COMMITTED),
+    }
+    with database.session() as session:  # the sweeper holds them now, not the old claims
+        assert not hand_back_claim(session, pending, later)
 
 
 def test_finished_rows_are_pruned_after_a_while(database: Database) -> None:

@@ -150,11 +150,8 @@ def _request_handler(app: App) -> Any:
 def _database_answers(database: Database | None) -> bool:
     if database is None:
         return True
-    from sqlalchemy import text
-
     try:
-        with database.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        database.ping()
         return True
     except Exception as exc:  # any failure means "not ready", and is logged
         log.error("health check: the database does not answer: %s", exc)

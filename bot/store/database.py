@@ -263,6 +263,11 @@ class Database:
         assert user is not None
         return user
 
+    def ping(self) -> None:
+        """Ask the database a trivial query (the health check); raises when it does not answer."""
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
     def dispose(self) -> None:
         """Close every pooled connection."""
         checkpoints.forget(self.engine)

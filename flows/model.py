@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from flows.amounts import format_money
 from flows.vocabulary import ACTIVE_PHASES as ACTIVE_PHASES  # callers find it here too
+from flows.vocabulary import Phase
 
 Direction = Literal["min", "max"]
 
@@ -77,9 +78,9 @@ class Deal:
 
     name: str
     context: str
-    phase: str = "setup"
+    phase: Phase = "setup"
     id: int | None = None
-    walked_from: str | None = None
+    walked_from: Phase | None = None
     walk_reason: str = ""
     batna: str = ""
     walkaway: Walkaway | None = None

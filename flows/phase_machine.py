@@ -12,7 +12,7 @@ from typing import Any
 
 from transitions import Machine, MachineError
 
-from flows.vocabulary import FORWARD_PHASES, PHASES
+from flows.vocabulary import FORWARD_PHASES, PHASES, Phase, as_phase
 
 _BEFORE_REVIEW = list(FORWARD_PHASES[:-1])
 
@@ -43,7 +43,7 @@ class PhaseChangeRefused(Exception):
     """The trigger is not possible from the current phase."""
 
 
-def fire(phase: str, trigger: str) -> str:
+def fire(phase: str, trigger: str) -> Phase:
     """Fire ``trigger`` on a machine starting in ``phase`` and return the new phase.
 
     Raises:
@@ -65,7 +65,7 @@ def fire(phase: str, trigger: str) -> str:
         model.trigger(trigger)  # type: ignore[attr-defined]
     except (MachineError, AttributeError) as exc:
         raise PhaseChangeRefused(str(exc)) from exc
-    return model.state
+    return as_phase(model.state)
 
 
 def can_fire(phase: str, trigger: str) -> bool:

@@ -16,6 +16,21 @@ FORWARD_PHASES: Final[tuple[Phase, ...]] = ("setup", "first_move", "midgame", "c
 # Where a deal is still being negotiated, and where it has ended (signed or walked away).
 ACTIVE_PHASES: Final[tuple[Phase, ...]] = ("setup", "first_move", "midgame", "close")
 FINAL_PHASES: Final[frozenset[Phase]] = frozenset({"review", "walked_away"})
+
+
+def as_phase(value: str) -> Phase:
+    """``value`` as a :data:`Phase` (a stored or machine-made name), checked.
+
+    Raises:
+        ValueError: it names no phase.
+
+    """
+    for phase in PHASES:
+        if phase == value:
+            return phase
+    raise ValueError(f"unknown phase {value!r}")
+
+
 CONTEXTS: Final = ("sales", "partnership", "procurement", "hiring")
 # Forms that ask for a command's details when it is said bare, where a front has forms
 # (Slack's modals); see flows.commands.CommandSpec.form.

@@ -8,6 +8,7 @@ from typing import Any
 from bot.store.models import DealRow, MoveRow, ReminderRow
 from flows.model import Deal, Move
 from flows.schedule import Reminder
+from flows.vocabulary import as_phase
 
 
 def deal_of(row: DealRow) -> Deal:
@@ -16,7 +17,7 @@ def deal_of(row: DealRow) -> Deal:
         id=row.id,
         name=row.name,
         context=row.context,
-        phase=row.phase,
+        phase=as_phase(row.phase),
         moves_count=row.moves_count,
         unpaired_gives=row.unpaired_gives,
         one_way_streak=row.one_way_streak,

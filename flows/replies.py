@@ -12,13 +12,14 @@ if TYPE_CHECKING:
     from flows.analysis import AnalysisReport
     from flows.model import Walkaway
     from flows.practice.debrief import OfferPath
+    from flows.vocabulary import WarningCode
 
 
 @dataclass(frozen=True)
 class WarningItem:
     """A pitfall the coach caught, with the move that corrects it."""
 
-    code: str
+    code: WarningCode
     message: str
     suggestion: str
     # Shown before for the same cause in this deal: fronts show a short "still open" line.

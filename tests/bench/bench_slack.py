@@ -21,13 +21,16 @@ slash command) and end-to-end (until the fake Slack has the response_url post).
 * throughput: ``--clients`` users against the full app, each sending its next command
   once the previous answer arrived, until ``--load`` commands or ``--seconds`` passed;
   then every command must be stored exactly once (the moves are counted in the database).
-  The bare app then gets the same load, and ``throughput_ratio`` is full / bare.
+  The bare app gets the same load, in ``--rounds`` rounds that alternate with the full
+  app's (a slow spell of this shared machine moved one run's figures by a third), and
+  ``throughput_ratio`` is full / bare over all rounds; ``throughput_ratio_median`` is the
+  median of the rounds' own ratios, the steadiest figure to compare code by.
   ``home_publishes`` counts the Home tabs the full app published in that run (only changed
   ones, at most one a second a user and process).
 
 Prints one JSON object. Not part of the test run; stops by itself in about two minutes:
 
-    python tests/bench/bench_slack.py [--latency 1000] [--load 2000] [--clients 8]
+    python tests/bench/bench_slack.py [--latency 1000] [--load 2000] [--clients 8] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ import logging
 import os
 import platform
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -357,6 +361,7 @@ class Bench:
         self._lock = threading.Lock()
         self._numbers = itertools.count(1)
         self.all_full: list[Sample] = []
+        self._rounds = itertools.count()  # each load round's response_url names are its own
 
     def give(self, driver: Driver, user: str, *, full_app: bool) -> Sample:
         item = f"item {next(self._numbers)}"
@@ -398,21 +403,75 @@ class Bench:
         }
 
     def throughput(
-        self, requests: int, clients: int, seconds: float, *, bare: bool = False
+        self, requests: int, clients: int, seconds: float, rounds: int
     ) -> dict[str, Any]:
-        """``clients`` users sending gives back to back, to the full app or the bare one."""
+        """The full app's load and the bare app's, alternating in ``rounds`` rounds.
+
+        Each round gives each app ``seconds / rounds`` (and ``requests / rounds``) in turn,
+        so a slow spell of this shared machine hits both alike; each round's full/bare
+        ratio is kept, and their median is the steadiest figure.
+        """
+        share, cap = max(1, requests // rounds), seconds / rounds
+        full: list[Sample] = []
+        bare: list[Sample] = []
+        full_seconds = bare_seconds = 0.0
+        ratios: list[float] = []
+        publishes_before = self.fake.count("views.publish", 0, timeout=0)
+        for _ in range(rounds):
+            samples, elapsed = self._load(share, clients, cap, bare=False)
+            full += samples
+            full_seconds += elapsed
+            bare_samples, bare_elapsed = self._load(share, clients, cap, bare=True)
+            bare += bare_samples
+            bare_seconds += bare_elapsed
+            if elapsed > 0 and bare_elapsed > 0 and any(s.ok for s in bare_samples):
+                full_rate = sum(s.ok for s in samples) / elapsed
+                ratios.append(
+                    round(full_rate / (sum(s.ok for s in bare_samples) / bare_elapsed), 3)
+                )
+        # The Home tab is published when what it shows changed, at most so often a user.
+        self.fake.quiet(1.5)
+        full_result = self._rate(full, full_seconds, requests, clients, seconds)
+        full_result["home_publishes"] = (
+            self.fake.count("views.publish", 0, timeout=0) - publishes_before
+        )
+        return {
+            "full": full_result,
+            "bare": self._rate(bare, bare_seconds, requests, clients, seconds),
+            "round_ratios": ratios,
+            "median_ratio": statistics.median(ratios) if ratios else None,
+        }
+
+    @staticmethod
+    def _rate(
+        samples: list[Sample], elapsed: float, requests: int, clients: int, seconds: float
+    ) -> dict[str, Any]:
+        done = sum(s.ok for s in samples)
+        return {
+            "clients": clients,
+            "requests_asked": requests,
+            "seconds_cap": seconds,
+            **_summary(samples),
+            "completed": done,
+            "seconds": round(elapsed, 2),
+            "commands_per_second": round(done / elapsed, 1) if elapsed > 0 else 0.0,
+        }
+
+    def _load(
+        self, requests: int, clients: int, seconds: float, *, bare: bool
+    ) -> tuple[list[Sample], float]:
+        """``clients`` users sending gives back to back: the samples and the time taken."""
         base = self.bare_base if bare else self.full_base
         kind = "bare" if bare else "load"
         tickets = itertools.count()
         samples: list[Sample] = []
         lock = threading.Lock()
-        publishes_before = self.fake.count("views.publish", 0, timeout=0)
         start = time.monotonic()
         deadline = start + seconds
         finished: list[float] = []
 
         def user_loop(client: int, user: str) -> None:
-            driver = Driver(base, self.fake, f"{self.tag}-{kind}{client}-")
+            driver = Driver(base, self.fake, f"{self.tag}-{kind}{next(self._rounds)}-{client}-")
             while time.monotonic() < deadline and next(tickets) < requests:
                 sample = self.give(driver, user, full_app=not bare)
                 with lock:
@@ -430,24 +489,7 @@ class Bench:
         for thread in threads:
             thread.join(seconds + 2 * ANSWER_SECONDS)
         elapsed = (max(finished) if finished else time.monotonic()) - start
-        summary = _summary(samples)
-        done = sum(s.ok for s in samples)
-        result = {
-            "clients": clients,
-            "requests_asked": requests,
-            "seconds_cap": seconds,
-            **summary,
-            "completed": done,
-            "seconds": round(elapsed, 2),
-            "commands_per_second": round(done / elapsed, 1) if elapsed > 0 else 0.0,
-        }
-        if not bare:
-            # The Home tab is published when what it shows changed, at most so often a user.
-            self.fake.quiet(1.5)
-            result["home_publishes"] = (
-                self.fake.count("views.publish", 0, timeout=0) - publishes_before
-            )
-        return result
+        return samples, elapsed
 
     def stored(self, database: Any) -> dict[str, Any]:
         """Every give answered with 200 must be one move in the database, no more."""
@@ -489,18 +531,18 @@ def run_backend(
         bench = Bench(tag, fake, full, bare, args.users)
         bench.warm_up()
         latency = bench.latency(args.latency)
-        throughput = bench.throughput(args.load, args.clients, args.seconds)
-        # The bare app under the same load, right after (so drift hits both alike).
-        bare_throughput = bench.throughput(args.load, args.clients, args.seconds, bare=True)
+        loads = bench.throughput(args.load, args.clients, args.seconds, args.rounds)
         fake.quiet(0.5)
     stored = bench.stored(database)
     errors = sum(not s.ok for s in bench.all_full)
     return {
         "database": label,
         "latency": latency,
-        "throughput": throughput,
-        "bare_throughput": bare_throughput,
-        "throughput_ratio": _ratio(throughput, bare_throughput, "commands_per_second"),
+        "throughput": loads["full"],
+        "bare_throughput": loads["bare"],
+        "throughput_ratio": _ratio(loads["full"], loads["bare"], "commands_per_second"),
+        "throughput_ratio_rounds": loads["round_ratios"],
+        "throughput_ratio_median": loads["median_ratio"],
         "storage": stored,
         "full_app_errors": errors,
         "full_server_log": full.log(),
@@ -531,6 +573,9 @@ def main() -> None:
     parser.add_argument("--load", type=int, default=2000, help="commands in the throughput run")
     parser.add_argument("--clients", type=int, default=8, help="concurrent users in that run")
     parser.add_argument("--seconds", type=float, default=30.0, help="cap on the throughput run")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="full and bare loads alternate this many times"
+    )
     parser.add_argument("--users", type=int, default=8, help="Slack users with a deal each")
     args = parser.parse_args()
     if args.serve:

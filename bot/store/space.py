@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, delete, insert, select
+from sqlalchemy import Select, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.store import journal_rows
 from bot.store.mapping import copy_move, deal_of, move_of, move_values, reminder_of, utc
@@ -23,8 +24,28 @@ _USERS_DEAL = select(DealRow).where(
     DealRow.user_id == bindparam("user"),
     DealRow.id == bindparam("deal"),
 )
+_DEAL_COLUMNS = (
+    "phase",
+    "facts",
+    "moves_count",
+    "unpaired_gives",
+    "one_way_streak",
+    "updated_at",
+    "last_move_at",
+)
+_DEALS = cast(Table, DealRow.__table__)
+_UPDATE_DEAL = (
+    update(_DEALS)
+    .where(_DEALS.c.id == bindparam("deal"))
+    .values({name: bindparam(f"new_{name}") for name in _DEAL_COLUMNS})
+)
 _MOVES = cast(Table, MoveRow.__table__)
 _INSERT_MOVE = insert(_MOVES).returning(_MOVES.c.id)
+
+
+def _as_new(values: dict[str, Any]) -> dict[str, Any]:
+    """Bound values for an update's SET clause (a column's own name is reserved there)."""
+    return {f"new_{name}": value for name, value in values.items()}
 
 
 class SqlDealSpace:
@@ -120,13 +141,21 @@ class SqlDealSpace:
     def save_deal(self, deal: Deal) -> None:
         """Write back phase, counters and the preparation document."""
         row = self._row(deal)
-        row.phase = deal.phase
-        row.facts = deal.facts_document()
-        row.moves_count = deal.moves_count
-        row.unpaired_gives = deal.unpaired_gives
-        row.one_way_streak = deal.one_way_streak
-        row.updated_at = deal.updated_at or datetime.now(UTC)
-        row.last_move_at = deal.last_move_at
+        values = {
+            "phase": deal.phase,
+            "facts": deal.facts_document(),
+            "moves_count": deal.moves_count,
+            "unpaired_gives": deal.unpaired_gives,
+            "one_way_streak": deal.one_way_streak,
+            "updated_at": deal.updated_at or datetime.now(UTC),
+            "last_move_at": deal.last_move_at,
+        }
+        # One Core update now, and the loaded row told it is saved: the ORM's flush of a
+        # changed row at commit cost more than the statement. (A later read in this
+        # session gets the row from the identity map, so it must hold the new values.)
+        self._session.execute(_UPDATE_DEAL, {"deal": row.id, **_as_new(values)})
+        for name, value in values.items():
+            set_committed_value(row, name, value)
 
     def add_move(self, deal: Deal, move: Move) -> None:
         """Append a move; its sequence number follows the deal's move counter."""

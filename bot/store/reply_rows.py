@@ -48,9 +48,8 @@ def claim_event(
 
     """
     result = session.execute(
-        insert_or_ignore(
-            SlackEventRow, ["event_id"], SlackEventRow.event_id, on_sqlite=on_sqlite
-        ).values(event_id=event_id[:64], workspace_id=workspace_id, received_at=now)
+        _event_insert(on_sqlite),
+        {"event_id": event_id[:64], "workspace_id": workspace_id, "received_at": now},
     )
     return result.first() is not None
 
@@ -201,6 +200,15 @@ def forget_slack_rows(database: Database, workspace_id: str) -> int:
             result = session.execute(delete(model).where(model.workspace_id == workspace_id))
             removed += int(getattr(result, "rowcount", 0) or 0)
         return removed + forget_home_views(session, workspace_id)
+
+
+@functools.cache
+def _event_insert(is_sqlite: bool) -> Insert:
+    """The event id's insert-or-ignore, built once per dialect (every DM runs it)."""
+    events = cast(Table, SlackEventRow.__table__)
+    return insert_or_ignore(events, ["event_id"], events.c.event_id, on_sqlite=is_sqlite).values(
+        {name: bindparam(name) for name in ("event_id", "workspace_id", "received_at")}
+    )
 
 
 @functools.cache

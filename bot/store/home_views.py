@@ -14,6 +14,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from bot.store.database import Database
+from bot.store.insert import upsert
 from bot.store.slack_tables import SlackHomeViewRow
 
 
@@ -43,10 +44,20 @@ def record_digest(
         now: when it was published.
 
     """
+    # One upsert: the ORM's merge read the row first, and two workers publishing to the
+    # same user at once could both find none and collide on the insert.
     with database.session() as session:
-        session.merge(
-            SlackHomeViewRow(
-                workspace_id=workspace_id, user_id=user_id, digest=digest, published_at=now
+        session.execute(
+            upsert(
+                SlackHomeViewRow,
+                ["workspace_id", "user_id"],
+                {
+                    "workspace_id": workspace_id,
+                    "user_id": user_id,
+                    "digest": digest,
+                    "published_at": now,
+                },
+                on_sqlite=database.is_sqlite,
             )
         )
 

@@ -102,10 +102,7 @@ class SqlDealSpace:
         wanted = self._focus if self._focus is not None else self._user.active_deal_id
         if wanted is None:
             return None
-        row = self._session.scalar(
-            _USERS_DEAL,
-            {"workspace": self._user.workspace_id, "user": self._user.user_id, "deal": wanted},
-        )
+        row = self._users_row(wanted)
         return self._to_deal(row) if row else None
 
     def add_deal(self, deal: Deal) -> None:
@@ -292,11 +289,18 @@ class SqlDealSpace:
         assert deal.id is not None
         row = self._rows.get(deal.id)
         if row is None:
-            row = self._session.scalar(self._scoped().where(DealRow.id == deal.id))
+            row = self._users_row(deal.id)
             if row is None:
                 raise LookupError(f"deal {deal.id} is not this user's")
             self._rows[deal.id] = row
         return row
+
+    def _users_row(self, deal_id: int) -> DealRow | None:
+        """The row of this user's deal ``deal_id``; None if there is none (or not theirs)."""
+        return self._session.scalar(
+            _USERS_DEAL,
+            {"workspace": self._user.workspace_id, "user": self._user.user_id, "deal": deal_id},
+        )
 
     def _to_deal(self, row: DealRow) -> Deal:
         self._rows[row.id] = row

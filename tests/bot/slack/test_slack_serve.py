@@ -18,6 +18,7 @@ import pytest
 from slack_sdk.socket_mode.request import SocketModeRequest
 
 from auxil.fake_slack import FakeSlack, SignedSlackClient
+from auxil.processes import SLACK_VARIABLES
 from bot.service import CoachService
 from bot.slack.app import build_app
 from bot.slack.config import SlackSettings
@@ -28,14 +29,7 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **values: str) -> None:
-    for name in (
-        "SLACK_BOT_TOKEN",
-        "SLACK_SIGNING_SECRET",
-        "SLACK_APP_TOKEN",
-        "SLACK_CLIENT_ID",
-        "SLACK_CLIENT_SECRET",
-        "SLACK_API_URL",
-    ):
+    for name in SLACK_VARIABLES:  # what a developer's shell may hold
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'serve.db'}")
     for name, value in values.items():

@@ -43,7 +43,7 @@ import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -417,31 +417,18 @@ def marker(claim: InboxClaim | None) -> dict[str, Any]:
     return {"metadata": {"event_type": METADATA_EVENT, "event_payload": {"inbox_id": claim.id}}}
 
 
-def post_dm_reply(
+def post_dm_reply_at(
     client: WebClient, channel: str, message: Message, *, thread_ts: str | None = None
-) -> bool:
-    """Post a turn's reply in the DM, marked with the request's inbox row.
+) -> str | None:
+    """Post a turn's reply in the DM, marked with the request's inbox row; where it is.
 
     A replayed request looks in the DM first, so a reply posted before a crash is not
     posted twice. A reply that could not be posted leaves the row for the sweeper.
 
-    Args:
-        client: the request's Web API client.
-        channel: the DM.
-        message: the reply.
-        thread_ts: the DM thread to answer in, if any.
+    Returns:
+        The reply's ``ts``; "" when an earlier attempt had posted it already (Slack is not
+        asked where); None when it could not be posted.
 
-    """
-    return post_dm_reply_at(client, channel, message, thread_ts=thread_ts) is not None
-
-
-def post_dm_reply_at(
-    client: WebClient, channel: str, message: Message, *, thread_ts: str | None = None
-) -> str | None:
-    """:func:`post_dm_reply`, telling where the reply is: its ``ts``, or None if not posted.
-
-    The ``ts`` is "" when an earlier attempt had posted it already (Slack is not asked
-    where).
     """
     claim = current_claim()
     if claim is not None and claim.attempts > 1:
@@ -678,8 +665,3 @@ def stop_sweeper(app: App) -> threading.Thread | None:
         return None
     found[0].set()
     return found[1]
-
-
-def utc_now() -> datetime:
-    """The wall clock in UTC (the inbox's default clock)."""
-    return datetime.now(UTC)

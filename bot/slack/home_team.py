@@ -29,9 +29,7 @@ from bot.slack.blocks import (
     truncate_markup,
 )
 from bot.slack.notices import SNOOZE_STEP
-from bot.store.database import Database
 from bot.store.models import UserRow
-from bot.store.people import find_user
 from bot.store.space import SqlDealSpace
 from flows.handlers.team import team_view
 from flows.oversight import DealHealth, gap_title
@@ -60,24 +58,6 @@ class TeamHome:
     rows: list[DealHealth] = field(default_factory=list)
 
 
-def load_team_home(
-    database: Database, lib: PhraseLibrary, workspace_id: str, user_id: str, now: datetime
-) -> TeamHome:
-    """Read the user's manager, team rows and reminder; writes nothing.
-
-    Args:
-        database: the database.
-        lib: the phrase library (the engine's view of a team needs it).
-        workspace_id: the Slack team id.
-        user_id: whose Home tab.
-        now: the current time (idle days, the next reminder).
-
-    """
-    with database.read_session() as session:
-        user = find_user(session, workspace_id, user_id)
-        return read_team_home(session, user, lib, workspace_id, user_id, now)
-
-
 def read_team_home(
     session: Session,
     user: UserRow | None,
@@ -86,7 +66,7 @@ def read_team_home(
     user_id: str,
     now: datetime,
 ) -> TeamHome:
-    """:func:`load_team_home` in a session the caller holds (and its user row, if any).
+    """Read the user's manager, team rows and reminder in the caller's session; writes nothing.
 
     Args:
         session: an open session; nothing is written in it.
@@ -115,7 +95,7 @@ def team_home_blocks(home: TeamHome, labels: Labels, lib: PhraseLibrary) -> list
     """The blocks: a manager's team, a rep's manager, then the reminder status.
 
     Args:
-        home: what :func:`load_team_home` read.
+        home: what :func:`read_team_home` read.
         labels: titles for phase and warning codes.
         lib: the phrase library (policy titles).
 

@@ -28,7 +28,7 @@ from bot.service import CoachService
 from bot.slack.blocks import render
 from bot.slack.coach import labels_from_library
 from bot.slack.home import home_view
-from bot.slack.home_team import load_team_home, team_home_blocks
+from bot.slack.home_team import read_team_home, team_home_blocks
 from bot.slack.notices import render_delivery
 from bot.slack.outbox import notice_payload
 from bot.store.models import UserRow
@@ -175,7 +175,7 @@ def test_no_code_reaches_slack_the_home_tab_digests_or_nudges(
             assert row is not None
             deals = SqlDealSpace(session, row).list_deals()
             active = row.active_deal_id
-        home = load_team_home(database, lib, WORKSPACE, user, clock.now)
+            home = read_team_home(session, row, lib, WORKSPACE, user, clock.now)
         view = home_view(deals, active, labels, lib, extra=team_home_blocks(home, labels, lib))
         shown[f"home {user}"] = "\n".join(human_text(view["blocks"]))
         if user == "mgr":

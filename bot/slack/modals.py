@@ -166,16 +166,7 @@ def text_input(
     }
     if placeholder:
         element["placeholder"] = {"type": "plain_text", "text": placeholder[:150]}
-    block: Block = {
-        "type": "input",
-        "block_id": block_id,
-        "optional": optional,
-        "label": {"type": "plain_text", "text": label},
-        "element": element,
-    }
-    if hint:
-        block["hint"] = {"type": "plain_text", "text": hint}
-    return block
+    return _input_block(block_id, label, element, optional=optional, hint=hint)
 
 
 def form_input(form: str, key: str, *, hint: bool = False, **options: Any) -> Block:
@@ -230,13 +221,7 @@ def select_input(
     }
     if initial is not None:
         element["initial_option"] = next(c for c in choices if c["value"] == initial)
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "optional": optional,
-        "label": {"type": "plain_text", "text": label},
-        "element": element,
-    }
+    return _input_block(block_id, label, element, optional=optional)
 
 
 def scores() -> list[tuple[str, str]]:
@@ -278,13 +263,7 @@ def date_input(block_id: str, label: str, *, initial: date | None = None) -> Blo
     }
     if initial is not None:
         element["initial_date"] = initial.isoformat()
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "optional": False,
-        "label": {"type": "plain_text", "text": label},
-        "element": element,
-    }
+    return _input_block(block_id, label, element)
 
 
 def time_input(block_id: str, label: str, *, initial: str, tz: str | None) -> Block:
@@ -306,14 +285,23 @@ def time_input(block_id: str, label: str, *, initial: str, tz: str | None) -> Bl
     if tz:
         element["timezone"] = tz
     hint = say("slack_zone_hint", tz=tz) if tz else say("slack_zone_unknown")
-    return {
+    return _input_block(block_id, label, element, hint=hint)
+
+
+def _input_block(
+    block_id: str, label: str, element: dict[str, Any], *, optional: bool = False, hint: str = ""
+) -> Block:
+    """An input block around ``element``, with a hint under it when there is one."""
+    block: Block = {
         "type": "input",
         "block_id": block_id,
-        "optional": False,
+        "optional": optional,
         "label": {"type": "plain_text", "text": label},
         "element": element,
-        "hint": {"type": "plain_text", "text": hint},
     }
+    if hint:
+        block["hint"] = {"type": "plain_text", "text": hint}
+    return block
 
 
 def _one_line(text: str) -> str:

@@ -37,6 +37,7 @@ from flows.reading import (
     context_for,
     reads_as_prose,
 )
+from flows.reading.words import load_word_tables
 from flows.replies import CHAT, RECAP, Outcome, Rejection, Reply, merge_replies
 from flows.rewrite import better_line
 from flows.storage import DealSpace
@@ -103,6 +104,14 @@ class Engine:
         if self._reader is None:
             self._reader = default_reader()
         return self._reader
+
+    def warm(self) -> None:
+        """Build now what the first commands would otherwise build: the reader, word tables.
+
+        A server calls this at start-up, so no user's command waits about a second for it.
+        """
+        load_word_tables()
+        self.reader  # noqa: B018 - built on first access
 
     def handle(self, line: str, space: DealSpace, now: datetime) -> Outcome:
         """Run one line for one user.

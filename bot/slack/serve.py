@@ -270,6 +270,7 @@ def http_application(settings: SlackSettings, db_arg: str | None = None) -> Wsgi
     from bot.slack.running import Serving, register
 
     service = open_service(db_arg)
+    service.engine.warm()  # before the first request, not during it
     reminders = None
     if os.environ.get("DEALCOACH_REMINDERS", "on").lower() not in ("off", "0", "false", "no"):
         # Each process runs a reminder worker; claims keep them from sending anything twice.

@@ -218,6 +218,7 @@ def run_socket_mode(settings: SlackSettings, service: CoachService) -> int:
 
     assert settings.app_token is not None
     app = build_app(settings, service)
+    service.engine.warm()  # before the first event, not during it
     signals = StopSignals()
     if threading.current_thread() is threading.main_thread():
         signals.install()

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from lemminflect import getAllLemmas, getLemma
+from lemminflect import getAllLemmas, getInflection, getLemma
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
 _TRIPLED = re.compile(r"([a-z])\1{2,}")
@@ -53,6 +53,16 @@ class Token:
     def lemma(self) -> str:
         """The verb lemma ("threw" -> "throw"); the word itself when it is no verb form."""
         return verb_lemma(self.word)
+
+
+def load_word_tables() -> None:
+    """Load lemminflect's lemma and inflection tables now rather than on first use.
+
+    Each is read from its gzipped file the first time a word is looked up, which adds about
+    half a second to whichever command happens to need it first.
+    """
+    getAllLemmas("given")
+    getInflection("give", "VBG")
 
 
 def is_word(word: str) -> bool:

@@ -373,7 +373,7 @@ def _writer_connection(database: Database) -> type[sqlite3.Connection]:
             finally:
                 self.give_back()
             if database.path is not None:
-                checkpoints.committed(database.engine)
+                checkpoints.committed(database.engine, database.writers)
 
         def rollback(self) -> None:
             try:
@@ -404,6 +404,8 @@ def _tune_sqlite(engine: Engine, database: Database) -> None:
             cursor.execute("PRAGMA synchronous=NORMAL")
             # Checkpoints run in the background (bot.store.checkpoints), not in a commit.
             cursor.execute("PRAGMA wal_autocheckpoint=0")
+            # When the log starts over, its file is cut back to about this size.
+            cursor.execute(f"PRAGMA journal_size_limit={checkpoints.RESTART_PAGES * 4096}")
         cursor.close()
         database._opened(record.info)
 

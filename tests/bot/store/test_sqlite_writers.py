@@ -133,9 +133,9 @@ def test_wal_checkpoints_run_in_the_background_not_in_a_commit(
     ran = threading.Event()
     real = checkpoints.checkpoint
 
-    def spy(engine: Any) -> None:
+    def spy(engine: Any, writers: Any = None) -> None:
         if engine is sqlite_db.engine:
-            real(engine)
+            real(engine, writers)
             ran.set()
 
     monkeypatch.setattr(checkpoints, "CHECKPOINT_SECONDS", 0.05)
@@ -147,3 +147,31 @@ def test_wal_checkpoints_run_in_the_background_not_in_a_commit(
     with sqlite_db.read_session() as session:  # everything was copied back: none left over
         busy, logged, copied = session.execute(text("PRAGMA wal_checkpoint(PASSIVE)")).one()
         assert busy == 0 and logged == copied
+
+
+def test_the_log_starts_over_under_a_steady_load(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Commit after commit, as a busy server's threads make them: a passive checkpoint never
+    # finds a moment with all of the log copied back, yet the log must start over rather
+    # than grow with the load.
+    monkeypatch.setattr(checkpoints, "CHECKPOINT_SECONDS", 0.05)
+    monkeypatch.setattr(checkpoints, "RESTART_PAGES", 100)
+    with sqlite_db.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE filler (body TEXT)")
+    body, commits = "x" * 4000, 0
+    deadline = time.monotonic() + 2.0  # the checkpoint thread may sleep 1 s before its first
+    while time.monotonic() < deadline:
+        with sqlite_db.engine.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO filler (body) VALUES (?)", (body,))
+        commits += 1
+        time.sleep(0.0005)  # the other threads' turn, as between a server's requests
+    raw = sqlite_db.engine.raw_connection()  # outside a transaction, as checkpoints run
+    try:
+        cursor = raw.cursor()
+        _busy, logged, _copied = cursor.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        cursor.close()
+    finally:
+        raw.close()
+    # Each commit adds two pages or more; a log that never started over would hold them all.
+    assert logged < commits / 2

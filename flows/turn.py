@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -85,12 +86,17 @@ class Turn:
         if deal is None or not self.warnings:
             return
         seen = set(deal.shown_warnings)
-        causes = [f"{w.code}:{w.message}"[:300] for w in self.warnings]
+        causes = [_cause(w) for w in self.warnings]
+        # Deals saved before causes were digests hold the text itself (cut at 300).
+        repeats = [
+            cause in seen or f"{w.code}:{w.message}"[:300] in seen
+            for w, cause in zip(self.warnings, causes, strict=True)
+        ]
         self.warnings = [
-            replace(w, repeat=cause in seen) for w, cause in zip(self.warnings, causes, strict=True)
+            replace(w, repeat=repeat) for w, repeat in zip(self.warnings, repeats, strict=True)
         ]
         if self.deal_changed:
-            fresh = [c for c in causes if c not in seen]
+            fresh = [c for c, repeat in zip(causes, repeats, strict=True) if not repeat]
             deal.shown_warnings = (deal.shown_warnings + fresh)[-SHOWN_WARNINGS_KEPT:]
 
     def add_script(self, topic: str, limit: int | None = None, rotate: int = 0) -> None:
@@ -204,3 +210,14 @@ def _cheapest_give(deal: Deal) -> str:
         best = max(candidates, key=lambda i: (i.them - i.us, i.them))
         return best.name
     return deal.tradeables[0] if deal.tradeables else ""
+
+
+def _cause(warning: WarningItem) -> str:
+    """What a warning is about, short: its code and a digest of its filled-in message.
+
+    The deal keeps the last :data:`SHOWN_WARNINGS_KEPT` of these, and it is written on
+    every move and copied into every undo step: with the messages' own text, a deal's
+    facts held 6 KB of them after forty gives.
+    """
+    digest = hashlib.blake2b(warning.message.encode(), digest_size=8).hexdigest()
+    return f"{warning.code}:{digest}"

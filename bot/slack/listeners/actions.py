@@ -9,6 +9,8 @@ under a DM reply, or into a modal for the Home tab (which has no thread to answe
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -46,9 +48,27 @@ def register(app: App, front: Front) -> None:
         front: the coach and delivery helpers.
 
     """
+    on_click(app, front, STEP_ACTION_PATTERN, run_step)
+    on_click(app, front, MORE_ACTION, show_more)
 
-    @app.action(STEP_ACTION_PATTERN)
-    def next_step(
+
+# What a button listener does once the click is acknowledged.
+ButtonRun = Callable[[Front, dict[str, Any], dict[str, Any], BoltContext, WebClient], None]
+
+
+def on_click(app: App, front: Front, pattern: str | re.Pattern[str], run: ButtonRun) -> None:
+    """Register ``run`` for the buttons ``pattern`` matches, the click acknowledged first.
+
+    Args:
+        app: the Bolt app.
+        front: the coach and delivery helpers.
+        pattern: the buttons' action id, or a pattern of them.
+        run: what the click does (its answer goes to Slack itself).
+
+    """
+
+    # Bolt passes a listener what its parameter names ask for.
+    def clicked(
         ack: Ack,
         body: dict[str, Any],
         action: dict[str, Any],
@@ -56,18 +76,10 @@ def register(app: App, front: Front) -> None:
         client: WebClient,
     ) -> None:
         ack()
-        run_step(front, body, action, context, client)
+        run(front, body, action, context, client)
 
-    @app.action(MORE_ACTION)
-    def more(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: BoltContext,
-        client: WebClient,
-    ) -> None:
-        ack()
-        show_more(front, body, action, context, client)
+    clicked.__name__ = run.__name__  # Bolt's logs name a listener by its function
+    app.action(pattern)(clicked)
 
 
 def show_more(

@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.slack.front import Front, workspace_of
+from bot.slack.listeners.actions import on_click
 from bot.slack.listeners.views import open_form
 from bot.slack.modals import form_for
 from bot.slack.notices import FIX_ACTION_PATTERN, parse_fix_value
@@ -31,17 +32,7 @@ def register(app: App, front: Front) -> None:
         front: the coach and delivery helpers.
 
     """
-
-    @app.action(FIX_ACTION_PATTERN)
-    def fix_button(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: BoltContext,
-        client: WebClient,
-    ) -> None:
-        ack()
-        run_fix(front, body, action, context, client)
+    on_click(app, front, FIX_ACTION_PATTERN, run_fix)
 
 
 def run_fix(

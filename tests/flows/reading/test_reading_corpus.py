@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from auxil.reader_corpus import HOLDOUT_DIR, Result, load_cases, run_case, score
+from auxil.reader_corpus import DANGEROUS, HOLDOUT_DIR, Result, load_cases, run_case, score
 from flows.engine import Engine
 
 TUNING_ACCURACY = 0.85
@@ -51,17 +51,7 @@ def test_tuning_accuracy(tuning: list[Result]) -> None:
 
 def test_no_reading_switches_deals_or_phases(tuning: list[Result]) -> None:
     commands = {line.split(" ", 1)[0] for r in tuning for line in r.lines}
-    assert not commands & {
-        "new",
-        "use",
-        "next",
-        "back",
-        "walk",
-        "signed",
-        "team",
-        "remind",
-        "nudge",
-    }
+    assert not commands & DANGEROUS
 
 
 def test_dangerous_readings_stay_rare(tuning: list[Result]) -> None:

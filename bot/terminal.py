@@ -175,6 +175,12 @@ class TerminalSession:
             self.choices = list(outcome.choices)
         return outcome
 
+    def plain(self, outcome: Outcome) -> str:
+        """``outcome`` as plain text in this session's words, with what it waits for."""
+        return plain_text(
+            outcome, self.hint(), self.read_as_label(), self.title_of, self.phase_title
+        )
+
     def read_as_label(self) -> str:
         """How a reading is introduced, with ``{line}`` where the command goes."""
         return self.lib.reply("read_as", line="{line}")
@@ -296,16 +302,7 @@ def run_piped(service: CoachService, user: str, stream: TextIO, out: TextIO, as_
         if as_json:
             out.write(json.dumps(outcome.to_json(), ensure_ascii=False) + "\n")
         else:
-            out.write(
-                plain_text(
-                    outcome,
-                    session.hint(),
-                    session.read_as_label(),
-                    session.title_of,
-                    session.phase_title,
-                )
-                + "\n\n"
-            )
+            out.write(session.plain(outcome) + "\n\n")
         out.flush()
     return 0
 

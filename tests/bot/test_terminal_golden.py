@@ -17,7 +17,7 @@ import pytest
 
 from bot.service import CoachService
 from bot.store.database import Database
-from bot.terminal import TerminalSession, plain_text
+from bot.terminal import TerminalSession
 
 GOLDEN = Path(__file__).parent / "golden"
 AT = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
@@ -35,16 +35,7 @@ def test_a_whole_negotiation_reads_as_reviewed(
     for line in (GOLDEN / f"{name}.in").read_text(encoding="utf-8").splitlines():
         outcome = session.send(line)
         out.write(f"you> {line}\n")
-        out.write(
-            plain_text(
-                outcome,
-                session.hint(),
-                session.read_as_label(),
-                session.title_of,
-                session.phase_title,
-            )
-            + "\n\n"
-        )
+        out.write(session.plain(outcome) + "\n\n")
     database.dispose()
     expected = GOLDEN / f"{name}.out"
     if os.environ.get("DEALCOACH_UPDATE_GOLDEN"):

@@ -7,9 +7,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+
 from auxil.fake_slack import Call, FakeSlack, SignedSlackClient
 from bot.service import CoachService
 from bot.slack.home_publish import HOME_INTERVAL_SECONDS
+from bot.slack.token_crypto import TOKEN_COLUMNS
+from bot.store import slack_tables
 from bot.store.database import Database
 
 SECRET = "test-signing-secret"
@@ -136,3 +140,15 @@ def click_button(
         }
     assert running.slack.interaction(payload).status == 200
     return name
+
+
+def raw_tokens(database: Database) -> list[str]:
+    """Every installed Slack token as the database holds it (encrypted or not)."""
+    with database.engine.connect() as conn:
+        return [
+            value
+            for table in (slack_tables.slack_installations, slack_tables.slack_bots)
+            for row in conn.execute(select(*(table.c[n] for n in TOKEN_COLUMNS if n in table.c)))
+            for value in row
+            if value is not None
+        ]

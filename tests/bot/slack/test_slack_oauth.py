@@ -15,7 +15,7 @@ import pytest
 pytest.importorskip("greenlet", reason="slack_sdk's SQLAlchemy stores need greenlet")
 
 from cryptography.fernet import Fernet
-from slack_harness import SECRET, Running
+from slack_harness import SECRET, Running, raw_tokens
 from sqlalchemy import MetaData, func, select
 
 from auxil.fake_slack import FakeSlack, SignedSlackClient, serve_wsgi
@@ -163,18 +163,6 @@ def _bots(database: Database, team: str) -> int:
         )
 
 
-def _raw_tokens(database: Database) -> list[str]:
-    """Every token value as the database holds it."""
-    with database.engine.connect() as conn:
-        return [
-            value
-            for table in (slack_tables.slack_installations, slack_tables.slack_bots)
-            for row in conn.execute(select(*(table.c[n] for n in TOKEN_COLUMNS if n in table.c)))
-            for value in row
-            if value is not None
-        ]
-
-
 def test_install_then_each_workspace_uses_its_own_token(
     oauth_running: Running, secret_key: str | None
 ) -> None:
@@ -192,7 +180,7 @@ def test_install_then_each_workspace_uses_its_own_token(
     slack.command("deals", team="T10", response_name="d")
     assert "Acme" in str(fake.wait_for("d")[0].body)
     assert oauth_running.service.handle("T11", "U1", "deals").text.count("Acme") == 0  # type: ignore[union-attr]
-    raw = _raw_tokens(oauth_running.database)
+    raw = raw_tokens(oauth_running.database)
     assert len(raw) == 4  # each workspace's bot token, in its installation and its bot row
     if secret_key is None:
         assert sorted(raw) == ["xoxb-T10", "xoxb-T10", "xoxb-T9", "xoxb-T9"]
@@ -225,7 +213,7 @@ def test_an_expiring_token_is_rotated_before_use(
     (publish,) = fake.wait_for("views.publish")
     assert publish.token == "xoxb-rotated"
     if secret_key is not None:  # the rotated token and its refresh token are saved encrypted
-        raw = _raw_tokens(oauth_running.database)
+        raw = raw_tokens(oauth_running.database)
         assert raw and all(is_encrypted(value) and "xox" not in value[:3] for value in raw)
         assert not any(t in v for v in raw for t in ("xoxb-rotated", "xoxe-2", "xoxb-T8"))
 

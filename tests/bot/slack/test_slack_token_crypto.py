@@ -10,15 +10,14 @@ import pytest
 pytest.importorskip("greenlet", reason="slack_sdk's SQLAlchemy stores need greenlet")
 
 from cryptography.fernet import Fernet
+from slack_harness import raw_tokens
 from slack_sdk.oauth.installation_store.models.installation import Installation
-from sqlalchemy import select
 
 from bot import cli
 from bot.settings import SettingsError
 from bot.slack.app import installation_store
 from bot.slack.config import SlackSettings
-from bot.slack.token_crypto import TOKEN_COLUMNS, TokenKeyError, is_encrypted
-from bot.store import slack_tables
+from bot.slack.token_crypto import TokenKeyError, is_encrypted
 from bot.store.database import Database
 
 # Rotating tokens are long: about 160 characters, about 320 once encrypted.
@@ -55,24 +54,13 @@ def _install(database: Database, key: str | None, team: str = "T1") -> None:
     )
 
 
-def _raw(database: Database) -> list[str]:
-    with database.engine.connect() as conn:
-        return [
-            value
-            for table in (slack_tables.slack_installations, slack_tables.slack_bots)
-            for row in conn.execute(select(*(table.c[n] for n in TOKEN_COLUMNS if n in table.c)))
-            for value in row
-            if value is not None
-        ]
-
-
 def _url(database: Database) -> str:
     return database.engine.url.render_as_string(hide_password=False)
 
 
 def test_a_round_trip_stores_no_token_text(database: Database) -> None:
     _install(database, KEY)
-    raw = _raw(database)
+    raw = raw_tokens(database)
     assert len(raw) == 6  # four in the installation, the bot's two in its bot row
     assert all(is_encrypted(value) for value in raw)
     assert not any(token[:12] in value for value in raw for token in TOKENS.values())
@@ -90,7 +78,7 @@ def test_without_the_key_nothing_changes_and_start_up_says_so(
 ) -> None:
     with caplog.at_level(logging.WARNING):
         _install(database, None)
-    assert sorted(_raw(database)) == sorted(
+    assert sorted(raw_tokens(database)) == sorted(
         [*TOKENS.values(), ROTATING, TOKENS["bot_refresh_token"]]
     )
     assert (
@@ -120,7 +108,7 @@ def test_tokens_stored_before_the_key_was_set_still_read_and_can_be_encrypted(
     monkeypatch.setenv("DEALCOACH_SECRET_KEY", KEY)
     assert cli.main(["db", "encrypt-tokens", "--db", _url(database)]) == 0
     assert "Encrypted 6 installed Slack token(s)" in capsys.readouterr().out
-    assert all(is_encrypted(value) for value in _raw(database))
+    assert all(is_encrypted(value) for value in raw_tokens(database))
     found = store.find_installation(enterprise_id=None, team_id="T1")
     assert found is not None and {name: getattr(found, name) for name in TOKENS} == TOKENS
     assert cli.main(["db", "encrypt-tokens", "--db", _url(database)]) == 0

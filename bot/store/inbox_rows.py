@@ -28,6 +28,7 @@ from sqlalchemy.sql.dml import Insert, Update
 from bot.store.database import Database
 from bot.store.insert import insert_or_ignore
 from bot.store.mapping import utc
+from bot.store.set_values import bound_set, set_values
 from bot.store.slack_tables import (
     COMMITTED,
     DONE,
@@ -239,17 +240,10 @@ def _turn_statements() -> _TurnStatements:
     )
     return _TurnStatements(
         commit=update(table).where(*held).values(status=COMMITTED),
-        reply=update(table)
-        .where(columns.id == bindparam("row"))
-        .values(reply=bindparam("new_reply")),
+        reply=update(table).where(columns.id == bindparam("row")).values(bound_set(["reply"])),
         finish=update(table)
         .where(*held)
-        .values(
-            {
-                name: bindparam(f"new_{name}")
-                for name in ("status", "finished_at", "body", "reply", "lease_until", "ack_body")
-            }
-        ),
+        .values(bound_set(["status", "finished_at", "body", "reply", "lease_until", "ack_body"])),
     )
 
 
@@ -279,7 +273,7 @@ def store_reply(session: Session, claim: InboxClaim, reply: dict[str, Any]) -> N
         reply: ``{"text", "blocks"}``.
 
     """
-    session.execute(_turn_statements().reply, {"row": claim.id, "new_reply": reply})
+    session.execute(_turn_statements().reply, {"row": claim.id, **set_values({"reply": reply})})
 
 
 def finish_request(
@@ -306,12 +300,16 @@ def finish_request(
     values = {
         "row": claim.id,
         "token": claim.token,
-        "new_status": FAILED if failed else DONE,
-        "new_finished_at": now,
-        "new_body": None,
-        "new_reply": None,
-        "new_lease_until": None,
-        "new_ack_body": ack_body[:20000] if ack_body else None,
+        **set_values(
+            {
+                "status": FAILED if failed else DONE,
+                "finished_at": now,
+                "body": None,
+                "reply": None,
+                "lease_until": None,
+                "ack_body": ack_body[:20000] if ack_body else None,
+            }
+        ),
     }
     with database.engine.begin() as conn:
         result = conn.execute(_turn_statements().finish, values)

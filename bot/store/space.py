@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import Select, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -12,6 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from bot.store import journal_rows
 from bot.store.mapping import copy_move, deal_of, move_of, move_values, reminder_of, utc
 from bot.store.models import DealRow, MoveRow, NudgeRow, ReminderRow, UserRow
+from bot.store.set_values import bound_set, set_values
 from bot.store.teams import SqlTeams
 from flows.changes import JournalEntry, MoveChanges
 from flows.model import Deal, Move, MoveKind, Nudge
@@ -35,17 +36,10 @@ _DEAL_COLUMNS = (
 )
 _DEALS = cast(Table, DealRow.__table__)
 _UPDATE_DEAL = (
-    update(_DEALS)
-    .where(_DEALS.c.id == bindparam("deal"))
-    .values({name: bindparam(f"new_{name}") for name in _DEAL_COLUMNS})
+    update(_DEALS).where(_DEALS.c.id == bindparam("deal")).values(bound_set(_DEAL_COLUMNS))
 )
 _MOVES = cast(Table, MoveRow.__table__)
 _INSERT_MOVE = insert(_MOVES).returning(_MOVES.c.id)
-
-
-def _as_new(values: dict[str, Any]) -> dict[str, Any]:
-    """Bound values for an update's SET clause (a column's own name is reserved there)."""
-    return {f"new_{name}": value for name, value in values.items()}
 
 
 class SqlDealSpace:
@@ -150,7 +144,7 @@ class SqlDealSpace:
         # One Core update now, and the loaded row told it is saved: the ORM's flush of a
         # changed row at commit cost more than the statement. (A later read in this
         # session gets the row from the identity map, so it must hold the new values.)
-        self._session.execute(_UPDATE_DEAL, {"deal": row.id, **_as_new(values)})
+        self._session.execute(_UPDATE_DEAL, {"deal": row.id, **set_values(values)})
         for name, value in values.items():
             set_committed_value(row, name, value)
 

@@ -33,6 +33,18 @@ from urllib.parse import parse_qsl, urlencode
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 
+def dm_event(user: str, text: str) -> dict[str, Any]:
+    """A ``message.im`` event: ``user`` wrote ``text`` in the app's Messages tab, now."""
+    return {
+        "type": "message",
+        "channel_type": "im",
+        "channel": f"D{user}",
+        "user": user,
+        "text": text,
+        "ts": f"{time.time():.6f}",
+    }
+
+
 class _Server(ThreadingHTTPServer):
     # The default listen backlog is 5: a burst of clients would see dropped connections
     # and one-second retransmits, which is the network's problem, not the app's.
@@ -612,15 +624,7 @@ class SignedSlackClient:
 
         With ``thread_ts``, they wrote it in the thread of that message.
         """
-        event = {
-            "type": "message",
-            "channel_type": "im",
-            "channel": f"D{user}",
-            "user": user,
-            "text": text,
-            "ts": f"{time.time():.6f}",
-            "team": team or self.team_id,
-        }
+        event = {**dm_event(user, text), "team": team or self.team_id}
         if thread_ts:
             event["thread_ts"] = thread_ts
         return self.event(event, event_id=event_id, team=team, **kwargs)

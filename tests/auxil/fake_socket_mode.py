@@ -21,7 +21,7 @@ import threading
 import time
 from typing import Any
 
-from auxil.fake_slack import FakeSlack
+from auxil.fake_slack import FakeSlack, dm_event
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 TEXT, CLOSE, PING, PONG = 0x1, 0x8, 0x9, 0xA
@@ -128,14 +128,7 @@ class FakeSocketMode:
 
     def dm(self, envelope_id: str, text: str, *, user: str = "U1") -> None:
         """A DM to the app, as Socket Mode delivers the ``message.im`` event."""
-        event = {
-            "type": "message",
-            "channel_type": "im",
-            "channel": f"D{user}",
-            "user": user,
-            "text": text,
-            "ts": f"{time.time():.6f}",
-        }
+        event = dm_event(user, text)
         self.send(
             {
                 "type": "events_api",

@@ -664,3 +664,33 @@ class SignedSlackClient:
             "application/x-www-form-urlencoded",
             **kwargs,
         )
+
+    def submit_view(
+        self,
+        callback_id: str,
+        values: dict[str, Any],
+        *,
+        user: str = "U1",
+        private_metadata: str = "",
+        trigger_id: str = "t",
+        view_id: str = "V9",
+    ) -> Sent:
+        """A ``view_submission``: ``user`` submitted the modal ``callback_id`` with ``values``.
+
+        ``values`` is the view's ``state.values`` as Slack sends it (block id, then action
+        id, then the input's state).
+        """
+        return self.interaction(
+            {
+                "type": "view_submission",
+                "user": {"id": user},
+                "trigger_id": trigger_id,
+                "view": {
+                    "id": view_id,
+                    "type": "modal",
+                    "callback_id": callback_id,
+                    "private_metadata": private_metadata,
+                    "state": {"values": values},
+                },
+            }
+        )

@@ -106,19 +106,11 @@ def _submit(
     running: Running, view: dict[str, Any], values: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
     """Submit an opened view with ``values`` as Slack sends them; the acknowledgement."""
-    sent = running.slack.interaction(
-        {
-            "type": "view_submission",
-            "user": {"id": "U1"},
-            "trigger_id": "t-submit",
-            "view": {
-                "id": "V9",
-                "type": "modal",
-                "callback_id": view["callback_id"],
-                "private_metadata": view["private_metadata"],
-                "state": {"values": values},
-            },
-        }
+    sent = running.slack.submit_view(
+        view["callback_id"],
+        values,
+        private_metadata=view["private_metadata"],
+        trigger_id="t-submit",
     )
     assert sent.status == 200
     return dict(sent.json() or {})

@@ -188,21 +188,8 @@ def test_replies_notices_home_and_modal_errors_carry_no_live_sequence(
 
     # A modal's inline errors quote what was typed into the form.
     rows = "\n".join(f"price us={seq.replace(' ', '_')} them=3" for seq in SEQUENCES)
-    sent = running.slack.interaction(
-        {
-            "type": "view_submission",
-            "user": {"id": "U1"},
-            "trigger_id": "t",
-            "view": {
-                "id": "V9",
-                "type": "modal",
-                "callback_id": "prepare",
-                "private_metadata": "",
-                "state": {
-                    "values": {"issues": {"value": {"type": "plain_text_input", "value": rows}}}
-                },
-            },
-        }
+    sent = running.slack.submit_view(
+        "prepare", {"issues": {"value": {"type": "plain_text_input", "value": rows}}}
     )
     assert sent.status == 200
     answers.append(sent.json())

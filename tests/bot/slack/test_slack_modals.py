@@ -144,20 +144,7 @@ def test_slash_deal_give_opens_the_move_form_like_its_button(running: Running) -
 
 # -- end to end -----------------------------------------------------------------------------
 def _submit(running: Running, callback_id: str, **fields: str | None) -> dict[str, Any]:
-    sent = running.slack.interaction(
-        {
-            "type": "view_submission",
-            "user": {"id": "U1"},
-            "trigger_id": "t",
-            "view": {
-                "id": "V9",
-                "type": "modal",
-                "callback_id": callback_id,
-                "private_metadata": "",
-                "state": {"values": _values(**fields)},
-            },
-        }
-    )
+    sent = running.slack.submit_view(callback_id, _values(**fields))
     assert sent.status == 200
     return dict(sent.json() or {})
 

@@ -137,35 +137,21 @@ def test_the_fix_button_switches_deal_and_opens_the_safeguards_form(running: Run
     status = running.service.handle("T1", "U2", "status")
     assert status.deal == "Acme"  # type: ignore[union-attr]
     # Submitting the form saves all three, all together.
-    sent = running.slack.interaction(
+    sent = running.slack.submit_view(
+        SAFEGUARDS,
         {
-            "type": "view_submission",
-            "user": {"id": "U2"},
-            "trigger_id": "t",
-            "view": {
-                "id": "V9",
-                "type": "modal",
-                "callback_id": SAFEGUARDS,
-                "private_metadata": "",
-                "state": {
-                    "values": {
-                        "safeguard": {
-                            "value": {
-                                "type": "plain_text_input",
-                                "value": "If uptime drops below 99.5% we credit 10%",
-                            }
-                        },
-                        "governance": {
-                            "value": {
-                                "type": "plain_text_input",
-                                "value": "Monthly review of uptime",
-                            }
-                        },
-                        "exit": {"value": {"type": "plain_text_input", "value": None}},
-                    }
-                },
+            "safeguard": {
+                "value": {
+                    "type": "plain_text_input",
+                    "value": "If uptime drops below 99.5% we credit 10%",
+                }
             },
-        }
+            "governance": {
+                "value": {"type": "plain_text_input", "value": "Monthly review of uptime"}
+            },
+            "exit": {"value": {"type": "plain_text_input", "value": None}},
+        },
+        user="U2",
     )
     assert sent.json()["response_action"] == "update"
     running.fake.quiet()

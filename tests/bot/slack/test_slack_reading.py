@@ -201,23 +201,11 @@ def test_cancel_logs_nothing_and_replaces_the_recap(running: Running) -> None:
 
 
 def _submit_edit(running: Running, text: str) -> dict[str, Any]:
-    sent = running.slack.interaction(
-        {
-            "type": "view_submission",
-            "user": {"id": "U1"},
-            "trigger_id": "t-edit",
-            "view": {
-                "id": "V1",
-                "type": "modal",
-                "callback_id": EDIT_CALLBACK,
-                "private_metadata": "",
-                "state": {
-                    "values": {
-                        EDIT_BLOCK: {EDIT_INPUT: {"type": "plain_text_input", "value": text}}
-                    }
-                },
-            },
-        }
+    sent = running.slack.submit_view(
+        EDIT_CALLBACK,
+        {EDIT_BLOCK: {EDIT_INPUT: {"type": "plain_text_input", "value": text}}},
+        trigger_id="t-edit",
+        view_id="V1",
     )
     assert sent.status == 200
     return dict(sent.json() or {})

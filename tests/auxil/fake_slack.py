@@ -80,6 +80,8 @@ class FakeSlack:
         self._failures: dict[str, list[tuple[int, dict[str, str]]]] = {}
         self._answers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
         self._changed = threading.Condition()
+        # Web API calls recorded (a call is recorded as it arrives) and not yet answered.
+        self._answering = 0
         self.team_id = team_id
         self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
@@ -160,9 +162,15 @@ class FakeSlack:
             time.sleep(seconds - idle)
 
     # -- the server ----------------------------------------------------------------------
-    def _record(self, call: Call) -> None:
+    def _record(self, call: Call, *, answering: bool = False) -> None:
         with self._changed:
             self.calls.append(call)
+            self._answering += answering
+            self._changed.notify_all()
+
+    def _answered(self) -> None:
+        with self._changed:
+            self._answering -= 1
             self._changed.notify_all()
 
     def _take_failure(self, name: str) -> tuple[int, dict[str, str]] | None:
@@ -193,9 +201,14 @@ class FakeSlack:
         with self._changed:
             self._lost_answers.setdefault(method, []).extend([status] * times)
 
-    def dm(self, user_id: str) -> list[dict[str, Any]]:
-        """Messages in the bot's DM with ``user_id``, oldest first."""
+    def dm(self, user_id: str, timeout: float = 10.0) -> list[dict[str, Any]]:
+        """Messages in the bot's DM with ``user_id``, oldest first.
+
+        Read once every call recorded so far is answered: a test that has just seen a
+        ``chat.postMessage`` call must find its message here.
+        """
         with self._changed:
+            self._changed.wait_for(lambda: self._answering == 0, timeout)
             return list(self.dms.get(self.dm_channel(user_id), []))
 
     @staticmethod
@@ -414,11 +427,14 @@ class FakeSlack:
                     }
                     self._send(status, headers, json.dumps(payload).encode(), "application/json")
                     return
-                fake._record(Call(kind, name, body, token, 200))
+                fake._record(Call(kind, name, body, token, 200), answering=kind != "response")
                 if kind == "response":
                     self._send(200, {}, b"ok", "text/plain")
                 else:
-                    answer = json.dumps(fake._api_answer(name, body)).encode()
+                    try:
+                        answer = json.dumps(fake._api_answer(name, body)).encode()
+                    finally:
+                        fake._answered()
                     lost = fake._take_lost_answer(name)
                     if lost is not None:  # done, but the caller hears a failure
                         answer = json.dumps({"ok": False, "error": "internal_error"}).encode()
